@@ -1,0 +1,21 @@
+"""Administrators query the audit trail."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.audit import service
+from backend.audit.schemas import AuditEventSchema, AuditQuerySchema
+from backend.core.auth import requires
+from backend.core.enums import Role
+
+blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit-events", description="审计日志 Audit trail")
+
+
+@blp.route("")
+class AuditEvents(MethodView):
+    @requires(Role.ADMINISTRATOR)
+    @blp.arguments(AuditQuerySchema, location="query")
+    @blp.response(200, AuditEventSchema(many=True))
+    def get(self, args):
+        """List audit events, newest first (filter by entity, action, actor, time)."""
+        return service.query_events(**args)

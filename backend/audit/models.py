@@ -1,0 +1,24 @@
+"""AuditEvent: who (and with which assurance) did what to which entity, before → after."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.core.models import JSONType, UTCDateTime, db, utcnow
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    actor_username: Mapped[str | None] = mapped_column(sa.String(80))
+    assurance: Mapped[str | None] = mapped_column(sa.String(10))
+    action: Mapped[str] = mapped_column(sa.String(80), index=True)
+    entity_type: Mapped[str] = mapped_column(sa.String(50))
+    entity_id: Mapped[str] = mapped_column(sa.String(64))
+    before: Mapped[dict | None] = mapped_column(JSONType)
+    after: Mapped[dict | None] = mapped_column(JSONType)
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    __table_args__ = (sa.Index("ix_audit_event_entity", "entity_type", "entity_id"),)

@@ -1,0 +1,51 @@
+"""Settings, read once from the environment. Tests subclass Config."""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Every setting Chajian reads; the README documents each one."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///chajian.db")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    # Largest request body; photos travel in chunks well below this.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 30 * 1024 * 1024)
+
+    ACCESS_TOKEN_TTL = _env_int("ACCESS_TOKEN_TTL", 15 * 60)
+    REFRESH_TOKEN_TTL = _env_int("REFRESH_TOKEN_TTL", 30 * 24 * 3600)
+    # Failed logins per user name before the account is locked, and for how long.
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCK_SECONDS = _env_int("LOGIN_LOCK_SECONDS", 15 * 60)
+    # After this many failures each further attempt must wait (seconds doubling from 1).
+    LOGIN_SLOWDOWN_AFTER = _env_int("LOGIN_SLOWDOWN_AFTER", 3)
+    CHALLENGE_TTL = _env_int("CHALLENGE_TTL", 120)
+
+    WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
+    WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Chajian 查检")
+    WEBAUTHN_ORIGINS = os.environ.get("WEBAUTHN_ORIGINS", "http://localhost:5000").split(",")
+
+    STORAGE_DIR = os.environ.get("STORAGE_DIR") or None  # default: <instance>/storage
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
+    PWA_DIST = os.environ.get("PWA_DIST", str(PROJECT_ROOT / "pwa" / "dist"))
+    LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "1") == "1"
+
+    API_TITLE = "Chajian 查检 API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    # Served from the installed swagger-ui-bundle package, never a CDN: customs networks are closed.
+    OPENAPI_SWAGGER_UI_URL = "/api/docs-assets/"
+    JSON_SORT_KEYS = False
+    TESTING = False

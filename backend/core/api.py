@@ -1,0 +1,36 @@
+"""flask-smorest's Api with Chajian's error shape and security scheme."""
+
+import http
+
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+
+from backend.core.schemas import ErrorSchema
+
+# Error responses that operations reference by hand (auth, conflicts); registered eagerly.
+EAGER_RESPONSES = {400, 401, 403, 404, 409, 413, 415, 422, 429}
+
+
+class ChajianApi(Api):
+    """Routes every HTTP error through backend.errors (flask-smorest's default drops headers)."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error):
+        from backend.errors import handle_http_exception
+
+        return handle_http_exception(error)
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=status not in EAGER_RESPONSES)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+        self.spec.components.security_scheme(
+            "bearerAuth", {"type": "http", "scheme": "bearer", "description": "access_token from login"}
+        )

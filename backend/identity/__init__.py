@@ -1,0 +1,1 @@
+"""Identity: districts, enterprises, qualifications, users, login and tokens."""

@@ -1,0 +1,86 @@
+"""Issue, refresh and revoke opaque bearer tokens (stored hashed, so a leak of the table is useless)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+
+from backend.core.auth import Actor, hash_token
+from backend.core.enums import Assurance
+from backend.core.models import utcnow
+from backend.errors import DomainError
+from backend.extensions import db
+from backend.identity.models import AuthToken, User
+
+
+def issue_token_pair(user: User, assurance: Assurance, session_id: str | None = None) -> dict:
+    """Create an access and a refresh token for `user`; returns the login response body."""
+    now = utcnow()
+    session_id = session_id or secrets.token_hex(16)
+    access, refresh = "cja_" + secrets.token_urlsafe(32), "cjr_" + secrets.token_urlsafe(32)
+    access_ttl = current_app.config["ACCESS_TOKEN_TTL"]
+    for kind, token, ttl in (
+        ("access", access, access_ttl),
+        ("refresh", refresh, current_app.config["REFRESH_TOKEN_TTL"]),
+    ):
+        db.session.add(
+            AuthToken(
+                token_hash=hash_token(token),
+                kind=kind,
+                user_id=user.id,
+                assurance=str(assurance),
+                session_id=session_id,
+                issued_at=now,
+                expires_at=now + timedelta(seconds=ttl),
+            )
+        )
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "token_type": "Bearer",
+        "expires_in": access_ttl,
+        "assurance": str(assurance),
+    }
+
+
+def rotate_refresh_token(refresh_token: str) -> tuple[User, dict]:
+    """Swap a refresh token for a new pair; the old refresh token is spent (single use)."""
+    row = db.session.execute(
+        db.select(AuthToken)
+        .where(AuthToken.token_hash == hash_token(refresh_token), AuthToken.kind == "refresh")
+        .with_for_update()
+    ).scalar_one_or_none()
+    if row is None or row.expires_at <= utcnow() or not row.user.active:
+        raise DomainError("auth.invalid_token")
+    if row.revoked_at is not None:
+        # A spent refresh token presented again means it leaked: end the whole session.
+        revoke_session(row.session_id)
+        raise DomainError("auth.invalid_token")
+    row.revoked_at = utcnow()
+    return row.user, issue_token_pair(row.user, Assurance(row.assurance), session_id=row.session_id)
+
+
+def revoke_session(session_id: str) -> int:
+    """Revoke every token of one login session; returns how many were still live."""
+    result = db.session.execute(
+        db.update(AuthToken)
+        .where(AuthToken.session_id == session_id, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return result.rowcount
+
+
+def revoke_user_tokens(user_id: int) -> int:
+    """Revoke all of a user's tokens (deactivation, password change)."""
+    result = db.session.execute(
+        db.update(AuthToken)
+        .where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return result.rowcount
+
+
+def logout(actor: Actor) -> None:
+    revoke_session(actor.session_id)

@@ -1,0 +1,11 @@
+"""Imports every domain's models so SQLAlchemy and Alembic see the whole schema."""
+
+import importlib
+
+MODEL_MODULES = [
+    "backend.identity.models",
+    "backend.audit.models",
+]
+
+for _name in MODEL_MODULES:
+    importlib.import_module(_name)

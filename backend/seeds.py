@@ -1,0 +1,11 @@
+"""Every domain's reference catalogs, seeded in one call (migrations and tests use it)."""
+
+from backend.identity.catalogs import seed_catalogs as seed_identity_catalogs
+
+# Domains append their seeders here (keep identity first: others reference districts).
+SEEDERS = [seed_identity_catalogs]
+
+
+def seed_all_catalogs() -> None:
+    for seeder in SEEDERS:
+        seeder()
