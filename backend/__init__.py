@@ -17,6 +17,15 @@ BLUEPRINTS = [
     "backend.identity.admin_api",
     "backend.identity.keys_api",
     "backend.audit.api",
+    "backend.declarations.api",
+    "backend.review.api",
+    "backend.appointments.api",
+    "backend.instructions.api",
+    "backend.inspections.api",
+    "backend.sync.api",
+    "backend.media.api",
+    "backend.certificates.api",
+    "backend.monitoring.api",
 ]
 
 

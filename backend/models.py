@@ -5,6 +5,8 @@ import importlib
 MODEL_MODULES = [
     "backend.identity.models",
     "backend.audit.models",
+    "backend.declarations.models",
+    "backend.instructions.models",
 ]
 
 for _name in MODEL_MODULES:

@@ -1,0 +1,1 @@
+"""电子底账申请: export inspection applications, their receipts and e-records."""

@@ -1,0 +1,55 @@
+"""Instruction (指令) and the inspection items (查检要求) it requires."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.core.models import JSONType, TimestampMixin, UTCDateTime, VersionedMixin, db
+
+
+class Instruction(TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "instruction"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("enterprise.id"), index=True)
+    district_code: Mapped[str] = mapped_column(sa.ForeignKey("district.code"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
+    source: Mapped[str] = mapped_column(sa.String(20))  # risk_rule | manual
+    # Why it exists: the rule hits (rule ids, reasons, the random draw) or the officer's note.
+    reason: Mapped[dict | None] = mapped_column(JSONType)
+    priority: Mapped[int] = mapped_column(sa.Integer, default=3)  # 1 highest … 5 lowest
+    site_address: Mapped[str | None] = mapped_column(sa.String(300))
+    site_lat: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 6))
+    site_lon: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 6))
+    site_contact: Mapped[str | None] = mapped_column(sa.String(120))
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The inspector it is assigned to.
+    inspector_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    items: Mapped[list[InstructionItem]] = relationship(
+        order_by="InstructionItem.seq", cascade="all, delete-orphan", back_populates="instruction"
+    )
+
+    __table_args__ = (sa.Index("ix_instruction_inspector_status", "inspector_id", "status"),)
+
+
+class InstructionItem(db.Model):
+    """One thing to check on site, and the evidence it needs (e.g. a photo of the labels)."""
+
+    __tablename__ = "instruction_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instruction_id: Mapped[int] = mapped_column(sa.ForeignKey("instruction.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(sa.Integer)
+    # Catalog code: verify_goods, packaging, labels, quantity_weight, sampling, treatment_supervision.
+    code: Mapped[str] = mapped_column(sa.String(40))
+    description_zh: Mapped[str] = mapped_column(sa.String(300))
+    description_en: Mapped[str] = mapped_column(sa.String(300))
+    evidence: Mapped[list | None] = mapped_column(sa.JSON)  # e.g. ["photo"], ["photo", "measurement"]
+
+    instruction: Mapped[Instruction] = relationship(back_populates="items")
+    __table_args__ = (sa.UniqueConstraint("instruction_id", "seq", name="uq_instruction_item_seq"),)
