@@ -88,6 +88,61 @@ def factories():
         qualification = staticmethod(make_qualification)
         user = staticmethod(make_user)
         headers = staticmethod(auth_headers)
+        declaration = staticmethod(make_declaration)
         password = PASSWORD
 
     return F
+
+
+def make_declaration(enterprise: Enterprise, *, status: str = "draft", district_code: str = "5300", **fields):
+    """A realistic export application (bamboo chopsticks to Japan) in `status`, stored directly.
+
+    For tests of later stages; it does not go through the workflow, so it writes no receipts. An
+    inspection_no is set for any status past submission unless given.
+    """
+    from decimal import Decimal
+
+    from backend.declarations.models import Declaration, DeclarationCertificate, DeclarationGoods
+
+    n = next(_seq)
+    goods = fields.pop("goods", None)
+    declaration = Declaration(
+        enterprise_id=enterprise.id,
+        district_code=district_code,
+        status=status,
+        applicant_code=enterprise.customs_code,
+        applicant_name=enterprise.name_zh,
+        consignor_code=enterprise.customs_code,
+        consignor_name_zh=enterprise.name_zh,
+        consignor_name_en=enterprise.name_en,
+        consignee_name_en="Tokyo Kitchenware K.K.",
+        consignee_address="1-2-3 Shibaura, Minato-ku, Tokyo",
+        trade_mode="0110",
+        trade_country="JPN",
+        destination_country="JPN",
+        departure_port="CNSZX",
+        arrival_port="JPTYO",
+        transport_mode="2",
+        contract_no=f"ZY-2026-{n:04d}",
+        total_packages=200,
+        package_kind="CTN",
+        total_net_weight=Decimal("2000.000"),
+        storage_place="深圳市龙岗区坂田街道雪岗路 88 号 1 号仓",
+        inspection_no=fields.pop("inspection_no", None)
+        or (None if status == "draft" else f"226N{district_code}{n:07d}"),
+        **fields,
+    )
+    for line in goods or [
+        {
+            "line_no": 1, "hs_code": "4419121000", "ciq_code": "4419121000999", "name_zh": "竹筷",
+            "name_en": "Bamboo chopsticks", "quantity": Decimal("100000"), "quantity_unit": "035",
+            "net_weight": Decimal("2000.000"), "value": Decimal("12000.00"), "currency": "USD",
+            "packing_kind": "CTN", "packing_count": 200, "producer_name": enterprise.name_zh,
+            "producer_registration_no": "4403BWG0001",
+        }
+    ]:
+        declaration.goods.append(DeclarationGoods(**line))
+    declaration.certificates.append(DeclarationCertificate(cert_code="18", originals=1, copies=1))
+    db.session.add(declaration)
+    db.session.commit()
+    return declaration
