@@ -65,7 +65,7 @@ class DomainError(Exception):
         *,
         errors: dict | None = None,
         detail: dict | None = None,
-        status: int | None = None,
+        http_status: int | None = None,
         headers: dict | None = None,
         **params,
     ):
@@ -73,7 +73,7 @@ class DomainError(Exception):
             raise KeyError(f"unknown error code {error}")
         super().__init__(error)
         self.error = error
-        self.status = status or CATALOGUE[error][0]
+        self.status = http_status or CATALOGUE[error][0]
         self.errors = errors
         self.detail = detail
         self.headers = headers or {}
