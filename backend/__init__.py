@@ -63,9 +63,9 @@ def _register_blueprints(app: Flask) -> None:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue  # a domain not built yet
+            if exc.name is None or not (module_name + ".").startswith(exc.name + "."):
+                raise  # a missing dependency inside the module, not a missing module
+            continue  # a domain (or its package) not built yet
         api.register_blueprint(module.blp)
 
     from backend import docs_assets, health, pwa
