@@ -7,6 +7,7 @@ MODEL_MODULES = [
     "backend.audit.models",
     "backend.declarations.models",
     "backend.declarations.catalog_validity",
+    "backend.review.models",
     "backend.instructions.models",
 ]
 

@@ -91,6 +91,7 @@ def factories():
         declaration = staticmethod(make_declaration)
         goods_line = staticmethod(goods_line)
         e_record = staticmethod(make_issued_e_record)
+        risk_rule = staticmethod(make_risk_rule)
         password = PASSWORD
 
     return F
@@ -170,3 +171,27 @@ def make_issued_e_record(enterprise: Enterprise, **declaration_fields):
     record = issue_e_record(declaration=declaration, actor=None)
     db.session.commit()
     return record
+
+
+def make_risk_rule(*, district_code: str = "5300", **fields):
+    """An active risk rule (布控规则) of `district_code`; by default it selects everything (rate 1)."""
+    from decimal import Decimal
+
+    from backend.review.models import RiskRule
+
+    rule = RiskRule(
+        district_code=district_code,
+        name_zh=fields.pop("name_zh", f"测试布控规则{next(_seq)}"),
+        hs_prefixes=fields.pop("hs_prefixes", []),
+        destination_countries=fields.pop("destination_countries", []),
+        credit_grades=fields.pop("credit_grades", []),
+        goods_categories=fields.pop("goods_categories", []),
+        inspection_items=fields.pop("inspection_items", ["verify_goods"]),
+        sampling_rate=Decimal(str(fields.pop("sampling_rate", "1"))),
+        priority=fields.pop("priority", 3),
+        active=fields.pop("active", True),
+        **fields,
+    )
+    db.session.add(rule)
+    db.session.commit()
+    return rule

@@ -89,7 +89,7 @@ def seed_catalog() -> None:
     db.session.flush()
 
 
-def _prefix_table() -> dict[str, str]:
+def prefix_table() -> dict[str, str]:
     return dict(
         db.session.execute(sa.select(GoodsCategoryPrefix.prefix, GoodsCategoryPrefix.category_code)).all()
     )
@@ -97,7 +97,7 @@ def _prefix_table() -> dict[str, str]:
 
 def category_of(code: str | None, *, table: dict[str, str] | None = None) -> str:
     """The category of one HS or CIQ code: its longest catalogued prefix, else general."""
-    table = _prefix_table() if table is None else table
+    table = prefix_table() if table is None else table
     code = (code or "").strip()
     for length in range(len(code), 1, -1):
         category = table.get(code[:length])
@@ -108,14 +108,14 @@ def category_of(code: str | None, *, table: dict[str, str] | None = None) -> str
 
 def line_category(line, *, table: dict[str, str] | None = None) -> str:
     """A goods line's category, by its CIQ code when that is more specific, else its HS code."""
-    table = _prefix_table() if table is None else table
+    table = prefix_table() if table is None else table
     by_ciq = category_of(line.ciq_code, table=table)
     return by_ciq if by_ciq != DEFAULT_CATEGORY else category_of(line.hs_code, table=table)
 
 
 def validity_for_goods(goods_lines) -> tuple[str, int]:
     """(category, validity days) for an application: the shortest validity among its goods lines."""
-    table = _prefix_table()
+    table = prefix_table()
     days = dict(db.session.execute(sa.select(GoodsCategory.code, GoodsCategory.validity_days)).all())
     categories = {line_category(line, table=table) for line in goods_lines} or {DEFAULT_CATEGORY}
     best = min(categories, key=lambda code: (days[code], code))
