@@ -59,7 +59,7 @@ class Approve(MethodView):
     @blp.response(200, ApproveResultSchema)
     @blp.alt_response(409, response="CONFLICT")
     def post(self, args, declaration_id):
-        """Approve: a selected risk rule issues an inspection instruction, otherwise the e-record is issued."""
+        """Approve: a selected risk rule issues an inspection instruction, else the e-record is issued."""
         return service.approve(actor=g.actor, declaration_id=declaration_id, **args)
 
 

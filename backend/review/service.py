@@ -119,7 +119,7 @@ def open_review(*, actor: Actor, declaration_id: int, expected_version: int) -> 
 
 
 def approve(*, actor: Actor, declaration_id: int, expected_version: int) -> dict:
-    """Approve: evaluate the risk rules; a selected hit issues an instruction (查检通知), else the e-record."""
+    """Approve: a selected hit issues an instruction (查检通知), else the e-record."""
     declaration = _load_for_decision(actor, declaration_id, expected_version)
     _refuse_unless(declaration, Event.APPROVE)
     hits = evaluate_rules(declaration=declaration)
