@@ -8,6 +8,7 @@ MODEL_MODULES = [
     "backend.declarations.models",
     "backend.declarations.catalog_validity",
     "backend.review.models",
+    "backend.appointments.models",
     "backend.instructions.models",
 ]
 
