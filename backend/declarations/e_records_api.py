@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
-from backend.declarations import e_records
+from backend.declarations import e_records, e_records_clearance
 from backend.declarations.e_records_schemas import (
     ConsumeArgsSchema,
     ConsumptionSchema,
@@ -37,7 +37,7 @@ class VerifyView(MethodView):
     @blp.response(200, VerificationSchema)
     def post(self, args, e_record_no):
         """Clearance: may this enterprise declare these goods against the e-record now, and if not, why."""
-        return e_records.verify_e_record(actor=g.actor, e_record_no=e_record_no, **args)
+        return e_records_clearance.verify_e_record(actor=g.actor, e_record_no=e_record_no, **args)
 
 
 @blp.route(f"/{E_RECORD_NO}/consume")
@@ -47,8 +47,10 @@ class ConsumeView(MethodView):
     @blp.response(200, ConsumptionSchema)
     @blp.alt_response(409, response="CONFLICT")
     def post(self, args, e_record_no):
-        """Clearance: mark the e-record used by a customs declaration, exactly once (retries are safe)."""
-        record, replayed = e_records.consume_e_record(actor=g.actor, e_record_no=e_record_no, **args)
+        """Clearance: mark the e-record used by one customs declaration, exactly once (retries are safe)."""
+        record, replayed = e_records_clearance.consume_e_record(
+            actor=g.actor, e_record_no=e_record_no, **args
+        )
         return {"e_record": record, "replayed": replayed}
 
 
@@ -60,4 +62,4 @@ class VoidView(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, args, e_record_no):
         """Customs voids a normal e-record with a reason."""
-        return e_records.void_e_record(actor=g.actor, e_record_no=e_record_no, **args)
+        return e_records_clearance.void_e_record(actor=g.actor, e_record_no=e_record_no, **args)
