@@ -63,8 +63,13 @@ def _validate(rule: RiskRule) -> None:
         raise DomainError("risk_rule.invalid_period", errors={"valid_until": ["must be after valid_from"]})
 
 
+def _rate(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.0001"))
+
+
 def create_rule(*, actor: Actor, **fields) -> RiskRule:
     """A new rule of the administrator's district."""
+    fields["sampling_rate"] = _rate(fields["sampling_rate"])
     rule = RiskRule(district_code=actor.district_code, created_by_id=actor.user_id, **fields)
     for name in (
         "hs_prefixes",
@@ -117,6 +122,8 @@ def update_rule(*, actor: Actor, rule_id: int, expected_version: int, **changes)
     if expected_version != rule.version:
         raise DomainError("risk_rule.version_conflict", detail={"current_version": rule.version})
     before = _snapshot(rule)
+    if "sampling_rate" in changes:
+        changes["sampling_rate"] = _rate(changes["sampling_rate"])
     for name, value in changes.items():
         setattr(rule, name, [] if value is None and name in AUDITED[2:7] else value)
     _validate(rule)

@@ -129,9 +129,8 @@ class RiskRuleArgsSchema(StrictSchema):
     inspection_items = fields.List(
         fields.String(validate=_ITEM), required=True, validate=validate.Length(min=1, max=20)
     )
-    sampling_rate = fields.Decimal(
-        required=True, places=4, allow_nan=False, validate=validate.Range(min=0, max=1)
-    )
+    # JSON number 0 … 1, stored with 4 places (a Decimal field would put "1.0000" into the OpenAPI maximum).
+    sampling_rate = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=1))
     priority = fields.Integer(strict=True, validate=validate.Range(min=1, max=5))
     valid_from = fields.AwareDateTime(allow_none=True)
     valid_until = fields.AwareDateTime(allow_none=True)
