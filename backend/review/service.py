@@ -17,7 +17,7 @@ from backend.core.models import UTCDateTime
 from backend.core.permissions import ensure_can_see
 from backend.declarations.e_records import issue_e_record
 from backend.declarations.models import Declaration, DeclarationGoods
-from backend.declarations.workflow import Event, Status, apply, can_apply
+from backend.declarations.workflow import RECEIPTS, Event, Status, apply, can_apply
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.instructions.service import create_instruction_for_declaration
@@ -180,11 +180,17 @@ def return_declaration(
 ) -> Declaration:
     """退回: back to the enterprise with field-level reasons, stored on the receipt and shown to it."""
     declaration = _load_for_decision(actor, declaration_id, expected_version)
-    summary = "；".join(f"{item['path']}：{item['reason_zh']}" for item in field_reasons)
+    summary_zh = "；".join(f"{item['path']}：{item['reason_zh']}" for item in field_reasons)
+    summary_en = "; ".join(
+        f"{item['path']}: {item.get('reason_en') or item['reason_zh']}" for item in field_reasons
+    )
     if note_zh:
-        summary = f"{note_zh}（{summary}）"
+        summary_zh = f"{note_zh}（{summary_zh}）"
+    if note_en or note_zh:
+        summary_en = f"{note_en or note_zh} ({summary_en})"
     detail = {"field_reasons": field_reasons, "note_zh": note_zh, "note_en": note_en}
-    apply(declaration, Event.RETURN, actor=actor, reason=summary, detail=detail)
+    receipt = apply(declaration, Event.RETURN, actor=actor, reason=summary_zh, detail=detail)
+    receipt.text_en = RECEIPTS[Event.RETURN][2].format(reason=summary_en)
     db.session.commit()
     return declaration
 

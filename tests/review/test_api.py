@@ -118,6 +118,8 @@ def test_return_with_field_reasons_is_shown_to_the_enterprise(client, factories)
     receipt = declaration.receipts[-1]
     assert receipt.code == "RETURNED" and "goods[0].hs_code：商品编码与品名不符" in receipt.text_zh
     assert receipt.detail["field_reasons"] == reasons
+    assert "goods[0].hs_code: HS code does not fit the name" in receipt.text_en
+    assert "contract_no: 合同号与附件不一致" in receipt.text_en  # no English given: the Chinese reason
     empty = client.post(
         _url(declaration, "return"),
         json={"expected_version": 2, "field_reasons": []},
