@@ -3,6 +3,7 @@
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from backend.appointments import service
 from backend.appointments.catalog import SLOTS
@@ -43,7 +44,7 @@ class Slots(MethodView):
 @blp.route("")
 class Appointments(MethodView):
     @requires(*BOTH)
-    @blp.arguments(ListArgsSchema, location="query")
+    @blp.arguments(ListArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, AppointmentSchema(many=True))
     def get(self, args):
         """My enterprise's appointments, or my district's; newest first (before_id pages)."""

@@ -2,6 +2,7 @@
 
 from flask import g
 from flask.views import MethodView
+from marshmallow import RAISE
 
 from backend.core.auth import requires
 from backend.core.enums import Role
@@ -21,7 +22,7 @@ RULE = "/risk-rules/<int(max=2147483647):rule_id>"
 @blp.route("/risk-rules")
 class RiskRules(MethodView):
     @requires(Role.ADMINISTRATOR)
-    @blp.arguments(RiskRuleListArgsSchema, location="query")
+    @blp.arguments(RiskRuleListArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, RiskRuleSchema(many=True))
     def get(self, args):
         """My district's risk rules, by priority."""

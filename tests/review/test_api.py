@@ -49,6 +49,8 @@ def test_queue_is_the_district_oldest_first_with_keyset_pages_and_filters(client
     assert bad.status_code == 422 and bad.get_json()["error"] == "review.invalid_cursor"
     inspector = factories.headers(factories.user("inspector"))
     assert client.get("/api/v1/review/queue", headers=inspector).status_code == 403
+    unknown = client.get("/api/v1/review/queue?sort=desc", headers=headers)
+    assert unknown.status_code == 422 and "sort" in unknown.get_json()["errors"]
 
 
 def test_open_then_approve_without_hit_issues_the_e_record(client, factories):
