@@ -18,7 +18,7 @@ from backend.declarations.e_records_schemas import (
 
 blp = Blueprint("e_records", __name__, url_prefix="/api/v1/e-records", description="电子底账 E-records")
 
-E_RECORD_NO = "<string(length=18):e_record_no>"
+E_RECORD_NO = "<string(maxlength=18):e_record_no>"
 
 
 @blp.route(f"/{E_RECORD_NO}")
