@@ -65,8 +65,11 @@ def issue_e_record(*, declaration: Declaration, actor: Actor | None) -> ERecord:
       `under_review`, and this applies Event.APPROVE;
     - an on-site inspection passed: the caller has already applied Event.PASS_INSPECTION, the
       application is `passed`, and this applies Event.ISSUE_E_RECORD.
-    The number is the inspection number plus a 3-digit suffix (`001`, the next one after a voided
-    e-record); validity comes from the goods-category catalog (the shortest among the goods lines).
+    The number is the inspection number plus a 3-digit suffix: `001`, or the next free one when
+    numbers of this inspection number exist (a re-issue after voiding also needs e_record.declaration_id
+    to stop being unique and a re-issue transition; until then one e-record per application). Validity
+    comes from the goods-category catalog (the shortest among the goods lines). Refuses with
+    e_record.not_issuable (409) in any other state.
     """
     status = Status(declaration.status)
     event = Event.ISSUE_E_RECORD if status == Status.PASSED else Event.APPROVE
