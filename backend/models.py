@@ -5,6 +5,7 @@ import importlib
 MODEL_MODULES = [
     "backend.identity.models",
     "backend.audit.models",
+    "backend.media.models",
 ]
 
 for _name in MODEL_MODULES:
