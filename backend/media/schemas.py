@@ -47,8 +47,7 @@ class CreateUploadSchema(StrictSchema):
 
 
 class ChunkArgsSchema(StrictSchema):
-    offset = fields.Integer(
-        strict=True,
+    offset = fields.Integer(  # a query string: not strict, "0" is an integer here
         validate=validate.Range(min=0, max=2**40),
         metadata={"description": "where this chunk starts; or send Content-Range: bytes start-end/size"},
     )
