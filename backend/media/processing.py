@@ -134,13 +134,15 @@ def process_photo(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = 
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise DomainError("media.corrupt_image", detail={"reason": str(exc)[:200]}) from None
         evidence = read_evidence(image)
-        try:
-            oriented = ImageOps.exif_transpose(image)
-        except Exception:  # a broken orientation tag must not lose the photo
-            oriented = image.copy()
-        rgb = _flatten_to_rgb(oriented)
-    display = _jpeg(rgb, DISPLAY_MAX_SIDE, quality=85)
-    thumbnail = _jpeg(rgb, THUMB_MAX_SIDE, quality=80)
+        oriented = image
+        if evidence["orientation"] not in (None, 1):
+            try:
+                oriented = ImageOps.exif_transpose(image)
+            except Exception:  # a broken orientation tag must not lose the photo
+                oriented = image
+        display_image = _resized(_flatten_to_rgb(oriented), DISPLAY_MAX_SIDE)
+        display = _jpeg(display_image, quality=85)
+        thumbnail = _jpeg(_resized(display_image, THUMB_MAX_SIDE), quality=80)
     return ProcessedPhoto(
         format=fmt,
         content_type=CONTENT_TYPES[fmt],
@@ -160,15 +162,23 @@ def _flatten_to_rgb(image: Image.Image) -> Image.Image:
         return background
     if image.mode.startswith("I"):  # 16-bit greyscale PNG
         return image.point(lambda v: v / 256).convert("L").convert("RGB")
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
-def _jpeg(image: Image.Image, max_side: int, *, quality: int) -> Derivative:
-    copy = image.copy()
-    copy.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+def _resized(image: Image.Image, max_side: int) -> Image.Image:
+    """Fit within max_side x max_side keeping the aspect ratio; never enlarges."""
+    width, height = image.size
+    scale = max_side / max(width, height)
+    if scale >= 1:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
+def _jpeg(image: Image.Image, *, quality: int) -> Derivative:
     buffer = io.BytesIO()
-    copy.save(buffer, "JPEG", quality=quality)
-    return Derivative(data=buffer.getvalue(), width=copy.width, height=copy.height)
+    image.save(buffer, "JPEG", quality=quality)
+    return Derivative(data=buffer.getvalue(), width=image.width, height=image.height)
 
 
 # --- EXIF evidence ---------------------------------------------------------------------------------
