@@ -5,6 +5,7 @@ Inspectors upload; photos are read by their uploader and the customs roles of th
 """
 
 import re
+from http import HTTPStatus
 
 from flask import g, request, send_file
 from flask.views import MethodView
@@ -22,6 +23,8 @@ blp = Blueprint(
 
 # Photos are evidence taken on site: only inspectors upload them (enterprise users never do).
 UPLOADERS = (Role.INSPECTOR,)
+# Response components are named after HTTPStatus members, whose names differ between Python versions.
+TOO_LARGE, UNPROCESSABLE = HTTPStatus(413).name, HTTPStatus(422).name
 _CONTENT_RANGE = re.compile(r"^bytes (\d{1,15})-(\d{1,15})/(\d{1,15})$")
 # A photo's bytes never change for its URL: cache long, but only in the user's own browser.
 _CACHE_SECONDS = 365 * 24 * 3600
@@ -38,7 +41,7 @@ class Uploads(MethodView):
     @blp.response(201, UploadSchema)
     @blp.alt_response(200, schema=UploadSchema, description="the upload this client_id already started")
     @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+    @blp.alt_response(413, response=TOO_LARGE)
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     def post(self, args):
         """Start an upload (idempotent by client_id); bytes already stored complete at once."""
@@ -60,11 +63,21 @@ class UploadItem(MethodView):
         requestBody={
             "required": True,
             "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-        }
+        },
+        parameters=[
+            {
+                "in": "header",
+                "name": "Content-Range",
+                "required": False,
+                "description": "bytes start-end/size: the alternative to ?offset= (one of them is needed)",
+                "schema": {"type": "string", "pattern": r"^bytes \d+-\d+/\d+$"},
+            }
+        ],
     )
     @blp.response(200, UploadSchema)
+    @blp.alt_response(400, response="BAD_REQUEST", description="no offset, or an inconsistent Content-Range")
     @blp.alt_response(409, response="CONFLICT", description="wrong offset: detail.offset is the server's")
-    @blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+    @blp.alt_response(413, response=TOO_LARGE)
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     def put(self, args, upload_id):
         """Append one chunk (raw bytes) at the server's offset, given as ?offset= or Content-Range."""
@@ -104,9 +117,9 @@ class UploadComplete(MethodView):
     @requires(*UPLOADERS)
     @blp.response(200, PhotoSchema)
     @blp.alt_response(409, response="CONFLICT")
-    @blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+    @blp.alt_response(413, response=TOO_LARGE)
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.alt_response(422, response=UNPROCESSABLE)
     def post(self, upload_id):
         """Check the assembled bytes (size, SHA-256, image) and create the Photo; repeatable."""
         return service.complete_upload(actor=g.actor, upload_id=upload_id)

@@ -2,6 +2,7 @@ from flask import url_for
 from marshmallow import Schema, fields, post_load, validate
 
 from backend.core.schemas import StrictSchema
+from backend.media.processing import ACCEPTED_TYPES
 
 SHA256 = validate.Regexp(r"^[0-9a-fA-F]{64}$", error="Must be 64 hexadecimal characters (SHA-256).")
 CLIENT_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{1,64}$", error="1–64 letters, digits or . _ : -")
@@ -30,7 +31,11 @@ class CreateUploadSchema(StrictSchema):
     )
     size = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**40))
     sha256 = fields.String(required=True, validate=SHA256)
-    content_type = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    content_type = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"enum": ACCEPTED_TYPES, "description": "declared type; the bytes decide at completion"},
+    )
     filename = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
     captured_at = fields.AwareDateTime(
         required=True,

@@ -114,3 +114,23 @@ def test_operations_are_documented_with_roles(client):
         assert operations, path
         for operation in operations.values():
             assert operation["x-roles"] == ["inspector"] or "reviewer" in operation["x-roles"], path
+
+
+def test_every_reference_in_the_media_operations_resolves(client):
+    spec = client.get("/api/openapi.json").get_json()
+    refs = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            refs.extend(v for k, v in node.items() if k == "$ref")
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect({path: ops for path, ops in spec["paths"].items() if "/uploads" in path or "/photos" in path})
+    assert refs
+    for ref in refs:
+        _, section, kind, name = ref.split("/")
+        assert name in spec[section][kind], ref
