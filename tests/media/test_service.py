@@ -7,6 +7,7 @@ import pytest
 from backend.audit.models import AuditEvent
 from backend.core.auth import Actor
 from backend.core.enums import Assurance, Role
+from backend.errors import DomainError
 from backend.extensions import db
 from backend.media import service
 from backend.media.models import Photo, Upload
@@ -103,3 +104,36 @@ def test_racing_completes_of_the_same_bytes_make_one_photo(app, headers, storage
     assert db.session.query(AuditEvent).filter_by(action="media.photo_added").count() == 1
     assert len(storage.keys()) == 3
     assert not any(part_path(u["id"]).exists() for u in uploads)
+
+
+class UnreadableBody:
+    """A request body that must not be read: the refusal has to come from the declared length."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read before the declared length was checked")
+
+
+@pytest.mark.parametrize(
+    ("length", "error"),
+    [(9 * 1024 * 1024, "media.chunk_too_large"), (5000, "media.size_exceeded")],
+)
+def test_declared_chunk_length_is_refused_before_the_body_is_read(client, headers, inspector, length, error):
+    upload = start(client, headers, b"x" * 1000, sha256=images.sha256(b"x" * 1000)).get_json()
+    with pytest.raises(DomainError) as caught:
+        service.append_chunk(
+            actor=actor_for(inspector),
+            upload_id=upload["id"],
+            offset=0,
+            length=length,
+            stream=UnreadableBody(),
+        )
+    assert caught.value.error == error and caught.value.status == 413
+
+
+def test_wrong_offset_is_refused_before_the_body_is_read(client, headers, inspector):
+    upload = start(client, headers, b"x" * 1000, sha256=images.sha256(b"x" * 1000)).get_json()
+    with pytest.raises(DomainError) as caught:
+        service.append_chunk(
+            actor=actor_for(inspector), upload_id=upload["id"], offset=10, length=10, stream=UnreadableBody()
+        )
+    assert caught.value.error == "media.offset_mismatch" and caught.value.detail["offset"] == 0
