@@ -7,6 +7,7 @@ MODEL_MODULES = [
     "backend.audit.models",
     "backend.declarations.models",
     "backend.instructions.models",
+    "backend.media.models",
 ]
 
 for _name in MODEL_MODULES:
