@@ -17,6 +17,7 @@ BLUEPRINTS = [
     "backend.identity.admin_api",
     "backend.identity.keys_api",
     "backend.audit.api",
+    "backend.certificates.api",
 ]
 
 

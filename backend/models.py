@@ -5,6 +5,7 @@ import importlib
 MODEL_MODULES = [
     "backend.identity.models",
     "backend.audit.models",
+    "backend.certificates.models",
 ]
 
 for _name in MODEL_MODULES:

@@ -1,0 +1,167 @@
+"""Use cases: issue (number, seal, freeze) a certificate, and verify one publicly."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from flask import current_app
+
+from backend.audit.service import record_event
+from backend.certificates import errors  # noqa: F401  (error codes registered)
+from backend.certificates import workflow
+from backend.certificates.catalog import field_errors, type_spec
+from backend.certificates.content import CertificateContent
+from backend.certificates.keys import public_key_map, signing_key_for
+from backend.certificates.models import Certificate, SigningKey
+from backend.certificates.numbering import CERTIFICATE_NO_RE, allocate_serial, format_certificate_no
+from backend.certificates.sealing import CompactPayload, Seal, content_digest, sign_content, verify_content
+from backend.core.auth import Actor
+from backend.errors import DomainError
+from backend.extensions import db
+from backend.identity.models import District
+
+
+def validate_content(content: CertificateContent) -> None:
+    """Refuse content its type's catalog entry does not allow (certificate.invalid_content, 422)."""
+    spec = type_spec(content.type_code)
+    problems = field_errors(spec, content.fields)
+    if not content.goods:
+        problems["goods"] = ["at least one goods line / 至少一行货物"]
+    if not (content.consignor.name_zh or content.consignor.name_en):
+        problems["consignor.name_zh"] = ["required / 必填"]
+    if problems:
+        raise DomainError("certificate.invalid_content", errors=problems)
+
+
+def _ensure_issuer_scope(actor: Actor | None, district_code: str) -> None:
+    if actor is not None and actor.is_customs and actor.district_code != district_code:
+        raise DomainError("resource.not_found")
+
+
+def issue_certificate(
+    *, actor: Actor | None, content: CertificateContent, enterprise_id: int | None = None,
+    supersedes: Certificate | None = None,
+) -> Certificate:
+    """Number, seal and freeze a certificate in one transaction; `content.certificate_no` is assigned here."""
+    validate_content(content)
+    _ensure_issuer_scope(actor, content.district_code)
+    if db.session.get(District, content.district_code) is None:
+        raise DomainError("certificate.unknown_district", errors={"district_code": ["unknown"]})
+    year = content.issue_date.year
+    serial = allocate_serial(type_code=content.type_code, district_code=content.district_code, year=year)
+    number = format_certificate_no(
+        district_code=content.district_code, year=year, type_code=content.type_code, serial=serial
+    )
+    frozen = dataclasses.replace(content, certificate_no=number).to_dict()
+    key = signing_key_for(content.district_code)
+    seal = sign_content(frozen, key=key, secret_key=current_app.config["SECRET_KEY"])
+    certificate = Certificate(
+        certificate_no=number, type_code=content.type_code, district_code=content.district_code,
+        year=year, serial=serial, enterprise_id=enterprise_id, status="issued", content=frozen,
+        content_sha256=content_digest(frozen), seal=seal.to_dict(), key_id=key.key_id,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    if supersedes is not None:
+        workflow.apply(supersedes, "replace", actor=actor, superseded_by=certificate)
+    record_event(
+        action="certificate.issued", entity_type="certificate", entity_id=number, actor=actor,
+        after={"type_code": content.type_code, "key_id": key.key_id, "content_sha256": certificate.content_sha256},
+    )
+    db.session.commit()
+    return certificate
+
+
+def _get_for_update(certificate_no: str) -> Certificate:
+    query = db.select(Certificate).where(Certificate.certificate_no == certificate_no).with_for_update()
+    certificate = db.session.execute(query).scalar_one_or_none()
+    if certificate is None:
+        raise DomainError("certificate.not_found")
+    return certificate
+
+
+def withdraw_certificate(*, actor: Actor, certificate_no: str, reason: str) -> Certificate:
+    """撤证: the certificate stops being valid; its verification says so."""
+    certificate = _get_for_update(certificate_no)
+    _ensure_issuer_scope(actor, certificate.district_code)
+    workflow.apply(certificate, "withdraw", actor=actor, reason=reason)
+    db.session.commit()
+    return certificate
+
+
+def replace_certificate(
+    *, actor: Actor, certificate_no: str, content: CertificateContent, reason: str
+) -> Certificate:
+    """改证/重发: issue a new certificate and mark the old one replaced by it, atomically."""
+    old = _get_for_update(certificate_no)
+    _ensure_issuer_scope(actor, old.district_code)
+    workflow.ensure_allowed(old, "replace")
+    old.status_reason = reason
+    return issue_certificate(actor=actor, content=content, enterprise_id=old.enterprise_id, supersedes=old)
+
+
+def get_certificate(*, certificate_no: str) -> Certificate:
+    if not CERTIFICATE_NO_RE.match(certificate_no or ""):
+        raise DomainError("certificate.not_found")
+    query = db.select(Certificate).where(Certificate.certificate_no == certificate_no)
+    certificate = db.session.execute(query).scalar_one_or_none()
+    if certificate is None:
+        raise DomainError("certificate.not_found")
+    return certificate
+
+
+VERIFY_STATUS = {"issued": "valid", "replaced": "replaced", "withdrawn": "withdrawn"}
+
+
+def verify_certificate(*, certificate_no: str, payload: str | None = None) -> dict:
+    """Public verification: key data, whether the stored seal holds, status, and the scanned payload."""
+    certificate = get_certificate(certificate_no=certificate_no)
+    key = db.session.execute(
+        db.select(SigningKey).where(SigningKey.key_id == certificate.key_id)
+    ).scalar_one()
+    seal = Seal.from_dict(certificate.seal)
+    seal_valid = verify_content(certificate.content, seal, public_key=key.public_key)
+    payload_valid = None
+    if payload:
+        try:
+            scanned = CompactPayload.decode(payload)
+        except DomainError:
+            payload_valid = False
+        else:
+            payload_valid = (
+                scanned.certificate_no == certificate.certificate_no
+                and scanned.digest == certificate.content_sha256
+                and scanned.verify(public_key_map())
+            )
+    content = certificate.content
+    spec = type_spec(certificate.type_code)
+    goods = content.get("goods", [])
+    return {
+        "certificate_no": certificate.certificate_no,
+        "status": VERIFY_STATUS[certificate.status],
+        "status_reason": certificate.status_reason,
+        "superseded_by": certificate.superseded_by.certificate_no if certificate.superseded_by else None,
+        "type_code": certificate.type_code,
+        "type_name_zh": spec.name_zh,
+        "type_name_en": spec.name_en,
+        "district_code": certificate.district_code,
+        "district_name_zh": content.get("district_name_zh"),
+        "district_name_en": content.get("district_name_en"),
+        "issue_date": content.get("issue_date"),
+        "issue_place_zh": content.get("issue_place_zh"),
+        "consignor_zh": content.get("consignor", {}).get("name_zh"),
+        "consignor_en": content.get("consignor", {}).get("name_en"),
+        "consignee_en": content.get("consignee", {}).get("name_en"),
+        "destination_country_zh": content.get("destination_country_zh"),
+        "goods": [
+            {"description_zh": line.get("description_zh"), "description_en": line.get("description_en"),
+             "quantity": line.get("quantity"), "quantity_unit": line.get("quantity_unit"),
+             "net_weight": line.get("net_weight"), "weight_unit": line.get("weight_unit")}
+            for line in goods
+        ],
+        "content_sha256": certificate.content_sha256,
+        "key_id": key.key_id,
+        "key_status": key.status,
+        "seal_valid": seal_valid,
+        "payload_valid": payload_valid,
+    }
