@@ -77,7 +77,8 @@ def _exchanged_document(root: ET.Element, data: dict, status: str) -> None:
     _add(doc, "ram:StatusCode", STATUS_CODES[status])
     _datetime(doc, "ram:IssueDateTime", data["issue_date"])
     issuer = _add(doc, "ram:IssuerSPSParty")
-    _add(issuer, "ram:Name", f"{data['district_name_en']}, General Administration of Customs of the P.R. China")
+    issuer_name = f"{data['district_name_en']}, General Administration of Customs of the P.R. China"
+    _add(issuer, "ram:Name", issuer_name)
     if fields.get("additional_declaration"):
         note = _add(doc, "ram:IncludedSPSNote")
         _add(note, "ram:Subject", "ADDITIONAL DECLARATION")

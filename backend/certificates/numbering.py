@@ -43,9 +43,10 @@ def allocate_serial(*, type_code: str, district_code: str, year: int) -> int:
     if counter is None:
         try:
             with db.session.begin_nested():
-                db.session.add(
-                    CertificateCounter(type_code=type_code, district_code=district_code, year=year, last_serial=0)
+                counter = CertificateCounter(
+                    type_code=type_code, district_code=district_code, year=year, last_serial=0
                 )
+                db.session.add(counter)
         except IntegrityError:  # another transaction created the row first; wait for its lock
             pass
         counter = _locked_counter(type_code, district_code, year)

@@ -98,7 +98,8 @@ def _watermark(pdf: FPDF, text: str) -> None:
 def _header(pdf: FPDF, content: dict, spec: CertificateTypeSpec, variant: str) -> None:
     zh_mark, en_mark, _ = VARIANTS[variant]
     pdf.set_font("cjk", size=10)
-    pdf.cell(0, 5, f"中华人民共和国{content['district_name_zh']}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 5, f"中华人民共和国{content['district_name_zh']}", align="C",
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("cjk", size=8)
     pdf.cell(0, 4, f"{content['district_name_en'].upper()}, THE PEOPLE'S REPUBLIC OF CHINA", align="C",
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)

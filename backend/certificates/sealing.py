@@ -124,7 +124,9 @@ def generate_key_material(*, district_code: str, secret_key: str, today) -> NewK
 
 def public_jwk(*, key_id: str, public_key: bytes) -> dict:
     """RFC 8037 OKP JWK of an Ed25519 public key."""
-    return {"kty": "OKP", "crv": "Ed25519", "x": b64url(public_key), "kid": key_id, "use": "sig", "alg": "EdDSA"}
+    return {
+        "kty": "OKP", "crv": "Ed25519", "x": b64url(public_key), "kid": key_id, "use": "sig", "alg": "EdDSA",
+    }
 
 
 # --- sign and verify ----------------------------------------------------------------------------

@@ -7,8 +7,7 @@ import dataclasses
 from flask import current_app
 
 from backend.audit.service import record_event
-from backend.certificates import errors  # noqa: F401  (error codes registered)
-from backend.certificates import workflow
+from backend.certificates import errors, workflow  # noqa: F401  (errors: codes registered)
 from backend.certificates.catalog import field_errors, type_spec
 from backend.certificates.content import CertificateContent
 from backend.certificates.keys import public_key_map, signing_key_for
@@ -55,10 +54,11 @@ def issue_certificate(
     frozen = dataclasses.replace(content, certificate_no=number).to_dict()
     key = signing_key_for(content.district_code)
     seal = sign_content(frozen, key=key, secret_key=current_app.config["SECRET_KEY"])
+    frozen_digest = content_digest(frozen)
     certificate = Certificate(
         certificate_no=number, type_code=content.type_code, district_code=content.district_code,
         year=year, serial=serial, enterprise_id=enterprise_id, status="issued", content=frozen,
-        content_sha256=content_digest(frozen), seal=seal.to_dict(), key_id=key.key_id,
+        content_sha256=frozen_digest, seal=seal.to_dict(), key_id=key.key_id,
     )
     db.session.add(certificate)
     db.session.flush()
@@ -66,7 +66,7 @@ def issue_certificate(
         workflow.apply(supersedes, "replace", actor=actor, superseded_by=certificate)
     record_event(
         action="certificate.issued", entity_type="certificate", entity_id=number, actor=actor,
-        after={"type_code": content.type_code, "key_id": key.key_id, "content_sha256": certificate.content_sha256},
+        after={"type_code": content.type_code, "key_id": key.key_id, "content_sha256": frozen_digest},
     )
     db.session.commit()
     return certificate

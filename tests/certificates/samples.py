@@ -10,7 +10,7 @@ from backend.certificates.content import CertificateContent, GoodsLine, Party
 CONSIGNOR_ZH = "深圳市绿源果蔬进出口有限公司"
 
 TYPE_FIELDS = {
-    "11": {"inspection_result": "经检验，该批货物品质符合合同要求。", "inspection_standard": "GB/T 8855-2008"},
+    "11": {"inspection_result": "经检验，该批货物品质符合合同要求。", "inspection_standard": "GB/T 8855"},
     "12": {"declared_net_weight": "20000", "found_net_weight": "19985.5", "weight_unit": "KGM"},
     "13": {"declared_quantity": "1600", "found_quantity": "1600", "quantity_unit": "CT"},
     "14": {"establishment": "某肉类加工厂 4400/02001", "veterinary_result": "来自非疫区的健康动物。"},

@@ -32,7 +32,8 @@ def issued_dict(**overrides) -> dict:
 
 
 def test_canonical_json_is_sorted_compact_utf8_and_refuses_floats():
-    assert canonical_json({"b": 1, "a": "植物", "c": Decimal("1.50")}) == '{"a":"植物","b":1,"c":"1.50"}'.encode()
+    encoded = canonical_json({"b": 1, "a": "植物", "c": Decimal("1.50")})
+    assert encoded == '{"a":"植物","b":1,"c":"1.50"}'.encode()
     with pytest.raises(TypeError):
         canonical_json({"weight": 1.5})
     with pytest.raises(TypeError):
@@ -85,7 +86,8 @@ def test_tampered_signature_or_other_key_fails():
     flipped = seal.sig[:10] + ("A" if seal.sig[10] != "A" else "B") + seal.sig[11:]
     assert not verify_content(content, dataclasses.replace(seal, sig=flipped), public_key=key.public_key)
     assert not verify_content(content, seal, public_key=other.public_key)
-    assert not verify_content(content, dataclasses.replace(seal, sig="not base64!"), public_key=key.public_key)
+    garbled = dataclasses.replace(seal, sig="not base64!")
+    assert not verify_content(content, garbled, public_key=key.public_key)
 
 
 def test_private_key_is_encrypted_at_rest_and_bound_to_secret_and_key_id():
