@@ -12,6 +12,7 @@ real text, so it is in the PDF's text layer as well as on paper.
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from fpdf.fonts import FontFace
 from backend.certificates.catalog import CertificateTypeSpec, type_spec
 from backend.certificates.content import CertificateContent, format_decimal
 from backend.certificates.sealing import Seal, qr_text, verification_url
+
+# fontTools reports every bitmap table it drops while subsetting WenQuanYi; that is expected.
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
 FONT_CANDIDATES = (
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),  # Debian fonts-wqy-zenhei
@@ -87,11 +91,13 @@ def _label(pdf: FPDF, zh: str, en: str, width: float) -> None:
 
 
 def _watermark(pdf: FPDF, text: str) -> None:
-    pdf.set_font("cjk", size=46)
-    pdf.set_text_color(205)
-    width = pdf.get_string_width(text)
-    with pdf.rotation(angle=35, x=105, y=160):
-        pdf.text(105 - width / 2, 160, text)
+    # Horizontal, so text extraction (and screen readers) read the mark as one phrase.
+    pdf.set_font("cjk", size=40)
+    if pdf.get_string_width(text) > 180:  # the long duplicate-original mark still fits the page
+        pdf.set_font("cjk", size=40 * 180 / pdf.get_string_width(text))
+    pdf.set_text_color(215)
+    for y in (120, 205):
+        pdf.text(105 - pdf.get_string_width(text) / 2, y, text)
     pdf.set_text_color(0)
 
 
