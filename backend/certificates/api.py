@@ -1,21 +1,22 @@
 """Certificates API: the public signing keys, key rotation, the type catalog, public verification."""
 
-from flask import g
+from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.certificates import keys, pages, service
+from backend.certificates import documents, keys, pages, service
 from backend.certificates.catalog import CERTIFICATE_TYPES
 from backend.certificates.schemas import (
     CertificateTypeSchema,
     KeyListArgsSchema,
+    PdfArgsSchema,
     PublicKeyListSchema,
     PublicKeySchema,
     RotateKeySchema,
     VerificationSchema,
     VerifyArgsSchema,
 )
-from backend.core.auth import EVERYONE, requires
+from backend.core.auth import ANY_CUSTOMS, EVERYONE, requires
 from backend.core.enums import Assurance, Role
 
 # Full paths, because one blueprint serves two prefixes: /api/v1/certificates and /api/v1/verify.
@@ -73,3 +74,32 @@ class VerifyCertificate(MethodView):
     def get(self, args, certificate_no):
         """Public verification of a certificate: key data, seal validity, status; optional QR payload `s`."""
         return service.verify_certificate(certificate_no=certificate_no, payload=args["s"])
+
+
+CERTIFICATE_READERS = (Role.ENTERPRISE, *ANY_CUSTOMS)
+
+
+@blp.route(f"/api/v1/certificates/{CERTIFICATE_NO}/pdf")
+class CertificatePdf(MethodView):
+    @requires(*CERTIFICATE_READERS, assurance=Assurance.KEY)
+    @blp.arguments(PdfArgsSchema, location="query")
+    @blp.response(200, content_type="application/pdf", description="one A4 page")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, certificate_no):
+        """The issued certificate as PDF: a copy by default; originals for certificate officers."""
+        pdf = documents.certificate_pdf(actor=g.actor, certificate_no=certificate_no, **args)
+        name = f"{certificate_no}-{args['variant']}.pdf"
+        return Response(pdf, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@blp.route(f"/api/v1/certificates/{CERTIFICATE_NO}/ephyto")
+class CertificateEphyto(MethodView):
+    @requires(*CERTIFICATE_READERS, assurance=Assurance.KEY)
+    @blp.response(200, content_type="application/xml", description="UN/CEFACT SPS certificate (ePhyto)")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def get(self, certificate_no):
+        """A phytosanitary certificate as IPPC ePhyto XML (UN/CEFACT SPSCertificate)."""
+        xml = documents.certificate_ephyto(actor=g.actor, certificate_no=certificate_no)
+        return Response(xml, mimetype="application/xml")

@@ -120,3 +120,10 @@ def public_key_map() -> dict[str, bytes]:
     """{key_id: raw public key} of every published key, for seal verification."""
     rows = db.session.execute(db.select(SigningKey.key_id, SigningKey.public_key)).all()
     return {key_id: bytes(public) for key_id, public in rows}
+
+
+def public_key_for(key_id: str) -> bytes | None:
+    """The raw public key of one published key, or None."""
+    query = db.select(SigningKey.public_key).where(SigningKey.key_id == key_id)
+    value = db.session.execute(query).scalar_one_or_none()
+    return bytes(value) if value is not None else None

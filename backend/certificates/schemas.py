@@ -58,6 +58,12 @@ class CertificateTypeSchema(Schema):
     languages = fields.List(fields.String())
 
 
+class PdfArgsSchema(StrictSchema):
+    variant = fields.String(
+        load_default="copy", validate=validate.OneOf(["copy", "original", "duplicate_original"])
+    )
+
+
 class VerifyArgsSchema(StrictSchema):
     s = fields.String(
         load_default=None, validate=validate.Length(max=300),

@@ -10,7 +10,7 @@ from backend.audit.service import record_event
 from backend.certificates import errors, workflow  # noqa: F401  (errors: codes registered)
 from backend.certificates.catalog import field_errors, type_spec
 from backend.certificates.content import CertificateContent
-from backend.certificates.keys import public_key_map, signing_key_for
+from backend.certificates.keys import public_key_for, signing_key_for
 from backend.certificates.models import Certificate, SigningKey
 from backend.certificates.numbering import CERTIFICATE_NO_RE, allocate_serial, format_certificate_no
 from backend.certificates.sealing import CompactPayload, Seal, content_digest, sign_content, verify_content
@@ -128,10 +128,12 @@ def verify_certificate(*, certificate_no: str, payload: str | None = None) -> di
         except DomainError:
             payload_valid = False
         else:
+            published = public_key_for(scanned.seal.key_id)
             payload_valid = (
                 scanned.certificate_no == certificate.certificate_no
                 and scanned.digest == certificate.content_sha256
-                and scanned.verify(public_key_map())
+                and published is not None
+                and scanned.verify({scanned.seal.key_id: published})
             )
     content = certificate.content
     spec = type_spec(certificate.type_code)

@@ -4,6 +4,7 @@ import dataclasses
 
 import pytest
 
+from backend.audit.models import AuditEvent
 from backend.certificates.keys import signing_key_for
 from backend.certificates.sealing import Seal, b64url_decode, compact_payload
 from backend.certificates.service import issue_certificate, replace_certificate, withdraw_certificate
@@ -123,3 +124,42 @@ def test_public_operations_are_marked_public_in_openapi(client):
     assert paths["/api/v1/certificates/keys"]["get"]["security"] == []
     assert paths["/api/v1/verify/{certificate_no}"]["get"]["security"] == []
     assert paths["/api/v1/certificates/keys/rotate"]["post"]["x-assurance"] == "key"
+
+
+def test_pdf_download_is_scoped_and_originals_are_for_certificate_officers(client, factories):
+    owner = factories.enterprise()
+    certificate = issue_certificate(actor=None, content=sample_content("18"), enterprise_id=owner.id)
+    url = f"/api/v1/certificates/{certificate.certificate_no}/pdf"
+    exporter = factories.user(Role.ENTERPRISE, enterprise=owner)
+    refused = client.get(url, headers=factories.headers(exporter))
+    assert refused.status_code == 403 and refused.get_json()["error"] == "auth.key_required"
+    copy = client.get(url, headers=factories.headers(exporter, "key"))
+    assert copy.status_code == 200 and copy.mimetype == "application/pdf" and copy.data.startswith(b"%PDF")
+    own_original = client.get(f"{url}?variant=original", headers=factories.headers(exporter, "key"))
+    assert own_original.status_code == 403
+    stranger = factories.user(Role.ENTERPRISE)
+    assert client.get(url, headers=factories.headers(stranger, "key")).status_code == 404
+    far_officer = factories.user(Role.CERTIFICATE_OFFICER, district_code="5100")
+    assert client.get(url, headers=factories.headers(far_officer, "key")).status_code == 404
+    officer = factories.user(Role.CERTIFICATE_OFFICER, district_code="5300")
+    original = client.get(f"{url}?variant=duplicate_original", headers=factories.headers(officer, "key"))
+    assert original.status_code == 200
+    assert client.get(f"{url}?variant=draft", headers=factories.headers(officer, "key")).status_code == 422
+    missing = "/api/v1/certificates/530026189999999/pdf"
+    assert client.get(missing, headers=factories.headers(officer, "key")).status_code == 404
+    printed = db.session.execute(
+        db.select(AuditEvent.action, AuditEvent.actor_username).where(AuditEvent.action.like("%printed%"))
+    ).all()
+    assert [tuple(row) for row in printed] == [("certificate.printed_duplicate_original", officer.username)]
+
+
+def test_ephyto_download_for_phytosanitary_only(client, factories):
+    officer = factories.user(Role.CERTIFICATE_OFFICER, district_code="5300")
+    headers = factories.headers(officer, "key")
+    phyto = issue_certificate(actor=None, content=sample_content("18"))
+    response = client.get(f"/api/v1/certificates/{phyto.certificate_no}/ephyto", headers=headers)
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    assert f"<ram:ID>{phyto.certificate_no}</ram:ID>" in response.get_data(as_text=True)
+    quality = issue_certificate(actor=None, content=sample_content("11"))
+    refused = client.get(f"/api/v1/certificates/{quality.certificate_no}/ephyto", headers=headers)
+    assert refused.status_code == 409 and refused.get_json()["error"] == "certificate.not_phytosanitary"

@@ -95,3 +95,14 @@ def test_only_drafts_render_without_a_seal():
         render_certificate_pdf(sample_content("18"), seal=None, base_url=BASE_URL)
     with pytest.raises(ValueError):
         render_certificate_pdf(sample_content("18"), seal=None, base_url=BASE_URL, variant="photocopy")
+
+
+def test_scanned_qr_url_opens_a_page_that_confirms_the_payload(issued, client, tmp_path):
+    from urllib.parse import urlsplit
+
+    scanned = urlsplit(scan_qr(render_certificate_pdf(issued.content, seal=issued.seal, base_url=BASE_URL),
+                               tmp_path))
+    page = client.get(f"{scanned.path}?{scanned.query}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "与证书一致" in html and "matches this certificate" in html and "签章有效" in html

@@ -1,0 +1,59 @@
+"""Use cases that hand out an issued certificate's documents: the PDF and the ePhyto XML.
+
+Who may fetch: the customs district that issued it and the enterprise it belongs to (object-level
+access via backend.core.permissions; anyone else gets 404). Which PDF: anyone who may see the
+certificate gets a copy (副本); the original and a duplicate original are for certificate officers,
+until the self-print workflow (blank paper serials, one original per certificate) hands originals to
+enterprises.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from backend.audit.service import record_event
+from backend.certificates import errors  # noqa: F401  (error codes registered)
+from backend.certificates.ephyto import ephyto_xml
+from backend.certificates.models import Certificate
+from backend.certificates.rendering import render_certificate_pdf
+from backend.certificates.service import get_certificate
+from backend.core.auth import Actor
+from backend.core.enums import Role
+from backend.core.permissions import ensure_can_see
+from backend.errors import DomainError
+from backend.extensions import db
+
+ORIGINAL_VARIANTS = {"original", "duplicate_original"}
+
+
+def _visible(actor: Actor, certificate_no: str) -> Certificate:
+    try:
+        certificate = get_certificate(certificate_no=certificate_no)
+    except DomainError:
+        raise DomainError("resource.not_found") from None
+    ensure_can_see(actor, certificate)
+    return certificate
+
+
+def certificate_pdf(*, actor: Actor, certificate_no: str, variant: str = "copy") -> bytes:
+    """The certificate as PDF; printing an original (or duplicate original) is audited."""
+    certificate = _visible(actor, certificate_no)
+    if variant in ORIGINAL_VARIANTS and actor.role != Role.CERTIFICATE_OFFICER:
+        raise DomainError("auth.forbidden")
+    pdf = render_certificate_pdf(
+        certificate.content, seal=certificate.seal, variant=variant,
+        base_url=current_app.config["PUBLIC_BASE_URL"],
+    )
+    if variant in ORIGINAL_VARIANTS:
+        record_event(
+            action=f"certificate.printed_{variant}", entity_type="certificate",
+            entity_id=certificate.certificate_no, actor=actor,
+        )
+        db.session.commit()
+    return pdf
+
+
+def certificate_ephyto(*, actor: Actor, certificate_no: str) -> bytes:
+    """The phytosanitary certificate as IPPC ePhyto XML (certificate.not_phytosanitary otherwise)."""
+    certificate = _visible(actor, certificate_no)
+    return ephyto_xml(certificate.content, status=certificate.status)
