@@ -93,6 +93,9 @@ class VerificationSchema(Schema):
     district_name_en = fields.String(allow_none=True)
     issue_date = fields.String()
     issue_place_zh = fields.String(allow_none=True)
+    details_shown = fields.Boolean(
+        metadata={"description": "parties and goods are shown only with a valid QR payload `s`"}
+    )
     consignor_zh = fields.String(allow_none=True)
     consignor_en = fields.String(allow_none=True)
     consignee_en = fields.String(allow_none=True)

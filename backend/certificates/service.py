@@ -113,31 +113,50 @@ def get_certificate(*, certificate_no: str) -> Certificate:
 VERIFY_STATUS = {"issued": "valid", "replaced": "replaced", "withdrawn": "withdrawn"}
 
 
+def _scanned_payload_matches(certificate: Certificate, payload: str) -> bool:
+    try:
+        scanned = CompactPayload.decode(payload)
+    except DomainError:
+        return False
+    published = public_key_for(scanned.seal.key_id)
+    return (
+        scanned.certificate_no == certificate.certificate_no
+        and scanned.digest == certificate.content_sha256
+        and published is not None
+        and scanned.verify({scanned.seal.key_id: published})
+    )
+
+
+def _business_details(content: dict) -> dict:
+    return {
+        "consignor_zh": content.get("consignor", {}).get("name_zh"),
+        "consignor_en": content.get("consignor", {}).get("name_en"),
+        "consignee_en": content.get("consignee", {}).get("name_en"),
+        "destination_country_zh": content.get("destination_country_zh"),
+        "goods": [
+            {key: line.get(key) for key in ("description_zh", "description_en", "quantity", "quantity_unit",
+                                            "net_weight", "weight_unit")}
+            for line in content.get("goods", [])
+        ],
+    }
+
+
 def verify_certificate(*, certificate_no: str, payload: str | None = None) -> dict:
-    """Public verification: key data, whether the stored seal holds, status, and the scanned payload."""
+    """Public verification: status, seal validity and, for the holder of the QR payload, the key data.
+
+    Numbers are sequential, so anyone could walk them: without the scanned payload (which only the
+    printed certificate carries) the answer says whether the number is real and valid, not who shipped what.
+    """
     certificate = get_certificate(certificate_no=certificate_no)
     key = db.session.execute(
         db.select(SigningKey).where(SigningKey.key_id == certificate.key_id)
     ).scalar_one()
     seal = Seal.from_dict(certificate.seal)
     seal_valid = verify_content(certificate.content, seal, public_key=key.public_key)
-    payload_valid = None
-    if payload:
-        try:
-            scanned = CompactPayload.decode(payload)
-        except DomainError:
-            payload_valid = False
-        else:
-            published = public_key_for(scanned.seal.key_id)
-            payload_valid = (
-                scanned.certificate_no == certificate.certificate_no
-                and scanned.digest == certificate.content_sha256
-                and published is not None
-                and scanned.verify({scanned.seal.key_id: published})
-            )
+    payload_valid = _scanned_payload_matches(certificate, payload) if payload else None
     content = certificate.content
     spec = type_spec(certificate.type_code)
-    goods = content.get("goods", [])
+    details = _business_details(content if payload_valid else {})
     return {
         "certificate_no": certificate.certificate_no,
         "status": VERIFY_STATUS[certificate.status],
@@ -151,16 +170,8 @@ def verify_certificate(*, certificate_no: str, payload: str | None = None) -> di
         "district_name_en": content.get("district_name_en"),
         "issue_date": content.get("issue_date"),
         "issue_place_zh": content.get("issue_place_zh"),
-        "consignor_zh": content.get("consignor", {}).get("name_zh"),
-        "consignor_en": content.get("consignor", {}).get("name_en"),
-        "consignee_en": content.get("consignee", {}).get("name_en"),
-        "destination_country_zh": content.get("destination_country_zh"),
-        "goods": [
-            {"description_zh": line.get("description_zh"), "description_en": line.get("description_en"),
-             "quantity": line.get("quantity"), "quantity_unit": line.get("quantity_unit"),
-             "net_weight": line.get("net_weight"), "weight_unit": line.get("weight_unit")}
-            for line in goods
-        ],
+        "details_shown": bool(payload_valid),
+        **details,
         "content_sha256": certificate.content_sha256,
         "key_id": key.key_id,
         "key_status": key.status,

@@ -75,13 +75,16 @@ def test_verify_api_reports_status_seal_and_scanned_payload(client, issued):
     number = issued.certificate_no
     body = client.get(f"/api/v1/verify/{number}").get_json()
     assert body["status"] == "valid" and body["seal_valid"] is True and body["payload_valid"] is None
-    assert body["consignor_zh"] == CONSIGNOR_ZH and body["type_name_zh"] == "植物检疫证书"
+    assert body["type_name_zh"] == "植物检疫证书" and body["issue_date"] == "2026-06-12"
+    # Without the printed QR payload, walking sequential numbers reveals no business data.
+    assert body["details_shown"] is False and body["consignor_zh"] is None and body["goods"] == []
     payload = compact_payload(issued.content, Seal.from_dict(issued.seal))
     good = client.get(f"/api/v1/verify/{number}", query_string={"s": payload.encode()}).get_json()
-    assert good["payload_valid"] is True
+    assert good["payload_valid"] is True and good["details_shown"] is True
+    assert good["consignor_zh"] == CONSIGNOR_ZH and good["goods"][0]["net_weight"] == "8000.50"
     forged = dataclasses.replace(payload, digest="A" * 43).encode()
     forged_check = client.get(f"/api/v1/verify/{number}", query_string={"s": forged}).get_json()
-    assert forged_check["payload_valid"] is False
+    assert forged_check["payload_valid"] is False and forged_check["consignor_zh"] is None
     junk = client.get(f"/api/v1/verify/{number}", query_string={"s": "junk"}).get_json()
     assert junk["payload_valid"] is False
 
@@ -113,8 +116,16 @@ def test_verification_page_is_bilingual_html(client, issued):
     response = client.get(f"/verify/{issued.certificate_no}")
     assert response.status_code == 200 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    for expected in ("有效", "Valid", "植物检疫证书", CONSIGNOR_ZH, "签章有效", "Seal valid", issued.key_id):
+    expected_texts = (
+        "有效", "Valid", "植物检疫证书", "签章有效", "Seal valid", issued.key_id, "扫描证书上的二维码",
+    )
+    for expected in expected_texts:
         assert expected in page, expected
+    assert CONSIGNOR_ZH not in page
+    payload = compact_payload(issued.content, Seal.from_dict(issued.seal)).encode()
+    scanned = client.get(f"/verify/{issued.certificate_no}", query_string={"s": payload})
+    scanned = scanned.get_data(as_text=True)
+    assert CONSIGNOR_ZH in scanned and "鲜荔枝" in scanned and "与证书一致" in scanned
     missing = client.get("/verify/530026189999999")
     assert missing.status_code == 404 and "未找到" in missing.get_data(as_text=True)
 
