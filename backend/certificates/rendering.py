@@ -59,7 +59,25 @@ def find_cjk_font() -> tuple[str, int]:
 
 
 class _CertificatePDF(FPDF):
-    pass
+    """Watermark on every page; long goods lists continue on a page headed with the number."""
+
+    watermark: str | None = None
+    certificate_no: str = ""
+
+    def header(self):
+        if self.watermark:
+            _watermark(self, self.watermark)
+        if self.page_no() > 1:
+            self.set_font("cjk", size=8)
+            self.cell(0, 5, f"编号 No.: {self.certificate_no}（续页 continued）",
+                      new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def footer(self):
+        self.set_y(-9)
+        self.set_font("cjk", size=7)
+        self.set_text_color(110)
+        self.cell(0, 4, f"第 {self.page_no()} 页 共 {{nb}} 页  Page {self.page_no()} of {{nb}}", align="C")
+        self.set_text_color(0)
 
 
 def _goods_cell(line: dict, column: str) -> str:
@@ -196,7 +214,10 @@ def _statement_and_fields(pdf: FPDF, content: dict, spec: CertificateTypeSpec) -
 
 def _footer(pdf: FPDF, content: dict, seal: Seal | None, base_url: str, variant: str) -> None:
     qr_size = 38
-    top = max(pdf.get_y() + 3, 297 - 12 - qr_size - 6)
+    top = 297 - 12 - qr_size - 6
+    pdf.set_auto_page_break(auto=False)
+    if pdf.get_y() + 3 > top:  # no room left for the issue block and the QR code
+        pdf.add_page()
     pdf.set_xy(10, top)
     pdf.set_font("cjk", size=8.5)
     lines = [
@@ -244,12 +265,11 @@ def render_certificate_pdf(
     pdf.set_title(f"{spec.name_zh} {spec.name_en} {data.get('certificate_no', '')}".strip())
     pdf.set_creator("Chajian 查检")
     pdf.set_margins(10, 10, 10)
-    pdf.set_auto_page_break(auto=False)
+    pdf.set_auto_page_break(auto=True, margin=14)
     pdf.add_font("cjk", fname=font_path, collection_font_number=font_index)
+    pdf.watermark = VARIANTS[variant][2]
+    pdf.certificate_no = data.get("certificate_no") or ""
     pdf.add_page()
-    watermark = VARIANTS[variant][2]
-    if watermark:
-        _watermark(pdf, watermark)
     _header(pdf, data, spec, variant)
     _parties_and_transport(pdf, data)
     _goods(pdf, data, spec)

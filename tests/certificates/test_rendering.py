@@ -106,3 +106,18 @@ def test_scanned_qr_url_opens_a_page_that_confirms_the_payload(issued, client, t
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "与证书一致" in html and "matches this certificate" in html and "签章有效" in html
+
+
+def test_long_goods_lists_continue_on_numbered_pages_with_the_seal_at_the_end(tmp_path):
+    line = sample_content("18").goods[0]
+    goods = tuple(dataclasses.replace(line, description_zh=f"鲜荔枝 第{n}批") for n in range(1, 41))
+    certificate = issue_certificate(actor=None, content=sample_content("18", goods=goods))
+    seal = certificate.seal
+    pdf = render_certificate_pdf(certificate.content, seal=seal, base_url=BASE_URL, variant="copy")
+    text = pdf_text(pdf, tmp_path)
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) >= 2
+    assert "第40批" in text and "续页 continued" in pages[1]
+    assert all(f"共 {len(pages)} 页" in page for page in pages)
+    assert text.count("副本 COPY") >= 1 + 2 * len(pages)  # corner label plus the watermarks on every page
+    assert "扫码验证" in pages[-1] and "扫码验证" not in pages[0]
