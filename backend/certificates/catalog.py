@@ -9,8 +9,11 @@ so the API and administrators see the same catalog.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from backend.certificates import errors  # noqa: F401  (error codes registered)
+from backend.errors import DomainError
 from backend.extensions import db
 
 PHYTOSANITARY = "18"
@@ -179,9 +182,6 @@ _BY_CODE = {spec.code: spec for spec in CERTIFICATE_TYPES}
 
 def type_spec(code: str) -> CertificateTypeSpec:
     """The catalog entry for a type code, or certificate.unknown_type."""
-    from backend.certificates import errors  # noqa: F401  (codes registered before use)
-    from backend.errors import DomainError
-
     spec = _BY_CODE.get(code)
     if spec is None:
         raise DomainError("certificate.unknown_type", errors={"type_code": [f"unknown: {code}"]})
@@ -218,8 +218,6 @@ def _is_decimal(value: str) -> bool:
 
 
 def _is_iso_date(value: str) -> bool:
-    from datetime import date
-
     try:
         date.fromisoformat(value)
     except ValueError:

@@ -96,13 +96,11 @@ class CertificateContent:
 def _goods_line(data: dict) -> GoodsLine:
     values = dict(data)
     for key in ("quantity", "net_weight"):
+        if isinstance(values.get(key), float):
+            raise TypeError(f"{key}: floats are not allowed in certificate content; use a decimal string")
         if values.get(key) is not None:
-            values[key] = Decimal(str(values[key])) if not isinstance(values[key], float) else _no_float(key)
+            values[key] = Decimal(str(values[key]))
     return GoodsLine(**values)
-
-
-def _no_float(key: str):
-    raise TypeError(f"{key}: floats are not allowed in certificate content; use a decimal string")
 
 
 def _clean(value):

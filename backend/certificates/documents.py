@@ -40,6 +40,8 @@ def certificate_pdf(*, actor: Actor, certificate_no: str, variant: str = "copy")
     certificate = _visible(actor, certificate_no)
     if variant in ORIGINAL_VARIANTS and actor.role != Role.CERTIFICATE_OFFICER:
         raise DomainError("auth.forbidden")
+    if variant in ORIGINAL_VARIANTS and certificate.status != "issued":
+        raise DomainError("certificate.not_valid", detail={"status": certificate.status})
     pdf = render_certificate_pdf(
         certificate.content, seal=certificate.seal, variant=variant,
         base_url=current_app.config["PUBLIC_BASE_URL"],

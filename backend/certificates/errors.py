@@ -32,6 +32,11 @@ register_errors(
             "Only phytosanitary certificates (type 18) export as ePhyto.",
         ),
         "certificate.not_found": (404, "证书不存在。", "No such certificate."),
+        "certificate.not_valid": (
+            409,
+            "证书已被替换或撤销，不能再打印正本。",
+            "The certificate was replaced or withdrawn; no original can be printed.",
+        ),
         "certificate.invalid_transition": (
             409,
             "证书当前状态不允许此操作。",

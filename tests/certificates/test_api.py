@@ -58,6 +58,11 @@ def test_rotation_needs_an_administrator_with_a_key_of_that_district(client, fac
     new_id = rotated.get_json()["key_id"]
     statuses = {k["key_id"]: k["status"] for k in client.get(KEYS).get_json()["keys"]}
     assert statuses == {issued.key_id: "retired", new_id: "active"}
+    audit = db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.action == "certificate.signing_key_rotated")
+    ).scalar_one()
+    assert (audit.entity_id, audit.actor_username, audit.assurance) == (new_id, admin.username, "key")
+    assert audit.before == {"active": [issued.key_id]}
     # the old certificate still verifies after rotation
     verified = client.get(f"/api/v1/verify/{issued.certificate_no}").get_json()
     assert verified["seal_valid"] is True and verified["key_status"] == "retired"
@@ -156,6 +161,10 @@ def test_pdf_download_is_scoped_and_originals_are_for_certificate_officers(clien
     original = client.get(f"{url}?variant=duplicate_original", headers=factories.headers(officer, "key"))
     assert original.status_code == 200
     assert client.get(f"{url}?variant=draft", headers=factories.headers(officer, "key")).status_code == 422
+    withdraw_certificate(actor=None, certificate_no=certificate.certificate_no, reason="撤证")
+    again = client.get(f"{url}?variant=original", headers=factories.headers(officer, "key"))
+    assert again.status_code == 409 and again.get_json()["error"] == "certificate.not_valid"
+    assert client.get(url, headers=factories.headers(officer, "key")).status_code == 200
     missing = "/api/v1/certificates/530026189999999/pdf"
     assert client.get(missing, headers=factories.headers(officer, "key")).status_code == 404
     printed = db.session.execute(
