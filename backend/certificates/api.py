@@ -8,6 +8,7 @@ from backend.certificates import documents, keys, pages, service
 from backend.certificates.catalog import CERTIFICATE_TYPES
 from backend.certificates.schemas import (
     CertificateTypeSchema,
+    JwkSetSchema,
     KeyListArgsSchema,
     PdfArgsSchema,
     PublicKeyListSchema,
@@ -33,6 +34,8 @@ def _register_verification_page(state):
 
 PUBLIC = {"security": [], "x-public": True}
 CERTIFICATE_NO = "<string(maxlength=20):certificate_no>"
+# Verifiers may cache the keys briefly; a rotation shows up within this many seconds.
+KEYS_CACHE = {"Cache-Control": "public, max-age=300"}
 
 
 @blp.route("/api/v1/certificates/keys")
@@ -42,7 +45,16 @@ class PublicKeys(MethodView):
     @blp.response(200, PublicKeyListSchema)
     def get(self, args):
         """The customs signing keys (active and retired) for anyone to verify seals; no login."""
-        return {"keys": keys.list_public_keys(**args)}
+        return {"keys": keys.list_public_keys(**args)}, 200, KEYS_CACHE
+
+
+@blp.route("/api/v1/certificates/jwks.json")
+class PublicJwks(MethodView):
+    @blp.doc(**PUBLIC)
+    @blp.response(200, JwkSetSchema)
+    def get(self):
+        """The same keys as a standard JWK Set (RFC 7517), e.g. for WebCrypto or JOSE libraries."""
+        return {"keys": [entry["jwk"] for entry in keys.list_public_keys()]}, 200, KEYS_CACHE
 
 
 @blp.route("/api/v1/certificates/keys/rotate")

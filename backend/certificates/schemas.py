@@ -20,6 +20,10 @@ class JwkSchema(Schema):
     alg = fields.String()
 
 
+class JwkSetSchema(Schema):
+    keys = fields.List(fields.Nested(JwkSchema))
+
+
 class PublicKeySchema(Schema):
     key_id = fields.String()
     district_code = fields.String()

@@ -31,6 +31,9 @@ def test_public_keys_need_no_token_and_list_raw_and_jwk_forms(client, issued):
                             "use": "sig", "alg": "EdDSA"}
     assert len(b64url_decode(entry["public_key"])) == 32
     assert "private" not in response.get_data(as_text=True).lower()
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    jwks = client.get("/api/v1/certificates/jwks.json")
+    assert jwks.status_code == 200 and jwks.get_json() == {"keys": [entry["jwk"]]}
 
 
 def test_keys_filter_by_district_and_refuse_bad_filters(client, issued):
@@ -138,6 +141,7 @@ def test_verification_page_is_bilingual_html(client, issued):
 def test_public_operations_are_marked_public_in_openapi(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
     assert paths["/api/v1/certificates/keys"]["get"]["security"] == []
+    assert paths["/api/v1/certificates/jwks.json"]["get"]["security"] == []
     assert paths["/api/v1/verify/{certificate_no}"]["get"]["security"] == []
     assert paths["/api/v1/certificates/keys/rotate"]["post"]["x-assurance"] == "key"
 
