@@ -98,11 +98,17 @@ class CertificatePdf(MethodView):
     @blp.response(200, content_type="application/pdf", description="one A4 page")
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, certificate_no):
-        """The issued certificate as PDF: a copy by default; originals for certificate officers."""
-        pdf = documents.certificate_pdf(actor=g.actor, certificate_no=certificate_no, **args)
-        name = f"{certificate_no}-{args['variant']}.pdf"
-        return Response(pdf, mimetype="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="{name}"'})
+        """The issued certificate as PDF: a copy by default; originals for certificate officers.
+
+        One original per certificate: asking for `original` again yields a duplicate original
+        (副本（重复正本）); `X-Certificate-Variant` says which was rendered.
+        """
+        pdf, variant = documents.certificate_pdf(actor=g.actor, certificate_no=certificate_no, **args)
+        headers = {
+            "Content-Disposition": f'inline; filename="{certificate_no}-{variant}.pdf"',
+            "X-Certificate-Variant": variant,
+        }
+        return Response(pdf, mimetype="application/pdf", headers=headers)
 
 
 @blp.route(f"/api/v1/certificates/{CERTIFICATE_NO}/ephyto")

@@ -35,24 +35,36 @@ def _visible(actor: Actor, certificate_no: str) -> Certificate:
     return certificate
 
 
-def certificate_pdf(*, actor: Actor, certificate_no: str, variant: str = "copy") -> bytes:
-    """The certificate as PDF; printing an original (or duplicate original) is audited."""
+def _claim_original(certificate: Certificate, variant: str) -> str:
+    """Count an original print; any original after the first is a duplicate original."""
+    db.session.refresh(certificate, with_for_update=True)  # two printers never both get the original
+    if variant == "original" and certificate.originals_printed > 0:
+        variant = "duplicate_original"
+    certificate.originals_printed += 1
+    return variant
+
+
+def certificate_pdf(*, actor: Actor, certificate_no: str, variant: str = "copy") -> tuple[bytes, str]:
+    """(PDF, the variant actually rendered); printing an original or a duplicate original is audited."""
     certificate = _visible(actor, certificate_no)
-    if variant in ORIGINAL_VARIANTS and actor.role != Role.CERTIFICATE_OFFICER:
-        raise DomainError("auth.forbidden")
-    if variant in ORIGINAL_VARIANTS and certificate.status != "issued":
-        raise DomainError("certificate.not_valid", detail={"status": certificate.status})
+    if variant in ORIGINAL_VARIANTS:
+        if actor.role != Role.CERTIFICATE_OFFICER:
+            raise DomainError("auth.forbidden")
+        if certificate.status != "issued":
+            raise DomainError("certificate.not_valid", detail={"status": certificate.status})
+        variant = _claim_original(certificate, variant)
+        record_event(
+            action=f"certificate.printed_{variant}", entity_type="certificate",
+            entity_id=certificate.certificate_no, actor=actor,
+            after={"originals_printed": certificate.originals_printed},
+        )
     pdf = render_certificate_pdf(
         certificate.content, seal=certificate.seal, variant=variant,
         base_url=current_app.config["PUBLIC_BASE_URL"],
     )
     if variant in ORIGINAL_VARIANTS:
-        record_event(
-            action=f"certificate.printed_{variant}", entity_type="certificate",
-            entity_id=certificate.certificate_no, actor=actor,
-        )
         db.session.commit()
-    return pdf
+    return pdf, variant
 
 
 def certificate_ephyto(*, actor: Actor, certificate_no: str) -> bytes:

@@ -82,6 +82,8 @@ class Certificate(TimestampMixin, VersionedMixin, db.Model):
     content_sha256: Mapped[str] = mapped_column(sa.String(43))
     seal: Mapped[dict] = mapped_column(JSONType)
     key_id: Mapped[str] = mapped_column(sa.ForeignKey("signing_key.key_id"))
+    # One original per certificate: every original printed after the first is a duplicate original.
+    originals_printed: Mapped[int] = mapped_column(sa.Integer, default=0)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id])

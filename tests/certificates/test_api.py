@@ -162,8 +162,14 @@ def test_pdf_download_is_scoped_and_originals_are_for_certificate_officers(clien
     far_officer = factories.user(Role.CERTIFICATE_OFFICER, district_code="5100")
     assert client.get(url, headers=factories.headers(far_officer, "key")).status_code == 404
     officer = factories.user(Role.CERTIFICATE_OFFICER, district_code="5300")
-    original = client.get(f"{url}?variant=duplicate_original", headers=factories.headers(officer, "key"))
-    assert original.status_code == 200
+    headers = factories.headers(officer, "key")
+    first = client.get(f"{url}?variant=original", headers=headers)
+    assert first.status_code == 200 and first.headers["X-Certificate-Variant"] == "original"
+    second = client.get(f"{url}?variant=original", headers=headers)
+    assert second.status_code == 200 and second.headers["X-Certificate-Variant"] == "duplicate_original"
+    assert "duplicate_original.pdf" in second.headers["Content-Disposition"]
+    db.session.refresh(certificate)
+    assert certificate.originals_printed == 2
     assert client.get(f"{url}?variant=draft", headers=factories.headers(officer, "key")).status_code == 422
     withdraw_certificate(actor=None, certificate_no=certificate.certificate_no, reason="撤证")
     again = client.get(f"{url}?variant=original", headers=factories.headers(officer, "key"))
@@ -174,7 +180,10 @@ def test_pdf_download_is_scoped_and_originals_are_for_certificate_officers(clien
     printed = db.session.execute(
         db.select(AuditEvent.action, AuditEvent.actor_username).where(AuditEvent.action.like("%printed%"))
     ).all()
-    assert [tuple(row) for row in printed] == [("certificate.printed_duplicate_original", officer.username)]
+    assert [tuple(row) for row in printed] == [
+        ("certificate.printed_original", officer.username),
+        ("certificate.printed_duplicate_original", officer.username),
+    ]
 
 
 def test_ephyto_download_for_phytosanitary_only(client, factories):

@@ -1,8 +1,8 @@
 """certificates: types, signing keys, counters, certificates
 
-Revision ID: 3c026d4e386a
+Revision ID: e2ad0dc5dd69
 Revises: 0da8fa66096c
-Create Date: 2026-11-27 07:18:55.480146
+Create Date: 2026-11-27 07:37:33.542394
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import backend.core.models
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '3c026d4e386a'
+revision = 'e2ad0dc5dd69'
 down_revision = '0da8fa66096c'
 branch_labels = None
 depends_on = None
@@ -75,6 +75,7 @@ def upgrade():
     sa.Column('content_sha256', sa.String(length=43), nullable=False),
     sa.Column('seal', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('key_id', sa.String(length=40), nullable=False),
+    sa.Column('originals_printed', sa.Integer(), nullable=False),
     sa.Column('issued_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
