@@ -96,6 +96,12 @@ def replace_certificate(
     old = _get_for_update(certificate_no)
     _ensure_issuer_scope(actor, old.district_code)
     workflow.ensure_allowed(old, "replace")
+    validate_content(content)
+    if (content.type_code, content.district_code) != (old.type_code, old.district_code):
+        raise DomainError(
+            "certificate.invalid_content",
+            errors={"type_code": ["a replacement keeps the type and district of the one it replaces"]},
+        )
     old.status_reason = reason
     return issue_certificate(actor=actor, content=content, enterprise_id=old.enterprise_id, supersedes=old)
 

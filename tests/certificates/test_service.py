@@ -122,3 +122,12 @@ def test_concurrent_issuing_never_shares_or_skips_a_number(app):
     assert sorted(numbers) == expected
     keys = {c.key_id for c in db.session.execute(db.select(Certificate)).scalars()}
     assert len(keys) == 1, "racing first issues created one signing key, not several"
+
+
+def test_a_replacement_keeps_type_and_district(officer):
+    original = issue_certificate(actor=officer, content=sample_content("18"))
+    with pytest.raises(DomainError) as refused:
+        replace_certificate(actor=officer, certificate_no=original.certificate_no,
+                            content=sample_content("11"), reason="换种类")
+    assert refused.value.error == "certificate.invalid_content" and "type_code" in refused.value.errors
+    assert original.status == "issued" and original.status_reason is None  # untouched, even in-session
