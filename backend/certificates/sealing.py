@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from backend.certificates import errors  # noqa: F401  (error codes registered)
+from backend.certificates.content import CertificateContent
 from backend.errors import DomainError
 
 ALGORITHM = "Ed25519"
@@ -71,9 +72,14 @@ def canonical_json(value) -> bytes:
     ).encode("utf-8")
 
 
-def content_digest(content: dict) -> str:
+def as_content_dict(content: CertificateContent | dict) -> dict:
+    """Sealing works on the dict form; a CertificateContent is converted first."""
+    return content.to_dict() if isinstance(content, CertificateContent) else content
+
+
+def content_digest(content: CertificateContent | dict) -> str:
     """base64url SHA-256 of the canonical content (43 characters)."""
-    return b64url(hashlib.sha256(canonical_json(content)).digest())
+    return b64url(hashlib.sha256(canonical_json(as_content_dict(content))).digest())
 
 
 def seal_statement(*, certificate_no: str, digest: str, key_id: str) -> bytes:
@@ -146,8 +152,9 @@ class Seal:
         return cls(key_id=data["key_id"], alg=data["alg"], sig=data["sig"])
 
 
-def sign_content(content: dict, *, key, secret_key: str) -> Seal:
-    """Seal certificate content (its dict form) with an active SigningKey row."""
+def sign_content(content: CertificateContent | dict, *, key, secret_key: str) -> Seal:
+    """Seal certificate content with an active SigningKey row."""
+    content = as_content_dict(content)
     if key.status != "active":
         raise DomainError("certificate.key_retired", detail={"key_id": key.key_id})
     private = unwrap_private_key(key.private_key_encrypted, key_id=key.key_id, secret_key=secret_key)
@@ -170,11 +177,15 @@ def verify_statement(*, certificate_no: str, digest: str, seal: Seal, public_key
     return True
 
 
-def verify_content(content: dict, seal: Seal, *, public_key: bytes) -> bool:
+def verify_content(content: CertificateContent | dict, seal: Seal, *, public_key: bytes) -> bool:
     """True when the seal covers exactly this content (any changed field fails)."""
+    content = as_content_dict(content)
+    try:
+        digest = content_digest(content)
+    except (TypeError, ValueError):  # floats or NaN slipped into content that claims to be sealed
+        return False
     return verify_statement(
-        certificate_no=content.get("certificate_no", ""), digest=content_digest(content),
-        seal=seal, public_key=public_key,
+        certificate_no=content.get("certificate_no", ""), digest=digest, seal=seal, public_key=public_key
     )
 
 
@@ -214,7 +225,8 @@ class CompactPayload:
         )
 
 
-def compact_payload(content: dict, seal: Seal) -> CompactPayload:
+def compact_payload(content: CertificateContent | dict, seal: Seal) -> CompactPayload:
+    content = as_content_dict(content)
     return CompactPayload(certificate_no=content["certificate_no"], digest=content_digest(content), seal=seal)
 
 
@@ -222,8 +234,9 @@ def verification_url(base_url: str, certificate_no: str) -> str:
     return f"{base_url.rstrip('/')}/verify/{certificate_no}"
 
 
-def qr_text(base_url: str, content: dict, seal: Seal) -> str:
+def qr_text(base_url: str, content: CertificateContent | dict, seal: Seal) -> str:
     """The QR code's text: the verification URL, with the signed payload as its `s` parameter."""
+    content = as_content_dict(content)
     payload = compact_payload(content, seal).encode()
     return f"{verification_url(base_url, content['certificate_no'])}?s={payload}"
 

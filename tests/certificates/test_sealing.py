@@ -57,6 +57,10 @@ def test_sign_and_verify_round_trip():
     assert seal.alg == "Ed25519" and seal.key_id == key.key_id and len(b64url_decode(seal.sig)) == 64
     assert verify_content(content, seal, public_key=key.public_key)
     assert verify_content(content, Seal.from_dict(seal.to_dict()), public_key=key.public_key)
+    dataclass_form = dataclasses.replace(sample_content("18"), certificate_no="530026180000001")
+    assert sign_content(dataclass_form, key=key, secret_key=SECRET) == seal  # Ed25519 is deterministic
+    assert verify_content(dataclass_form, seal, public_key=key.public_key)
+    assert not verify_content({**content, "remarks": 1.5}, seal, public_key=key.public_key)
 
 
 @pytest.mark.parametrize(
