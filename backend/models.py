@@ -8,6 +8,7 @@ MODEL_MODULES = [
     "backend.declarations.models",
     "backend.instructions.models",
     "backend.media.models",
+    "backend.certificates.models",
 ]
 
 for _name in MODEL_MODULES:
