@@ -64,9 +64,9 @@ def _register_blueprints(app: Flask) -> None:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name is None or not (module_name + ".").startswith(exc.name + "."):
-                raise  # a missing dependency inside the module, not a missing module
-            continue  # a domain (or its package) not built yet
+            if not (module_name == exc.name or module_name.startswith(f"{exc.name}.")):
+                raise  # a real import error inside an existing module
+            continue  # a domain not built yet
         api.register_blueprint(module.blp)
 
     from backend import docs_assets, health, pwa

@@ -10,6 +10,8 @@ MODEL_MODULES = [
     "backend.review.models",
     "backend.appointments.models",
     "backend.instructions.models",
+    "backend.media.models",
+    "backend.certificates.models",
 ]
 
 for _name in MODEL_MODULES:

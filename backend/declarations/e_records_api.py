@@ -11,7 +11,7 @@ from backend.declarations.e_records_schemas import (
     ConsumeArgsSchema,
     ConsumptionSchema,
     ERecordSchema,
-    VerificationSchema,
+    ERecordVerificationSchema,
     VerifyArgsSchema,
     VoidArgsSchema,
 )
@@ -34,7 +34,7 @@ class ERecordView(MethodView):
 class VerifyView(MethodView):
     @requires(Role.SYSTEM_CLIENT, assurance=Assurance.KEY)
     @blp.arguments(VerifyArgsSchema)
-    @blp.response(200, VerificationSchema)
+    @blp.response(200, ERecordVerificationSchema)
     def post(self, args, e_record_no):
         """Clearance: may this enterprise declare these goods against the e-record now, and if not, why."""
         return e_records_clearance.verify_e_record(actor=g.actor, e_record_no=e_record_no, **args)

@@ -43,7 +43,7 @@ class ReasonSchema(Schema):
     text_en = fields.String()
 
 
-class VerificationSchema(Schema):
+class ERecordVerificationSchema(Schema):
     e_record_no = fields.String(attribute="e_record.e_record_no")
     status = fields.String(attribute="e_record.status")
     valid_until = fields.DateTime(attribute="e_record.valid_until")
