@@ -6,6 +6,8 @@ import Components from 'unplugin-vue-components/vite'
 import { VantResolver } from '@vant/auto-import-resolver'
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import { VitePWA } from 'vite-plugin-pwa'
+import { vantIconFont } from './build/vant-icon-font.js'
+import { inlineSplashIcon } from './build/inline-splash-icon.js'
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 const THEME_COLOR = '#1a4f8b'
@@ -23,6 +25,8 @@ export default defineConfig({
     target: 'es2020',
   },
   plugins: [
+    vantIconFont(),
+    inlineSplashIcon({ file: fileURLToPath(new URL('./public/icons/icon-192.png', import.meta.url)) }),
     vue(),
     // Vant on demand: only the components a template uses, each with its own CSS.
     Components({ resolvers: [VantResolver()], dts: false }),

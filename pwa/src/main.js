@@ -6,4 +6,6 @@ import { registerServiceWorker } from './app/pwa.js'
 import './styles.css'
 
 createApp(App).use(i18n).use(router).mount('#app')
+// The icon font loads after the first paint (see build/vant-icon-font.js).
+import('virtual:vant-icon-font.css')
 registerServiceWorker()

@@ -5,7 +5,8 @@ import { homeFor, restoreSession, session } from './app/session.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/common/LoginView.vue'), meta: { public: true } },
-  { path: '/', name: 'home', redirect: () => homeFor(session.user) },
+  // Resolved in the guard below, once the saved session is loaded.
+  { path: '/', name: 'home', component: { render: () => null } },
   {
     path: '/inspector/tasks',
     name: 'inspector-tasks',
@@ -36,6 +37,7 @@ router.beforeEach(async (to) => {
   await restoreSession()
   const user = session.user
   if (to.name === 'login') return user ? homeFor(user) : true
+  if (to.name === 'home') return user ? homeFor(user) : { name: 'login' }
   if (to.meta.public) return true
   if (!user) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   if (to.meta.roles && !to.meta.roles.includes(user.role)) return homeFor(user)
