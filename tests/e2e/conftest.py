@@ -121,7 +121,10 @@ def live_server(pwa_dist) -> str:
         with log.open("w") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "backend.serve", "--port", str(port)],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         _wait_until_healthy(base_url, process, log)
         yield base_url
@@ -146,7 +149,9 @@ def base_url(live_server) -> str:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium fonts-wqy-zenhei` (make system-packages)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: `apt-get install -y chromium fonts-wqy-zenhei` (make system-packages)"
+        )
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,

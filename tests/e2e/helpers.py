@@ -21,7 +21,9 @@ def login(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
 
 def wait_for_service_worker_control(page: Page) -> None:
     """`serviceWorker.ready` can resolve while the worker still activates: wait for the controller."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.wait_for_function(
+        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000
+    )
 
 
 # Writes straight into the app's IndexedDB outbox, as a screen of another team will through

@@ -27,14 +27,19 @@ def _lighthouse(url: str, report: Path) -> dict:
         pytest.fail("lighthouse is not installed: run `npm --prefix pwa ci` (make pwa)", pytrace=False)
     done = subprocess.run(
         [
-            "node", str(LIGHTHOUSE), url,
+            "node",
+            str(LIGHTHOUSE),
+            url,
             "--only-categories=pwa,performance",
-            "--output=json", f"--output-path={report}",
+            "--output=json",
+            f"--output-path={report}",
             "--chrome-flags=--headless=new --no-sandbox",
             "--quiet",
         ],
         env={**os.environ, "CHROME_PATH": CHROMIUM},
-        capture_output=True, text=True, timeout=180,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     if done.returncode != 0:
         pytest.fail(f"lighthouse failed ({done.returncode}):\n{done.stderr[-3000:]}", pytrace=False)
@@ -60,7 +65,16 @@ def test_lighthouse_pwa_audits_pass_and_performance_is_at_least_90(live_server):
         result = _lighthouse(f"{live_server}/", folder / f"report-{run}.json")
         performance = result["categories"]["performance"]["score"]
         pwa = result["categories"]["pwa"]["score"]
-        metrics = {k: result["audits"][k]["displayValue"] for k in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index")}
+        metrics = {
+            k: result["audits"][k]["displayValue"]
+            for k in (
+                "first-contentful-paint",
+                "largest-contentful-paint",
+                "total-blocking-time",
+                "cumulative-layout-shift",
+                "speed-index",
+            )
+        }
         scores.append(performance)
         print(f"\nLighthouse run {run}: performance {performance * 100:.0f}, pwa {pwa * 100:.0f}, {metrics}")
         assert _failed_pwa_audits(result) == {}

@@ -125,7 +125,10 @@ def test_outbox_keeps_entries_offline_and_sends_them_in_order_when_back(page: Pa
 
 def test_a_refused_write_becomes_a_conflict_and_stays(page: Page):
     login(page, "inspector-demo")
-    page.evaluate(ADD_OUTBOX_ENTRIES, [{"method": "POST", "url": "/api/v1/auth/refresh", "body": {}, "label": "被拒绝的记录"}])
+    page.evaluate(
+        ADD_OUTBOX_ENTRIES,
+        [{"method": "POST", "url": "/api/v1/auth/refresh", "body": {}, "label": "被拒绝的记录"}],
+    )
     page.goto("/outbox")
     row = page.get_by_test_id("outbox-list").locator(".van-cell").filter(has_text="被拒绝的记录")
     expect(row.locator("[data-status=conflict]")).to_be_visible()
@@ -135,7 +138,18 @@ def test_a_refused_write_becomes_a_conflict_and_stays(page: Page):
 def test_retry_now_skips_the_backoff(page: Page):
     login(page, "inspector-demo")
     far_future = 4102444800000  # 2100-01-01: only "retry now" can send it today
-    page.evaluate(ADD_OUTBOX_ENTRIES, [{"method": "GET", "url": "/healthz", "label": "等待重试的记录", "attempts": 3, "nextAttemptAt": far_future}])
+    page.evaluate(
+        ADD_OUTBOX_ENTRIES,
+        [
+            {
+                "method": "GET",
+                "url": "/healthz",
+                "label": "等待重试的记录",
+                "attempts": 3,
+                "nextAttemptAt": far_future,
+            }
+        ],
+    )
     page.goto("/outbox")
     row = page.get_by_test_id("outbox-list").locator(".van-cell").filter(has_text="等待重试的记录")
     expect(row.locator("[data-status=waiting]")).to_be_visible()

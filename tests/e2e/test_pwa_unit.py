@@ -23,7 +23,9 @@ def test_vitest_suite_passes():
     done = subprocess.run(
         [npm, "--prefix", str(PWA), "test", "--silent", "--", "--reporter=dot"],
         env={**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0", "CI": "1"},
-        capture_output=True, text=True, timeout=180,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     output = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
     if done.returncode != 0:

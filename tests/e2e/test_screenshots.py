@@ -18,7 +18,9 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 
 @pytest.mark.parametrize("size", SIZES)
 def test_screenshots(browser: Browser, base_url, screenshot_dir, size):
-    context = browser.new_context(base_url=base_url, locale="zh-CN", viewport=SIZES[size], device_scale_factor=1)
+    context = browser.new_context(
+        base_url=base_url, locale="zh-CN", viewport=SIZES[size], device_scale_factor=1
+    )
     page = context.new_page()
     try:
         page.goto("/login")
@@ -34,9 +36,20 @@ def test_screenshots(browser: Browser, base_url, screenshot_dir, size):
         page.evaluate(
             ADD_OUTBOX_ENTRIES,
             [
-                {"method": "POST", "url": "/api/v1/auth/refresh", "body": {}, "label": "查检记录 226N2601000123"},
-                {"method": "POST", "url": "/api/v1/auth/refresh", "body": {}, "label": "现场照片 3 张",
-                 "attempts": 2, "nextAttemptAt": 4102444800000},
+                {
+                    "method": "POST",
+                    "url": "/api/v1/auth/refresh",
+                    "body": {},
+                    "label": "查检记录 226N2601000123",
+                },
+                {
+                    "method": "POST",
+                    "url": "/api/v1/auth/refresh",
+                    "body": {},
+                    "label": "现场照片 3 张",
+                    "attempts": 2,
+                    "nextAttemptAt": 4102444800000,
+                },
             ],
         )
         page.goto("/outbox")
