@@ -75,6 +75,17 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path, timeout:
     pytest.fail(f"server not healthy after {timeout}s:\n{log.read_text()[-3000:]}", pytrace=False)
 
 
+# Lines for the end of the run (Lighthouse scores, shell size): shown even when output is captured.
+SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SUMMARY:
+        terminalreporter.section("PWA measurements")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_database():
     """The browser tests talk to their own server process, not to the in-process test database."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, ROOT
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM, ROOT, SUMMARY
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -66,7 +66,7 @@ def test_lighthouse_pwa_audits_pass_and_performance_is_at_least_90(live_server):
         performance = result["categories"]["performance"]["score"]
         pwa = result["categories"]["pwa"]["score"]
         metrics = {
-            k: result["audits"][k]["displayValue"]
+            k: result["audits"][k]["displayValue"].replace("\xa0", " ")
             for k in (
                 "first-contentful-paint",
                 "largest-contentful-paint",
@@ -76,7 +76,9 @@ def test_lighthouse_pwa_audits_pass_and_performance_is_at_least_90(live_server):
             )
         }
         scores.append(performance)
-        print(f"\nLighthouse run {run}: performance {performance * 100:.0f}, pwa {pwa * 100:.0f}, {metrics}")
+        line = f"Lighthouse run {run}: performance {performance * 100:.0f}, pwa {pwa * 100:.0f}, {metrics}"
+        print(line)
+        SUMMARY.append(line)
         assert _failed_pwa_audits(result) == {}
         assert result["audits"]["uses-text-compression"]["score"] == 1
         if performance >= MIN_PERFORMANCE:

@@ -68,13 +68,19 @@ def test_switching_to_english_is_remembered(page: Page):
     expect(page.get_by_test_id("empty-state")).to_contain_text("No data")
 
 
-def test_settings_show_storage_persistence_and_version(page: Page):
+def test_settings_show_storage_persistence_version_and_sign_out(page: Page):
     login(page, "inspector-demo")
     page.goto("/settings")
     status = page.get_by_test_id("storage-status")
     # Headless Chromium may grant or refuse persistence; either way the page says which.
     expect(status).to_contain_text(re.compile("已启用持久存储|浏览器拒绝了持久存储"))
     expect(page.get_by_test_id("app-version")).to_contain_text("0.1.0")
+
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_role("dialog").get_by_role("button", name="退出登录").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    page.goto("/inspector/tasks")  # signed out: the saved session is gone too
+    expect(page).to_have_url(re.compile(r"/login\?next="))
 
 
 def test_offline_reload_renders_the_shell_from_cache_and_keeps_the_login(page: Page):
