@@ -53,5 +53,3 @@ export async function enqueue(write) {
 
 export const retryOutbox = () => outbox?.retryNow()
 export const requeueOutboxEntry = (seq) => outbox?.requeue(seq)
-
-export const pendingCount = () => outboxState.entries.length
