@@ -22,6 +22,14 @@ export default defineConfig({
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
+  // `npm run dev`: the API and Socket.IO come from the Flask server (`make run`, port 5000).
+  server: {
+    proxy: {
+      '/api': 'http://localhost:5000',
+      '/socket.io': { target: 'http://localhost:5000', ws: true },
+      '/healthz': 'http://localhost:5000',
+    },
+  },
   build: {
     // The manifest lets scripts/shell-size.mjs measure what a role's first screen downloads.
     manifest: true,
