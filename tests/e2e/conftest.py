@@ -20,8 +20,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
+from tests.conftest import _create_database
 from tests.e2e.helpers import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,25 +34,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _database(tmp: Path) -> tuple[str, callable]:
-    """(url, drop) of a database used by this session's server only."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{tmp / 'e2e.db'}", lambda: None
-    url = sa.make_url(base)
-    name = f"chajian_e2e_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 def _run(args: list[str], env: dict) -> None:
@@ -107,7 +88,8 @@ def pwa_dist() -> Path:
 def live_server(pwa_dist) -> str:
     """Base URL (http://localhost:PORT) of a real Chajian server with demo data."""
     tmp = Path(tempfile.mkdtemp(prefix="chajian-e2e-"))
-    database_url, drop = _database(tmp)
+    # Its own database, not the in-process suite's: created (and dropped) like that one.
+    database_url, drop = _create_database()
     port = _free_port()
     base_url = f"http://localhost:{port}"
     env = {
