@@ -61,6 +61,16 @@ describe('api client', () => {
     expect(onAuthLost).toHaveBeenCalledOnce()
   })
 
+  it('keeps the tokens when the refresh endpoint is briefly unavailable', async () => {
+    const tokens = memoryTokens()
+    const onAuthLost = vi.fn()
+    const fetchImpl = vi.fn(async (url) => (url === '/api/v1/auth/refresh' ? json(503, { error: 'server.unavailable' }) : json(401, { error: 'auth.invalid_token' })))
+    const api = createApiClient({ fetchImpl, tokens, onAuthLost })
+    await expect(api.get('/a')).rejects.toBeInstanceOf(OfflineError) // the outbox retries later
+    expect(tokens.clear).not.toHaveBeenCalled()
+    expect(onAuthLost).not.toHaveBeenCalled()
+  })
+
   it('reports a failed fetch as OfflineError, whatever navigator.onLine says', async () => {
     const api = createApiClient({ fetchImpl: async () => Promise.reject(new TypeError('Failed to fetch')), tokens: memoryTokens() })
     await expect(api.get('/a')).rejects.toBeInstanceOf(OfflineError)

@@ -83,8 +83,10 @@ export function createApiClient({ baseUrl = '', fetchImpl = (...args) => globalT
         if (status === 401 || status === 400 || status === 422) {
           await tokens.clear()
           onAuthLost()
+          return false
         }
-        return false
+        // The server could not refresh right now (5xx, 429…): not a sign-out, try again later.
+        throw new OfflineError(`token refresh unavailable (HTTP ${status})`)
       })().finally(() => {
         refreshing = null
       })
