@@ -6,8 +6,8 @@ import Components from 'unplugin-vue-components/vite'
 import { VantResolver } from '@vant/auto-import-resolver'
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import { VitePWA } from 'vite-plugin-pwa'
-import { vantIconFont } from './build/vant-icon-font.js'
-import { inlineSplashIcon } from './build/inline-splash-icon.js'
+import { vantIconFont } from './vite-plugins/vant-icon-font.js'
+import { inlineSplashIcon } from './vite-plugins/inline-splash-icon.js'
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 const THEME_COLOR = '#1a4f8b'

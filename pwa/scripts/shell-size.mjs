@@ -1,6 +1,6 @@
 // Gzipped size of what a first visit downloads to show a role's home screen: the entry chunk,
 // its static imports, the route chunk of that screen and their CSS; plus, reported apart, the
-// icon font that loads after the first paint (build/vant-icon-font.js) and the service worker
+// icon font that loads after the first paint (vite-plugins/vant-icon-font.js) and the service worker
 // registration chunk. Usage: node scripts/shell-size.mjs [src/views/inspector/TaskListView.vue]
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'

@@ -9,6 +9,6 @@ const app = createApp(App).use(i18n).use(router)
 // Keep index.html's splash until the first screen (session restored, its chunk loaded) can
 // replace it, instead of flashing an empty frame in between.
 router.isReady().then(() => app.mount('#app'))
-// The icon font loads after the first paint (see build/vant-icon-font.js).
+// The icon font loads after the first paint (see vite-plugins/vant-icon-font.js).
 import('virtual:vant-icon-font.css')
 registerServiceWorker()
