@@ -169,3 +169,22 @@ def test_retry_now_skips_the_backoff(page: Page):
     page.get_by_role("button", name="立即重试").click()
     expect(page.get_by_test_id("outbox-list")).to_have_count(0)
     expect(page.locator("[data-status=sent]")).to_have_count(1)
+
+
+def test_keyboard_reaches_the_form_and_touch_targets_are_at_least_44px(page: Page):
+    page.goto("/login")
+    expect(page.get_by_label("用户名")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="跳到主要内容")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("用户名")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("密码")).to_be_focused()
+
+    def heights(selector: str) -> list[float]:
+        return page.eval_on_selector_all(selector, "els => els.map(e => e.getBoundingClientRect().height)")
+
+    assert min(heights("button:not([disabled])")) >= 44
+    login(page, "inspector-demo")
+    expect(page.get_by_test_id("empty-state")).to_be_visible()
+    assert min(heights("[role=tab], .van-button")) >= 44
