@@ -9,7 +9,7 @@ import { freshDb, fakeTime } from './helpers.js'
 const BACKOFF = { baseMs: 1000, maxMs: 60_000, factor: 2 }
 
 /** An outbox whose server is a script: `answers` is consumed one per request. */
-async function setup(answers = []) {
+async function setup(answers = [], { owner = () => null } = {}) {
   const db = await freshDb()
   const time = fakeTime()
   const sent = []
@@ -19,7 +19,7 @@ async function setup(answers = []) {
     if (answer instanceof Error) throw answer
     return answer
   })
-  const outbox = createOutbox({ db, send, backoff: BACKOFF, random: () => 0.5, ...time })
+  const outbox = createOutbox({ db, send, backoff: BACKOFF, random: () => 0.5, owner, ...time })
   const events = []
   for (const name of ['change', 'sending', 'sent', 'conflict', 'offline', 'online', 'idle', 'auth-required']) {
     outbox.on(name, (detail) => events.push([name, detail]))
@@ -181,6 +181,20 @@ describe('outbox', () => {
     expect(sent).toEqual([])
     await outbox.start()
     expect(sent).toEqual(['/1'])
+  })
+
+  it("sends only the signed-in user's entries; another user's wait for them (shared phones)", async () => {
+    let user = 7
+    const { outbox, db, sent } = await setup([], { owner: () => user })
+    await outbox.enqueue(write('/by-7'))
+    user = 8
+    await outbox.enqueue(write('/by-8'))
+    await outbox.run()
+    expect(sent).toEqual(['/by-8'])
+    expect((await listOutbox(db)).map((e) => [e.url, e.ownerId])).toEqual([['/by-7', 7]])
+    user = 7
+    await outbox.run()
+    expect(sent).toEqual(['/by-8', '/by-7'])
   })
 
   it('a throwing listener does not break the queue', async () => {

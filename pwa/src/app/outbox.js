@@ -4,6 +4,7 @@ import { reactive } from 'vue'
 import { appDb } from '../db/index.js'
 import { createOutbox } from '../sync/outbox.js'
 import { api } from './api.js'
+import { session } from './session.js'
 
 export const outboxState = reactive({ entries: [], recentlySent: [], offline: false, started: false })
 
@@ -19,6 +20,7 @@ export async function startOutbox() {
     const db = await appDb()
     outbox = createOutbox({
       db,
+      owner: () => session.user?.id ?? null,
       send: (entry) =>
         api.send(entry.method, entry.url, { body: entry.body, headers: { 'Idempotency-Key': entry.id } }),
     })

@@ -8,10 +8,14 @@ export const OUTBOX_STATES = Object.freeze({
   conflict: 'conflict', // the server refused it (409/422/…): a person must look; kept, never dropped
 })
 
-/** Append a write to the outbox. `id` doubles as the Idempotency-Key the server deduplicates on. */
-export async function addOutboxEntry(db, { method, url, body = null, recordId = null, label = null, id = newId() }) {
+/**
+ * Append a write to the outbox. `id` doubles as the Idempotency-Key the server deduplicates on;
+ * `ownerId` is the user who recorded it.
+ */
+export async function addOutboxEntry(db, { method, url, body = null, recordId = null, label = null, ownerId = null, id = newId() }) {
   const entry = {
     id,
+    ownerId, // who recorded it: only that user's session sends it (shared phones)
     method: method.toUpperCase(),
     url,
     body,

@@ -30,6 +30,8 @@ export function classifyStatus(status) {
  *
  * `send(entry)` performs the HTTP request and resolves to `{ status, data }` for any HTTP answer;
  * it throws OfflineError when no answer came and AuthRequiredError when signing in is needed.
+ * `owner()` is the signed-in user's id: entries recorded by someone else wait on the device for
+ * that person to sign in again, and are never sent with another user's token.
  * `now`, `random`, `setTimer` and `clearTimer` are injectable for tests.
  */
 export function createOutbox({
@@ -40,6 +42,7 @@ export function createOutbox({
   random = Math.random,
   setTimer = (fn, ms) => setTimeout(fn, ms),
   clearTimer = (handle) => clearTimeout(handle),
+  owner = () => null,
 }) {
   const events = createEmitter()
   let running = null // the current drain() promise: one sender at a time
@@ -48,7 +51,7 @@ export function createOutbox({
   let stopped = false
 
   async function enqueue(write) {
-    const entry = await addOutboxEntry(db, write)
+    const entry = await addOutboxEntry(db, { ownerId: owner(), ...write })
     events.emit('change', { reason: 'enqueued', entry })
     return entry
   }
@@ -61,7 +64,9 @@ export function createOutbox({
     const all = await listOutbox(db)
     const blockedRecords = new Set()
     let wakeAt = Infinity
+    const me = owner()
     for (const entry of all) {
+      if (entry.ownerId != null && entry.ownerId !== me) continue
       if (entry.recordId != null && blockedRecords.has(entry.recordId)) continue
       if (entry.state === OUTBOX_STATES.conflict) {
         if (entry.recordId != null) blockedRecords.add(entry.recordId)
