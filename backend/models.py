@@ -7,6 +7,8 @@ MODEL_MODULES = [
     "backend.audit.models",
     "backend.declarations.models",
     "backend.instructions.models",
+    "backend.inspections.models",
+    "backend.sync.models",
 ]
 
 for _name in MODEL_MODULES:

@@ -53,3 +53,16 @@ class InstructionItem(db.Model):
 
     instruction: Mapped[Instruction] = relationship(back_populates="items")
     __table_args__ = (sa.UniqueConstraint("instruction_id", "seq", name="uq_instruction_item_seq"),)
+
+
+class InstructionLease(db.Model):
+    """The one device an instruction is worked on; another device must take it over explicitly."""
+
+    __tablename__ = "instruction_lease"
+    instruction_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("instruction.id", ondelete="CASCADE"), primary_key=True
+    )
+    inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    device_id: Mapped[str] = mapped_column(sa.String(64))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
