@@ -63,8 +63,8 @@ def _register_blueprints(app: Flask) -> None:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+            if not (module_name == exc.name or module_name.startswith(f"{exc.name}.")):
+                raise  # a real import error inside an existing module
             continue  # a domain not built yet
         api.register_blueprint(module.blp)
 
