@@ -89,6 +89,8 @@ def factories():
         user = staticmethod(make_user)
         headers = staticmethod(auth_headers)
         declaration = staticmethod(make_declaration)
+        instruction = staticmethod(make_instruction)
+        actor = staticmethod(actor_of)
         password = PASSWORD
 
     return F
@@ -146,3 +148,33 @@ def make_declaration(enterprise: Enterprise, *, status: str = "draft", district_
     db.session.add(declaration)
     db.session.commit()
     return declaration
+
+
+def make_instruction(declaration, *, inspector=None, item_codes=("verify_goods", "packaging", "sampling"),
+                     supervisor=None):
+    """An instruction for `declaration` (in inspection_notice), assigned to `inspector` when given (version 2)."""
+    from backend.core.auth import Actor
+    from backend.core.enums import Assurance
+    from backend.instructions.service import create_instruction_for_declaration
+    from backend.instructions.workflow import Event, apply
+
+    actor = None
+    if supervisor is not None:
+        actor = Actor(user_id=supervisor.id, username=supervisor.username, role=Role(supervisor.role),
+                      assurance=Assurance.PASSWORD, enterprise_id=None, district_code=supervisor.district_code,
+                      session_id="factory")
+    instruction = create_instruction_for_declaration(
+        declaration=declaration, item_codes=list(item_codes), source="manual", reason=None, actor=actor
+    )
+    if inspector is not None:
+        apply(instruction, Event.ASSIGN, actor=actor, inspector_id=inspector.id)
+    db.session.commit()
+    return instruction
+
+
+def actor_of(user: User, assurance: Assurance | str = Assurance.PASSWORD):
+    """The Actor a service function receives for `user`."""
+    from backend.core.auth import Actor
+
+    return Actor(user_id=user.id, username=user.username, role=Role(user.role), assurance=Assurance(assurance),
+                 enterprise_id=user.enterprise_id, district_code=user.district_code, session_id="test")

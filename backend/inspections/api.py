@@ -7,10 +7,19 @@ from flask_smorest import Blueprint
 from backend.core.auth import requires
 from backend.core.enums import Role
 from backend.inspections import service
-from backend.inspections.schemas import InspectionOutSchema, ItemResultEditSchema, ItemResultOutSchema, ReinspectionSchema
+from backend.inspections.schemas import (
+    InspectionOutSchema,
+    ItemResultEditSchema,
+    ItemResultOutSchema,
+    ReinspectionSchema,
+)
 
-blp = Blueprint("inspections", __name__, url_prefix="/api/v1/inspections",
-                description="现场检验检疫与处置 On-site inspection")
+blp = Blueprint(
+    "inspections",
+    __name__,
+    url_prefix="/api/v1/inspections",
+    description="现场检验检疫与处置 On-site inspection",
+)
 
 ID = "<int(max=2147483647):instruction_id>"
 READERS = (Role.INSPECTOR, Role.SUPERVISOR, Role.REVIEWER)
@@ -32,7 +41,9 @@ class ItemResult(MethodView):
     @blp.response(200, ItemResultOutSchema)
     def put(self, args, instruction_id, item_id):
         """A supervisor corrects an item's finding, based on the version seen (409 with both versions if stale)."""
-        return service.correct_item_result(actor=g.actor, instruction_id=instruction_id, item_id=item_id, **args)
+        return service.correct_item_result(
+            actor=g.actor, instruction_id=instruction_id, item_id=item_id, **args
+        )
 
 
 @blp.route(f"/{ID}/evidence-bundle")

@@ -12,7 +12,8 @@ CONCLUSIONS: dict[str, tuple[str, str]] = {"pass": ("合格", "Pass"), "fail": (
 DISPOSITIONS: dict[str, tuple[str, str, list[str]]] = {
     "release": ("放行", "Release", []),
     "treatment": (
-        "除害处理后重新查检", "Treatment, then re-inspection",
+        "除害处理后重新查检",
+        "Treatment, then re-inspection",
         ["method", "chemical", "dosage", "duration_hours", "provider"],
     ),
     "return": ("退货", "Return to the enterprise", ["reason", "supervised_by"]),
@@ -24,6 +25,10 @@ DISPOSITIONS: dict[str, tuple[str, str, list[str]]] = {
 DISPOSITION_OPTIONAL = ["notes", "treatment_certificate_no"]
 
 SAMPLE_UNITS: dict[str, tuple[str, str]] = {
-    "kg": ("千克", "kilogram"), "g": ("克", "gram"), "l": ("升", "litre"), "ml": ("毫升", "millilitre"),
-    "pcs": ("件", "pieces"), "box": ("盒", "boxes"),
+    "kg": ("千克", "kilogram"),
+    "g": ("克", "gram"),
+    "l": ("升", "litre"),
+    "ml": ("毫升", "millilitre"),
+    "pcs": ("件", "pieces"),
+    "box": ("盒", "boxes"),
 }

@@ -10,7 +10,9 @@ register_errors(
             "Someone else (another device or an officer) changed this record; compare and submit again.",
         ),
         "inspection.not_open": (
-            409, "现场查检尚未开始或已结束。", "The on-site inspection has not started or is already finished."
+            409,
+            "现场查检尚未开始或已结束。",
+            "The on-site inspection has not started or is already finished.",
         ),
         "inspection.incomplete": (
             409,
@@ -18,12 +20,18 @@ register_errors(
             "The inspection cannot be completed yet: {missing}",
         ),
         "inspection.disposition_mismatch": (
-            409, "查检合格时处置只能为放行。", "A passed inspection can only be released."
+            409,
+            "查检合格时处置只能为放行。",
+            "A passed inspection can only be released.",
         ),
         "inspection.sample_exists": (409, "该样品已登记。", "This sample is already recorded."),
         "inspection.photo_already_attached": (409, "该照片已关联。", "This photo is already attached."),
         "inspection.photo_not_found": (404, "照片不存在。", "No such photo."),
-        "inspection.invalid_body": (422, "记录内容有误，请按字段提示修改。", "The record has invalid fields."),
+        "inspection.invalid_body": (
+            422,
+            "记录内容有误，请按字段提示修改。",
+            "The record has invalid fields.",
+        ),
         "inspection.not_reinspectable": (
             409,
             "只有处置为除害处理且申请为不合格状态时才能安排重新查检。",

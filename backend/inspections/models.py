@@ -41,7 +41,9 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
     samples: Mapped[list[InspectionSample]] = relationship(
         order_by="InspectionSample.id", cascade="all, delete-orphan"
     )
-    photos: Mapped[list[InspectionPhoto]] = relationship(order_by="InspectionPhoto.id", cascade="all, delete-orphan")
+    photos: Mapped[list[InspectionPhoto]] = relationship(
+        order_by="InspectionPhoto.id", cascade="all, delete-orphan"
+    )
 
 
 class InspectionItemResult(db.Model):

@@ -55,7 +55,9 @@ def inspection_of(instruction: Instruction) -> Inspection | None:
 
 def _check_version(expected: int | None, current: int, server: dict, body: dict | None, error: str) -> None:
     if expected is not None and expected != current:
-        raise DomainError(error, detail={"server": server, "device": {"base_version": expected, "body": body}})
+        raise DomainError(
+            error, detail={"server": server, "device": {"base_version": expected, "body": body}}
+        )
 
 
 def _assignee_or_officer(instruction: Instruction, prov: Provenance) -> None:
@@ -89,16 +91,18 @@ def _instruction_state(instruction: Instruction) -> dict:
 
 
 def accept(instruction: Instruction, *, prov: Provenance, base_version: int | None) -> dict:
-    _check_version(base_version, instruction.version, _instruction_state(instruction), {},
-                   "instruction.version_conflict")
+    _check_version(
+        base_version, instruction.version, _instruction_state(instruction), {}, "instruction.version_conflict"
+    )
     instruction_service.accept(instruction, actor=prov.actor)
     return {"version": instruction.version, "data": {"instruction_status": instruction.status}}
 
 
 def start(instruction: Instruction, *, prov: Provenance, base_version: int | None) -> dict:
     """accepted → in_progress; the declaration becomes `inspecting` and the inspection record opens."""
-    _check_version(base_version, instruction.version, _instruction_state(instruction), {},
-                   "instruction.version_conflict")
+    _check_version(
+        base_version, instruction.version, _instruction_state(instruction), {}, "instruction.version_conflict"
+    )
     _assignee_or_officer(instruction, prov)
     apply(instruction, Event.START, actor=prov.actor)
     declaration = db.session.get(Declaration, instruction.declaration_id)
@@ -107,38 +111,69 @@ def start(instruction: Instruction, *, prov: Provenance, base_version: int | Non
     inspection = inspection_of(instruction)
     if inspection is None:
         inspection = Inspection(
-            instruction_id=instruction.id, declaration_id=instruction.declaration_id,
-            enterprise_id=instruction.enterprise_id, district_code=instruction.district_code,
-            conclusion_version=0, disposition_version=0, signature_version=0,
+            instruction_id=instruction.id,
+            declaration_id=instruction.declaration_id,
+            enterprise_id=instruction.enterprise_id,
+            district_code=instruction.district_code,
+            conclusion_version=0,
+            disposition_version=0,
+            signature_version=0,
         )
         db.session.add(inspection)
     inspection.inspector_id = instruction.inspector_id
     db.session.flush()
-    record_evidence(inspection, kind="start", ref=instruction.id,
-                    content={"instruction_id": instruction.id, "declaration_status": declaration.status}, prov=prov)
-    return {"version": instruction.version,
-            "data": {"instruction_status": instruction.status, "declaration_status": declaration.status}}
+    record_evidence(
+        inspection,
+        kind="start",
+        ref=instruction.id,
+        content={"instruction_id": instruction.id, "declaration_status": declaration.status},
+        prov=prov,
+    )
+    return {
+        "version": instruction.version,
+        "data": {"instruction_status": instruction.status, "declaration_status": declaration.status},
+    }
 
 
-def set_item_result(instruction: Instruction, *, prov: Provenance, item_id: int, base_version: int | None,
-                    body: dict) -> dict:
+def set_item_result(
+    instruction: Instruction, *, prov: Provenance, item_id: int, base_version: int | None, body: dict
+) -> dict:
     inspection = _open_inspection(instruction, prov)
     _item(instruction, item_id)
     values = load_body(ItemResultBody, body)
     row = db.session.execute(
         sa.select(InspectionItemResult).where(InspectionItemResult.instruction_item_id == item_id)
     ).scalar_one_or_none()
-    _check_version(base_version, row.version if row else 0, item_result_view(row, item_id=item_id), body,
-                   "inspection.version_conflict")
+    _check_version(
+        base_version,
+        row.version if row else 0,
+        item_result_view(row, item_id=item_id),
+        body,
+        "inspection.version_conflict",
+    )
     if row is None:
         row = InspectionItemResult(inspection_id=inspection.id, instruction_item_id=item_id, version=0)
         db.session.add(row)
-    row.result, row.notes, row.measurements = values["result"], values["notes"], body.get("measurements") or {}
+    row.result, row.notes, row.measurements = (
+        values["result"],
+        values["notes"],
+        body.get("measurements") or {},
+    )
     row.version += 1
     row.updated_by_id, row.updated_by, row.updated_at = prov.actor.user_id, prov.actor.username, utcnow()
-    record_evidence(inspection, kind="item_result", ref=item_id,
-                    content={"item_id": item_id, "version": row.version, "result": row.result,
-                             "notes": row.notes, "measurements": row.measurements}, prov=prov)
+    record_evidence(
+        inspection,
+        kind="item_result",
+        ref=item_id,
+        content={
+            "item_id": item_id,
+            "version": row.version,
+            "result": row.result,
+            "notes": row.notes,
+            "measurements": row.measurements,
+        },
+        prov=prov,
+    )
     _changed(instruction)
     return {"version": row.version, "data": {"item_id": item_id, "result": row.result}}
 
@@ -147,49 +182,88 @@ def add_sample(instruction: Instruction, *, prov: Provenance, sample_id: str, bo
     inspection = _open_inspection(instruction, prov)
     values = load_body(SampleBody, body)
     _item(instruction, values["item_id"])
-    if db.session.execute(sa.select(InspectionSample.id).where(InspectionSample.sample_uid == sample_id)).first():
+    if db.session.execute(
+        sa.select(InspectionSample.id).where(InspectionSample.sample_uid == sample_id)
+    ).first():
         raise DomainError("inspection.sample_exists")
-    db.session.add(InspectionSample(
-        inspection_id=inspection.id, sample_uid=sample_id, instruction_item_id=values["item_id"],
-        sample_no=values["sample_no"], quantity=values["quantity"], unit=values["unit"],
-        laboratory=values["laboratory"], tests=values["tests"],
-    ))
-    record_evidence(inspection, kind="sample", ref=sample_id, content={"sample_id": sample_id, **values}, prov=prov)
+    db.session.add(
+        InspectionSample(
+            inspection_id=inspection.id,
+            sample_uid=sample_id,
+            instruction_item_id=values["item_id"],
+            sample_no=values["sample_no"],
+            quantity=values["quantity"],
+            unit=values["unit"],
+            laboratory=values["laboratory"],
+            tests=values["tests"],
+        )
+    )
+    record_evidence(
+        inspection, kind="sample", ref=sample_id, content={"sample_id": sample_id, **values}, prov=prov
+    )
     _changed(instruction)
     return {"version": 1, "data": {"sample_id": sample_id, "sample_no": values["sample_no"]}}
 
 
-def attach_photo(instruction: Instruction, *, prov: Provenance, photo_id: int, item_id: int | None,
-                 body: dict) -> dict:
+def attach_photo(
+    instruction: Instruction, *, prov: Provenance, photo_id: int, item_id: int | None, body: dict
+) -> dict:
     inspection = _open_inspection(instruction, prov)
     _item(instruction, item_id)
     values = load_body(PhotoBody, body)
-    if db.session.execute(sa.select(InspectionPhoto.id).where(
-            InspectionPhoto.inspection_id == inspection.id, InspectionPhoto.photo_id == photo_id)).first():
+    if db.session.execute(
+        sa.select(InspectionPhoto.id).where(
+            InspectionPhoto.inspection_id == inspection.id, InspectionPhoto.photo_id == photo_id
+        )
+    ).first():
         raise DomainError("inspection.photo_already_attached")
-    db.session.add(InspectionPhoto(inspection_id=inspection.id, instruction_item_id=item_id, photo_id=photo_id,
-                                   sha256=values["sha256"], caption=values["caption"]))
-    record_evidence(inspection, kind="photo", ref=photo_id,
-                    content={"photo_id": photo_id, "item_id": item_id, **values}, prov=prov)
+    db.session.add(
+        InspectionPhoto(
+            inspection_id=inspection.id,
+            instruction_item_id=item_id,
+            photo_id=photo_id,
+            sha256=values["sha256"],
+            caption=values["caption"],
+        )
+    )
+    record_evidence(
+        inspection,
+        kind="photo",
+        ref=photo_id,
+        content={"photo_id": photo_id, "item_id": item_id, **values},
+        prov=prov,
+    )
     _changed(instruction)
     return {"version": 1, "data": {"photo_id": photo_id, "item_id": item_id}}
 
 
-def set_conclusion(instruction: Instruction, *, prov: Provenance, base_version: int | None, body: dict) -> dict:
+def set_conclusion(
+    instruction: Instruction, *, prov: Provenance, base_version: int | None, body: dict
+) -> dict:
     inspection = _open_inspection(instruction, prov)
     values = load_body(ConclusionBody, body)
-    server = {"version": inspection.conclusion_version, "conclusion": inspection.conclusion,
-              "notes": inspection.conclusion_notes}
+    server = {
+        "version": inspection.conclusion_version,
+        "conclusion": inspection.conclusion,
+        "notes": inspection.conclusion_notes,
+    }
     _check_version(base_version, inspection.conclusion_version, server, body, "inspection.version_conflict")
     inspection.conclusion, inspection.conclusion_notes = values["conclusion"], values["notes"]
     inspection.conclusion_version += 1
-    record_evidence(inspection, kind="conclusion", ref=instruction.id,
-                    content={**values, "version": inspection.conclusion_version}, prov=prov)
+    record_evidence(
+        inspection,
+        kind="conclusion",
+        ref=instruction.id,
+        content={**values, "version": inspection.conclusion_version},
+        prov=prov,
+    )
     _changed(instruction)
     return {"version": inspection.conclusion_version, "data": {"conclusion": inspection.conclusion}}
 
 
-def set_disposition(instruction: Instruction, *, prov: Provenance, base_version: int | None, body: dict) -> dict:
+def set_disposition(
+    instruction: Instruction, *, prov: Provenance, base_version: int | None, body: dict
+) -> dict:
     inspection = _open_inspection(instruction, prov)
     values = load_body(DispositionBody, body)
     server = {"version": inspection.disposition_version, "disposition": disposition_view(inspection)}
@@ -197,13 +271,20 @@ def set_disposition(instruction: Instruction, *, prov: Provenance, base_version:
     kind = values.pop("kind")
     inspection.disposition, inspection.disposition_fields = kind, values
     inspection.disposition_version += 1
-    record_evidence(inspection, kind="disposition", ref=instruction.id,
-                    content={"kind": kind, **values, "version": inspection.disposition_version}, prov=prov)
+    record_evidence(
+        inspection,
+        kind="disposition",
+        ref=instruction.id,
+        content={"kind": kind, **values, "version": inspection.disposition_version},
+        prov=prov,
+    )
     _changed(instruction)
     return {"version": inspection.disposition_version, "data": {"kind": kind}}
 
 
-def set_signature(instruction: Instruction, *, prov: Provenance, base_version: int | None, body: dict) -> dict:
+def set_signature(
+    instruction: Instruction, *, prov: Provenance, base_version: int | None, body: dict
+) -> dict:
     inspection = _open_inspection(instruction, prov)
     values = load_body(SignatureBody, body)
     try:
@@ -213,21 +294,34 @@ def set_signature(instruction: Instruction, *, prov: Provenance, base_version: i
     if not png.startswith(PNG_MAGIC):
         raise DomainError("inspection.invalid_body", errors={"png_base64": ["not a base64 PNG image"]})
     server = {"version": inspection.signature_version, "signature_sha256": inspection.signature_sha256}
-    _check_version(base_version, inspection.signature_version, server, {"sha256": sha256_hex(png)},
-                   "inspection.version_conflict")
+    _check_version(
+        base_version,
+        inspection.signature_version,
+        server,
+        {"sha256": sha256_hex(png)},
+        "inspection.version_conflict",
+    )
     inspection.signature_png, inspection.signature_sha256 = png, sha256_hex(png)
     inspection.signature_version += 1
-    record_evidence(inspection, kind="signature", ref=instruction.id,
-                    content={"sha256": inspection.signature_sha256, "version": inspection.signature_version},
-                    prov=prov)
+    record_evidence(
+        inspection,
+        kind="signature",
+        ref=instruction.id,
+        content={"sha256": inspection.signature_sha256, "version": inspection.signature_version},
+        prov=prov,
+    )
     _changed(instruction)
-    return {"version": inspection.signature_version, "data": {"signature_sha256": inspection.signature_sha256}}
+    return {
+        "version": inspection.signature_version,
+        "data": {"signature_sha256": inspection.signature_sha256},
+    }
 
 
 def complete(instruction: Instruction, *, prov: Provenance, base_version: int | None) -> dict:
     """in_progress → completed; the declaration passes (and gets its e-record) or fails with the disposition."""
-    _check_version(base_version, instruction.version, _instruction_state(instruction), {},
-                   "instruction.version_conflict")
+    _check_version(
+        base_version, instruction.version, _instruction_state(instruction), {}, "instruction.version_conflict"
+    )
     inspection = _open_inspection(instruction, prov)
     done = {row.instruction_item_id for row in inspection.item_results}
     missing = [f"item {item.seq} {item.code}" for item in instruction.items if item.id not in done]
@@ -246,16 +340,33 @@ def complete(instruction: Instruction, *, prov: Provenance, base_version: int | 
         db.session.delete(lease)
     declaration = db.session.get(Declaration, instruction.declaration_id)
     e_record_no = _move_declaration_on(declaration, inspection, prov)
-    record_evidence(inspection, kind="completion", ref=instruction.id,
-                    content={"conclusion": inspection.conclusion, "disposition": disposition_view(inspection),
-                             "declaration_status": declaration.status}, prov=prov)
-    message = {"instruction_id": instruction.id, "declaration_id": declaration.id,
-               "conclusion": inspection.conclusion, "declaration_status": declaration.status}
+    record_evidence(
+        inspection,
+        kind="completion",
+        ref=instruction.id,
+        content={
+            "conclusion": inspection.conclusion,
+            "disposition": disposition_view(inspection),
+            "declaration_status": declaration.status,
+        },
+        prov=prov,
+    )
+    message = {
+        "instruction_id": instruction.id,
+        "declaration_id": declaration.id,
+        "conclusion": inspection.conclusion,
+        "declaration_status": declaration.status,
+    }
     notify(enterprise_room(declaration.enterprise_id), "inspection.completed", message)
     notify(district_room(instruction.district_code), "inspection.completed", message)
-    return {"version": instruction.version,
-            "data": {"instruction_status": instruction.status, "declaration_status": declaration.status,
-                     "e_record_no": e_record_no}}
+    return {
+        "version": instruction.version,
+        "data": {
+            "instruction_status": instruction.status,
+            "declaration_status": declaration.status,
+            "e_record_no": e_record_no,
+        },
+    }
 
 
 def _move_declaration_on(declaration: Declaration, inspection: Inspection, prov: Provenance) -> str | None:
@@ -266,7 +377,10 @@ def _move_declaration_on(declaration: Declaration, inspection: Inspection, prov:
         return getattr(e_record, "e_record_no", None)
     label = DISPOSITIONS[inspection.disposition]
     declaration_workflow.apply(
-        declaration, events.FAIL_INSPECTION, actor=prov.actor, reason=f"{label[0]} {label[1]}",
+        declaration,
+        events.FAIL_INSPECTION,
+        actor=prov.actor,
+        reason=f"{label[0]} {label[1]}",
         detail={"disposition": disposition_view(inspection), "instruction_id": inspection.instruction_id},
     )
     return None

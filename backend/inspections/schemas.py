@@ -23,21 +23,31 @@ class ItemResultBody(StrictSchema):
     result = fields.String(required=True, validate=validate.OneOf(list(ITEM_RESULTS)))
     notes = fields.String(load_default="", validate=_TEXT)
     measurements = fields.Dict(
-        keys=fields.String(validate=validate.Length(min=1, max=60)), values=fields.Nested(MeasurementSchema),
-        load_default=dict, validate=validate.Length(max=30),
+        keys=fields.String(validate=validate.Length(min=1, max=60)),
+        values=fields.Nested(MeasurementSchema),
+        load_default=dict,
+        validate=validate.Length(max=30),
     )
 
 
 class SampleBody(StrictSchema):
     sample_no = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    quantity = fields.Decimal(required=True, as_string=True, allow_nan=False,
-                              validate=validate.Range(min=0, min_inclusive=False, max=10**9))
+    quantity = fields.Decimal(
+        required=True,
+        as_string=True,
+        allow_nan=False,
+        validate=validate.Range(min=0, min_inclusive=False, max=10**9),
+    )
     unit = fields.String(required=True, validate=validate.OneOf(list(SAMPLE_UNITS)))
     laboratory = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    tests = fields.List(fields.String(validate=validate.Length(min=1, max=100)), required=True,
-                        validate=validate.Length(min=1, max=30))
-    item_id = fields.Integer(strict=True, load_default=None, allow_none=True,
-                             validate=validate.Range(min=1, max=2**31 - 1))
+    tests = fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        required=True,
+        validate=validate.Length(min=1, max=30),
+    )
+    item_id = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1)
+    )
 
 
 class PhotoBody(StrictSchema):
@@ -92,7 +102,9 @@ class ItemResultEditSchema(ItemResultBody):
 
 
 class VersionArgsSchema(StrictSchema):
-    expected_version = fields.Integer(strict=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    expected_version = fields.Integer(
+        strict=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1)
+    )
     device_id = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Za-z0-9._:-]{4,64}$"))
 
 

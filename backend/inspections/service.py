@@ -14,10 +14,12 @@ from backend.declarations import workflow as declaration_workflow
 from backend.declarations.models import Declaration
 from backend.errors import DomainError
 from backend.extensions import db
-from backend.inspections import errors  # noqa: F401
-from backend.inspections import operations
+from backend.inspections import (
+    errors,  # noqa: F401
+    operations,
+)
 from backend.inspections.custody import Provenance, evidence_view, sha256_hex
-from backend.inspections.models import EvidenceRecord, Inspection
+from backend.inspections.models import EvidenceRecord
 from backend.inspections.views import inspection_view, item_result_view
 from backend.instructions import leases
 from backend.instructions.service import create_instruction_for_declaration, get_visible
@@ -30,38 +32,49 @@ def get_inspection(*, actor: Actor, instruction_id: int) -> dict:
     inspection = operations.inspection_of(instruction)
     if inspection is None:
         raise DomainError("resource.not_found")
-    return {"instruction_id": instruction.id, "instruction_status": instruction.status, **inspection_view(inspection)}
+    return {
+        "instruction_id": instruction.id,
+        "instruction_status": instruction.status,
+        **inspection_view(inspection),
+    }
 
 
-def start_inspection(*, actor: Actor, instruction_id: int, device_id: str | None = None,
-                     expected_version: int | None = None) -> dict:
+def start_inspection(
+    *, actor: Actor, instruction_id: int, device_id: str | None = None, expected_version: int | None = None
+) -> dict:
     """The assigned inspector starts on site (online); the declaration becomes `inspecting`."""
     instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
     if device_id is not None:
         leases.hold(instruction, device_id=device_id)
-    outcome = operations.start(instruction, prov=Provenance(actor=actor, device_id=device_id),
-                               base_version=expected_version)
+    outcome = operations.start(
+        instruction, prov=Provenance(actor=actor, device_id=device_id), base_version=expected_version
+    )
     db.session.commit()
     return {"instruction_id": instruction.id, "version": outcome["version"], **outcome["data"]}
 
 
-def complete_inspection(*, actor: Actor, instruction_id: int, device_id: str | None = None,
-                        expected_version: int | None = None) -> dict:
+def complete_inspection(
+    *, actor: Actor, instruction_id: int, device_id: str | None = None, expected_version: int | None = None
+) -> dict:
     """The assigned inspector completes: pass → e-record, fail → disposition on the declaration."""
     instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
     if device_id is not None:
         leases.hold(instruction, device_id=device_id)
-    outcome = operations.complete(instruction, prov=Provenance(actor=actor, device_id=device_id),
-                                  base_version=expected_version)
+    outcome = operations.complete(
+        instruction, prov=Provenance(actor=actor, device_id=device_id), base_version=expected_version
+    )
     db.session.commit()
     return {"instruction_id": instruction.id, "version": outcome["version"], **outcome["data"]}
 
 
-def correct_item_result(*, actor: Actor, instruction_id: int, item_id: int, base_version: int, **body) -> dict:
+def correct_item_result(
+    *, actor: Actor, instruction_id: int, item_id: int, base_version: int, **body
+) -> dict:
     """A supervisor corrects an item's finding at the desk; a stale base_version is a 409 with both versions."""
     instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
-    operations.set_item_result(instruction, prov=Provenance(actor=actor), item_id=item_id,
-                               base_version=base_version, body=body)
+    operations.set_item_result(
+        instruction, prov=Provenance(actor=actor), item_id=item_id, base_version=base_version, body=body
+    )
     db.session.commit()
     inspection = operations.inspection_of(instruction)
     row = next(r for r in inspection.item_results if r.instruction_item_id == item_id)
@@ -75,7 +88,9 @@ def evidence_bundle(*, actor: Actor, instruction_id: int) -> tuple[bytes, str]:
     if inspection is None:
         raise DomainError("resource.not_found")
     records = db.session.execute(
-        sa.select(EvidenceRecord).where(EvidenceRecord.inspection_id == inspection.id).order_by(EvidenceRecord.id)
+        sa.select(EvidenceRecord)
+        .where(EvidenceRecord.inspection_id == inspection.id)
+        .order_by(EvidenceRecord.id)
     ).scalars()
     files: dict[str, bytes] = {}
     if inspection.signature_png:
@@ -86,23 +101,34 @@ def evidence_bundle(*, actor: Actor, instruction_id: int) -> tuple[bytes, str]:
         name = f"photos/{photo.photo_id}.jpg" if original is not None else None
         if original is not None:
             files[name] = original
-        photos.append({"photo_id": photo.photo_id, "item_id": photo.instruction_item_id, "sha256": photo.sha256,
-                       "caption": photo.caption, "file": name})
+        photos.append(
+            {
+                "photo_id": photo.photo_id,
+                "item_id": photo.instruction_item_id,
+                "sha256": photo.sha256,
+                "caption": photo.caption,
+                "file": name,
+            }
+        )
     manifest = {
         "format": "chajian.evidence-bundle/1",
-        "instruction_id": instruction.id, "declaration_id": instruction.declaration_id,
+        "instruction_id": instruction.id,
+        "declaration_id": instruction.declaration_id,
         "inspection": json.loads(json.dumps(inspection_view(inspection), default=str)),
         "records": [evidence_view(record) for record in records],
         "photos": photos,
-        "files": [{"name": name, "sha256": sha256_hex(data), "size": len(data)} for name, data in files.items()],
+        "files": [
+            {"name": name, "sha256": sha256_hex(data), "size": len(data)} for name, data in files.items()
+        ],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
         for name, data in files.items():
             archive.writestr(name, data)
-    record_event(action="inspection.bundle_exported", entity_type="instruction", entity_id=instruction.id,
-                 actor=actor)
+    record_event(
+        action="inspection.bundle_exported", entity_type="instruction", entity_id=instruction.id, actor=actor
+    )
     db.session.commit()
     return buffer.getvalue(), f"evidence-{instruction.id}.zip"
 
@@ -124,18 +150,27 @@ def request_reinspection(*, actor: Actor, instruction_id: int, note: str | None 
     instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
     inspection = operations.inspection_of(instruction)
     declaration = db.session.get(Declaration, instruction.declaration_id)
-    if (instruction.status != Status.COMPLETED or inspection is None or inspection.disposition != "treatment"
-            or declaration.status != declaration_workflow.Status.FAILED):
+    if (
+        instruction.status != Status.COMPLETED
+        or inspection is None
+        or inspection.disposition != "treatment"
+        or declaration.status != declaration_workflow.Status.FAILED
+    ):
         raise DomainError("inspection.not_reinspectable")
     declaration_workflow.apply(declaration, declaration_workflow.Event.REINSPECT, actor=actor)
     new = create_instruction_for_declaration(
-        declaration=declaration, item_codes=[item.code for item in instruction.items], source="reinspection",
-        reason={"previous_instruction_id": instruction.id, "treatment": inspection.disposition_fields,
-                **({"note": note} if note else {})},
-        actor=actor, priority=min(instruction.priority, 2), site_address=instruction.site_address,
+        declaration=declaration,
+        item_codes=[item.code for item in instruction.items],
+        source="reinspection",
+        reason={
+            "previous_instruction_id": instruction.id,
+            "treatment": inspection.disposition_fields,
+            **({"note": note} if note else {}),
+        },
+        actor=actor,
+        priority=min(instruction.priority, 2),
+        site_address=instruction.site_address,
         site_contact=instruction.site_contact,
     )
     db.session.commit()
     return {"instruction_id": new.id, "status": new.status, "declaration_status": declaration.status}
-
-

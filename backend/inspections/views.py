@@ -7,10 +7,24 @@ from backend.inspections.models import Inspection, InspectionItemResult
 
 def item_result_view(row: InspectionItemResult | None, *, item_id: int | None = None) -> dict:
     if row is None:
-        return {"item_id": item_id, "version": 0, "result": None, "notes": None, "measurements": None,
-                "updated_by": None, "updated_at": None}
-    return {"item_id": row.instruction_item_id, "version": row.version, "result": row.result, "notes": row.notes,
-            "measurements": row.measurements or {}, "updated_by": row.updated_by, "updated_at": row.updated_at}
+        return {
+            "item_id": item_id,
+            "version": 0,
+            "result": None,
+            "notes": None,
+            "measurements": None,
+            "updated_by": None,
+            "updated_at": None,
+        }
+    return {
+        "item_id": row.instruction_item_id,
+        "version": row.version,
+        "result": row.result,
+        "notes": row.notes,
+        "measurements": row.measurements or {},
+        "updated_by": row.updated_by,
+        "updated_at": row.updated_at,
+    }
 
 
 def disposition_view(inspection: Inspection) -> dict | None:
@@ -32,12 +46,24 @@ def inspection_view(inspection: Inspection | None) -> dict | None:
         "completed_at": inspection.completed_at,
         "item_results": [item_result_view(row) for row in inspection.item_results],
         "samples": [
-            {"sample_id": s.sample_uid, "sample_no": s.sample_no, "quantity": str(s.quantity), "unit": s.unit,
-             "laboratory": s.laboratory, "tests": s.tests, "item_id": s.instruction_item_id}
+            {
+                "sample_id": s.sample_uid,
+                "sample_no": s.sample_no,
+                "quantity": str(s.quantity),
+                "unit": s.unit,
+                "laboratory": s.laboratory,
+                "tests": s.tests,
+                "item_id": s.instruction_item_id,
+            }
             for s in inspection.samples
         ],
         "photos": [
-            {"photo_id": p.photo_id, "item_id": p.instruction_item_id, "sha256": p.sha256, "caption": p.caption}
+            {
+                "photo_id": p.photo_id,
+                "item_id": p.instruction_item_id,
+                "sha256": p.sha256,
+                "caption": p.caption,
+            }
             for p in inspection.photos
         ],
     }

@@ -21,7 +21,9 @@ from backend.instructions.schemas import (
     TransitionSchema,
 )
 
-blp = Blueprint("instructions", __name__, url_prefix="/api/v1/instructions", description="指令管理 Instructions")
+blp = Blueprint(
+    "instructions", __name__, url_prefix="/api/v1/instructions", description="指令管理 Instructions"
+)
 
 ID = "<int(max=2147483647):instruction_id>"
 OFFICERS = (Role.SUPERVISOR, Role.REVIEWER)

@@ -10,7 +10,9 @@ register_errors(
             "This action ({event}) is not allowed on an instruction in state {status}.",
         ),
         "instruction.version_conflict": (
-            409, "指令已被他人修改，请刷新后重试。", "The instruction was changed by someone else; reload it."
+            409,
+            "指令已被他人修改，请刷新后重试。",
+            "The instruction was changed by someone else; reload it.",
         ),
         "instruction.declaration_not_in_notice": (
             409,
@@ -28,10 +30,14 @@ register_errors(
             "Another device holds this instruction; confirm a take-over on this device first.",
         ),
         "instruction.lease_not_held": (
-            409, "本设备未持有该指令的作业权。", "This device does not hold the instruction's lease."
+            409,
+            "本设备未持有该指令的作业权。",
+            "This device does not hold the instruction's lease.",
         ),
         "instruction.not_assigned_to_you": (
-            409, "该指令未指派给您。", "This instruction is not assigned to you."
+            409,
+            "该指令未指派给您。",
+            "This instruction is not assigned to you.",
         ),
     }
 )
@@ -40,7 +46,9 @@ register_errors(
     {
         "instruction.unknown_item": (422, "未知的查检要求：{code}", "Unknown inspection item: {code}"),
         "instruction.already_open": (
-            409, "该申请已有未完成的查检指令。", "The application already has an open instruction."
+            409,
+            "该申请已有未完成的查检指令。",
+            "The application already has an open instruction.",
         ),
     }
 )

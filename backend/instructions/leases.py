@@ -65,11 +65,19 @@ def take_over(*, actor: Actor, instruction: Instruction, device_id: str) -> dict
     previous_device = previous.device_id if previous else None
     lease = hold(instruction, device_id=device_id, take_over=True)
     record_event(
-        action="instruction.lease_taken_over", entity_type="instruction", entity_id=instruction.id, actor=actor,
-        before={"device_id": previous_device}, after={"device_id": device_id},
+        action="instruction.lease_taken_over",
+        entity_type="instruction",
+        entity_id=instruction.id,
+        actor=actor,
+        before={"device_id": previous_device},
+        after={"device_id": device_id},
     )
-    return {"instruction_id": instruction.id, "device_id": device_id, "expires_at": lease.expires_at,
-            "previous_device_id": previous_device}
+    return {
+        "instruction_id": instruction.id,
+        "device_id": device_id,
+        "expires_at": lease.expires_at,
+        "previous_device_id": previous_device,
+    }
 
 
 def release(*, actor: Actor, instruction: Instruction, device_id: str) -> None:
@@ -79,6 +87,10 @@ def release(*, actor: Actor, instruction: Instruction, device_id: str) -> None:
         raise DomainError("instruction.lease_not_held")
     db.session.delete(lease)
     record_event(
-        action="instruction.lease_released", entity_type="instruction", entity_id=instruction.id, actor=actor,
-        before={"device_id": device_id}, after=None,
+        action="instruction.lease_released",
+        entity_type="instruction",
+        entity_id=instruction.id,
+        actor=actor,
+        before={"device_id": device_id},
+        after=None,
     )

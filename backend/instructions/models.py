@@ -43,7 +43,9 @@ class InstructionItem(db.Model):
 
     __tablename__ = "instruction_item"
     id: Mapped[int] = mapped_column(primary_key=True)
-    instruction_id: Mapped[int] = mapped_column(sa.ForeignKey("instruction.id", ondelete="CASCADE"), index=True)
+    instruction_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("instruction.id", ondelete="CASCADE"), index=True
+    )
     seq: Mapped[int] = mapped_column(sa.Integer)
     # Catalog code: verify_goods, packaging, labels, quantity_weight, sampling, treatment_supervision.
     code: Mapped[str] = mapped_column(sa.String(40))

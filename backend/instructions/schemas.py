@@ -12,8 +12,11 @@ DEVICE_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{4,64}$")
 
 class InstructionCreateSchema(StrictSchema):
     declaration_id = fields.Integer(required=True, strict=True, validate=_ID)
-    item_codes = fields.List(fields.String(validate=validate.OneOf(list(INSPECTION_ITEMS))), required=True,
-                             validate=validate.Length(min=1, max=len(INSPECTION_ITEMS)))
+    item_codes = fields.List(
+        fields.String(validate=validate.OneOf(list(INSPECTION_ITEMS))),
+        required=True,
+        validate=validate.Length(min=1, max=len(INSPECTION_ITEMS)),
+    )
     note = fields.String(load_default=None, validate=validate.Length(max=500))
     priority = fields.Integer(load_default=3, strict=True, validate=validate.Range(min=1, max=5))
     deadline = fields.AwareDateTime(load_default=None)

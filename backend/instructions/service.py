@@ -14,8 +14,10 @@ from backend.declarations.models import Declaration
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity.models import User
-from backend.instructions import errors  # noqa: F401  (registers the codes)
-from backend.instructions import leases
+from backend.instructions import (
+    errors,  # noqa: F401  (registers the codes)
+    leases,
+)
 from backend.instructions.catalog import INSPECTION_ITEMS
 from backend.instructions.models import Instruction, InstructionItem
 from backend.instructions.workflow import Event, Status, apply
@@ -62,17 +64,33 @@ def create_instruction_for_declaration(
     db.session.add(instruction)
     db.session.flush()
     record_event(
-        action="instruction.created", entity_type="instruction", entity_id=instruction.id, actor=actor,
-        after={"status": "pending", "declaration_id": declaration.id, "items": list(dict.fromkeys(item_codes))},
+        action="instruction.created",
+        entity_type="instruction",
+        entity_id=instruction.id,
+        actor=actor,
+        after={
+            "status": "pending",
+            "declaration_id": declaration.id,
+            "items": list(dict.fromkeys(item_codes)),
+        },
     )
-    notify(district_room(declaration.district_code), "instruction.created", {"instruction_id": instruction.id})
+    notify(
+        district_room(declaration.district_code), "instruction.created", {"instruction_id": instruction.id}
+    )
     return instruction
 
 
 def create_instruction(
-    *, actor: Actor, declaration_id: int, item_codes: list[str], note: str | None = None,
-    priority: int = 3, deadline: datetime | None = None, site_address: str | None = None,
-    site_contact: str | None = None, inspector_id: int | None = None,
+    *,
+    actor: Actor,
+    declaration_id: int,
+    item_codes: list[str],
+    note: str | None = None,
+    priority: int = 3,
+    deadline: datetime | None = None,
+    site_address: str | None = None,
+    site_contact: str | None = None,
+    inspector_id: int | None = None,
 ) -> Instruction:
     """An officer issues an instruction by hand for a declaration of the district in inspection_notice."""
     declaration = db.session.get(Declaration, declaration_id)
@@ -84,9 +102,15 @@ def create_instruction(
     if _open_instruction_of(declaration.id) is not None:
         raise DomainError("instruction.already_open")
     instruction = create_instruction_for_declaration(
-        declaration=declaration, item_codes=item_codes, source="manual",
-        reason={"note": note} if note else None, actor=actor, priority=priority, deadline=deadline,
-        site_address=site_address, site_contact=site_contact,
+        declaration=declaration,
+        item_codes=item_codes,
+        source="manual",
+        reason={"note": note} if note else None,
+        actor=actor,
+        priority=priority,
+        deadline=deadline,
+        site_address=site_address,
+        site_contact=site_contact,
     )
     if inspector_id is not None:
         apply(instruction, Event.ASSIGN, actor=actor, inspector_id=_inspector_of(actor, inspector_id).id)
@@ -96,15 +120,23 @@ def create_instruction(
 
 def _open_instruction_of(declaration_id: int) -> Instruction | None:
     return db.session.execute(
-        sa.select(Instruction).where(Instruction.declaration_id == declaration_id,
-                                     Instruction.status.not_in(CLOSED)).limit(1)
+        sa.select(Instruction)
+        .where(Instruction.declaration_id == declaration_id, Instruction.status.not_in(CLOSED))
+        .limit(1)
     ).scalar_one_or_none()
 
 
 def _inspector_of(actor: Actor, inspector_id: int) -> User:
     user = db.session.get(User, inspector_id)
-    if user is None or user.role != Role.INSPECTOR or not user.active or user.district_code != actor.district_code:
-        raise DomainError("instruction.inspector_invalid", errors={"inspector_id": ["not an inspector of your district"]})
+    if (
+        user is None
+        or user.role != Role.INSPECTOR
+        or not user.active
+        or user.district_code != actor.district_code
+    ):
+        raise DomainError(
+            "instruction.inspector_invalid", errors={"inspector_id": ["not an inspector of your district"]}
+        )
     return user
 
 
@@ -127,15 +159,21 @@ def get_visible(
     if instruction is None:
         raise DomainError("resource.not_found")
     if actor.role == Role.INSPECTOR:
-        ensure_can_see(actor, inspector_id=instruction.inspector_id or -1, district_code=instruction.district_code)
+        ensure_can_see(
+            actor, inspector_id=instruction.inspector_id or -1, district_code=instruction.district_code
+        )
     else:
         ensure_can_see(actor, district_code=instruction.district_code)
     return instruction
 
 
 def list_instructions(
-    *, actor: Actor, status: str | None = None, inspector_id: int | None = None,
-    before_id: int | None = None, limit: int = 50,
+    *,
+    actor: Actor,
+    status: str | None = None,
+    inspector_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
 ) -> list[Instruction]:
     """Newest first; inspectors see their own, officers their district's."""
     query = sa.select(Instruction).order_by(Instruction.id.desc()).limit(limit)
@@ -156,9 +194,13 @@ def assign_instruction(
 ) -> Instruction:
     """A supervisor assigns or reassigns to an inspector of the district; a reassignment drops the lease."""
     inspector = _inspector_of(actor, inspector_id)
-    instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True, also_lock=(inspector.id,))
+    instruction = get_visible(
+        actor=actor, instruction_id=instruction_id, lock=True, also_lock=(inspector.id,)
+    )
     previous = instruction.inspector_id
-    apply(instruction, Event.ASSIGN, actor=actor, inspector_id=inspector.id, expected_version=expected_version)
+    apply(
+        instruction, Event.ASSIGN, actor=actor, inspector_id=inspector.id, expected_version=expected_version
+    )
     if previous != inspector.id:
         lease = db.session.get(leases.InstructionLease, instruction.id)
         if lease is not None:
@@ -189,8 +231,9 @@ def _ensure_assignee(instruction: Instruction, actor: Actor) -> None:
         raise DomainError("instruction.not_assigned_to_you")
 
 
-def accept_instruction(*, actor: Actor, instruction_id: int, device_id: str | None = None,
-                       expected_version: int | None = None) -> Instruction:
+def accept_instruction(
+    *, actor: Actor, instruction_id: int, device_id: str | None = None, expected_version: int | None = None
+) -> Instruction:
     """The assigned inspector accepts it online; with a device_id that device takes the lease."""
     instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
     if expected_version is not None and expected_version != instruction.version:
@@ -202,8 +245,9 @@ def accept_instruction(*, actor: Actor, instruction_id: int, device_id: str | No
     return instruction
 
 
-def cancel_instruction(*, actor: Actor, instruction_id: int, reason: str,
-                       expected_version: int | None = None) -> Instruction:
+def cancel_instruction(
+    *, actor: Actor, instruction_id: int, reason: str, expected_version: int | None = None
+) -> Instruction:
     """A supervisor cancels an instruction that is not completed."""
     instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
     apply(instruction, Event.CANCEL, actor=actor, reason=reason, expected_version=expected_version)

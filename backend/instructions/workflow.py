@@ -68,30 +68,48 @@ def apply(
     before = Status(instruction.status)
     target = TRANSITIONS.get((before, event))
     if target is None:
-        raise DomainError("instruction.invalid_transition", status=before.value, event=event.value,
-                          detail={"status": before.value, "version": instruction.version})
+        raise DomainError(
+            "instruction.invalid_transition",
+            status=before.value,
+            event=event.value,
+            detail={"status": before.value, "version": instruction.version},
+        )
     if expected_version is not None and expected_version != instruction.version:
-        raise DomainError("instruction.version_conflict",
-                          detail={"current_version": instruction.version, "status": before.value})
+        raise DomainError(
+            "instruction.version_conflict",
+            detail={"current_version": instruction.version, "status": before.value},
+        )
     previous_inspector = instruction.inspector_id
     instruction.status = target.value
     instruction.version += 1
     if event == Event.ASSIGN:
         instruction.inspector_id = inspector_id
     record_event(
-        action=f"instruction.{event.value}", entity_type="instruction", entity_id=instruction.id, actor=actor,
+        action=f"instruction.{event.value}",
+        entity_type="instruction",
+        entity_id=instruction.id,
+        actor=actor,
         before={"status": before.value, "inspector_id": previous_inspector},
-        after={"status": target.value, "inspector_id": instruction.inspector_id,
-               **({"reason": reason} if reason else {})},
+        after={
+            "status": target.value,
+            "inspector_id": instruction.inspector_id,
+            **({"reason": reason} if reason else {}),
+        },
     )
     record_change(inspector_id=instruction.inspector_id, instruction_id=instruction.id)
     if previous_inspector not in (None, instruction.inspector_id):
         record_change(inspector_id=previous_inspector, instruction_id=instruction.id)  # its tombstone
-    message = {"instruction_id": instruction.id, "status": target.value, "version": instruction.version,
-               "inspector_id": instruction.inspector_id}
+    message = {
+        "instruction_id": instruction.id,
+        "status": target.value,
+        "version": instruction.version,
+        "inspector_id": instruction.inspector_id,
+    }
     notify(district_room(instruction.district_code), "instruction.status", message)
     if event == Event.ASSIGN:
         notify(user_room(inspector_id), "instruction.assigned", message)
         if previous_inspector not in (None, inspector_id):
-            notify(user_room(previous_inspector), "instruction.unassigned", {"instruction_id": instruction.id})
+            notify(
+                user_room(previous_inspector), "instruction.unassigned", {"instruction_id": instruction.id}
+            )
     return target

@@ -22,7 +22,9 @@ def _upsert(model, values: dict, keys: list[str], updates: dict):
 def next_seq(inspector_id: int) -> int:
     """Take the next change number of this inspector (locks the counter row until commit)."""
     statement = _upsert(
-        SyncCounter, {"inspector_id": inspector_id, "last_seq": 1}, ["inspector_id"],
+        SyncCounter,
+        {"inspector_id": inspector_id, "last_seq": 1},
+        ["inspector_id"],
         {"last_seq": SyncCounter.last_seq + 1},
     ).returning(SyncCounter.last_seq)
     return db.session.execute(statement).scalar_one()
@@ -35,8 +37,10 @@ def record_change(*, inspector_id: int | None, instruction_id: int) -> None:
     seq = next_seq(inspector_id)
     db.session.execute(
         _upsert(
-            SyncChange, {"inspector_id": inspector_id, "instruction_id": instruction_id, "seq": seq},
-            ["inspector_id", "instruction_id"], {"seq": seq},
+            SyncChange,
+            {"inspector_id": inspector_id, "instruction_id": instruction_id, "seq": seq},
+            ["inspector_id", "instruction_id"],
+            {"seq": seq},
         )
     )
 
@@ -56,6 +60,10 @@ def lock_inspectors(inspector_ids) -> None:
     """Take the counter rows of these inspectors first (sorted), so every writer locks in one order."""
     for inspector_id in sorted({i for i in inspector_ids if i is not None}):
         db.session.execute(
-            _upsert(SyncCounter, {"inspector_id": inspector_id, "last_seq": 0}, ["inspector_id"],
-                    {"last_seq": SyncCounter.last_seq})
+            _upsert(
+                SyncCounter,
+                {"inspector_id": inspector_id, "last_seq": 0},
+                ["inspector_id"],
+                {"last_seq": SyncCounter.last_seq},
+            )
         )

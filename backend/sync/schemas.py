@@ -48,8 +48,9 @@ class OperationSchema(StrictSchema):
     op_id = fields.String(required=True, validate=UUID)
     type = fields.String(required=True, validate=validate.OneOf(list(OPERATION_TARGETS)))
     target = fields.Nested(TargetSchema, required=True)
-    base_version = fields.Integer(strict=True, load_default=None, allow_none=True,
-                                  validate=validate.Range(min=0, max=2**31 - 1))
+    base_version = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(min=0, max=2**31 - 1)
+    )
     recorded_at = fields.AwareDateTime(required=True)
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
     body = fields.Dict(required=True)
@@ -70,8 +71,9 @@ class OperationSchema(StrictSchema):
 
 class PushSchema(StrictSchema):
     device_id = fields.String(required=True, validate=DEVICE_ID)
-    operations = fields.List(fields.Nested(OperationSchema), required=True,
-                             validate=validate.Length(min=1, max=MAX_BATCH))
+    operations = fields.List(
+        fields.Nested(OperationSchema), required=True, validate=validate.Length(min=1, max=MAX_BATCH)
+    )
 
 
 class PushResultSchema(Schema):
@@ -82,7 +84,7 @@ class PullResultSchema(Schema):
     cursor = fields.Integer()
     next_cursor = fields.Integer()
     has_more = fields.Boolean()
-    server_time = fields.DateTime()
+    server_time = fields.String(metadata={"description": "ISO 8601"})
     catalog_version = fields.String()
     catalogs = fields.Raw(allow_none=True)
     changes = fields.List(fields.Raw())

@@ -24,8 +24,12 @@ CHUNK = 200  # operations per commit in a large batch
 _PENDING = "chajian_pending_messages"  # backend.realtime's queue of messages to send after commit
 
 # A conflict is kept for retries unless it is transient (a lease can be handed over, then the op retried).
-CONFLICTS = {"inspection.version_conflict", "instruction.version_conflict", "instruction.invalid_transition",
-             "instruction.lease_held"}
+CONFLICTS = {
+    "inspection.version_conflict",
+    "instruction.version_conflict",
+    "instruction.invalid_transition",
+    "instruction.lease_held",
+}
 TRANSIENT = {"instruction.lease_held"}
 
 HANDLERS = {
@@ -33,22 +37,29 @@ HANDLERS = {
     "instruction.start": lambda i, p, op: operations.start(i, prov=p, base_version=op["base_version"]),
     "instruction.complete": lambda i, p, op: operations.complete(i, prov=p, base_version=op["base_version"]),
     "item_result.set": lambda i, p, op: operations.set_item_result(
-        i, prov=p, item_id=op["target"]["item_id"], base_version=op["base_version"], body=op["body"]),
+        i, prov=p, item_id=op["target"]["item_id"], base_version=op["base_version"], body=op["body"]
+    ),
     "sample.add": lambda i, p, op: operations.add_sample(
-        i, prov=p, sample_id=op["target"]["sample_id"].lower(), body=op["body"]),
+        i, prov=p, sample_id=op["target"]["sample_id"].lower(), body=op["body"]
+    ),
     "photo.attach": lambda i, p, op: operations.attach_photo(
-        i, prov=p, photo_id=op["target"]["photo_id"], item_id=op["target"].get("item_id"), body=op["body"]),
-    "conclusion.set": lambda i, p, op: operations.set_conclusion(i, prov=p, base_version=op["base_version"],
-                                                                 body=op["body"]),
-    "disposition.set": lambda i, p, op: operations.set_disposition(i, prov=p, base_version=op["base_version"],
-                                                                   body=op["body"]),
-    "signature.set": lambda i, p, op: operations.set_signature(i, prov=p, base_version=op["base_version"],
-                                                               body=op["body"]),
+        i, prov=p, photo_id=op["target"]["photo_id"], item_id=op["target"].get("item_id"), body=op["body"]
+    ),
+    "conclusion.set": lambda i, p, op: operations.set_conclusion(
+        i, prov=p, base_version=op["base_version"], body=op["body"]
+    ),
+    "disposition.set": lambda i, p, op: operations.set_disposition(
+        i, prov=p, base_version=op["base_version"], body=op["body"]
+    ),
+    "signature.set": lambda i, p, op: operations.set_signature(
+        i, prov=p, base_version=op["base_version"], body=op["body"]
+    ),
 }
 
 
-def pull(*, actor: Actor, device_id: str, cursor: int = 0, limit: int = 50,
-         catalog_version: str | None = None) -> dict:
+def pull(
+    *, actor: Actor, device_id: str, cursor: int = 0, limit: int = 50, catalog_version: str | None = None
+) -> dict:
     """The instructions changed for this inspector since `cursor`, as whole documents; grants free leases."""
     lock_inspectors([actor.user_id])  # leases are written: queue behind this inspector's pushes
     rows = changes_after(inspector_id=actor.user_id, cursor=cursor, limit=limit + 1)
@@ -56,7 +67,8 @@ def pull(*, actor: Actor, device_id: str, cursor: int = 0, limit: int = 50,
     rows = rows[:limit]
     instructions, declarations, inspections = load_documents([iid for _, iid in rows])
     current_leases = {
-        row.instruction_id: row for row in db.session.execute(
+        row.instruction_id: row
+        for row in db.session.execute(
             sa.select(InstructionLease).where(InstructionLease.instruction_id.in_([iid for _, iid in rows]))
         ).scalars()
     }
@@ -64,28 +76,44 @@ def pull(*, actor: Actor, device_id: str, cursor: int = 0, limit: int = 50,
     for seq, instruction_id in rows:
         instruction = instructions[instruction_id]
         if instruction.inspector_id != actor.user_id:
-            changes.append({"seq": seq, "instruction_id": instruction_id, "removed": True, "instruction": None})
+            changes.append(
+                {"seq": seq, "instruction_id": instruction_id, "removed": True, "instruction": None}
+            )
             continue
         lease = current_leases.get(instruction_id)
         if Status(instruction.status) in OPEN:
             lease = _fresh_lease(instruction, lease, device_id)
         elif lease is not None and lease.expires_at <= utcnow():
             lease = None
-        document = instruction_document(instruction, declarations[instruction.declaration_id],
-                                        inspections.get(instruction_id), leases.lease_view(lease))
-        changes.append({"seq": seq, "instruction_id": instruction_id, "removed": False, "instruction": document})
+        document = instruction_document(
+            instruction,
+            declarations[instruction.declaration_id],
+            inspections.get(instruction_id),
+            leases.lease_view(lease),
+        )
+        changes.append(
+            {"seq": seq, "instruction_id": instruction_id, "removed": False, "instruction": document}
+        )
     db.session.commit()
-    return jsonable({
-        "cursor": cursor, "next_cursor": rows[-1][0] if rows else cursor, "has_more": has_more,
-        "server_time": utcnow(), "catalog_version": CATALOG_VERSION,
-        "catalogs": None if catalog_version == CATALOG_VERSION else CATALOGS, "changes": changes,
-    })
+    return jsonable(
+        {
+            "cursor": cursor,
+            "next_cursor": rows[-1][0] if rows else cursor,
+            "has_more": has_more,
+            "server_time": utcnow(),
+            "catalog_version": CATALOG_VERSION,
+            "catalogs": None if catalog_version == CATALOG_VERSION else CATALOGS,
+            "changes": changes,
+        }
+    )
 
 
 def _fresh_lease(instruction, lease: InstructionLease | None, device_id: str) -> InstructionLease | None:
     now = utcnow()
-    if lease is not None and lease.expires_at > now and (
-        lease.device_id != device_id or lease.expires_at - now > leases.lease_ttl() / 2
+    if (
+        lease is not None
+        and lease.expires_at > now
+        and (lease.device_id != device_id or lease.expires_at - now > leases.lease_ttl() / 2)
     ):
         return lease  # held elsewhere, or ours and fresh enough: no write
     return leases.hold(instruction, device_id=device_id)
@@ -97,7 +125,7 @@ def push(*, actor: Actor, device_id: str, operations: list[dict]) -> dict:
     results = []
     for start in range(0, len(operations), CHUNK):
         lock_inspectors([actor.user_id])
-        for op in operations[start:start + CHUNK]:
+        for op in operations[start : start + CHUNK]:
             results.append(_process(actor, device_id, op, blocked))
         db.session.commit()
     lang = preferred_language()
@@ -131,8 +159,13 @@ def _stored(actor: Actor, op_id: str) -> SyncOperation | None:
 
 def _replay(stored: SyncOperation, op_hash: str, op_id: str, instruction_id: int, blocked: dict) -> dict:
     if stored.body_sha256 != op_hash:
-        return {"op_id": op_id, "status": "rejected", "replayed": False, "http_status": 409,
-                "error": "sync.op_id_reused"}
+        return {
+            "op_id": op_id,
+            "status": "rejected",
+            "replayed": False,
+            "http_status": 409,
+            "error": "sync.op_id_reused",
+        }
     if stored.status != "applied":
         blocked.setdefault(instruction_id, op_id)
     return {**stored.result, "replayed": True}
@@ -145,8 +178,13 @@ def _process(actor: Actor, device_id: str, op: dict, blocked: dict) -> dict:
     if stored is not None:
         return _replay(stored, op_hash, op_id, instruction_id, blocked)
     if instruction_id in blocked:
-        return {"op_id": op_id, "status": "skipped", "replayed": False, "error": "sync.blocked_by_earlier",
-                "blocked_by": blocked[instruction_id]}
+        return {
+            "op_id": op_id,
+            "status": "skipped",
+            "replayed": False,
+            "error": "sync.blocked_by_earlier",
+            "blocked_by": blocked[instruction_id],
+        }
     pending = db.session.info.setdefault(_PENDING, [])
     queued = len(pending)
     savepoint = db.session.begin_nested()
@@ -174,11 +212,23 @@ def _apply(actor: Actor, device_id: str, op: dict, op_id: str) -> dict:
     instruction = get_visible(actor=actor, instruction_id=op["target"]["instruction_id"], lock=True)
     if Status(instruction.status) in OPEN:
         leases.hold(instruction, device_id=device_id)
-    prov = Provenance(actor=actor, device_id=device_id, op_id=op_id, recorded_at=op["recorded_at"],
-                      location=op.get("location"))
+    prov = Provenance(
+        actor=actor,
+        device_id=device_id,
+        op_id=op_id,
+        recorded_at=op["recorded_at"],
+        location=op.get("location"),
+    )
     outcome = HANDLERS[op["type"]](instruction, prov, op)
-    return jsonable({"op_id": op_id, "status": "applied", "replayed": False, "version": outcome["version"],
-                     "data": outcome["data"]})
+    return jsonable(
+        {
+            "op_id": op_id,
+            "status": "applied",
+            "replayed": False,
+            "version": outcome["version"],
+            "data": outcome["data"],
+        }
+    )
 
 
 def _failure(exc: DomainError, op: dict, op_id: str) -> dict:
@@ -199,8 +249,16 @@ def _failure(exc: DomainError, op: dict, op_id: str) -> dict:
 
 
 def _record(actor: Actor, device_id: str, op: dict, op_id: str, op_hash: str, result: dict) -> None:
-    db.session.add(SyncOperation(
-        user_id=actor.user_id, op_id=op_id, device_id=device_id, instruction_id=op["target"]["instruction_id"],
-        op_type=op["type"], body_sha256=op_hash, status=result["status"], result=result,
-    ))
+    db.session.add(
+        SyncOperation(
+            user_id=actor.user_id,
+            op_id=op_id,
+            device_id=device_id,
+            instruction_id=op["target"]["instruction_id"],
+            op_type=op["type"],
+            body_sha256=op_hash,
+            status=result["status"],
+            result=result,
+        )
+    )
     db.session.flush()
