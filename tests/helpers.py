@@ -91,6 +91,8 @@ def factories():
         declaration = staticmethod(make_declaration)
         instruction = staticmethod(make_instruction)
         actor = staticmethod(actor_of)
+        op = staticmethod(make_op)
+        push = staticmethod(push_ops)
         password = PASSWORD
 
     return F
@@ -178,3 +180,22 @@ def actor_of(user: User, assurance: Assurance | str = Assurance.PASSWORD):
 
     return Actor(user_id=user.id, username=user.username, role=Role(user.role), assurance=Assurance(assurance),
                  enterprise_id=user.enterprise_id, district_code=user.district_code, session_id="test")
+
+
+def make_op(op_type: str, instruction_id: int, *, base_version=None, body=None, op_id=None, **target) -> dict:
+    """One push operation (docs/sync.md) with a fresh UUID unless `op_id` is given."""
+    import uuid
+
+    return {
+        "op_id": op_id or str(uuid.uuid4()), "type": op_type, "target": {"instruction_id": instruction_id, **target},
+        "base_version": base_version, "recorded_at": "2026-11-27T10:00:00+08:00",
+        "location": {"lat": 22.6573, "lon": 114.0608, "accuracy_m": 10.0}, "body": body if body is not None else {},
+    }
+
+
+def push_ops(client, headers, operations, device_id="phone-a-0001"):
+    """POST a batch to /api/v1/sync/push and return the per-operation results."""
+    response = client.post("/api/v1/sync/push", json={"device_id": device_id, "operations": operations},
+                           headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["results"]

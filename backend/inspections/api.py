@@ -1,5 +1,7 @@
 """现场检验检疫与处置: inspection records, officers' corrections, evidence bundles, re-inspection."""
 
+import io
+
 from flask import g, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -11,6 +13,7 @@ from backend.inspections.schemas import (
     InspectionOutSchema,
     ItemResultEditSchema,
     ItemResultOutSchema,
+    ReinspectionOutSchema,
     ReinspectionSchema,
 )
 
@@ -40,7 +43,7 @@ class ItemResult(MethodView):
     @blp.arguments(ItemResultEditSchema)
     @blp.response(200, ItemResultOutSchema)
     def put(self, args, instruction_id, item_id):
-        """A supervisor corrects an item's finding, based on the version seen (409 with both versions if stale)."""
+        """A supervisor corrects a finding based on the version seen (stale: 409 with both versions)."""
         return service.correct_item_result(
             actor=g.actor, instruction_id=instruction_id, item_id=item_id, **args
         )
@@ -53,8 +56,6 @@ class EvidenceBundle(MethodView):
     def get(self, instruction_id):
         """A zip of manifest.json (every custody record and photo with SHA-256) and the original files."""
         data, name = service.evidence_bundle(actor=g.actor, instruction_id=instruction_id)
-        import io
-
         return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=name)
 
 
@@ -62,7 +63,7 @@ class EvidenceBundle(MethodView):
 class Reinspection(MethodView):
     @requires(Role.SUPERVISOR)
     @blp.arguments(ReinspectionSchema)
-    @blp.response(201, {"type": "object"})
+    @blp.response(201, ReinspectionOutSchema)
     def post(self, args, instruction_id):
         """After treatment: the declaration goes back to inspection_notice with a new instruction."""
         return service.request_reinspection(actor=g.actor, instruction_id=instruction_id, **args)

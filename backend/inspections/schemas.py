@@ -143,3 +143,9 @@ class CompletionOutSchema(Schema):
     version = fields.Integer()
     declaration_status = fields.String()
     e_record_no = fields.String(allow_none=True)
+
+
+class ReinspectionOutSchema(Schema):
+    instruction_id = fields.Integer()
+    status = fields.String()
+    declaration_status = fields.String()
