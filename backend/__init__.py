@@ -18,6 +18,7 @@ BLUEPRINTS = [
     "backend.identity.keys_api",
     "backend.audit.api",
     "backend.declarations.api",
+    "backend.declarations.e_records_api",
     "backend.review.api",
     "backend.appointments.api",
     "backend.instructions.api",

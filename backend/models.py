@@ -6,6 +6,7 @@ MODEL_MODULES = [
     "backend.identity.models",
     "backend.audit.models",
     "backend.declarations.models",
+    "backend.declarations.catalog_validity",
     "backend.instructions.models",
     "backend.inspections.models",
     "backend.sync.models",

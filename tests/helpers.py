@@ -93,6 +93,8 @@ def factories():
         actor = staticmethod(actor_of)
         op = staticmethod(make_op)
         push = staticmethod(push_ops)
+        goods_line = staticmethod(goods_line)
+        e_record = staticmethod(make_issued_e_record)
         password = PASSWORD
 
     return F
@@ -199,3 +201,25 @@ def push_ops(client, headers, operations, device_id="phone-a-0001"):
                            headers=headers)
     assert response.status_code == 200, response.get_json()
     return response.get_json()["results"]
+
+
+def goods_line(hs_code: str, line_no: int = 1, **fields) -> dict:
+    """A goods line for make_declaration(goods=[...]) with the given HS code (CIQ code = HS + 999)."""
+    from decimal import Decimal
+
+    return {
+        "line_no": line_no, "hs_code": hs_code, "ciq_code": f"{hs_code}999", "name_zh": f"货物{hs_code}",
+        "name_en": f"Goods {hs_code}", "quantity": Decimal("100"), "quantity_unit": "035",
+        "net_weight": Decimal("1000.000"), "value": Decimal("5000.00"), "currency": "USD",
+        "packing_kind": "CTN", "packing_count": 100, **fields,
+    }
+
+
+def make_issued_e_record(enterprise: Enterprise, **declaration_fields):
+    """An accepted application approved straight away: returns its `normal` e-record (committed)."""
+    from backend.declarations.e_records import issue_e_record
+
+    declaration = make_declaration(enterprise, status="accepted", **declaration_fields)
+    record = issue_e_record(declaration=declaration, actor=None)
+    db.session.commit()
+    return record
