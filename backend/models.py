@@ -10,6 +10,7 @@ MODEL_MODULES = [
     "backend.instructions.models",
     "backend.inspections.models",
     "backend.sync.models",
+    "backend.media.models",
 ]
 
 for _name in MODEL_MODULES:
