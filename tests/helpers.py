@@ -93,6 +93,7 @@ def factories():
         actor = staticmethod(actor_of)
         op = staticmethod(make_op)
         push = staticmethod(push_ops)
+        photo = staticmethod(make_photo)
         goods_line = staticmethod(goods_line)
         e_record = staticmethod(make_issued_e_record)
         password = PASSWORD
@@ -223,3 +224,25 @@ def make_issued_e_record(enterprise: Enterprise, **declaration_fields):
     record = issue_e_record(declaration=declaration, actor=None)
     db.session.commit()
     return record
+
+
+def make_photo(user: User, data: bytes = b"\xff\xd8\xff\xe0 evidence photo \xff\xd9", **fields):
+    """A stored photo of `user` (original in storage, metadata row) as if uploaded through the media API."""
+    import hashlib
+
+    from backend.media.models import Photo
+    from backend.media.storage import derivative_key, get_storage, original_key
+
+    sha256 = hashlib.sha256(data).hexdigest()
+    get_storage().put(original_key(sha256), data)
+    photo = Photo(
+        uploaded_by_id=user.id, district_code=user.district_code, client_id=f"client-{next(_seq)}",
+        filename="IMG_0001.jpg", sha256=sha256, size=len(data), content_type="image/jpeg", width=4000,
+        height=3000, original_key=original_key(sha256), display_key=derivative_key("display", sha256),
+        display_sha256=sha256, display_width=1600, display_height=1200,
+        thumbnail_key=derivative_key("thumbnail", sha256), thumbnail_sha256=sha256, device_id="phone-a-0001",
+        client_gps={"lat": 22.6573, "lon": 114.0608}, **fields,
+    )
+    db.session.add(photo)
+    db.session.commit()
+    return photo

@@ -85,8 +85,7 @@ class InspectionPhoto(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspection.id", ondelete="CASCADE"), index=True)
     instruction_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("instruction_item.id"))
-    # The media domain's Photo id; a foreign key once backend.media is merged.
-    photo_id: Mapped[int] = mapped_column(sa.Integer)
+    photo_id: Mapped[int] = mapped_column(sa.ForeignKey("photo.id"))
     sha256: Mapped[str] = mapped_column(sa.String(64))
     caption: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

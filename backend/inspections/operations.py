@@ -14,12 +14,9 @@ from marshmallow import Schema, ValidationError
 
 from backend.core.enums import Role
 from backend.core.models import utcnow
-from backend.declarations import workflow as declaration_workflow
-from backend.declarations.models import Declaration
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.inspections import errors  # noqa: F401
-from backend.inspections.catalog import DISPOSITIONS
 from backend.inspections.custody import Provenance, record_evidence, sha256_hex
 from backend.inspections.models import Inspection, InspectionItemResult, InspectionPhoto, InspectionSample
 from backend.inspections.schemas import (
@@ -31,10 +28,9 @@ from backend.inspections.schemas import (
     SignatureBody,
 )
 from backend.inspections.views import disposition_view, item_result_view
-from backend.instructions import service as instruction_service
-from backend.instructions.models import Instruction, InstructionItem, InstructionLease
-from backend.instructions.workflow import Event, Status, apply
-from backend.realtime import district_room, enterprise_room, notify
+from backend.instructions.models import Instruction, InstructionItem
+from backend.instructions.workflow import Status
+from backend.media.models import Photo
 from backend.sync.changes import record_change
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -53,20 +49,20 @@ def inspection_of(instruction: Instruction) -> Inspection | None:
     ).scalar_one_or_none()
 
 
-def _check_version(expected: int | None, current: int, server: dict, body: dict | None, error: str) -> None:
+def check_version(expected: int | None, current: int, server: dict, body: dict | None, error: str) -> None:
     if expected is not None and expected != current:
         raise DomainError(
             error, detail={"server": server, "device": {"base_version": expected, "body": body}}
         )
 
 
-def _assignee_or_officer(instruction: Instruction, prov: Provenance) -> None:
+def ensure_assignee_or_officer(instruction: Instruction, prov: Provenance) -> None:
     if prov.actor.role == Role.INSPECTOR and instruction.inspector_id != prov.actor.user_id:
         raise DomainError("instruction.not_assigned_to_you")
 
 
-def _open_inspection(instruction: Instruction, prov: Provenance) -> Inspection:
-    _assignee_or_officer(instruction, prov)
+def open_inspection_of(instruction: Instruction, prov: Provenance) -> Inspection:
+    ensure_assignee_or_officer(instruction, prov)
     inspection = inspection_of(instruction)
     if inspection is None or instruction.status != Status.IN_PROGRESS:
         raise DomainError("inspection.not_open", detail={"instruction_status": instruction.status})
@@ -86,65 +82,16 @@ def _changed(instruction: Instruction) -> None:
     record_change(inspector_id=instruction.inspector_id, instruction_id=instruction.id)
 
 
-def _instruction_state(instruction: Instruction) -> dict:
-    return {"version": instruction.version, "status": instruction.status}
-
-
-def accept(instruction: Instruction, *, prov: Provenance, base_version: int | None) -> dict:
-    _check_version(
-        base_version, instruction.version, _instruction_state(instruction), {}, "instruction.version_conflict"
-    )
-    instruction_service.accept(instruction, actor=prov.actor)
-    return {"version": instruction.version, "data": {"instruction_status": instruction.status}}
-
-
-def start(instruction: Instruction, *, prov: Provenance, base_version: int | None) -> dict:
-    """accepted → in_progress; the declaration becomes `inspecting` and the inspection record opens."""
-    _check_version(
-        base_version, instruction.version, _instruction_state(instruction), {}, "instruction.version_conflict"
-    )
-    _assignee_or_officer(instruction, prov)
-    apply(instruction, Event.START, actor=prov.actor)
-    declaration = db.session.get(Declaration, instruction.declaration_id)
-    if declaration.status == declaration_workflow.Status.INSPECTION_NOTICE:
-        declaration_workflow.apply(declaration, declaration_workflow.Event.START_INSPECTION, actor=prov.actor)
-    inspection = inspection_of(instruction)
-    if inspection is None:
-        inspection = Inspection(
-            instruction_id=instruction.id,
-            declaration_id=instruction.declaration_id,
-            enterprise_id=instruction.enterprise_id,
-            district_code=instruction.district_code,
-            conclusion_version=0,
-            disposition_version=0,
-            signature_version=0,
-        )
-        db.session.add(inspection)
-    inspection.inspector_id = instruction.inspector_id
-    db.session.flush()
-    record_evidence(
-        inspection,
-        kind="start",
-        ref=instruction.id,
-        content={"instruction_id": instruction.id, "declaration_status": declaration.status},
-        prov=prov,
-    )
-    return {
-        "version": instruction.version,
-        "data": {"instruction_status": instruction.status, "declaration_status": declaration.status},
-    }
-
-
 def set_item_result(
     instruction: Instruction, *, prov: Provenance, item_id: int, base_version: int | None, body: dict
 ) -> dict:
-    inspection = _open_inspection(instruction, prov)
+    inspection = open_inspection_of(instruction, prov)
     _item(instruction, item_id)
     values = load_body(ItemResultBody, body)
     row = db.session.execute(
         sa.select(InspectionItemResult).where(InspectionItemResult.instruction_item_id == item_id)
     ).scalar_one_or_none()
-    _check_version(
+    check_version(
         base_version,
         row.version if row else 0,
         item_result_view(row, item_id=item_id),
@@ -179,7 +126,7 @@ def set_item_result(
 
 
 def add_sample(instruction: Instruction, *, prov: Provenance, sample_id: str, body: dict) -> dict:
-    inspection = _open_inspection(instruction, prov)
+    inspection = open_inspection_of(instruction, prov)
     values = load_body(SampleBody, body)
     _item(instruction, values["item_id"])
     if db.session.execute(
@@ -208,9 +155,18 @@ def add_sample(instruction: Instruction, *, prov: Provenance, sample_id: str, bo
 def attach_photo(
     instruction: Instruction, *, prov: Provenance, photo_id: int, item_id: int | None, body: dict
 ) -> dict:
-    inspection = _open_inspection(instruction, prov)
+    inspection = open_inspection_of(instruction, prov)
     _item(instruction, item_id)
     values = load_body(PhotoBody, body)
+    photo = db.session.get(Photo, photo_id)
+    own = photo is not None and (
+        photo.uploaded_by_id == prov.actor.user_id
+        or (prov.actor.role != Role.INSPECTOR and photo.district_code == instruction.district_code)
+    )
+    if not own:
+        raise DomainError("inspection.photo_not_found")  # not uploaded yet, or not the caller's to link
+    if photo.sha256 != values["sha256"]:
+        raise DomainError("inspection.invalid_body", errors={"sha256": ["does not match the uploaded photo"]})
     if db.session.execute(
         sa.select(InspectionPhoto.id).where(
             InspectionPhoto.inspection_id == inspection.id, InspectionPhoto.photo_id == photo_id
@@ -230,7 +186,14 @@ def attach_photo(
         inspection,
         kind="photo",
         ref=photo_id,
-        content={"photo_id": photo_id, "item_id": item_id, **values},
+        content={
+            "photo_id": photo_id,
+            "item_id": item_id,
+            **values,
+            "photo_device_id": photo.device_id,
+            "captured_at": photo.captured_at,
+            "client_gps": photo.client_gps,
+        },
         prov=prov,
     )
     _changed(instruction)
@@ -240,14 +203,14 @@ def attach_photo(
 def set_conclusion(
     instruction: Instruction, *, prov: Provenance, base_version: int | None, body: dict
 ) -> dict:
-    inspection = _open_inspection(instruction, prov)
+    inspection = open_inspection_of(instruction, prov)
     values = load_body(ConclusionBody, body)
     server = {
         "version": inspection.conclusion_version,
         "conclusion": inspection.conclusion,
         "notes": inspection.conclusion_notes,
     }
-    _check_version(base_version, inspection.conclusion_version, server, body, "inspection.version_conflict")
+    check_version(base_version, inspection.conclusion_version, server, body, "inspection.version_conflict")
     inspection.conclusion, inspection.conclusion_notes = values["conclusion"], values["notes"]
     inspection.conclusion_version += 1
     record_evidence(
@@ -264,10 +227,10 @@ def set_conclusion(
 def set_disposition(
     instruction: Instruction, *, prov: Provenance, base_version: int | None, body: dict
 ) -> dict:
-    inspection = _open_inspection(instruction, prov)
+    inspection = open_inspection_of(instruction, prov)
     values = load_body(DispositionBody, body)
     server = {"version": inspection.disposition_version, "disposition": disposition_view(inspection)}
-    _check_version(base_version, inspection.disposition_version, server, body, "inspection.version_conflict")
+    check_version(base_version, inspection.disposition_version, server, body, "inspection.version_conflict")
     kind = values.pop("kind")
     inspection.disposition, inspection.disposition_fields = kind, values
     inspection.disposition_version += 1
@@ -285,7 +248,7 @@ def set_disposition(
 def set_signature(
     instruction: Instruction, *, prov: Provenance, base_version: int | None, body: dict
 ) -> dict:
-    inspection = _open_inspection(instruction, prov)
+    inspection = open_inspection_of(instruction, prov)
     values = load_body(SignatureBody, body)
     try:
         png = base64.b64decode(values["png_base64"], validate=True)
@@ -294,7 +257,7 @@ def set_signature(
     if not png.startswith(PNG_MAGIC):
         raise DomainError("inspection.invalid_body", errors={"png_base64": ["not a base64 PNG image"]})
     server = {"version": inspection.signature_version, "signature_sha256": inspection.signature_sha256}
-    _check_version(
+    check_version(
         base_version,
         inspection.signature_version,
         server,
@@ -315,82 +278,3 @@ def set_signature(
         "version": inspection.signature_version,
         "data": {"signature_sha256": inspection.signature_sha256},
     }
-
-
-def complete(instruction: Instruction, *, prov: Provenance, base_version: int | None) -> dict:
-    """in_progress → completed; the declaration passes (and gets its e-record) or fails with the disposition."""
-    _check_version(
-        base_version, instruction.version, _instruction_state(instruction), {}, "instruction.version_conflict"
-    )
-    inspection = _open_inspection(instruction, prov)
-    done = {row.instruction_item_id for row in inspection.item_results}
-    missing = [f"item {item.seq} {item.code}" for item in instruction.items if item.id not in done]
-    if inspection.conclusion is None:
-        missing.append("conclusion")
-    elif inspection.conclusion == "fail" and inspection.disposition is None:
-        missing.append("disposition")
-    if missing:
-        raise DomainError("inspection.incomplete", missing=", ".join(missing), detail={"missing": missing})
-    if inspection.conclusion == "pass" and inspection.disposition not in (None, "release"):
-        raise DomainError("inspection.disposition_mismatch")
-    apply(instruction, Event.COMPLETE, actor=prov.actor)
-    inspection.completed_at = utcnow()
-    lease = db.session.get(InstructionLease, instruction.id)
-    if lease is not None:
-        db.session.delete(lease)
-    declaration = db.session.get(Declaration, instruction.declaration_id)
-    e_record_no = _move_declaration_on(declaration, inspection, prov)
-    record_evidence(
-        inspection,
-        kind="completion",
-        ref=instruction.id,
-        content={
-            "conclusion": inspection.conclusion,
-            "disposition": disposition_view(inspection),
-            "declaration_status": declaration.status,
-        },
-        prov=prov,
-    )
-    message = {
-        "instruction_id": instruction.id,
-        "declaration_id": declaration.id,
-        "conclusion": inspection.conclusion,
-        "declaration_status": declaration.status,
-    }
-    notify(enterprise_room(declaration.enterprise_id), "inspection.completed", message)
-    notify(district_room(instruction.district_code), "inspection.completed", message)
-    return {
-        "version": instruction.version,
-        "data": {
-            "instruction_status": instruction.status,
-            "declaration_status": declaration.status,
-            "e_record_no": e_record_no,
-        },
-    }
-
-
-def _move_declaration_on(declaration: Declaration, inspection: Inspection, prov: Provenance) -> str | None:
-    events = declaration_workflow.Event
-    if inspection.conclusion == "pass":
-        declaration_workflow.apply(declaration, events.PASS_INSPECTION, actor=prov.actor)
-        e_record = _issue_e_record(declaration, prov)
-        return getattr(e_record, "e_record_no", None)
-    label = DISPOSITIONS[inspection.disposition]
-    declaration_workflow.apply(
-        declaration,
-        events.FAIL_INSPECTION,
-        actor=prov.actor,
-        reason=f"{label[0]} {label[1]}",
-        detail={"disposition": disposition_view(inspection), "instruction_id": inspection.instruction_id},
-    )
-    return None
-
-
-def _issue_e_record(declaration: Declaration, prov: Provenance):
-    try:  # document review (the `review` branch) owns e-records; until it is merged the declaration stays `passed`
-        from backend.declarations.e_records import issue_e_record
-    except ModuleNotFoundError as exc:
-        if exc.name != "backend.declarations.e_records":
-            raise
-        return None
-    return issue_e_record(declaration=declaration, actor=prov.actor)

@@ -16,6 +16,7 @@ from backend.errors import DomainError
 from backend.extensions import db
 from backend.inspections import (
     errors,  # noqa: F401
+    lifecycle,
     operations,
 )
 from backend.inspections.custody import Provenance, evidence_view, sha256_hex
@@ -24,6 +25,10 @@ from backend.inspections.views import inspection_view, item_result_view
 from backend.instructions import leases
 from backend.instructions.service import create_instruction_for_declaration, get_visible
 from backend.instructions.workflow import Status
+from backend.media.models import Photo
+from backend.media.storage import get_storage
+
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heic": ".heic"}
 
 
 def get_inspection(*, actor: Actor, instruction_id: int) -> dict:
@@ -46,7 +51,7 @@ def start_inspection(
     instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
     if device_id is not None:
         leases.hold(instruction, device_id=device_id)
-    outcome = operations.start(
+    outcome = lifecycle.start(
         instruction, prov=Provenance(actor=actor, device_id=device_id), base_version=expected_version
     )
     db.session.commit()
@@ -60,7 +65,7 @@ def complete_inspection(
     instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
     if device_id is not None:
         leases.hold(instruction, device_id=device_id)
-    outcome = operations.complete(
+    outcome = lifecycle.complete(
         instruction, prov=Provenance(actor=actor, device_id=device_id), base_version=expected_version
     )
     db.session.commit()
@@ -96,18 +101,24 @@ def evidence_bundle(*, actor: Actor, instruction_id: int) -> tuple[bytes, str]:
     if inspection.signature_png:
         files["signature.png"] = inspection.signature_png
     photos = []
-    for photo in inspection.photos:
-        original = _photo_original(photo.photo_id)
-        name = f"photos/{photo.photo_id}.jpg" if original is not None else None
-        if original is not None:
-            files[name] = original
+    for link in inspection.photos:
+        photo = db.session.get(Photo, link.photo_id)
+        name = f"photos/{photo.id}{_EXTENSIONS.get(photo.content_type, '')}"
+        files[name] = get_storage().get(photo.original_key)
         photos.append(
             {
-                "photo_id": photo.photo_id,
-                "item_id": photo.instruction_item_id,
+                "photo_id": photo.id,
+                "item_id": link.instruction_item_id,
                 "sha256": photo.sha256,
-                "caption": photo.caption,
+                "caption": link.caption,
                 "file": name,
+                "content_type": photo.content_type,
+                "device_id": photo.device_id,
+                "captured_at": photo.captured_at.isoformat() if photo.captured_at else None,
+                "received_at": photo.received_at.isoformat(),
+                "client_gps": photo.client_gps,
+                "exif_captured_at": photo.exif_captured_at,
+                "exif_gps": photo.exif_gps,
             }
         )
     manifest = {
@@ -131,18 +142,6 @@ def evidence_bundle(*, actor: Actor, instruction_id: int) -> tuple[bytes, str]:
     )
     db.session.commit()
     return buffer.getvalue(), f"evidence-{instruction.id}.zip"
-
-
-def _photo_original(photo_id: int) -> bytes | None:
-    """The photo's original bytes from the media domain, once it is merged (None until then)."""
-    try:
-        from backend.media import service as media_service
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("backend.media"):
-            raise
-        return None
-    reader = getattr(media_service, "read_original", None)
-    return reader(photo_id=photo_id) if reader else None
 
 
 def request_reinspection(*, actor: Actor, instruction_id: int, note: str | None = None) -> dict:

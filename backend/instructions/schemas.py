@@ -53,7 +53,8 @@ class LeaseSchema(StrictSchema):
 
 
 class LeaseQuerySchema(StrictSchema):
-    device_id = fields.String(required=True, validate=DEVICE_ID)
+    # Checked after visibility, so a stranger's instruction answers 404 rather than 422.
+    device_id = fields.String(load_default=None, validate=DEVICE_ID)
 
 
 class LeaseOutSchema(Schema):

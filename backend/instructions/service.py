@@ -193,6 +193,7 @@ def assign_instruction(
     *, actor: Actor, instruction_id: int, inspector_id: int, expected_version: int | None = None
 ) -> Instruction:
     """A supervisor assigns or reassigns to an inspector of the district; a reassignment drops the lease."""
+    get_visible(actor=actor, instruction_id=instruction_id)  # 404 before any other refusal
     inspector = _inspector_of(actor, inspector_id)
     instruction = get_visible(
         actor=actor, instruction_id=instruction_id, lock=True, also_lock=(inspector.id,)
@@ -273,10 +274,12 @@ def take_over_lease(*, actor: Actor, instruction_id: int, device_id: str, take_o
     return result
 
 
-def release_lease(*, actor: Actor, instruction_id: int, device_id: str) -> None:
+def release_lease(*, actor: Actor, instruction_id: int, device_id: str | None) -> None:
     """The device holding the lease gives it up."""
     instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
     _ensure_assignee(instruction, actor)
+    if device_id is None:
+        raise DomainError("request.invalid", errors={"device_id": ["Missing data for required field."]})
     leases.release(actor=actor, instruction=instruction, device_id=device_id)
     record_change(inspector_id=instruction.inspector_id, instruction_id=instruction.id)
     db.session.commit()

@@ -9,7 +9,7 @@ from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.errors import CATALOGUE, DomainError, preferred_language
 from backend.extensions import db
-from backend.inspections import operations
+from backend.inspections import lifecycle, operations
 from backend.inspections.custody import Provenance, canonical_json, sha256_hex
 from backend.instructions import leases
 from backend.instructions.models import InstructionLease
@@ -30,12 +30,13 @@ CONFLICTS = {
     "instruction.invalid_transition",
     "instruction.lease_held",
 }
-TRANSIENT = {"instruction.lease_held"}
+# A photo link may arrive before its resumable upload has finished: refused, not kept, retried later.
+TRANSIENT = {"instruction.lease_held", "inspection.photo_not_found"}
 
 HANDLERS = {
-    "instruction.accept": lambda i, p, op: operations.accept(i, prov=p, base_version=op["base_version"]),
-    "instruction.start": lambda i, p, op: operations.start(i, prov=p, base_version=op["base_version"]),
-    "instruction.complete": lambda i, p, op: operations.complete(i, prov=p, base_version=op["base_version"]),
+    "instruction.accept": lambda i, p, op: lifecycle.accept(i, prov=p, base_version=op["base_version"]),
+    "instruction.start": lambda i, p, op: lifecycle.start(i, prov=p, base_version=op["base_version"]),
+    "instruction.complete": lambda i, p, op: lifecycle.complete(i, prov=p, base_version=op["base_version"]),
     "item_result.set": lambda i, p, op: operations.set_item_result(
         i, prov=p, item_id=op["target"]["item_id"], base_version=op["base_version"], body=op["body"]
     ),

@@ -136,18 +136,27 @@ def test_an_officer_correction_with_a_stale_version_is_a_409_with_both_versions(
 def test_the_evidence_bundle_lists_every_record_with_a_hash_that_matches(client, world, factories, started):
     item = started.items[2]
     png_b64 = base64.b64encode(PNG).decode()
+    photo = factories.photo(world.inspector)
+    someone_elses = factories.photo(world.other_inspector, data=b"another photo")
     results = factories.push(client, world.h_inspector, [
         factories.op("item_result.set", started.id, base_version=0, item_id=item.id,
                      body={"result": "conforms", "measurements": {"moisture": {"value": "11.5", "unit": "%"}}}),
         factories.op("sample.add", started.id, sample_id="5f1d6c0e-2b7a-4c1e-8d0a-3c9e7b6a5d41",
                      body={"sample_no": "S-1", "quantity": "2.5", "unit": "kg", "laboratory": "技术中心",
                            "tests": ["mould"], "item_id": item.id}),
-        factories.op("photo.attach", started.id, photo_id=77, item_id=item.id,
-                     body={"sha256": hashlib.sha256(b"photo").hexdigest(), "caption": "唛头"}),
+        factories.op("photo.attach", started.id, photo_id=photo.id, item_id=item.id,
+                     body={"sha256": photo.sha256, "caption": "唛头"}),
         factories.op("signature.set", started.id, base_version=0, body={"png_base64": png_b64}),
         factories.op("signature.set", started.id, base_version=1, body={"png_base64": "bm90IGEgcG5n"}),
     ])
     assert [r["status"] for r in results] == ["applied"] * 4 + ["rejected"]
+    refused = factories.push(client, world.h_inspector, [
+        factories.op("photo.attach", started.id, photo_id=someone_elses.id, body={"sha256": someone_elses.sha256}),
+        factories.op("photo.attach", started.id, photo_id=photo.id + 1000, body={"sha256": photo.sha256}),
+        factories.op("photo.attach", started.id, photo_id=photo.id, body={"sha256": "0" * 64}),
+    ])
+    assert [r.get("error") for r in refused] == ["inspection.photo_not_found", "sync.blocked_by_earlier",
+                                                 "sync.blocked_by_earlier"]
     response = client.get(f"/api/v1/inspections/{started.id}/evidence-bundle", headers=world.h_supervisor)
     assert response.status_code == 200 and response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
@@ -163,5 +172,6 @@ def test_the_evidence_bundle_lists_every_record_with_a_hash_that_matches(client,
         assert hashlib.sha256(archive.read(entry["name"])).hexdigest() == entry["sha256"]
     assert archive.read("signature.png") == PNG
     assert manifest["inspection"]["signature_sha256"] == hashlib.sha256(PNG).hexdigest()
-    assert manifest["photos"][0]["photo_id"] == 77
+    assert manifest["photos"][0]["photo_id"] == photo.id and manifest["photos"][0]["file"] == f"photos/{photo.id}.jpg"
+    assert hashlib.sha256(archive.read(manifest["photos"][0]["file"])).hexdigest() == photo.sha256
     assert client.get(f"/api/v1/inspections/{started.id}/evidence-bundle", headers=world.h_other).status_code == 404
