@@ -160,6 +160,7 @@ def _stored(actor: Actor, op_id: str) -> SyncOperation | None:
 
 def _replay(stored: SyncOperation, op_hash: str, op_id: str, instruction_id: int, blocked: dict) -> dict:
     if stored.body_sha256 != op_hash:
+        blocked.setdefault(instruction_id, op_id)
         return {
             "op_id": op_id,
             "status": "rejected",
