@@ -248,4 +248,3 @@ def test_the_random_programs_reached_every_outcome():
     for outcome in ("applied", "conflict:inspection.version_conflict", "conflict:instruction.lease_held",
                     "rejected:sync.op_id_reused", "skipped:sync.blocked_by_earlier"):
         assert SEEN[outcome] > 0, (outcome, SEEN)
-    print(dict(SEEN))
