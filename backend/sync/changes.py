@@ -34,6 +34,10 @@ def record_change(*, inspector_id: int | None, instruction_id: int) -> None:
     """Mark `instruction_id` changed for `inspector_id` (its current or previous inspector)."""
     if inspector_id is None:
         return
+    deferred = db.session.info.get(_DEFERRED)
+    if deferred is not None:
+        deferred.add((inspector_id, instruction_id))
+        return
     seq = next_seq(inspector_id)
     db.session.execute(
         _upsert(
@@ -67,3 +71,18 @@ def lock_inspectors(inspector_ids) -> None:
                 {"last_seq": SyncCounter.last_seq},
             )
         )
+
+
+_DEFERRED = "chajian_sync_deferred_changes"
+
+
+def defer_changes() -> None:
+    """Collect record_change() calls until flush_deferred_changes(): one counter bump per instruction per chunk."""
+    db.session.info[_DEFERRED] = set()
+
+
+def flush_deferred_changes() -> None:
+    """Write the collected changes (a change of an operation rolled back since only costs a spare re-pull)."""
+    pending = db.session.info.pop(_DEFERRED, None) or set()
+    for inspector_id, instruction_id in sorted(pending):
+        record_change(inspector_id=inspector_id, instruction_id=instruction_id)

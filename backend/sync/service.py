@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
@@ -12,11 +14,11 @@ from backend.extensions import db
 from backend.inspections import lifecycle, operations
 from backend.inspections.custody import Provenance, canonical_json, sha256_hex
 from backend.instructions import leases
-from backend.instructions.models import InstructionLease
+from backend.instructions.models import Instruction, InstructionLease
 from backend.instructions.service import get_visible
 from backend.instructions.workflow import OPEN, Status
 from backend.sync import errors  # noqa: F401
-from backend.sync.changes import changes_after, lock_inspectors
+from backend.sync.changes import changes_after, defer_changes, flush_deferred_changes, lock_inspectors
 from backend.sync.documents import CATALOG_VERSION, CATALOGS, instruction_document, jsonable, load_documents
 from backend.sync.models import SyncOperation
 
@@ -125,12 +127,38 @@ def push(*, actor: Actor, device_id: str, operations: list[dict]) -> dict:
     blocked: dict[int, str] = {}
     results = []
     for start in range(0, len(operations), CHUNK):
+        ops = operations[start : start + CHUNK]
         lock_inspectors([actor.user_id])
-        for op in operations[start : start + CHUNK]:
-            results.append(_process(actor, device_id, op, blocked))
+        chunk = _Chunk(stored=_stored_many(actor, [op["op_id"].lower() for op in ops]))
+        defer_changes()
+        try:
+            for op in ops:
+                results.append(_process(actor, device_id, op, blocked, chunk))
+            flush_deferred_changes()
+        except BaseException:
+            db.session.info.pop("chajian_sync_deferred_changes", None)
+            raise
         db.session.commit()
     lang = preferred_language()
     return {"results": [_with_message(result, lang) for result in results]}
+
+
+@dataclass
+class _Chunk:
+    """What one chunk's transaction already holds: stored operations, locked instructions, renewed leases."""
+
+    stored: dict[str, SyncOperation]
+    locked: dict[int, Instruction] = field(default_factory=dict)
+    leased: set[int] = field(default_factory=set)
+
+
+def _stored_many(actor: Actor, op_ids: list[str]) -> dict[str, SyncOperation]:
+    rows = db.session.execute(
+        sa.select(SyncOperation).where(
+            SyncOperation.user_id == actor.user_id, SyncOperation.op_id.in_(op_ids)
+        )
+    ).scalars()
+    return {row.op_id: row for row in rows}
 
 
 def _with_message(result: dict, lang: str) -> dict:
@@ -173,10 +201,10 @@ def _replay(stored: SyncOperation, op_hash: str, op_id: str, instruction_id: int
     return {**stored.result, "replayed": True}
 
 
-def _process(actor: Actor, device_id: str, op: dict, blocked: dict) -> dict:
+def _process(actor: Actor, device_id: str, op: dict, blocked: dict, chunk: _Chunk) -> dict:
     op_id, instruction_id = op["op_id"].lower(), op["target"]["instruction_id"]
     op_hash = operation_hash(op)
-    stored = _stored(actor, op_id)
+    stored = chunk.stored.get(op_id)
     if stored is not None:
         return _replay(stored, op_hash, op_id, instruction_id, blocked)
     if instruction_id in blocked:
@@ -191,8 +219,9 @@ def _process(actor: Actor, device_id: str, op: dict, blocked: dict) -> dict:
     queued = len(pending)
     savepoint = db.session.begin_nested()
     try:
-        result = _apply(actor, device_id, op, op_id)
-        _record(actor, device_id, op, op_id, op_hash, result)
+        with db.session.no_autoflush:  # one flush per operation, in _record: a third of the cost
+            result = _apply(actor, device_id, op, op_id, chunk)
+            chunk.stored[op_id] = _record(actor, device_id, op, op_id, op_hash, result)
         savepoint.commit()
         return result
     except DomainError as exc:
@@ -206,14 +235,19 @@ def _process(actor: Actor, device_id: str, op: dict, blocked: dict) -> dict:
     blocked[instruction_id] = op_id
     if result["error"] not in TRANSIENT:
         with db.session.begin_nested():
-            _record(actor, device_id, op, op_id, op_hash, result)
+            chunk.stored[op_id] = _record(actor, device_id, op, op_id, op_hash, result)
     return result
 
 
-def _apply(actor: Actor, device_id: str, op: dict, op_id: str) -> dict:
-    instruction = get_visible(actor=actor, instruction_id=op["target"]["instruction_id"], lock=True)
-    if Status(instruction.status) in OPEN:
+def _apply(actor: Actor, device_id: str, op: dict, op_id: str, chunk: _Chunk) -> dict:
+    instruction_id = op["target"]["instruction_id"]
+    instruction = chunk.locked.get(instruction_id)
+    if instruction is None:  # locked until the chunk commits; a failure blocks the rest of the batch anyway
+        instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
+        chunk.locked[instruction_id] = instruction
+    if instruction_id not in chunk.leased and Status(instruction.status) in OPEN:
         leases.hold(instruction, device_id=device_id)
+        chunk.leased.add(instruction_id)
     prov = Provenance(
         actor=actor,
         device_id=device_id,
@@ -250,17 +284,17 @@ def _failure(exc: DomainError, op: dict, op_id: str) -> dict:
     return jsonable(result)
 
 
-def _record(actor: Actor, device_id: str, op: dict, op_id: str, op_hash: str, result: dict) -> None:
-    db.session.add(
-        SyncOperation(
-            user_id=actor.user_id,
-            op_id=op_id,
-            device_id=device_id,
-            instruction_id=op["target"]["instruction_id"],
-            op_type=op["type"],
-            body_sha256=op_hash,
-            status=result["status"],
-            result=result,
-        )
+def _record(actor: Actor, device_id: str, op: dict, op_id: str, op_hash: str, result: dict) -> SyncOperation:
+    row = SyncOperation(
+        user_id=actor.user_id,
+        op_id=op_id,
+        device_id=device_id,
+        instruction_id=op["target"]["instruction_id"],
+        op_type=op["type"],
+        body_sha256=op_hash,
+        status=result["status"],
+        result=result,
     )
+    db.session.add(row)
     db.session.flush()
+    return row
