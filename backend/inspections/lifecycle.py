@@ -77,7 +77,7 @@ def start(instruction: Instruction, *, prov: Provenance, base_version: int | Non
 
 
 def complete(instruction: Instruction, *, prov: Provenance, base_version: int | None) -> dict:
-    """in_progress → completed; the declaration passes (and gets its e-record) or fails with the disposition."""
+    """in_progress → completed; the declaration passes (and gets its e-record) or fails (disposition)."""
     check_version(
         base_version, instruction.version, _instruction_state(instruction), {}, "instruction.version_conflict"
     )

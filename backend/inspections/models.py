@@ -14,7 +14,7 @@ _BIGINT = sa.BigInteger().with_variant(sa.Integer, "sqlite")
 
 
 class Inspection(TimestampMixin, VersionedMixin, db.Model):
-    """现场检验检疫: opened when the instruction starts; conclusion, disposition and signature each versioned."""
+    """现场检验检疫: opened at start; conclusion, disposition and signature each carry a version."""
 
     __tablename__ = "inspection"
     id: Mapped[int] = mapped_column(primary_key=True)

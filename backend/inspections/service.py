@@ -75,7 +75,7 @@ def complete_inspection(
 def correct_item_result(
     *, actor: Actor, instruction_id: int, item_id: int, base_version: int, **body
 ) -> dict:
-    """A supervisor corrects an item's finding at the desk; a stale base_version is a 409 with both versions."""
+    """A supervisor corrects a finding at the desk; a stale base_version is a 409 with both versions."""
     instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
     operations.set_item_result(
         instruction, prov=Provenance(actor=actor), item_id=item_id, base_version=base_version, body=body
@@ -87,7 +87,7 @@ def correct_item_result(
 
 
 def evidence_bundle(*, actor: Actor, instruction_id: int) -> tuple[bytes, str]:
-    """A zip: manifest.json (every custody record and photo with SHA-256) plus the signature and photo files."""
+    """A zip: manifest.json (every custody record and photo with SHA-256), the signature and photos."""
     instruction = get_visible(actor=actor, instruction_id=instruction_id)
     inspection = operations.inspection_of(instruction)
     if inspection is None:

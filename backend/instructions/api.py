@@ -111,7 +111,7 @@ class Lease(MethodView):
     @blp.arguments(LeaseSchema)
     @blp.response(200, LeaseOutSchema)
     def post(self, args, instruction_id):
-        """Hold the device lease; `take_over: true` is the inspector's confirmation to move it from another device."""
+        """Hold the device lease; `take_over: true` confirms moving it from another device."""
         return service.take_over_lease(actor=g.actor, instruction_id=instruction_id, **args)
 
     @requires(Role.INSPECTOR)

@@ -64,7 +64,7 @@ def apply(
     reason: str | None = None,
     expected_version: int | None = None,
 ) -> Status:
-    """Move `instruction` along `event` (ASSIGN takes `inspector_id`); audit, sync change, realtime. Caller commits."""
+    """Move `instruction` along `event` (ASSIGN takes `inspector_id`): audit, sync change, realtime."""
     before = Status(instruction.status)
     target = TRANSITIONS.get((before, event))
     if target is None:

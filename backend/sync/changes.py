@@ -77,7 +77,7 @@ _DEFERRED = "chajian_sync_deferred_changes"
 
 
 def defer_changes() -> None:
-    """Collect record_change() calls until flush_deferred_changes(): one counter bump per instruction per chunk."""
+    """Collect record_change() calls until flush_deferred_changes(): one bump per instruction per chunk."""
     db.session.info[_DEFERRED] = set()
 
 

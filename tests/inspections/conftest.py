@@ -16,8 +16,13 @@ def world(factories):
     enterprise = factories.enterprise()
     declaration = factories.declaration(enterprise, status="inspection_notice")
     return SimpleNamespace(
-        supervisor=supervisor, inspector=inspector, other_inspector=other_inspector, enterprise=enterprise,
-        declaration=declaration, h_supervisor=factories.headers(supervisor), h_inspector=factories.headers(inspector),
+        supervisor=supervisor,
+        inspector=inspector,
+        other_inspector=other_inspector,
+        enterprise=enterprise,
+        declaration=declaration,
+        h_supervisor=factories.headers(supervisor),
+        h_inspector=factories.headers(inspector),
         h_other=factories.headers(other_inspector),
     )
 

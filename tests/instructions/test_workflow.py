@@ -11,15 +11,24 @@ from backend.instructions.workflow import TRANSITIONS, Event, Status, apply
 def test_the_happy_path_moves_through_every_state_and_audits_each_step(world, factories):
     instruction = factories.instruction(world.declaration)
     assert (instruction.status, instruction.version) == ("pending", 1)
-    for event, expected in [(Event.ASSIGN, "assigned"), (Event.ACCEPT, "accepted"), (Event.START, "in_progress"),
-                            (Event.COMPLETE, "completed")]:
+    for event, expected in [
+        (Event.ASSIGN, "assigned"),
+        (Event.ACCEPT, "accepted"),
+        (Event.START, "in_progress"),
+        (Event.COMPLETE, "completed"),
+    ]:
         apply(instruction, event, actor=None, inspector_id=world.inspector.id)
         assert instruction.status == expected
     db.session.commit()
     assert instruction.version == 5
     actions = db.session.execute(db.select(AuditEvent.action).order_by(AuditEvent.id)).scalars().all()
-    assert actions == ["instruction.created", "instruction.assign", "instruction.accept", "instruction.start",
-                       "instruction.complete"]
+    assert actions == [
+        "instruction.created",
+        "instruction.assign",
+        "instruction.accept",
+        "instruction.start",
+        "instruction.complete",
+    ]
 
 
 @pytest.mark.parametrize("status", list(Status))

@@ -43,10 +43,15 @@ def test_a_change_moves_the_instruction_to_the_end_of_the_sequence(client, world
 def test_reassignment_leaves_a_tombstone_for_the_previous_inspector(client, world, factories):
     instruction = factories.instruction(world.declaration, inspector=world.inspector)
     cursor = pull(client, world.h_inspector)["next_cursor"]
-    client.post(f"/api/v1/instructions/{instruction.id}/assign", json={"inspector_id": world.other_inspector.id},
-                headers=world.h_supervisor)
+    client.post(
+        f"/api/v1/instructions/{instruction.id}/assign",
+        json={"inspector_id": world.other_inspector.id},
+        headers=world.h_supervisor,
+    )
     gone = pull(client, world.h_inspector, cursor=cursor)["changes"]
-    assert gone == [{"seq": gone[0]["seq"], "instruction_id": instruction.id, "removed": True, "instruction": None}]
+    assert gone == [
+        {"seq": gone[0]["seq"], "instruction_id": instruction.id, "removed": True, "instruction": None}
+    ]
     theirs = pull(client, world.h_other, device="phone-c-0003")["changes"]
     assert theirs[0]["instruction"]["status"] == "assigned"
     assert theirs[0]["instruction"]["lease"]["device_id"] == "phone-c-0003"
@@ -54,26 +59,38 @@ def test_reassignment_leaves_a_tombstone_for_the_previous_inspector(client, worl
 
 def test_catalogs_are_sent_only_to_a_device_without_the_current_version(client, world):
     first = pull(client, world.h_inspector)
-    assert set(first["catalogs"]) == {"inspection_items", "item_results", "conclusions", "dispositions",
-                                      "sample_units"}
+    assert set(first["catalogs"]) == {
+        "inspection_items",
+        "item_results",
+        "conclusions",
+        "dispositions",
+        "sample_units",
+    }
     assert first["catalogs"]["dispositions"]["treatment"]["required"][0] == "method"
     assert pull(client, world.h_inspector, catalog_version=first["catalog_version"])["catalogs"] is None
 
 
 def test_the_first_device_to_pull_holds_the_lease_and_a_second_sees_it(client, world, factories):
     instruction = factories.instruction(world.declaration, inspector=world.inspector)
-    assert pull(client, world.h_inspector)["changes"][0]["instruction"]["lease"]["device_id"] == "phone-a-0001"
+    assert (
+        pull(client, world.h_inspector)["changes"][0]["instruction"]["lease"]["device_id"] == "phone-a-0001"
+    )
     seen = pull(client, world.h_inspector, device="phone-b-0002")["changes"][0]["instruction"]
     assert seen["lease"]["device_id"] == "phone-a-0001" and seen["id"] == instruction.id
 
 
 def test_only_inspectors_pull_and_the_query_is_strict(client, world):
-    assert client.get(PULL, query_string={"device_id": "phone-a-0001"}, headers=world.h_supervisor).status_code == 403
+    assert (
+        client.get(PULL, query_string={"device_id": "phone-a-0001"}, headers=world.h_supervisor).status_code
+        == 403
+    )
     assert client.get(PULL, headers=world.h_inspector).status_code == 422
     for bad in ({"limit": 0}, {"limit": 201}, {"cursor": -1}, {"catalog_version": "x" * 65}):
         query = {"device_id": "phone-a-0001", **bad}
         assert client.get(PULL, query_string=query, headers=world.h_inspector).status_code == 422
-    assert client.get(PULL, query_string={"device_id": "bad id!"}, headers=world.h_inspector).status_code == 422
+    assert (
+        client.get(PULL, query_string={"device_id": "bad id!"}, headers=world.h_inspector).status_code == 422
+    )
 
 
 def test_an_instruction_of_another_inspector_never_appears(client, world, factories):

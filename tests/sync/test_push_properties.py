@@ -24,7 +24,14 @@ from backend.core.enums import Role
 from backend.extensions import db
 from backend.inspections.models import EvidenceRecord, Inspection, InspectionItemResult, InspectionSample
 from backend.sync.models import SyncOperation
-from tests.helpers import auth_headers, make_declaration, make_enterprise, make_instruction, make_op, make_user
+from tests.helpers import (
+    auth_headers,
+    make_declaration,
+    make_enterprise,
+    make_instruction,
+    make_op,
+    make_user,
+)
 
 DEVICES = ("phone-a-0001", "phone-b-0002")
 RESULTS = ("conforms", "does_not_conform", "not_applicable")
@@ -36,11 +43,18 @@ edit = st.tuples(st.just("edit"), device, st.integers(0, 1), st.integers(0, 1), 
 send = st.tuples(st.just("send"), device, st.integers(1, 5), st.booleans(), st.booleans(), st.booleans())
 steps = st.lists(
     st.one_of(
-        edit, edit, edit, send, send, send,
+        edit,
+        edit,
+        edit,
+        send,
+        send,
+        send,
         st.tuples(st.just("sample"), device, st.integers(0, 1)),
         st.tuples(st.just("resend_old"), device, st.integers(0, 20)),
         st.tuples(st.just("reuse_id"), device, st.integers(0, 20)),
-        st.tuples(st.just("officer"), st.integers(0, 1), st.integers(0, 1), st.sampled_from(RESULTS), st.booleans()),
+        st.tuples(
+            st.just("officer"), st.integers(0, 1), st.integers(0, 1), st.sampled_from(RESULTS), st.booleans()
+        ),
         st.tuples(st.just("take_over"), device, st.integers(0, 1)),
     ),
     min_size=10,
@@ -125,18 +139,32 @@ def _world(client):
     headers = auth_headers(inspector)
     instructions = []
     for _ in range(2):
-        instruction = make_instruction(make_declaration(enterprise, status="inspection_notice"), inspector=inspector)
-        response = client.post(PUSH, headers=headers, json={"device_id": DEVICES[0], "operations": [
-            make_op("instruction.accept", instruction.id, base_version=2),
-            make_op("instruction.start", instruction.id, base_version=3),
-        ]})
+        instruction = make_instruction(
+            make_declaration(enterprise, status="inspection_notice"), inspector=inspector
+        )
+        response = client.post(
+            PUSH,
+            headers=headers,
+            json={
+                "device_id": DEVICES[0],
+                "operations": [
+                    make_op("instruction.accept", instruction.id, base_version=2),
+                    make_op("instruction.start", instruction.id, base_version=3),
+                ],
+            },
+        )
         assert [r["status"] for r in response.get_json()["results"]] == ["applied", "applied"]
         instructions.append((instruction.id, [item.id for item in instruction.items[:2]]))
     return headers, auth_headers(supervisor), instructions
 
 
-@settings(max_examples=50, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(program=steps)
 def test_random_pushes_end_with_exactly_the_intended_records(client, program):
     headers, officer, instructions = _world(client)
@@ -155,7 +183,7 @@ def test_random_pushes_end_with_exactly_the_intended_records(client, program):
         if lose_answer:
             return  # the device never heard back: everything stays in its outbox
         answered = {op["op_id"] for op, (status, _) in zip(batch, got, strict=True) if status != "skipped"}
-        for op, (status, error) in zip(batch, got, strict=True):
+        for op, (status, _) in zip(batch, got, strict=True):
             item = op["target"].get("item_id")
             if item is not None and status in ("applied", "conflict"):
                 dev.known[item] = model.items.get(item, (0, None))[0]  # as the next pull would show
@@ -166,13 +194,31 @@ def test_random_pushes_end_with_exactly_the_intended_records(client, program):
         if kind == "edit":
             dev, (instruction_id, items) = devices[args[0]], instructions[args[1]]
             item = items[args[2]]
-            dev.outbox.append(make_op("item_result.set", instruction_id, item_id=item, base_version=dev.base_for(item),
-                                      body={"result": args[3], "notes": f"n{next(counter)}"}))
+            dev.outbox.append(
+                make_op(
+                    "item_result.set",
+                    instruction_id,
+                    item_id=item,
+                    base_version=dev.base_for(item),
+                    body={"result": args[3], "notes": f"n{next(counter)}"},
+                )
+            )
         elif kind == "sample":
             dev, (instruction_id, _) = devices[args[0]], instructions[args[1]]
-            dev.outbox.append(make_op("sample.add", instruction_id, sample_id=str(uuid.uuid4()), body={
-                "sample_no": f"S-{next(counter)}", "quantity": "1", "unit": "kg", "laboratory": "lab",
-                "tests": ["moisture"]}))
+            dev.outbox.append(
+                make_op(
+                    "sample.add",
+                    instruction_id,
+                    sample_id=str(uuid.uuid4()),
+                    body={
+                        "sample_no": f"S-{next(counter)}",
+                        "quantity": "1",
+                        "unit": "kg",
+                        "laboratory": "lab",
+                        "tests": ["moisture"],
+                    },
+                )
+            )
         elif kind == "send":
             dev, size, duplicate, reverse, lose_answer = devices[args[0]], *args[1:]
             batch = list(dev.outbox[:size])
@@ -193,25 +239,37 @@ def test_random_pushes_end_with_exactly_the_intended_records(client, program):
             item = instructions[args[0]][1][args[1]]
             version = model.items.get(item, (0, None))[0]
             base = version + 1 if args[3] else version
-            response = client.put(f"/api/v1/inspections/{instructions[args[0]][0]}/items/{item}",
-                                  json={"base_version": base, "result": args[2]}, headers=officer)
+            response = client.put(
+                f"/api/v1/inspections/{instructions[args[0]][0]}/items/{item}",
+                json={"base_version": base, "result": args[2]},
+                headers=officer,
+            )
             if args[3]:
-                assert (response.status_code, response.get_json()["error"]) == (409, "inspection.version_conflict")
+                assert (response.status_code, response.get_json()["error"]) == (
+                    409,
+                    "inspection.version_conflict",
+                )
             else:
                 assert response.status_code == 200, response.get_json()
                 model.items[item] = (version + 1, args[2])
         elif kind == "take_over":
             instruction_id = instructions[args[1]][0]
-            response = client.post(f"/api/v1/instructions/{instruction_id}/lease", headers=headers,
-                                   json={"device_id": args[0], "take_over": True})
+            response = client.post(
+                f"/api/v1/instructions/{instruction_id}/lease",
+                headers=headers,
+                json={"device_id": args[0], "take_over": True},
+            )
             assert response.status_code == 200
             model.lease[instruction_id] = args[0]
 
     # Drain: each device takes the leases over and sends its outbox until nothing is left.
     for dev in devices.values():
         for instruction_id, _ in instructions:
-            client.post(f"/api/v1/instructions/{instruction_id}/lease", headers=headers,
-                        json={"device_id": dev.name, "take_over": True})
+            client.post(
+                f"/api/v1/instructions/{instruction_id}/lease",
+                headers=headers,
+                json={"device_id": dev.name, "take_over": True},
+            )
             model.lease[instruction_id] = dev.name
         for _ in range(len(dev.outbox) + 1):
             if dev.outbox:
@@ -224,27 +282,47 @@ def test_random_pushes_end_with_exactly_the_intended_records(client, program):
 def _assert_server_equals_model(model: Model, instructions) -> None:
     db.session.expire_all()
     item_ids = [item for _, items in instructions for item in items]
-    rows = db.session.execute(sa.select(InspectionItemResult).where(
-        InspectionItemResult.instruction_item_id.in_(item_ids))).scalars()
+    rows = db.session.execute(
+        sa.select(InspectionItemResult).where(InspectionItemResult.instruction_item_id.in_(item_ids))
+    ).scalars()
     assert {row.instruction_item_id: (row.version, row.result) for row in rows} == model.items
     instruction_ids = [instruction_id for instruction_id, _ in instructions]
-    samples = db.session.execute(
-        sa.select(InspectionSample.sample_uid).join(Inspection, Inspection.id == InspectionSample.inspection_id)
-        .where(Inspection.instruction_id.in_(instruction_ids))).scalars().all()
+    samples = (
+        db.session.execute(
+            sa.select(InspectionSample.sample_uid)
+            .join(Inspection, Inspection.id == InspectionSample.inspection_id)
+            .where(Inspection.instruction_id.in_(instruction_ids))
+        )
+        .scalars()
+        .all()
+    )
     assert sorted(samples) == sorted(model.samples)  # none lost, none doubled
-    stored = db.session.execute(sa.select(SyncOperation.op_id, SyncOperation.status).where(
-        SyncOperation.instruction_id.in_(instruction_ids), SyncOperation.op_type.in_(["item_result.set", "sample.add"])
-    )).all()
+    stored = db.session.execute(
+        sa.select(SyncOperation.op_id, SyncOperation.status).where(
+            SyncOperation.instruction_id.in_(instruction_ids),
+            SyncOperation.op_type.in_(["item_result.set", "sample.add"]),
+        )
+    ).all()
     assert dict(stored) == {op_id: status for op_id, (_, status, _) in model.stored.items()}
-    custody = db.session.execute(sa.select(EvidenceRecord.op_id, sa.func.count()).where(
-        EvidenceRecord.op_id.in_(list(model.stored))).group_by(EvidenceRecord.op_id)).all()
-    assert dict(custody) == {op_id: 1 for op_id, (_, status, _) in model.stored.items() if status == "applied"}
+    custody = db.session.execute(
+        sa.select(EvidenceRecord.op_id, sa.func.count())
+        .where(EvidenceRecord.op_id.in_(list(model.stored)))
+        .group_by(EvidenceRecord.op_id)
+    ).all()
+    assert dict(custody) == {
+        op_id: 1 for op_id, (_, status, _) in model.stored.items() if status == "applied"
+    }
 
 
 def test_the_random_programs_reached_every_outcome():
     """Guards the generator: the property above saw applies, replays, conflicts, rejections and skips."""
     if not SEEN:  # run on its own: nothing to check
         return
-    for outcome in ("applied", "conflict:inspection.version_conflict", "conflict:instruction.lease_held",
-                    "rejected:sync.op_id_reused", "skipped:sync.blocked_by_earlier"):
+    for outcome in (
+        "applied",
+        "conflict:inspection.version_conflict",
+        "conflict:instruction.lease_held",
+        "rejected:sync.op_id_reused",
+        "skipped:sync.blocked_by_earlier",
+    ):
         assert SEEN[outcome] > 0, (outcome, SEEN)

@@ -46,8 +46,13 @@ def fresh_database_url():
 
 def _environment(database_url: str) -> dict:
     env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "TEST_DATABASE_URL")}
-    return {**env, "DATABASE_URL": database_url, "LOG_REQUESTS": "0", "SECRET_KEY": "kill-test",
-            "STORAGE_DIR": tempfile.mkdtemp(prefix="chajian-kill-storage-")}
+    return {
+        **env,
+        "DATABASE_URL": database_url,
+        "LOG_REQUESTS": "0",
+        "SECRET_KEY": "kill-test",
+        "STORAGE_DIR": tempfile.mkdtemp(prefix="chajian-kill-storage-"),
+    }
 
 
 def _free_port() -> int:
@@ -57,8 +62,13 @@ def _free_port() -> int:
 
 
 def _start(env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "backend.serve", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backend.serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(200):
         try:
             if _request(port, "GET", "/healthz")[0] == 200:
@@ -100,7 +110,9 @@ def _seed(database_url: str) -> tuple[str, list[int]]:
         enterprise = make_enterprise()
         ids = []
         for _ in range(4):
-            instruction = make_instruction(make_declaration(enterprise, status="inspection_notice"), inspector=inspector)
+            instruction = make_instruction(
+                make_declaration(enterprise, status="inspection_notice"), inspector=inspector
+            )
             instruction.status = "in_progress"
             ids.append(instruction.id)
         db.session.commit()
@@ -110,7 +122,9 @@ def _seed(database_url: str) -> tuple[str, list[int]]:
         from backend.inspections.custody import Provenance
         from backend.instructions.models import Instruction
 
-        actor = Actor(inspector.id, inspector.username, Role.INSPECTOR, Assurance.PASSWORD, None, "5300", "seed")
+        actor = Actor(
+            inspector.id, inspector.username, Role.INSPECTOR, Assurance.PASSWORD, None, "5300", "seed"
+        )
         for instruction_id in ids:  # open the inspection records the way a start does
             instruction = db.session.get(Instruction, instruction_id)
             instruction.status = "accepted"
@@ -128,27 +142,49 @@ def _count(engine, table: str) -> int:
 
 def test_a_killed_push_resent_after_restart_applies_every_operation_once(fresh_database_url):
     env = _environment(fresh_database_url)
-    subprocess.run([sys.executable, "-m", "flask", "--app", "backend", "db", "upgrade"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "backend", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     password, instruction_ids = _seed(fresh_database_url)
-    batch = {"device_id": "phone-kill-01", "operations": [
-        {"op_id": str(uuid.uuid4()), "type": "sample.add",
-         "target": {"instruction_id": instruction_ids[n % 4], "sample_id": str(uuid.uuid4())}, "base_version": None,
-         "recorded_at": "2026-11-27T10:00:00+08:00",
-         "body": {"sample_no": f"S-{n:05d}", "quantity": "1", "unit": "kg", "laboratory": "lab", "tests": ["x"]}}
-        for n in range(OPERATIONS)
-    ]}
+    batch = {
+        "device_id": "phone-kill-01",
+        "operations": [
+            {
+                "op_id": str(uuid.uuid4()),
+                "type": "sample.add",
+                "target": {"instruction_id": instruction_ids[n % 4], "sample_id": str(uuid.uuid4())},
+                "base_version": None,
+                "recorded_at": "2026-11-27T10:00:00+08:00",
+                "body": {
+                    "sample_no": f"S-{n:05d}",
+                    "quantity": "1",
+                    "unit": "kg",
+                    "laboratory": "lab",
+                    "tests": ["x"],
+                },
+            }
+            for n in range(OPERATIONS)
+        ],
+    }
     engine = sa.create_engine(fresh_database_url)
     port = _free_port()
     server = _start(env, port)
     try:
-        status, tokens = _request(port, "POST", "/api/v1/auth/login",
-                                  {"username": "kill-inspector", "password": password})
+        status, tokens = _request(
+            port, "POST", "/api/v1/auth/login", {"username": "kill-inspector", "password": password}
+        )
         assert status == 200, tokens
         token = tokens["access_token"]
         outcome = {}
-        sender = threading.Thread(target=lambda: outcome.update(
-            result=_safe_request(port, "POST", "/api/v1/sync/push", batch, token)))
+        sender = threading.Thread(
+            target=lambda: outcome.update(
+                result=_safe_request(port, "POST", "/api/v1/sync/push", batch, token)
+            )
+        )
         sender.start()
         deadline = time.monotonic() + 120
         while _count(engine, "sync_operation") < CHUNK and time.monotonic() < deadline:
@@ -173,9 +209,11 @@ def test_a_killed_push_resent_after_restart_applies_every_operation_once(fresh_d
         with engine.connect() as conn:
             doubled = conn.exec_driver_sql(
                 "SELECT count(*) FROM (SELECT op_id FROM evidence_record WHERE kind = 'sample' "
-                "GROUP BY op_id HAVING count(*) <> 1) AS d").scalar_one()
-            samples = conn.exec_driver_sql("SELECT count(DISTINCT op_id) FROM evidence_record "
-                                           "WHERE kind = 'sample'").scalar_one()
+                "GROUP BY op_id HAVING count(*) <> 1) AS d"
+            ).scalar_one()
+            samples = conn.exec_driver_sql(
+                "SELECT count(DISTINCT op_id) FROM evidence_record WHERE kind = 'sample'"
+            ).scalar_one()
         assert (doubled, samples) == (0, OPERATIONS)
     finally:
         server.kill()
