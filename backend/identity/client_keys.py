@@ -77,8 +77,9 @@ def issue_challenge(*, key_id: str, audience: str) -> dict:
         raise DomainError("identity.audience_invalid", errors={"audience": [f"must be {expected_audience()}"]})
     key = _usable_key(key_id)
     row = challenges.new_challenge(purpose=challenges.CLIENT_KEY, user_id=key.user_id, audience=expected_audience())
+    body = {"key_id": key_id, "nonce": row.challenge, "audience": row.audience, "expires_at": row.expires_at}
     db.session.commit()
-    return {"key_id": key_id, "nonce": row.challenge, "audience": row.audience, "expires_at": row.expires_at}
+    return body
 
 
 def login(*, key_id: str, nonce: str, signature: str) -> dict:
