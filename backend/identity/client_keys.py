@@ -109,10 +109,11 @@ def register_client_key(*, actor: Actor, user_id: int, public_key: str, key_id: 
     user = scope.managed_user(actor, user_id)
     key = ClientKey(key_id=key_id or f"ck_{secrets.token_hex(8)}", user_id=user.id,
                     public_key=public_key_bytes(public_key))
+    db.session.add(key)
     try:
-        with db.session.begin_nested():
-            db.session.add(key)
+        db.session.flush()
     except IntegrityError as exc:
+        db.session.rollback()
         raise DomainError("identity.key_exists", errors={"key_id": ["already registered"]}) from exc
     record_event(
         action="identity.client_key_registered", entity_type="client_key", entity_id=key.id, actor=actor,
