@@ -1,6 +1,7 @@
 """Administrators query the audit trail."""
 
 from flask.views import MethodView
+from marshmallow import RAISE
 from flask_smorest import Blueprint
 
 from backend.audit import service
@@ -14,7 +15,7 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit-events", descriptio
 @blp.route("")
 class AuditEvents(MethodView):
     @requires(Role.ADMINISTRATOR)
-    @blp.arguments(AuditQuerySchema, location="query")
+    @blp.arguments(AuditQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, AuditEventSchema(many=True))
     def get(self, args):
         """List audit events, newest first (filter by entity, action, actor, time)."""

@@ -1,6 +1,6 @@
 """Base schemas: strict, unknown fields refused, the error shape documented once."""
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
 
 
 class StrictSchema(Schema):
@@ -21,7 +21,12 @@ class ErrorSchema(Schema):
 
 
 class PageArgsSchema(StrictSchema):
-    """Keyset pagination: pass next_cursor from the previous page as cursor."""
+    """Keyset pagination: pass next_cursor from the previous page as cursor.
 
-    limit = fields.Integer(load_default=50, strict=True, validate=lambda n: 1 <= n <= 200)
-    cursor = fields.String(load_default=None, validate=lambda s: len(s) <= 200)
+    A query-string schema: its values arrive as strings, so Integer must not be strict here; pass
+    unknown=RAISE to @blp.arguments(..., location="query") (webargs ignores unknown query keys otherwise).
+    Validators must raise (validate.Range, …): marshmallow 4 ignores one that merely returns False.
+    """
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=200))

@@ -20,13 +20,15 @@ USERNAME = validate.Regexp(
 PASSWORD = validate.Length(min=10, max=256, error="密码长度须为 10–256 / a password has 10 to 256 characters")
 CREDIT_GRADES = ["advanced", "general", "dishonest"]
 ID = {"strict": True, "validate": validate.Range(min=1, max=2147483647)}
+# Query strings carry text: their integers cannot be strict.
+QUERY_ID = {"validate": validate.Range(min=1, max=2147483647)}
 
 
 class ListArgsSchema(StrictSchema):
-    """Keyset pagination by id: pass the last id seen as after_id."""
+    """Query string: keyset pagination by id (pass the last id seen as after_id)."""
 
-    limit = fields.Integer(load_default=50, strict=True, validate=validate.Range(min=1, max=200))
-    after_id = fields.Integer(**ID)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    after_id = fields.Integer(**QUERY_ID)
 
 
 class DistrictSchema(Schema):
@@ -150,7 +152,7 @@ class UserSchema(Schema):
 
 class UserListArgsSchema(ListArgsSchema):
     role = fields.String(validate=validate.OneOf([r.value for r in Role]))
-    enterprise_id = fields.Integer(**ID)
+    enterprise_id = fields.Integer(**QUERY_ID)
     active = fields.Boolean()
 
 
@@ -176,4 +178,4 @@ class ClientKeySchema(Schema):
 
 
 class ClientKeyListArgsSchema(ListArgsSchema):
-    user_id = fields.Integer(**ID)
+    user_id = fields.Integer(**QUERY_ID)
