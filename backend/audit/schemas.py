@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from marshmallow import Schema, fields, validate
 
 from backend.core.schemas import StrictSchema
@@ -17,6 +19,10 @@ class AuditEventSchema(Schema):
     request_id = fields.String(allow_none=True)
 
 
+# Times far outside this range overflow when converted to UTC (a 500 before this bound).
+_SANE_TIME = validate.Range(min=datetime(1970, 1, 1, tzinfo=UTC), max=datetime(9999, 1, 1, tzinfo=UTC))
+
+
 class AuditQuerySchema(StrictSchema):
     """Query-string filters (query values are strings: integers here are not strict).
 
@@ -27,7 +33,7 @@ class AuditQuerySchema(StrictSchema):
     entity_id = fields.String(validate=validate.Length(max=64))
     action = fields.String(validate=validate.Length(max=80))
     actor_username = fields.String(validate=validate.Length(max=80))
-    since = fields.AwareDateTime(default_timezone=None)
-    until = fields.AwareDateTime(default_timezone=None)
+    since = fields.AwareDateTime(default_timezone=None, validate=_SANE_TIME)
+    until = fields.AwareDateTime(default_timezone=None, validate=_SANE_TIME)
     before_id = fields.Integer(validate=validate.Range(min=1, max=2**62))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

@@ -59,7 +59,8 @@ def test_query_filters_and_pages_newest_first(client, factories):
 def test_query_arguments_are_strict(client, factories):
     headers = factories.headers(factories.user("administrator"))
     for query in ({"limit": "0"}, {"limit": "500"}, {"nope": "1"}, {"since": "yesterday"},
-                  {"before_id": str(10**30)}, {"action": "x" * 81}):
+                  {"before_id": str(10**30)}, {"action": "x" * 81},
+                  {"since": "0001-01-01T00:00:00+14:00"}, {"until": "9999-12-31T23:59:00-14:00"}):
         response = client.get(URL, query_string=query, headers=headers)
         assert response.status_code == 422, query
 
