@@ -63,7 +63,8 @@ OBJECT_FACTORIES: dict[str, Callable[[], int | str]] = {
 REQUEST_BODIES: dict[str, dict] = {
     # identity
     "POST /api/v1/admin/enterprises/{enterprise_id}/qualifications": {
-        "type_code": "FOOD_PRODUCER", "number": "AUTHZ-0001",
+        "type_code": "FOOD_PRODUCER",
+        "number": "AUTHZ-0001",
     },
     "PUT /api/v1/admin/users/{user_id}/password": {"password": "Authz-matrix-pw-1"},
 }

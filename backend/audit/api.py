@@ -1,8 +1,8 @@
 """Administrators query the audit trail."""
 
 from flask.views import MethodView
-from marshmallow import RAISE
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from backend.audit import service
 from backend.audit.schemas import AuditEventSchema, AuditQuerySchema

@@ -26,7 +26,8 @@ class StrictSchema(Schema):
         if hasattr(data, "items"):
             bad = sorted(key for key, value in data.items() if _has_nul(value))
             if bad:
-                raise ValidationError({key: ["不能包含 NUL 字符 / must not contain NUL (U+0000)"] for key in bad})
+                message = "不能包含 NUL 字符 / must not contain NUL (U+0000)"
+                raise ValidationError({key: [message] for key in bad})
         return data
 
 

@@ -118,7 +118,9 @@ class UserCreateSchema(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
     enterprise_id = fields.Integer(load_default=None, allow_none=True, **ID)
     district_code = fields.String(
-        load_default=None, allow_none=True, validate=DISTRICT_CODE,
+        load_default=None,
+        allow_none=True,
+        validate=DISTRICT_CODE,
         metadata={"description": "customs and system users; defaults to the administrator's district"},
     )
     password = fields.String(load_default=None, load_only=True, validate=PASSWORD)
@@ -159,10 +161,13 @@ class UserListArgsSchema(ListArgsSchema):
 class ClientKeyCreateSchema(StrictSchema):
     user_id = fields.Integer(required=True, **ID)
     public_key = fields.String(
-        required=True, validate=validate.Length(min=1, max=1000),
+        required=True,
+        validate=validate.Length(min=1, max=1000),
         metadata={"description": "Ed25519 public key: PEM, or the 32 raw bytes in base64url"},
     )
-    key_id = fields.String(load_default=None, validate=KEY_ID, metadata={"description": "generated if omitted"})
+    key_id = fields.String(
+        load_default=None, validate=KEY_ID, metadata={"description": "generated if omitted"}
+    )
 
 
 class ClientKeySchema(Schema):

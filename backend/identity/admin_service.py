@@ -17,8 +17,16 @@ from backend.extensions import db
 from backend.identity import scope
 from backend.identity.models import District, Enterprise, Qualification, QualificationType
 
-ENTERPRISE_FIELDS = ("customs_code", "name_zh", "name_en", "credit_grade", "district_code", "address",
-                     "contact_name", "contact_phone")
+ENTERPRISE_FIELDS = (
+    "customs_code",
+    "name_zh",
+    "name_en",
+    "credit_grade",
+    "district_code",
+    "address",
+    "contact_name",
+    "contact_phone",
+)
 QUALIFICATION_FIELDS = ("enterprise_id", "type_code", "number", "holder_name", "valid_from", "valid_until")
 
 
@@ -52,15 +60,19 @@ def create_enterprise(*, actor: Actor, district_code: str | None = None, **field
     db.session.add(enterprise)
     _flush_unique("identity.enterprise_exists", "customs_code")
     record_event(
-        action="identity.enterprise_created", entity_type="enterprise", entity_id=enterprise.id, actor=actor,
+        action="identity.enterprise_created",
+        entity_type="enterprise",
+        entity_id=enterprise.id,
+        actor=actor,
         after=snapshot(enterprise, ENTERPRISE_FIELDS),
     )
     db.session.commit()
     return enterprise
 
 
-def list_enterprises(*, actor: Actor, customs_code: str | None = None, limit: int = 50,
-                     after_id: int | None = None) -> list[Enterprise]:
+def list_enterprises(
+    *, actor: Actor, customs_code: str | None = None, limit: int = 50, after_id: int | None = None
+) -> list[Enterprise]:
     query = db.select(Enterprise).where(Enterprise.district_code == actor.district_code)
     if customs_code:
         query = query.where(Enterprise.customs_code == customs_code)
@@ -81,8 +93,12 @@ def update_enterprise(*, actor: Actor, enterprise_id: int, **changes) -> Enterpr
         setattr(enterprise, name, value)
     _flush_unique("identity.enterprise_exists", "customs_code")
     record_event(
-        action="identity.enterprise_updated", entity_type="enterprise", entity_id=enterprise.id, actor=actor,
-        before=before, after=snapshot(enterprise, ENTERPRISE_FIELDS),
+        action="identity.enterprise_updated",
+        entity_type="enterprise",
+        entity_id=enterprise.id,
+        actor=actor,
+        before=before,
+        after=snapshot(enterprise, ENTERPRISE_FIELDS),
     )
     db.session.commit()
     return enterprise
@@ -96,19 +112,26 @@ def add_qualification(*, actor: Actor, enterprise_id: int, type_code: str, **fie
     """Record a registration or filing the enterprise holds (type from the QualificationType catalog)."""
     enterprise = scope.managed_enterprise(actor, enterprise_id)
     if db.session.get(QualificationType, type_code) is None:
-        raise DomainError("request.invalid", errors={"type_code": ["资质类型不存在 / unknown qualification type"]})
+        raise DomainError(
+            "request.invalid", errors={"type_code": ["资质类型不存在 / unknown qualification type"]}
+        )
     qualification = Qualification(enterprise_id=enterprise.id, type_code=type_code, **fields)
     db.session.add(qualification)
     _flush_unique("identity.qualification_exists", "number")
     record_event(
-        action="identity.qualification_added", entity_type="qualification", entity_id=qualification.id,
-        actor=actor, after=snapshot(qualification, QUALIFICATION_FIELDS),
+        action="identity.qualification_added",
+        entity_type="qualification",
+        entity_id=qualification.id,
+        actor=actor,
+        after=snapshot(qualification, QUALIFICATION_FIELDS),
     )
     db.session.commit()
     return qualification
 
 
-def update_qualification(*, actor: Actor, enterprise_id: int, qualification_id: int, **changes) -> Qualification:
+def update_qualification(
+    *, actor: Actor, enterprise_id: int, qualification_id: int, **changes
+) -> Qualification:
     """Correct a qualification's number, holder or validity."""
     enterprise = scope.managed_enterprise(actor, enterprise_id)
     qualification = db.session.get(Qualification, qualification_id)
@@ -123,8 +146,12 @@ def update_qualification(*, actor: Actor, enterprise_id: int, qualification_id: 
         setattr(qualification, name, value)
     _flush_unique("identity.qualification_exists", "number")
     record_event(
-        action="identity.qualification_updated", entity_type="qualification", entity_id=qualification.id,
-        actor=actor, before=before, after=snapshot(qualification, QUALIFICATION_FIELDS),
+        action="identity.qualification_updated",
+        entity_type="qualification",
+        entity_id=qualification.id,
+        actor=actor,
+        before=before,
+        after=snapshot(qualification, QUALIFICATION_FIELDS),
     )
     db.session.commit()
     return qualification

@@ -26,8 +26,9 @@ CLIENT_KEY = "client_key"
 _PURGE_AFTER = timedelta(hours=1)
 
 
-def new_challenge(*, purpose: str, user_id: int | None = None, audience: str | None = None,
-                  value: str | None = None) -> AuthChallenge:
+def new_challenge(
+    *, purpose: str, user_id: int | None = None, audience: str | None = None, value: str | None = None
+) -> AuthChallenge:
     """Add a fresh challenge to the session (the caller commits)."""
     now = utcnow()
     db.session.execute(db.delete(AuthChallenge).where(AuthChallenge.expires_at < now - _PURGE_AFTER))

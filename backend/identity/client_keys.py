@@ -74,9 +74,13 @@ def _usable_key(key_id: str) -> ClientKey:
 def issue_challenge(*, key_id: str, audience: str) -> dict:
     """A fresh nonce for this key and audience."""
     if audience.rstrip("/") != expected_audience():
-        raise DomainError("identity.audience_invalid", errors={"audience": [f"must be {expected_audience()}"]})
+        raise DomainError(
+            "identity.audience_invalid", errors={"audience": [f"must be {expected_audience()}"]}
+        )
     key = _usable_key(key_id)
-    row = challenges.new_challenge(purpose=challenges.CLIENT_KEY, user_id=key.user_id, audience=expected_audience())
+    row = challenges.new_challenge(
+        purpose=challenges.CLIENT_KEY, user_id=key.user_id, audience=expected_audience()
+    )
     body = {"key_id": key_id, "nonce": row.challenge, "audience": row.audience, "expires_at": row.expires_at}
     db.session.commit()
     return body
@@ -97,18 +101,26 @@ def login(*, key_id: str, nonce: str, signature: str) -> dict:
     user = db.session.get(User, key.user_id)
     body = tokens.issue_token_pair(user, Assurance.KEY)
     record_event(
-        action="identity.login", entity_type="user", entity_id=user.id, actor=None,
+        action="identity.login",
+        entity_type="user",
+        entity_id=user.id,
+        actor=None,
         after={"assurance": "key", "username": user.username, "method": "client_key", "key_id": key_id},
     )
     db.session.commit()
     return body
 
 
-def register_client_key(*, actor: Actor, user_id: int, public_key: str, key_id: str | None = None) -> ClientKey:
+def register_client_key(
+    *, actor: Actor, user_id: int, public_key: str, key_id: str | None = None
+) -> ClientKey:
     """An administrator registers a public key for a user of their district."""
     user = scope.managed_user(actor, user_id)
-    key = ClientKey(key_id=key_id or f"ck_{secrets.token_hex(8)}", user_id=user.id,
-                    public_key=public_key_bytes(public_key))
+    key = ClientKey(
+        key_id=key_id or f"ck_{secrets.token_hex(8)}",
+        user_id=user.id,
+        public_key=public_key_bytes(public_key),
+    )
     db.session.add(key)
     try:
         db.session.flush()
@@ -116,7 +128,10 @@ def register_client_key(*, actor: Actor, user_id: int, public_key: str, key_id: 
         db.session.rollback()
         raise DomainError("identity.key_exists", errors={"key_id": ["already registered"]}) from exc
     record_event(
-        action="identity.client_key_registered", entity_type="client_key", entity_id=key.id, actor=actor,
+        action="identity.client_key_registered",
+        entity_type="client_key",
+        entity_id=key.id,
+        actor=actor,
         after={"key_id": key.key_id, "user_id": user.id},
     )
     db.session.commit()
@@ -137,15 +152,20 @@ def revoke_client_key(*, actor: Actor, client_key_id: int) -> ClientKey:
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         record_event(
-            action="identity.client_key_revoked", entity_type="client_key", entity_id=key.id, actor=actor,
-            before={"revoked": False}, after={"revoked": True, "key_id": key.key_id},
+            action="identity.client_key_revoked",
+            entity_type="client_key",
+            entity_id=key.id,
+            actor=actor,
+            before={"revoked": False},
+            after={"revoked": True, "key_id": key.key_id},
         )
     db.session.commit()
     return key
 
 
-def list_client_keys(*, actor: Actor, user_id: int | None = None, limit: int = 50,
-                     after_id: int | None = None) -> list[ClientKey]:
+def list_client_keys(
+    *, actor: Actor, user_id: int | None = None, limit: int = 50, after_id: int | None = None
+) -> list[ClientKey]:
     """Keys of the users this administrator manages."""
     managed = db.select(User.id).where(scope.managed_users_clause(actor))
     query = db.select(ClientKey).where(ClientKey.user_id.in_(managed)).order_by(ClientKey.id).limit(limit)

@@ -10,14 +10,18 @@ KEY_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{3,64}$", error="3–64 letters, digi
 class WebAuthnOptionsSchema(Schema):
     options = fields.Dict(
         required=True,
-        metadata={"description": "PublicKeyCredential options JSON (parseCreationOptionsFromJSON / "
-                  "parseRequestOptionsFromJSON)"},
+        metadata={
+            "description": "PublicKeyCredential options JSON (parseCreationOptionsFromJSON / "
+            "parseRequestOptionsFromJSON)"
+        },
     )
     expires_in = fields.Integer(required=True, metadata={"description": "seconds the challenge stays valid"})
 
 
 class SecurityKeyRegisterSchema(StrictSchema):
-    credential = fields.Dict(required=True, metadata={"description": "PublicKeyCredential.toJSON() of create()"})
+    credential = fields.Dict(
+        required=True, metadata={"description": "PublicKeyCredential.toJSON() of create()"}
+    )
     name = fields.String(load_default=None, validate=validate.Length(max=100))
 
 
@@ -44,7 +48,8 @@ class SecurityKeySchema(Schema):
 class KeyChallengeArgsSchema(StrictSchema):
     key_id = fields.String(required=True, validate=KEY_ID)
     audience = fields.String(
-        required=True, validate=validate.Length(min=1, max=200),
+        required=True,
+        validate=validate.Length(min=1, max=200),
         metadata={"description": "this server's PUBLIC_BASE_URL, e.g. https://chajian.example.cn"},
     )
 
@@ -60,6 +65,7 @@ class KeyLoginSchema(StrictSchema):
     key_id = fields.String(required=True, validate=KEY_ID)
     nonce = fields.String(required=True, validate=validate.Length(min=1, max=128))
     signature = fields.String(
-        required=True, validate=validate.Length(min=1, max=200),
+        required=True,
+        validate=validate.Length(min=1, max=200),
         metadata={"description": "base64url Ed25519 signature of the canonical message (see docs)"},
     )

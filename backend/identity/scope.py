@@ -24,7 +24,9 @@ def owning_district(user: User) -> str | None:
 def ensure_may_create_in(actor: Actor, district_code: str | None) -> None:
     """403 unless `district_code` is the administrator's own district."""
     if district_code is None or district_code != actor.district_code:
-        raise DomainError("identity.district_forbidden", errors={"district_code": [f"must be {actor.district_code}"]})
+        raise DomainError(
+            "identity.district_forbidden", errors={"district_code": [f"must be {actor.district_code}"]}
+        )
 
 
 def managed_enterprise(actor: Actor, enterprise_id: int) -> Enterprise:

@@ -19,30 +19,60 @@ from backend.identity.admin_service import snapshot
 from backend.identity.models import LoginThrottle, User
 from backend.identity.passwords import hash_password
 
-USER_FIELDS = ("username", "display_name", "role", "enterprise_id", "district_code", "active", "email", "phone")
+USER_FIELDS = (
+    "username",
+    "display_name",
+    "role",
+    "enterprise_id",
+    "district_code",
+    "active",
+    "email",
+    "phone",
+)
 
 
-def create_user(*, actor: Actor, username: str, display_name: str, role: str, enterprise_id: int | None = None,
-                district_code: str | None = None, password: str | None = None, email: str | None = None,
-                phone: str | None = None) -> User:
+def create_user(
+    *,
+    actor: Actor,
+    username: str,
+    display_name: str,
+    role: str,
+    enterprise_id: int | None = None,
+    district_code: str | None = None,
+    password: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> User:
     """A new user of `role`, scoped to an enterprise (enterprise role) or a district (all others)."""
     if Role(role) == Role.ENTERPRISE:
         if enterprise_id is None or district_code is not None:
-            raise DomainError("identity.scope_invalid", errors={
-                "enterprise_id": ["企业用户须指定企业 / an enterprise user needs enterprise_id"],
-                **({"district_code": ["must be empty for an enterprise user"]} if district_code else {}),
-            })
+            raise DomainError(
+                "identity.scope_invalid",
+                errors={
+                    "enterprise_id": ["企业用户须指定企业 / an enterprise user needs enterprise_id"],
+                    **({"district_code": ["must be empty for an enterprise user"]} if district_code else {}),
+                },
+            )
         scope.managed_enterprise(actor, enterprise_id)
     else:
         if enterprise_id is not None:
-            raise DomainError("identity.scope_invalid", errors={
-                "enterprise_id": ["只有企业用户属于企业 / only enterprise users belong to an enterprise"]
-            })
+            raise DomainError(
+                "identity.scope_invalid",
+                errors={
+                    "enterprise_id": ["只有企业用户属于企业 / only enterprise users belong to an enterprise"]
+                },
+            )
         district_code = district_code or actor.district_code
         scope.ensure_may_create_in(actor, district_code)
     user = User(
-        username=username, display_name=display_name, role=role, enterprise_id=enterprise_id,
-        district_code=district_code, email=email, phone=phone, active=True,
+        username=username,
+        display_name=display_name,
+        role=role,
+        enterprise_id=enterprise_id,
+        district_code=district_code,
+        email=email,
+        phone=phone,
+        active=True,
         password_hash=hash_password(password) if password else None,
     )
     db.session.add(user)
@@ -52,15 +82,25 @@ def create_user(*, actor: Actor, username: str, display_name: str, role: str, en
         db.session.rollback()
         raise DomainError("identity.username_taken", errors={"username": ["already taken"]}) from exc
     record_event(
-        action="identity.user_created", entity_type="user", entity_id=user.id, actor=actor,
+        action="identity.user_created",
+        entity_type="user",
+        entity_id=user.id,
+        actor=actor,
         after={**snapshot(user, USER_FIELDS), "password_set": password is not None},
     )
     db.session.commit()
     return user
 
 
-def list_users(*, actor: Actor, role: str | None = None, enterprise_id: int | None = None,
-               active: bool | None = None, limit: int = 50, after_id: int | None = None) -> list[User]:
+def list_users(
+    *,
+    actor: Actor,
+    role: str | None = None,
+    enterprise_id: int | None = None,
+    active: bool | None = None,
+    limit: int = 50,
+    after_id: int | None = None,
+) -> list[User]:
     """Users this administrator manages, by id."""
     query = db.select(User).where(scope.managed_users_clause(actor))
     for column, value in ((User.role, role), (User.enterprise_id, enterprise_id), (User.active, active)):
@@ -82,8 +122,12 @@ def update_user(*, actor: Actor, user_id: int, **changes) -> User:
     for name, value in changes.items():
         setattr(user, name, value)
     record_event(
-        action="identity.user_updated", entity_type="user", entity_id=user.id, actor=actor,
-        before=before, after=snapshot(user, USER_FIELDS),
+        action="identity.user_updated",
+        entity_type="user",
+        entity_id=user.id,
+        actor=actor,
+        before=before,
+        after=snapshot(user, USER_FIELDS),
     )
     db.session.commit()
     return user
@@ -103,8 +147,12 @@ def set_password(*, actor: Actor, user_id: int, password: str) -> User:
     revoked = tokens.revoke_user_tokens(user.id)
     db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.username == user.username))
     record_event(
-        action="identity.password_set", entity_type="user", entity_id=user.id, actor=actor,
-        before={"password_set": had_password}, after={"password_set": True, "tokens_revoked": revoked},
+        action="identity.password_set",
+        entity_type="user",
+        entity_id=user.id,
+        actor=actor,
+        before={"password_set": had_password},
+        after={"password_set": True, "tokens_revoked": revoked},
     )
     db.session.commit()
     return user
@@ -119,8 +167,11 @@ def set_active(*, actor: Actor, user_id: int, active: bool) -> User:
     revoked = 0 if active else tokens.revoke_user_tokens(user.id)
     record_event(
         action="identity.user_reactivated" if active else "identity.user_deactivated",
-        entity_type="user", entity_id=user.id, actor=actor,
-        before=before, after={**snapshot(user, USER_FIELDS), "tokens_revoked": revoked},
+        entity_type="user",
+        entity_id=user.id,
+        actor=actor,
+        before=before,
+        after={**snapshot(user, USER_FIELDS), "tokens_revoked": revoked},
     )
     db.session.commit()
     return user

@@ -15,7 +15,12 @@ from webauthn import (
     verify_authentication_response,
     verify_registration_response,
 )
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, options_to_json_dict, parse_client_data_json
+from webauthn.helpers import (
+    base64url_to_bytes,
+    bytes_to_base64url,
+    options_to_json_dict,
+    parse_client_data_json,
+)
 from webauthn.helpers.cose import COSEAlgorithmIdentifier
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
@@ -53,7 +58,9 @@ def _descriptors(keys: list[WebAuthnCredential]) -> list[PublicKeyCredentialDesc
     return [
         PublicKeyCredentialDescriptor(
             id=key.credential_id,
-            transports=[AuthenticatorTransport(t) for t in (key.transports or "").split(",") if t in _TRANSPORTS],
+            transports=[
+                AuthenticatorTransport(t) for t in (key.transports or "").split(",") if t in _TRANSPORTS
+            ],
         )
         for key in keys
     ]
@@ -70,7 +77,8 @@ def _challenge_in(credential: dict) -> str:
         client_data = parse_client_data_json(base64url_to_bytes(credential["response"]["clientDataJSON"]))
     except (WebAuthnException, KeyError, TypeError, ValueError) as exc:
         raise DomainError(
-            "identity.webauthn_malformed", errors={"credential": ["response.clientDataJSON is missing or malformed"]}
+            "identity.webauthn_malformed",
+            errors={"credential": ["response.clientDataJSON is missing or malformed"]},
         ) from exc
     return bytes_to_base64url(client_data.challenge)
 
@@ -113,7 +121,9 @@ def registration_options(*, actor: Actor) -> dict:
 def register_key(*, actor: Actor, credential: dict, name: str | None = None) -> WebAuthnCredential:
     """Verify the authenticator's attestation and save the new key for the caller."""
     _enrolment_allowed(actor)
-    challenge = challenges.live_challenge(value=_challenge_in(credential), purpose=challenges.WEBAUTHN_REGISTER)
+    challenge = challenges.live_challenge(
+        value=_challenge_in(credential), purpose=challenges.WEBAUTHN_REGISTER
+    )
     if challenge.user_id != actor.user_id:
         raise DomainError("auth.challenge_invalid", detail={"reason": "unknown"})
     rp_id, origins = _rp()
@@ -146,7 +156,10 @@ def register_key(*, actor: Actor, credential: dict, name: str | None = None) -> 
     db.session.add(key)
     db.session.flush()
     record_event(
-        action="identity.security_key_registered", entity_type="user", entity_id=actor.user_id, actor=actor,
+        action="identity.security_key_registered",
+        entity_type="user",
+        entity_id=actor.user_id,
+        actor=actor,
         after={"key_id": key.id, "name": name, "aaguid": verified.aaguid, "attestation": str(verified.fmt)},
     )
     db.session.commit()
@@ -164,7 +177,10 @@ def delete_key(*, actor: Actor, key_id: int) -> None:
     if key is None or key.user_id != actor.user_id:
         raise DomainError("resource.not_found")
     record_event(
-        action="identity.security_key_removed", entity_type="user", entity_id=actor.user_id, actor=actor,
+        action="identity.security_key_removed",
+        entity_type="user",
+        entity_id=actor.user_id,
+        actor=actor,
         before={"key_id": key.id, "name": key.name},
     )
     db.session.delete(key)
@@ -222,7 +238,10 @@ def login_with_key(*, credential: dict) -> dict:
     key.last_used_at = utcnow()
     body = tokens.issue_token_pair(user, Assurance.KEY)
     record_event(
-        action="identity.login", entity_type="user", entity_id=user.id, actor=None,
+        action="identity.login",
+        entity_type="user",
+        entity_id=user.id,
+        actor=None,
         after={"assurance": "key", "username": user.username, "method": "webauthn", "key_id": key.id},
     )
     db.session.commit()

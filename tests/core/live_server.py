@@ -29,8 +29,12 @@ def server_env(database_url: str, **extra: str) -> dict:
 def run_flask(env: dict, *args: str) -> str:
     """`flask --app backend ARGS` in that environment; returns its output, raises when it fails."""
     result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "backend", *args], env=env, cwd=PROJECT_ROOT,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "flask", "--app", "backend", *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
@@ -49,7 +53,10 @@ class LiveServer:
         self.log = open(os.devnull, "w")  # noqa: SIM115  (closed in __exit__)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "backend.serve", "--port", str(self.port)],
-            env=self.env, cwd=PROJECT_ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            env=self.env,
+            cwd=PROJECT_ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -55,7 +55,9 @@ def _url(path: str, values: dict | None = None) -> str:
 
 
 def _call(client, method, path, headers=None, values=None, body=None):
-    return client.open(_url(path, values), method=method, headers=headers or {}, json=body if body is not None else {})
+    return client.open(
+        _url(path, values), method=method, headers=headers or {}, json=body if body is not None else {}
+    )
 
 
 def _assert_error(response, status, error):
@@ -78,8 +80,12 @@ def test_the_spec_has_operations_and_every_public_one_is_allowed():
     assert len(SECURED) >= 10
     public = {_id(op) for op in OPERATIONS if not op[2].get("security")}
     unexpected = public - PUBLIC_OPERATIONS
-    assert not unexpected, f"operations without @requires (add it, or list them as public): {sorted(unexpected)}"
-    assert PUBLIC_OPERATIONS <= public, "PUBLIC_OPERATIONS lists an operation that no longer exists or is secured"
+    assert not unexpected, (
+        f"operations without @requires (add it, or list them as public): {sorted(unexpected)}"
+    )
+    assert PUBLIC_OPERATIONS <= public, (
+        "PUBLIC_OPERATIONS lists an operation that no longer exists or is secured"
+    )
 
 
 @pytest.mark.parametrize("op", SECURED, ids=_id)
@@ -119,10 +125,16 @@ def test_objects_of_another_enterprise_or_district_are_refused(client, factories
     body = REQUEST_BODIES.get(_id(op))
     for role in operation["x-roles"]:
         values = {name: OBJECT_FACTORIES[name]() for name in names}
-        response = _call(client, method, path, headers=_caller(factories, Role(role)), values=values, body=body)
+        response = _call(
+            client, method, path, headers=_caller(factories, Role(role)), values=values, body=body
+        )
         assert response.status_code != 422, (
             f"{_id(op)} answered 422 before checking ownership: add a valid body to REQUEST_BODIES "
             f"in tests/authz_registry.py ({response.get_json()})"
         )
         assert response.status_code in (403, 404), (role, response.status_code, response.get_json())
-        assert response.get_json()["error"] in ("resource.not_found", "auth.forbidden", "identity.district_forbidden")
+        assert response.get_json()["error"] in (
+            "resource.not_found",
+            "auth.forbidden",
+            "identity.district_forbidden",
+        )

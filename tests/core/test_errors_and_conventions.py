@@ -101,7 +101,9 @@ def test_openapi_and_local_docs(client):
 def test_nul_characters_are_a_field_error_not_a_server_error(client):
     # PostgreSQL cannot store U+0000 in text: refused by every StrictSchema, in bodies and queries.
     body = assert_error_shape(
-        client.post("/api/v1/auth/login", json={"username": "a\x00b", "password": "x"}), 422, "request.invalid"
+        client.post("/api/v1/auth/login", json={"username": "a\x00b", "password": "x"}),
+        422,
+        "request.invalid",
     )
     assert "username" in body["errors"]
     nested = client.post("/api/v1/auth/webauthn/login/verify", json={"credential": {"id": ["\x00"]}})

@@ -4,6 +4,7 @@ import queue
 import subprocess
 import sys
 import textwrap
+import uuid
 
 import pytest
 import socketio as socketio_client
@@ -20,6 +21,7 @@ def token_of(headers: dict) -> str:
 
 
 # In one process (Flask-SocketIO's test client): authentication and commit/rollback.
+
 
 def test_connection_without_a_valid_token_is_refused(app):
     assert not socketio.test_client(app).is_connected()
@@ -60,6 +62,7 @@ def test_messages_reach_only_their_room(app, factories):
 
 # Across processes: a server process, a python-socketio client, and emitters in other processes.
 
+
 @pytest.fixture(scope="module")
 def realtime_server(database_url):
     with LiveServer(server_env(database_url, REDIS_URL=REDIS_URL)) as server:
@@ -75,10 +78,14 @@ def user_and_token(factories) -> tuple[int, str]:
     return user_id, token
 
 
+# Other test runs may share this Redis: an event name of this run alone keeps their messages out.
+EVENT = f"test.changed.{uuid.uuid4().hex}"
+
+
 def connect(server, token):
     received: queue.Queue = queue.Queue()
     client = socketio_client.Client(reconnection=False)
-    client.on("declaration.changed", lambda data: received.put(data))
+    client.on(EVENT, lambda data: received.put(data))
     client.connect(server.url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
     return client, received
 
@@ -92,13 +99,15 @@ def test_emit_from_another_process_through_redis_reaches_the_user(realtime_serve
     user_id, token = user_and_token(factories)
     client, received = connect(realtime_server, token)
     try:
-        SocketIO(message_queue=REDIS_URL).emit("declaration.changed", {"id": 42}, to=user_room(user_id))
+        SocketIO(message_queue=REDIS_URL).emit(EVENT, {"id": 42}, to=user_room(user_id))
         assert received.get(timeout=10) == {"id": 42}
     finally:
         close(client)
 
 
-def test_a_process_that_commits_notifies_and_one_that_rolls_back_does_not(realtime_server, factories, database_url):
+def test_a_process_that_commits_notifies_and_one_that_rolls_back_does_not(
+    realtime_server, factories, database_url
+):
     user_id, token = user_and_token(factories)
     client, received = connect(realtime_server, token)
     script = textwrap.dedent(f"""
@@ -108,17 +117,23 @@ def test_a_process_that_commits_notifies_and_one_that_rolls_back_does_not(realti
         from backend.realtime import notify
         app = create_app()
         with app.app_context():
-            notify("user:{user_id}", "declaration.changed", {{"id": "rolled-back"}})
+            notify("user:{user_id}", "{EVENT}", {{"id": "rolled-back"}})
             record_event(action="test.rolled_back", entity_type="test", entity_id=1, actor=None)
             db.session.rollback()
-            notify("user:{user_id}", "declaration.changed", {{"id": "committed"}})
+            notify("user:{user_id}", "{EVENT}", {{"id": "committed"}})
             record_event(action="test.committed", entity_type="test", entity_id=2, actor=None)
             db.session.commit()
     """)
     try:
         env = server_env(database_url, REDIS_URL=REDIS_URL)
-        result = subprocess.run([sys.executable, "-c", script], env=env, cwd=PROJECT_ROOT,
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0, result.stderr
         assert received.get(timeout=10) == {"id": "committed"}
         with pytest.raises(queue.Empty):
@@ -130,6 +145,8 @@ def test_a_process_that_commits_notifies_and_one_that_rolls_back_does_not(realti
 def test_the_server_refuses_a_connection_without_a_token(realtime_server):
     client = socketio_client.Client(reconnection=False)
     with pytest.raises(socketio_client.exceptions.ConnectionError):
-        client.connect(realtime_server.url, auth={"token": "cja_wrong"}, transports=["websocket"], wait_timeout=5)
+        client.connect(
+            realtime_server.url, auth={"token": "cja_wrong"}, transports=["websocket"], wait_timeout=5
+        )
     with pytest.raises(socketio_client.exceptions.ConnectionError):
         client.connect(realtime_server.url, transports=["websocket"], wait_timeout=5)

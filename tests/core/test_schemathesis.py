@@ -40,7 +40,9 @@ def administrator_id(factories) -> int:
     factories.qualification(enterprise, "BWG_PRODUCER")
     system = factories.user("system_client")
     factories.user("enterprise", enterprise=enterprise)
-    db.session.add(ClientKey(key_id="fuzz-key", user_id=system.id, public_key=base64.b64decode("A" * 43 + "=")))
+    db.session.add(
+        ClientKey(key_id="fuzz-key", user_id=system.id, public_key=base64.b64decode("A" * 43 + "="))
+    )
     admin_id = admin.id
     db.session.commit()  # and no reads after it: on SQLite an open transaction would lock out the app
     return admin_id

@@ -50,21 +50,40 @@ def test_schemathesis_cli_finds_no_server_error_or_schema_violation(fresh_databa
     run_flask(env, "db", "upgrade")
     run_flask(env, "demo-data")
     token = subprocess.run(
-        [sys.executable, "-c", ISSUE_KEY_TOKEN], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
-        timeout=60, check=True,
+        [sys.executable, "-c", ISSUE_KEY_TOKEN],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     ).stdout.strip()
     with LiveServer(env) as server:
         result = subprocess.run(
             [
-                os.path.join(os.path.dirname(sys.executable), "schemathesis"), "run",
+                os.path.join(os.path.dirname(sys.executable), "schemathesis"),
+                "run",
                 f"{server.url}/api/openapi.json",
-                "--header", f"Authorization: Bearer {token}",
-                "--checks", "not_a_server_error,response_schema_conformance",
-                "--max-examples", "10", "--seed", "20261127", "--workers", "1",
-                "--phases", "examples,coverage,fuzzing",
+                "--header",
+                f"Authorization: Bearer {token}",
+                "--checks",
+                "not_a_server_error,response_schema_conformance",
+                "--max-examples",
+                "10",
+                "--seed",
+                "20261127",
+                "--workers",
+                "1",
+                "--phases",
+                "examples,coverage,fuzzing",
                 # Logging out would end the session every other request depends on.
-                "--exclude-path", "/api/v1/auth/logout",
+                "--exclude-path",
+                "/api/v1/auth/logout",
             ],
-            env={**env, "SCHEMATHESIS_HOOKS": ""}, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900,
+            env={**env, "SCHEMATHESIS_HOOKS": ""},
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

@@ -63,16 +63,26 @@ class SoftAuthenticator:
     @staticmethod
     def _client_data(kind: str, challenge: str, origin: str) -> bytes:
         return json.dumps(
-            {"type": kind, "challenge": challenge, "origin": origin, "crossOrigin": False}, separators=(",", ":")
+            {"type": kind, "challenge": challenge, "origin": origin, "crossOrigin": False},
+            separators=(",", ":"),
         ).encode()
 
-    def create(self, options: dict, *, origin: str | None = None, rp_id: str | None = None,
-               user_verified: bool = True) -> dict:
+    def create(
+        self,
+        options: dict,
+        *,
+        origin: str | None = None,
+        rp_id: str | None = None,
+        user_verified: bool = True,
+    ) -> dict:
         """navigator.credentials.create() answered with attestation 'none'."""
         self.rp_id = rp_id or options["rp"]["id"]
         flags = FLAG_UP | FLAG_AT | (FLAG_UV if user_verified else 0)
         attested = (
-            bytes(16) + struct.pack(">H", len(self.credential_id)) + self.credential_id + self._cose_public_key()
+            bytes(16)
+            + struct.pack(">H", len(self.credential_id))
+            + self.credential_id
+            + self._cose_public_key()
         )
         auth_data = hashlib.sha256(self.rp_id.encode()).digest() + bytes([flags]) + struct.pack(">I", 0)
         auth_data += attested
@@ -91,8 +101,16 @@ class SoftAuthenticator:
             "authenticatorAttachment": "cross-platform",
         }
 
-    def get(self, options: dict, *, origin: str | None = None, rp_id: str | None = None,
-            user_verified: bool = True, tamper_signature: bool = False, sign_count: int | None = None) -> dict:
+    def get(
+        self,
+        options: dict,
+        *,
+        origin: str | None = None,
+        rp_id: str | None = None,
+        user_verified: bool = True,
+        tamper_signature: bool = False,
+        sign_count: int | None = None,
+    ) -> dict:
         """navigator.credentials.get(): an assertion over the server's challenge."""
         self.sign_count = self.sign_count + 1 if sign_count is None else sign_count
         flags = FLAG_UP | (FLAG_UV if user_verified else 0)

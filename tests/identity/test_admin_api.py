@@ -47,7 +47,9 @@ def test_create_enterprise_in_own_district_writes_audit(client, admin):
     assert event.before is None and event.after["customs_code"] == "4403960ABC"
 
 
-@pytest.mark.parametrize("code", ["4403960AB", "4403960ABCD", "4403960abc", "4403-60ABC", "４４０３９６０ABC"])
+@pytest.mark.parametrize(
+    "code", ["4403960AB", "4403960ABCD", "4403960abc", "4403-60ABC", "４４０３９６０ABC"]
+)
 def test_customs_code_must_be_ten_digits_or_capitals(client, admin, code):
     _, headers = admin
     response = new_enterprise(client, headers, customs_code=code)
@@ -97,8 +99,13 @@ def test_qualifications_from_the_catalog(client, admin):
     _, headers = admin
     ent_id = new_enterprise(client, headers).get_json()["id"]
     url = f"{A}/enterprises/{ent_id}/qualifications"
-    good = {"type_code": "BWG_PRODUCER", "number": "4403BWG0001", "holder_name": "竹韵",
-            "valid_from": "2025-01-01", "valid_until": "2029-12-31"}
+    good = {
+        "type_code": "BWG_PRODUCER",
+        "number": "4403BWG0001",
+        "holder_name": "竹韵",
+        "valid_from": "2025-01-01",
+        "valid_until": "2029-12-31",
+    }
     created = client.post(url, json=good, headers=headers)
     assert created.status_code == 201, created.get_json()
     assert client.post(url, json=good, headers=headers).get_json()["error"] == "identity.qualification_exists"
@@ -118,28 +125,57 @@ def test_qualifications_from_the_catalog(client, admin):
 def test_create_users_with_scope(client, factories, admin):
     _, headers = admin
     ent = factories.enterprise(district_code="5300")
-    ok = client.post(f"{A}/users", headers=headers, json={
-        "username": "wang.li", "display_name": "王丽", "role": "enterprise", "enterprise_id": ent.id,
-        "password": "Long-enough-pw1"})
+    ok = client.post(
+        f"{A}/users",
+        headers=headers,
+        json={
+            "username": "wang.li",
+            "display_name": "王丽",
+            "role": "enterprise",
+            "enterprise_id": ent.id,
+            "password": "Long-enough-pw1",
+        },
+    )
     assert ok.status_code == 201, ok.get_json()
     assert ok.get_json()["has_password"] is True and "password" not in ok.get_json()
-    no_ent = client.post(f"{A}/users", headers=headers, json={
-        "username": "nobody", "display_name": "x", "role": "enterprise"})
+    no_ent = client.post(
+        f"{A}/users", headers=headers, json={"username": "nobody", "display_name": "x", "role": "enterprise"}
+    )
     assert no_ent.status_code == 422 and no_ent.get_json()["error"] == "identity.scope_invalid"
-    inspector = client.post(f"{A}/users", headers=headers, json={
-        "username": "zhang.jian", "display_name": "张检", "role": "inspector"})
+    inspector = client.post(
+        f"{A}/users",
+        headers=headers,
+        json={"username": "zhang.jian", "display_name": "张检", "role": "inspector"},
+    )
     assert inspector.get_json()["district_code"] == "5300"
-    elsewhere = client.post(f"{A}/users", headers=headers, json={
-        "username": "sh.inspector", "display_name": "上海", "role": "inspector", "district_code": "2200"})
+    elsewhere = client.post(
+        f"{A}/users",
+        headers=headers,
+        json={
+            "username": "sh.inspector",
+            "display_name": "上海",
+            "role": "inspector",
+            "district_code": "2200",
+        },
+    )
     assert elsewhere.status_code == 403 and elsewhere.get_json()["error"] == "identity.district_forbidden"
-    taken = client.post(f"{A}/users", headers=headers, json={
-        "username": "zhang.jian", "display_name": "again", "role": "reviewer"})
+    taken = client.post(
+        f"{A}/users",
+        headers=headers,
+        json={"username": "zhang.jian", "display_name": "again", "role": "reviewer"},
+    )
     assert taken.status_code == 409 and taken.get_json()["error"] == "identity.username_taken"
-    strict = client.post(f"{A}/users", headers=headers, json={
-        "username": "abc", "display_name": "x", "role": "enterprise", "enterprise_id": float(ent.id)})
+    strict = client.post(
+        f"{A}/users",
+        headers=headers,
+        json={"username": "abc", "display_name": "x", "role": "enterprise", "enterprise_id": float(ent.id)},
+    )
     assert strict.status_code == 422 and "enterprise_id" in strict.get_json()["errors"]
-    unknown = client.post(f"{A}/users", headers=headers, json={
-        "username": "abcd", "display_name": "x", "role": "reviewer", "is_superuser": True})
+    unknown = client.post(
+        f"{A}/users",
+        headers=headers,
+        json={"username": "abcd", "display_name": "x", "role": "reviewer", "is_superuser": True},
+    )
     assert unknown.status_code == 422 and "is_superuser" in unknown.get_json()["errors"]
 
 
@@ -158,10 +194,14 @@ def test_set_password_ends_sessions_and_lets_the_new_one_in(client, factories, a
     _, headers = admin
     user = factories.user("reviewer")
     old = factories.headers(user)
-    response = client.put(f"{A}/users/{user.id}/password", json={"password": "A-new-password-9"}, headers=headers)
+    response = client.put(
+        f"{A}/users/{user.id}/password", json={"password": "A-new-password-9"}, headers=headers
+    )
     assert response.status_code == 200
     assert client.get("/api/v1/auth/me", headers=old).status_code == 401
-    login = client.post("/api/v1/auth/login", json={"username": user.username, "password": "A-new-password-9"})
+    login = client.post(
+        "/api/v1/auth/login", json={"username": user.username, "password": "A-new-password-9"}
+    )
     assert login.status_code == 200
     short = client.put(f"{A}/users/{user.id}/password", json={"password": "short"}, headers=headers)
     assert short.status_code == 422 and "password" in short.get_json()["errors"]
@@ -174,14 +214,23 @@ def test_deactivate_revokes_every_token_and_reactivate(client, factories, admin)
     response = client.post(f"{A}/users/{user.id}/deactivate", headers=headers)
     assert response.status_code == 200 and response.get_json()["active"] is False
     assert client.get("/api/v1/auth/me", headers=user_headers).status_code == 401
-    live = db.session.execute(db.select(AuthToken).where(AuthToken.user_id == user.id,
-                                                         AuthToken.revoked_at.is_(None))).all()
+    live = db.session.execute(
+        db.select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+    ).all()
     assert live == []
     event = last_audit("identity.user_deactivated")
-    assert event.before["active"] is True and event.after["active"] is False and event.after["tokens_revoked"] == 2
+    assert (
+        event.before["active"] is True
+        and event.after["active"] is False
+        and event.after["tokens_revoked"] == 2
+    )
     assert client.post(f"{A}/users/{user.id}/reactivate", headers=headers).get_json()["active"] is True
-    assert client.post("/api/v1/auth/login", json={"username": user.username,
-                                                   "password": factories.password}).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/auth/login", json={"username": user.username, "password": factories.password}
+        ).status_code
+        == 200
+    )
 
 
 def test_administrator_cannot_deactivate_themselves(client, admin):
@@ -206,24 +255,41 @@ def test_register_client_key_then_log_in_then_revoke(client, factories, admin, e
     private = Ed25519PrivateKey.generate()
     public = private.public_key()
     if encoding == "pem":
-        text = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        text = public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode()
     else:
         raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         text = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-    created = client.post(f"{A}/client-keys", headers=headers,
-                          json={"user_id": system.id, "public_key": text, "key_id": "sw-gateway"})
+    created = client.post(
+        f"{A}/client-keys",
+        headers=headers,
+        json={"user_id": system.id, "public_key": text, "key_id": "sw-gateway"},
+    )
     assert created.status_code == 201, created.get_json()
-    nonce = client.post("/api/v1/auth/key/challenge",
-                        json={"key_id": "sw-gateway", "audience": "http://localhost:5000"}).get_json()["nonce"]
-    signature = base64.urlsafe_b64encode(private.sign(signed_message(
-        key_id="sw-gateway", nonce=nonce, audience="http://localhost:5000"))).rstrip(b"=").decode()
-    login = client.post("/api/v1/auth/key/login", json={"key_id": "sw-gateway", "nonce": nonce, "signature": signature})
+    nonce = client.post(
+        "/api/v1/auth/key/challenge", json={"key_id": "sw-gateway", "audience": "http://localhost:5000"}
+    ).get_json()["nonce"]
+    signature = (
+        base64.urlsafe_b64encode(
+            private.sign(signed_message(key_id="sw-gateway", nonce=nonce, audience="http://localhost:5000"))
+        )
+        .rstrip(b"=")
+        .decode()
+    )
+    login = client.post(
+        "/api/v1/auth/key/login", json={"key_id": "sw-gateway", "nonce": nonce, "signature": signature}
+    )
     assert login.status_code == 200 and login.get_json()["assurance"] == "key"
     key_id = created.get_json()["id"]
     revoked = client.post(f"{A}/client-keys/{key_id}/revoke", headers=headers)
     assert revoked.status_code == 200 and revoked.get_json()["revoked_at"]
-    assert client.post("/api/v1/auth/key/challenge",
-                       json={"key_id": "sw-gateway", "audience": "http://localhost:5000"}).status_code == 401
+    assert (
+        client.post(
+            "/api/v1/auth/key/challenge", json={"key_id": "sw-gateway", "audience": "http://localhost:5000"}
+        ).status_code
+        == 401
+    )
     assert last_audit("identity.client_key_revoked").after["revoked"] is True
     assert [k["key_id"] for k in client.get(f"{A}/client-keys", headers=headers).get_json()] == ["sw-gateway"]
 
@@ -233,14 +299,26 @@ def test_client_key_errors(client, factories, admin):
     system = factories.user("system_client")
     bad = client.post(f"{A}/client-keys", headers=headers, json={"user_id": system.id, "public_key": "abc"})
     assert bad.status_code == 422 and bad.get_json()["error"] == "identity.public_key_invalid"
-    raw = Ed25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw,
-                                                                  serialization.PublicFormat.Raw)
+    raw = (
+        Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
     text = base64.urlsafe_b64encode(raw).decode()
-    assert client.post(f"{A}/client-keys", headers=headers,
-                       json={"user_id": system.id, "public_key": text, "key_id": "k-1"}).status_code == 201
-    dup = client.post(f"{A}/client-keys", headers=headers, json={"user_id": system.id, "public_key": text,
-                                                                 "key_id": "k-1"})
+    assert (
+        client.post(
+            f"{A}/client-keys",
+            headers=headers,
+            json={"user_id": system.id, "public_key": text, "key_id": "k-1"},
+        ).status_code
+        == 201
+    )
+    dup = client.post(
+        f"{A}/client-keys", headers=headers, json={"user_id": system.id, "public_key": text, "key_id": "k-1"}
+    )
     assert dup.status_code == 409 and dup.get_json()["error"] == "identity.key_exists"
     elsewhere = factories.user("system_client", district_code="2200")
-    other = client.post(f"{A}/client-keys", headers=headers, json={"user_id": elsewhere.id, "public_key": text})
+    other = client.post(
+        f"{A}/client-keys", headers=headers, json={"user_id": elsewhere.id, "public_key": text}
+    )
     assert other.status_code == 404

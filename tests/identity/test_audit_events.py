@@ -39,28 +39,42 @@ def test_query_filters_and_pages_newest_first(client, factories):
     client.post("/api/v1/auth/logout", headers=factories.headers(reviewer))
     everything = client.get(URL, headers=headers).get_json()
     assert [e["id"] for e in everything] == sorted((e["id"] for e in everything), reverse=True)
-    created = client.get(URL, query_string={"action": "identity.enterprise_created"}, headers=headers).get_json()
+    created = client.get(
+        URL, query_string={"action": "identity.enterprise_created"}, headers=headers
+    ).get_json()
     assert len(created) == 3 and all(e["after"]["customs_code"].startswith("440396") for e in created)
     mine = client.get(URL, query_string={"actor_username": reviewer.username}, headers=headers).get_json()
     assert [e["action"] for e in mine] == ["identity.logout"]
     one = created[1]
-    by_entity = client.get(URL, query_string={"entity_type": "enterprise", "entity_id": one["entity_id"]},
-                           headers=headers).get_json()
+    by_entity = client.get(
+        URL, query_string={"entity_type": "enterprise", "entity_id": one["entity_id"]}, headers=headers
+    ).get_json()
     assert [e["id"] for e in by_entity] == [one["id"]]
     first_page = client.get(URL, query_string={"limit": 2}, headers=headers).get_json()
-    second_page = client.get(URL, query_string={"limit": 2, "before_id": first_page[-1]["id"]},
-                             headers=headers).get_json()
+    second_page = client.get(
+        URL, query_string={"limit": 2, "before_id": first_page[-1]["id"]}, headers=headers
+    ).get_json()
     assert len(first_page) == 2 and second_page[0]["id"] < first_page[-1]["id"]
-    since = client.get(URL, query_string={"since": "2000-01-01T00:00:00+00:00", "until": "2000-01-02T00:00:00+00:00"},
-                       headers=headers).get_json()
+    since = client.get(
+        URL,
+        query_string={"since": "2000-01-01T00:00:00+00:00", "until": "2000-01-02T00:00:00+00:00"},
+        headers=headers,
+    ).get_json()
     assert since == []
 
 
 def test_query_arguments_are_strict(client, factories):
     headers = factories.headers(factories.user("administrator"))
-    for query in ({"limit": "0"}, {"limit": "500"}, {"nope": "1"}, {"since": "yesterday"},
-                  {"before_id": str(10**30)}, {"action": "x" * 81},
-                  {"since": "0001-01-01T00:00:00+14:00"}, {"until": "9999-12-31T23:59:00-14:00"}):
+    for query in (
+        {"limit": "0"},
+        {"limit": "500"},
+        {"nope": "1"},
+        {"since": "yesterday"},
+        {"before_id": str(10**30)},
+        {"action": "x" * 81},
+        {"since": "0001-01-01T00:00:00+14:00"},
+        {"until": "9999-12-31T23:59:00-14:00"},
+    ):
         response = client.get(URL, query_string=query, headers=headers)
         assert response.status_code == 422, query
 

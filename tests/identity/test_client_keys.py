@@ -1,4 +1,7 @@
-"""Ed25519 challenge–response login of system clients and devices: replay, expiry, audience, revocation, races."""
+"""Ed25519 challenge–response login of system clients and devices.
+
+Replay, expiry, wrong audience, revoked keys and 16 threads racing one nonce.
+"""
 
 import base64
 import threading
@@ -40,12 +43,16 @@ def sign(private, nonce, *, key_id="single-window-1", audience=AUDIENCE):
 
 
 def key_login(client, nonce, signature, key_id="single-window-1"):
-    return client.post("/api/v1/auth/key/login", json={"key_id": key_id, "nonce": nonce, "signature": signature})
+    return client.post(
+        "/api/v1/auth/key/login", json={"key_id": key_id, "nonce": nonce, "signature": signature}
+    )
 
 
 def test_signed_message_is_canonical_json():
     message = signed_message(key_id="k1", nonce="n1", audience="https://a.example")
-    assert message == b'{"aud":"https://a.example","key_id":"k1","nonce":"n1","purpose":"chajian-key-login-v1"}'
+    assert (
+        message == b'{"aud":"https://a.example","key_id":"k1","nonce":"n1","purpose":"chajian-key-login-v1"}'
+    )
 
 
 def test_challenge_and_login_give_key_assurance(client, system_client):
@@ -58,7 +65,9 @@ def test_challenge_and_login_give_key_assurance(client, system_client):
     assert response.status_code == 200, response.get_json()
     tokens = response.get_json()
     assert tokens["assurance"] == "key"
-    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}).get_json()
+    me = client.get(
+        "/api/v1/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    ).get_json()
     assert me["username"] == user.username and me["assurance"] == "key" and me["role"] == "system_client"
 
 
@@ -121,7 +130,9 @@ def test_unknown_key_and_nonce_of_another_key(client, factories, system_client):
     db.session.add(ClientKey(key_id="clearance-1", user_id=other_user.id, public_key=raw))
     db.session.commit()
     nonce = challenge(client).get_json()["nonce"]  # issued to single-window-1
-    response = key_login(client, nonce, sign(other_private, nonce, key_id="clearance-1"), key_id="clearance-1")
+    response = key_login(
+        client, nonce, sign(other_private, nonce, key_id="clearance-1"), key_id="clearance-1"
+    )
     assert response.status_code == 401 and response.get_json()["error"] == "auth.challenge_invalid"
 
 

@@ -8,8 +8,10 @@ from backend.identity.models import Enterprise, Qualification, User
 
 
 def counts():
-    return tuple(db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
-                 for model in (User, Enterprise, Qualification))
+    return tuple(
+        db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
+        for model in (User, Enterprise, Qualification)
+    )
 
 
 def run(app):
@@ -23,7 +25,9 @@ def log_in_everyone(client, password):
     for username, role, *_ in USERS:
         response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
         assert response.status_code == 200, (username, response.get_json())
-        me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {response.get_json()['access_token']}"})
+        me = client.get(
+            "/api/v1/auth/me", headers={"Authorization": f"Bearer {response.get_json()['access_token']}"}
+        )
         assert me.get_json()["role"] == role
 
 

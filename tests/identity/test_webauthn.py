@@ -17,7 +17,9 @@ def register(client, headers, authenticator, **create_kwargs):
     options = client.post(f"{BASE}/register/options", headers=headers)
     assert options.status_code == 200, options.get_json()
     credential = authenticator.create(options.get_json()["options"], **create_kwargs)
-    return client.post(f"{BASE}/register/verify", headers=headers, json={"credential": credential, "name": "U 盾"})
+    return client.post(
+        f"{BASE}/register/verify", headers=headers, json={"credential": credential, "name": "U 盾"}
+    )
 
 
 def login_options(client, username):
@@ -66,7 +68,9 @@ def test_register_then_log_in_with_key_assurance(client, factories, enrolled):
     assert me.get_json()["assurance"] == "key"
     stored = db.session.execute(db.select(WebAuthnCredential)).scalar_one()
     assert stored.sign_count == 1 and stored.last_used_at is not None
-    logins = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "identity.login")).scalars().all()
+    logins = (
+        db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "identity.login")).scalars().all()
+    )
     assert logins[-1].after["assurance"] == "key" and logins[-1].after["method"] == "webauthn"
 
 
@@ -92,7 +96,9 @@ def test_registration_challenge_cannot_be_replayed(client, factories):
     headers = factories.headers(user)
     options = client.post(f"{BASE}/register/options", headers=headers).get_json()["options"]
     first = SoftAuthenticator().create(options)
-    assert client.post(f"{BASE}/register/verify", headers=headers, json={"credential": first}).status_code == 201
+    assert (
+        client.post(f"{BASE}/register/verify", headers=headers, json={"credential": first}).status_code == 201
+    )
     second = SoftAuthenticator().create(options)
     key_headers = factories.headers(user, assurance="key")
     replay = client.post(f"{BASE}/register/verify", headers=key_headers, json={"credential": second})
@@ -132,8 +138,10 @@ def test_bad_assertions_fail_with_a_clear_reason(client, enrolled, kwargs, reaso
     assert db.session.execute(db.select(AuthChallenge).where(AuthChallenge.used_at.is_(None))).first()
 
 
-@pytest.mark.parametrize(("kwargs", "reason"), [({"origin": "http://localhost:6000"}, "origin"),
-                                                ({"rp_id": "example.com"}, "RP ID")])
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [({"origin": "http://localhost:6000"}, "origin"), ({"rp_id": "example.com"}, "RP ID")],
+)
 def test_bad_registrations_fail_and_store_nothing(client, factories, kwargs, reason):
     user = factories.user("enterprise")
     response = register(client, factories.headers(user), SoftAuthenticator(), **kwargs)
@@ -191,7 +199,9 @@ def test_deactivated_user_cannot_log_in_with_a_key(client, enrolled):
     assert key_login(client, user.username, authenticator).status_code == 401
 
 
-@pytest.mark.parametrize("credential", [{}, {"response": {}}, {"response": {"clientDataJSON": "!!"}}, {"rawId": 5}])
+@pytest.mark.parametrize(
+    "credential", [{}, {"response": {}}, {"response": {"clientDataJSON": "!!"}}, {"rawId": 5}]
+)
 def test_malformed_credentials_are_422(client, credential):
     response = client.post(f"{BASE}/login/verify", json={"credential": credential})
     assert response.status_code == 422
