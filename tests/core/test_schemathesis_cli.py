@@ -81,7 +81,7 @@ def test_schemathesis_cli_finds_no_server_error_or_schema_violation(fresh_databa
                 "/api/v1/auth/logout",
             ],
             env={**env, "SCHEMATHESIS_HOOKS": ""},
-            cwd=tempfile.mkdtemp(prefix="chajian-schemathesis-"),  # its .schemathesis/ cache stays out of the tree
+            cwd=tempfile.mkdtemp(prefix="chajian-schemathesis-"),  # keeps its .schemathesis/ cache out
             capture_output=True,
             text=True,
             timeout=900,
