@@ -108,3 +108,10 @@ def test_nul_characters_are_a_field_error_not_a_server_error(client):
     assert "username" in body["errors"]
     nested = client.post("/api/v1/auth/webauthn/login/verify", json={"credential": {"id": ["\x00"]}})
     assert_error_shape(nested, 422, "request.invalid")
+
+
+def test_field_errors_are_always_an_object(client):
+    # An invalid JSON body used to come back as errors=["Invalid JSON body."], against the documented shape.
+    response = client.post("/api/v1/auth/login", data="{not json", content_type="application/json")
+    body = response.get_json()
+    assert isinstance(body.get("errors", {}), dict), body
