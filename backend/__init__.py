@@ -25,6 +25,7 @@ BLUEPRINTS = [
     "backend.sync.api",
     "backend.media.api",
     "backend.certificates.api",
+    "backend.certificates.applications_api",
     "backend.monitoring.api",
 ]
 

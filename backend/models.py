@@ -9,6 +9,7 @@ MODEL_MODULES = [
     "backend.instructions.models",
     "backend.media.models",
     "backend.certificates.models",
+    "backend.certificates.application_models",
 ]
 
 for _name in MODEL_MODULES:

@@ -89,6 +89,7 @@ def factories():
         user = staticmethod(make_user)
         headers = staticmethod(auth_headers)
         declaration = staticmethod(make_declaration)
+        e_record = staticmethod(make_e_record)
         password = PASSWORD
 
     return F
@@ -146,3 +147,21 @@ def make_declaration(enterprise: Enterprise, *, status: str = "draft", district_
     db.session.add(declaration)
     db.session.commit()
     return declaration
+
+
+def make_e_record(
+    declaration, *, status: str = "normal", valid_days: int = 60, goods_category: str = "general"
+):
+    """An e-record (电子底账) for `declaration`, stored directly: inspection_no + "001"."""
+    from datetime import timedelta
+
+    from backend.core.models import utcnow
+    from backend.declarations.models import ERecord
+
+    record = ERecord(
+        declaration_id=declaration.id, e_record_no=f"{declaration.inspection_no}001", status=status,
+        goods_category=goods_category, issued_at=utcnow(), valid_until=utcnow() + timedelta(days=valid_days),
+    )
+    db.session.add(record)
+    db.session.commit()
+    return record
