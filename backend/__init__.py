@@ -26,6 +26,7 @@ BLUEPRINTS = [
     "backend.media.api",
     "backend.certificates.api",
     "backend.certificates.applications_api",
+    "backend.certificates.stock_api",
     "backend.monitoring.api",
 ]
 

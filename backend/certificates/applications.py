@@ -161,6 +161,7 @@ def _issue(application: CertificateApplication, actor: Actor | None):
         content=content,
         enterprise_id=application.enterprise_id,
         e_record_id=application.e_record_id,
+        delivery=application.delivery,
     )
     application.certificate_id = certificate.id
     application.decided_at = utcnow()

@@ -126,3 +126,13 @@ register_errors(
         ),
     }
 )
+
+register_errors(
+    {
+        "certificate_print.use_print": (
+            409,
+            "该证书的正本须在空白证书上打印（自助打印或现场缮制），请使用打印功能。",
+            "Originals of this certificate are printed on blank paper: use the print function.",
+        ),
+    }
+)

@@ -76,6 +76,8 @@ class Certificate(TimestampMixin, VersionedMixin, db.Model):
     enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enterprise.id"), index=True)
     # The e-record it certifies (set when issued through a certificate application).
     e_record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("e_record.id"), index=True)
+    # self_print | counter when issued through an application: originals then print only on blank paper.
+    delivery: Mapped[str | None] = mapped_column(sa.String(12))
     status: Mapped[str] = mapped_column(sa.String(12), default="issued")  # issued | replaced | withdrawn
     status_reason: Mapped[str | None] = mapped_column(sa.String(500))
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

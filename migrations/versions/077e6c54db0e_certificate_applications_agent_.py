@@ -1,8 +1,8 @@
 """certificate applications, agent authorisations, blank stock, prints, reprints, amendments
 
-Revision ID: 7f209cca81f0
+Revision ID: 077e6c54db0e
 Revises: e2ad0dc5dd69
-Create Date: 2026-11-27 07:50:50.728601
+Create Date: 2026-11-27 07:56:59.707306
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import backend.core.models
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '7f209cca81f0'
+revision = '077e6c54db0e'
 down_revision = 'e2ad0dc5dd69'
 branch_labels = None
 depends_on = None
@@ -252,6 +252,7 @@ def upgrade():
 
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.add_column(sa.Column('e_record_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('delivery', sa.String(length=12), nullable=True))
         batch_op.create_index(batch_op.f('ix_certificate_e_record_id'), ['e_record_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_certificate_e_record_id_e_record'), 'e_record', ['e_record_id'], ['id'])
 
@@ -263,6 +264,7 @@ def downgrade():
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_certificate_e_record_id_e_record'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_certificate_e_record_id'))
+        batch_op.drop_column('delivery')
         batch_op.drop_column('e_record_id')
 
     with op.batch_alter_table('certificate_print', schema=None) as batch_op:
