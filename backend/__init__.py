@@ -27,6 +27,7 @@ BLUEPRINTS = [
     "backend.certificates.api",
     "backend.certificates.applications_api",
     "backend.certificates.stock_api",
+    "backend.certificates.amendments_api",
     "backend.monitoring.api",
 ]
 
