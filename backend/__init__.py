@@ -28,6 +28,7 @@ BLUEPRINTS = [
     "backend.certificates.applications_api",
     "backend.certificates.stock_api",
     "backend.certificates.amendments_api",
+    "backend.certificates.query_api",
     "backend.monitoring.api",
 ]
 

@@ -59,6 +59,9 @@ class CertificateApplication(TimestampMixin, VersionedMixin, db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
     delivery: Mapped[str] = mapped_column(sa.String(12), default="self_print")  # self_print | counter
     form: Mapped[dict] = mapped_column(JSONType)
+    consignee_name: Mapped[str | None] = mapped_column(
+        sa.String(200), index=True
+    )  # from the form, for queries
     attachment_ids: Mapped[list] = mapped_column(JSONType, default=list)
     rule_results: Mapped[list | None] = mapped_column(JSONType)
     submitted_assurance: Mapped[str | None] = mapped_column(sa.String(10))

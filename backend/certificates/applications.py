@@ -47,6 +47,11 @@ def _e_record_for_applicant(actor: Actor, e_record_no: str) -> ERecord:
     return record
 
 
+def consignee_of(form: dict) -> str | None:
+    consignee = form.get("consignee") or {}
+    return consignee.get("name_en") or consignee.get("name_zh")
+
+
 def load_application(
     actor: Actor, application_id: int, *, for_update: bool = False
 ) -> CertificateApplication:
@@ -95,6 +100,7 @@ def create_application(
         status=Status.DRAFT.value,
         delivery=delivery,
         form=form,
+        consignee_name=consignee_of(form),
         attachment_ids=list(attachment_ids or []),
         created_by_id=actor.user_id,
     )
@@ -123,6 +129,7 @@ def update_application(
     for key in FORM_FIELDS:
         if key in changes:
             setattr(application, key, changes[key])
+    application.consignee_name = consignee_of(application.form)
     application.version += 1
     record_event(
         action="certificate_application.edited",
@@ -257,6 +264,7 @@ def copy_application(*, actor: Actor, application_id: int) -> CertificateApplica
         status=Status.DRAFT.value,
         delivery=source.delivery,
         form=dict(source.form),
+        consignee_name=source.consignee_name,
         attachment_ids=list(source.attachment_ids or []),
         copied_from_id=source.id,
         created_by_id=actor.user_id,

@@ -71,7 +71,8 @@ def issue_in_transaction(
     certificate = Certificate(
         certificate_no=number, type_code=content.type_code, district_code=content.district_code,
         year=year, serial=serial, enterprise_id=enterprise_id, e_record_id=e_record_id, delivery=delivery,
-        status="issued", content=frozen, content_sha256=frozen_digest, seal=seal.to_dict(), key_id=key.key_id,
+        status="issued", consignee_name=content.consignee.name_en or content.consignee.name_zh,
+        content=frozen, content_sha256=frozen_digest, seal=seal.to_dict(), key_id=key.key_id,
     )
     db.session.add(certificate)
     db.session.flush()

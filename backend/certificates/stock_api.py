@@ -4,6 +4,7 @@ Every operation needs a key login."""
 from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from backend.certificates import blank_stock, printing, reconciliation
 from backend.certificates.stock_schemas import (
@@ -38,7 +39,7 @@ REPRINT = "/reprint-requests/<int(max=2147483647):request_id>"
 @blp.route("/blank-stock")
 class Stock(MethodView):
     @requires(ENTERPRISE, OFFICER, assurance=KEY)
-    @blp.arguments(StockListArgsSchema, location="query")
+    @blp.arguments(StockListArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, StockSchema(many=True))
     def get(self, args):
         """Blank-paper requests: the enterprise's own, or the officer's district's; newest first."""
@@ -110,7 +111,7 @@ class SpoilSheet(MethodView):
 @blp.route("/blank-stock/reconciliation")
 class Reconciliation(MethodView):
     @requires(ENTERPRISE, OFFICER, assurance=KEY)
-    @blp.arguments(ReconciliationArgsSchema, location="query")
+    @blp.arguments(ReconciliationArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, ReconciliationSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args):

@@ -1,8 +1,8 @@
 """certificate applications, agent authorisations, blank stock, prints, reprints, amendments
 
-Revision ID: 077e6c54db0e
+Revision ID: 2b635995d2c7
 Revises: e2ad0dc5dd69
-Create Date: 2026-11-27 07:56:59.707306
+Create Date: 2026-11-27 08:03:08.387851
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import backend.core.models
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '077e6c54db0e'
+revision = '2b635995d2c7'
 down_revision = 'e2ad0dc5dd69'
 branch_labels = None
 depends_on = None
@@ -156,6 +156,7 @@ def upgrade():
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('delivery', sa.String(length=12), nullable=False),
     sa.Column('form', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('consignee_name', sa.String(length=200), nullable=True),
     sa.Column('attachment_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('rule_results', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('submitted_assurance', sa.String(length=10), nullable=True),
@@ -181,6 +182,7 @@ def upgrade():
     sa.UniqueConstraint('certificate_id', name=op.f('uq_certificate_application_certificate_id'))
     )
     with op.batch_alter_table('certificate_application', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificate_application_consignee_name'), ['consignee_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificate_application_declaration_id'), ['declaration_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificate_application_district_code'), ['district_code'], unique=False)
         batch_op.create_index('ix_certificate_application_district_status', ['district_code', 'status'], unique=False)
@@ -253,6 +255,8 @@ def upgrade():
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.add_column(sa.Column('e_record_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('delivery', sa.String(length=12), nullable=True))
+        batch_op.add_column(sa.Column('consignee_name', sa.String(length=200), nullable=True))
+        batch_op.create_index(batch_op.f('ix_certificate_consignee_name'), ['consignee_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificate_e_record_id'), ['e_record_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_certificate_e_record_id_e_record'), 'e_record', ['e_record_id'], ['id'])
 
@@ -264,6 +268,8 @@ def downgrade():
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_certificate_e_record_id_e_record'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_certificate_e_record_id'))
+        batch_op.drop_index(batch_op.f('ix_certificate_consignee_name'))
+        batch_op.drop_column('consignee_name')
         batch_op.drop_column('delivery')
         batch_op.drop_column('e_record_id')
 
@@ -288,6 +294,7 @@ def downgrade():
         batch_op.drop_index('ix_certificate_application_district_status')
         batch_op.drop_index(batch_op.f('ix_certificate_application_district_code'))
         batch_op.drop_index(batch_op.f('ix_certificate_application_declaration_id'))
+        batch_op.drop_index(batch_op.f('ix_certificate_application_consignee_name'))
 
     op.drop_table('certificate_application')
     with op.batch_alter_table('certificate_amendment', schema=None) as batch_op:
