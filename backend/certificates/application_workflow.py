@@ -19,7 +19,7 @@ from backend.certificates.application_models import ApplicationReceipt, Certific
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.errors import DomainError
-from backend.realtime import enterprise_room, notify
+from backend.realtime import district_room, enterprise_room, notify
 
 
 class Status(StrEnum):
@@ -145,6 +145,12 @@ def apply(
             "receipt": {"code": code, "text_zh": receipt.text_zh, "text_en": receipt.text_en},
         },
     )
+    if target == S.OFFICER_REVIEW:  # the district's certificate officers see the queue grow
+        notify(
+            district_room(application.district_code),
+            "certificate_application.referred",
+            {"application_id": application.id, "failed_rules": failed_rules or []},
+        )
     return receipt
 
 
