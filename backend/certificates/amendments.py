@@ -218,3 +218,19 @@ def reject_amendment(*, actor: Actor, amendment_id: int, note: str) -> Certifica
     _announce(amendment, "rejected", actor, note=note)
     db.session.commit()
     return amendment
+
+
+def list_amendments(
+    *, actor: Actor, status: str | None = None, limit: int = 50, cursor: int | None = None
+) -> list[CertificateAmendment]:
+    """Amend/replace/withdraw requests of the enterprise, or of the officer's district; newest first."""
+    query = db.select(CertificateAmendment).order_by(CertificateAmendment.id.desc()).limit(limit)
+    if actor.is_enterprise:
+        query = query.where(CertificateAmendment.enterprise_id == actor.enterprise_id)
+    else:
+        query = query.where(CertificateAmendment.district_code == actor.district_code)
+    if status is not None:
+        query = query.where(CertificateAmendment.status == status)
+    if cursor is not None:
+        query = query.where(CertificateAmendment.id < cursor)
+    return list(db.session.execute(query).scalars())

@@ -4,6 +4,7 @@ and decides. Every operation needs a key login."""
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from backend.certificates import amendments
 from backend.certificates.application_schemas import (
@@ -11,6 +12,7 @@ from backend.certificates.application_schemas import (
     AmendmentRequestSchema,
     AmendmentSchema,
 )
+from backend.certificates.stock_schemas import RequestListArgsSchema
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
 
@@ -35,6 +37,16 @@ class Amendments(MethodView):
     def post(self, args, certificate_no):
         """Ask to amend (full amended form), replace or withdraw a certificate, with reason and documents."""
         return amendments.request_amendment(actor=g.actor, certificate_no=certificate_no, **args)
+
+
+@blp.route("/certificate-amendments")
+class AmendmentList(MethodView):
+    @requires(ENTERPRISE, OFFICER, assurance=KEY)
+    @blp.arguments(RequestListArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, AmendmentSchema(many=True))
+    def get(self, args):
+        """Requests of the enterprise, or of the officer's district (e.g. status=requested), newest first."""
+        return amendments.list_amendments(actor=g.actor, **args)
 
 
 @blp.route(AMENDMENT)

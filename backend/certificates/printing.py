@@ -172,3 +172,19 @@ def decide_reprint(
         )
     db.session.commit()
     return request
+
+
+def list_reprint_requests(
+    *, actor: Actor, status: str | None = None, limit: int = 50, cursor: int | None = None
+) -> list[ReprintRequest]:
+    """Reprint requests of the actor's enterprise, or of the officer's district; newest first."""
+    query = db.select(ReprintRequest).order_by(ReprintRequest.id.desc()).limit(limit)
+    if actor.is_enterprise:
+        query = query.where(ReprintRequest.enterprise_id == actor.enterprise_id)
+    else:
+        query = query.where(ReprintRequest.district_code == actor.district_code)
+    if status is not None:
+        query = query.where(ReprintRequest.status == status)
+    if cursor is not None:
+        query = query.where(ReprintRequest.id < cursor)
+    return list(db.session.execute(query).scalars())

@@ -14,6 +14,7 @@ from backend.certificates.stock_schemas import (
     ReconciliationSchema,
     ReprintDecisionSchema,
     ReprintSchema,
+    RequestListArgsSchema,
     SheetSchema,
     SpoilSchema,
     StockListArgsSchema,
@@ -151,6 +152,16 @@ class ReprintRequests(MethodView):
     def post(self, args, certificate_no):
         """Ask to print the original again, with a reason; an officer decides."""
         return printing.request_reprint(actor=g.actor, certificate_no=certificate_no, **args)
+
+
+@blp.route("/reprint-requests")
+class ReprintRequestList(MethodView):
+    @requires(ENTERPRISE, OFFICER, assurance=KEY)
+    @blp.arguments(RequestListArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, ReprintSchema(many=True))
+    def get(self, args):
+        """Reprint requests: the enterprise's own, or the officer's district's (e.g. status=requested)."""
+        return printing.list_reprint_requests(actor=g.actor, **args)
 
 
 @blp.route(REPRINT + "/approve")

@@ -109,3 +109,11 @@ class ReconciliationSchema(Schema):
     certificates_issued = fields.Integer()
     prints = fields.Integer()
     mismatches = fields.List(fields.Nested(MismatchSchema))
+
+
+class RequestListArgsSchema(StrictSchema):
+    status = fields.String(
+        load_default=None, validate=validate.OneOf(["requested", "approved", "rejected", "used"])
+    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))

@@ -167,3 +167,23 @@ def test_scoping_and_key_login(client, factories, issued, key_headers, exporter_
         client.get(f"{AMENDMENTS}/{created['id']}", headers=password).get_json()["error"]
         == "auth.key_required"
     )
+
+
+def test_worklists_of_requests(client, factories, issued, key_headers, officer_headers):
+    created = request(client, issued, key_headers, kind="withdraw", reason="合同取消").get_json()
+    reprint = client.post(
+        f"/api/v1/certificates/{issued.certificate_no}/reprint-requests",
+        json={"reason": "卡纸"},
+        headers=key_headers,
+    ).get_json()
+    for headers in (key_headers, officer_headers):
+        amendments = client.get(AMENDMENTS, query_string={"status": "requested"}, headers=headers).get_json()
+        assert [a["id"] for a in amendments] == [created["id"]]
+        reprints = client.get("/api/v1/reprint-requests?status=requested", headers=headers).get_json()
+        assert [r["id"] for r in reprints] == [reprint["id"]]
+    stranger = factories.headers(factories.user(Role.ENTERPRISE), "key")
+    assert client.get(AMENDMENTS, headers=stranger).get_json() == []
+    assert client.get("/api/v1/reprint-requests", headers=stranger).get_json() == []
+    other_officer = factories.headers(factories.user(Role.CERTIFICATE_OFFICER, district_code="5100"), "key")
+    assert client.get(AMENDMENTS, headers=other_officer).get_json() == []
+    assert client.get(f"{AMENDMENTS}?colour=red", headers=key_headers).status_code == 422
