@@ -58,12 +58,12 @@ def _setup(count: int):
     from backend.core.auth import Actor
     from backend.core.enums import Assurance, Role
     from backend.extensions import db
-    from tests.helpers import make_declaration, make_e_record, make_enterprise, make_user
+    from tests.helpers import make_declaration, make_enterprise, make_stored_e_record, make_user
 
     enterprise = make_enterprise(customs_code="4403960001", name_zh="深圳竹韵家居有限公司")
     user = make_user(Role.ENTERPRISE, enterprise=enterprise)
     records = [
-        make_e_record(make_declaration(enterprise, status="e_record_issued")).e_record_no
+        make_stored_e_record(make_declaration(enterprise, status="e_record_issued")).e_record_no
         for _ in range(count)
     ]
     actor = Actor(user.id, user.username, Role.ENTERPRISE, Assurance.KEY, enterprise.id, None, "bench")

@@ -89,7 +89,7 @@ def factories():
         user = staticmethod(make_user)
         headers = staticmethod(auth_headers)
         declaration = staticmethod(make_declaration)
-        e_record = staticmethod(make_e_record)
+        stored_e_record = staticmethod(make_stored_e_record)
         password = PASSWORD
 
     return F
@@ -149,7 +149,7 @@ def make_declaration(enterprise: Enterprise, *, status: str = "draft", district_
     return declaration
 
 
-def make_e_record(
+def make_stored_e_record(
     declaration, *, status: str = "normal", valid_days: int = 60, goods_category: str = "general"
 ):
     """An e-record (电子底账) for `declaration`, stored directly: inspection_no + "001"."""

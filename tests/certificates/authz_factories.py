@@ -20,7 +20,7 @@ from backend.certificates.service import issue_certificate
 from backend.extensions import db
 from tests.certificates.conftest import phyto_form
 from tests.certificates.samples import sample_content
-from tests.helpers import make_declaration, make_e_record, make_enterprise, make_user
+from tests.helpers import make_declaration, make_enterprise, make_stored_e_record, make_user
 
 OTHER_DISTRICT = "2200"
 
@@ -28,7 +28,7 @@ OTHER_DISTRICT = "2200"
 def _foreign():
     enterprise = make_enterprise(district_code=OTHER_DISTRICT)
     declaration = make_declaration(enterprise, status="e_record_issued", district_code=OTHER_DISTRICT)
-    return enterprise, declaration, make_e_record(declaration)
+    return enterprise, declaration, make_stored_e_record(declaration)
 
 
 def foreign_certificate():

@@ -77,7 +77,7 @@ def declaration(factories, exporter):
 
 @pytest.fixture
 def e_record(factories, declaration):
-    return factories.e_record(declaration)
+    return factories.stored_e_record(declaration)
 
 
 @pytest.fixture

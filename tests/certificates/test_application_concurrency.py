@@ -38,7 +38,7 @@ def test_concurrent_submissions_get_consecutive_numbers(app, factories, exporter
     actor = actor_of(exporter_user)
     drafts = []
     for _ in range(6):
-        record = factories.e_record(factories.declaration(exporter, status="e_record_issued"))
+        record = factories.stored_e_record(factories.declaration(exporter, status="e_record_issued"))
         drafts.append(
             create_application(
                 actor=actor, e_record_no=record.e_record_no, type_code="18", form=phyto_form()

@@ -23,7 +23,7 @@ def three_issued(factories, exporter, exporter_user):
     numbers = []
     for consignee in ("Tokyo Kitchenware K.K.", "Osaka Trading Co.", "东京贸易株式会社"):
         declaration = factories.declaration(exporter, status="e_record_issued")
-        record = factories.e_record(declaration)
+        record = factories.stored_e_record(declaration)
         form = phyto_form(consignee={"name_en": consignee} if consignee.isascii() else {"name_zh": consignee})
         draft = create_application(actor=actor, e_record_no=record.e_record_no, type_code="18", form=form)
         numbers.append(
