@@ -63,7 +63,8 @@ def _register_blueprints(app: Flask) -> None:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
+            # A missing domain package is named by its parent ("backend.review"), not the module.
+            if exc.name is None or not (module_name + ".").startswith(exc.name + "."):
                 raise
             continue  # a domain not built yet
         api.register_blueprint(module.blp)
