@@ -235,7 +235,8 @@ class DeclarationQuerySchema(StrictSchema):
         validate=validate.OneOf(["created", "accepted"]),
         metadata={"description": "newest first by creation, or by acceptance (only accepted ones)"},
     )
-    limit = fields.Integer(load_default=50, strict=True, validate=validate.Range(1, 200))
+    # Not strict: query strings are strings ("50"); "2.5" is still refused.
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
     cursor = fields.String(validate=validate.Length(max=200))
 
 
