@@ -59,7 +59,9 @@ def keyset_page(
     query = query.where(sort_column.is_not(None))
     if cursor:
         value, row_id = decode_cursor(cursor, order)
-        query = query.where(sa.tuple_(sort_column, id_column) < sa.tuple_(sa.literal(value, sort_column.type), row_id))
+        query = query.where(
+            sa.tuple_(sort_column, id_column) < sa.tuple_(sa.literal(value, sort_column.type), row_id)
+        )
     query = query.order_by(sort_column.desc(), id_column.desc()).limit(limit + 1)
     rows = list(session.execute(query).scalars())
     if len(rows) <= limit:

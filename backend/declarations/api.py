@@ -153,8 +153,10 @@ class Withdraw(MethodView):
     def post(self, args, declaration_id):
         """撤回: withdraw before document review has started."""
         return service.withdraw_declaration(
-            actor=g.actor, declaration_id=declaration_id,
-            version=if_match_version(args.get("version")), reason=args.get("reason"),
+            actor=g.actor,
+            declaration_id=declaration_id,
+            version=if_match_version(args.get("version")),
+            reason=args.get("reason"),
         )
 
 

@@ -90,12 +90,19 @@ def add_attachment(*, actor: Actor, declaration_id: int, kind: str, stream, file
     _ensure_editable(declaration)
     digest = store_blob(content)  # before the row: a row never points at a missing blob
     attachment = DeclarationAttachment(
-        kind=kind, filename=_clean_filename(filename), content_type=content_type, size=len(content), sha256=digest
+        kind=kind,
+        filename=_clean_filename(filename),
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
     )
     declaration.attachments.append(attachment)
     db.session.flush()
     record_event(
-        action="declaration.attachment_added", entity_type="declaration", entity_id=declaration.id, actor=actor,
+        action="declaration.attachment_added",
+        entity_type="declaration",
+        entity_id=declaration.id,
+        actor=actor,
         after={"attachment_id": attachment.id, "kind": kind, "sha256": digest, "size": len(content)},
     )
     db.session.commit()
@@ -106,7 +113,9 @@ def list_attachments(*, actor: Actor, declaration_id: int) -> list[DeclarationAt
     return list(load_declaration(actor, declaration_id).attachments)
 
 
-def get_attachment(*, actor: Actor, declaration_id: int, attachment_id: int) -> tuple[DeclarationAttachment, Path]:
+def get_attachment(
+    *, actor: Actor, declaration_id: int, attachment_id: int
+) -> tuple[DeclarationAttachment, Path]:
     """The attachment row and its blob's path."""
     declaration = load_declaration(actor, declaration_id)
     attachment = _find(declaration, attachment_id)
@@ -119,8 +128,11 @@ def delete_attachment(*, actor: Actor, declaration_id: int, attachment_id: int) 
     _ensure_editable(declaration)
     attachment = _find(declaration, attachment_id)
     record_event(
-        action="declaration.attachment_removed", entity_type="declaration", entity_id=declaration.id,
-        actor=actor, before={"attachment_id": attachment.id, "kind": attachment.kind, "sha256": attachment.sha256},
+        action="declaration.attachment_removed",
+        entity_type="declaration",
+        entity_id=declaration.id,
+        actor=actor,
+        before={"attachment_id": attachment.id, "kind": attachment.kind, "sha256": attachment.sha256},
     )
     declaration.attachments.remove(attachment)
     db.session.commit()

@@ -38,8 +38,11 @@ class Attachments(MethodView):
         """Upload a document (multipart: kind + file); its type is recognised by content, not by name."""
         upload = files["file"]
         return attachments.add_attachment(
-            actor=g.actor, declaration_id=declaration_id, kind=form["kind"],
-            stream=upload.stream, filename=upload.filename,
+            actor=g.actor,
+            declaration_id=declaration_id,
+            kind=form["kind"],
+            stream=upload.stream,
+            filename=upload.filename,
         )
 
 
@@ -58,6 +61,6 @@ class AttachmentItem(MethodView):
     @blp.response(204)
     def delete(self, declaration_id, attachment_id):
         """Remove a document (draft or returned applications only)."""
-        attachments.delete_attachment(actor=g.actor, declaration_id=declaration_id, attachment_id=attachment_id)
-
-
+        attachments.delete_attachment(
+            actor=g.actor, declaration_id=declaration_id, attachment_id=attachment_id
+        )

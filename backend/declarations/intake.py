@@ -70,7 +70,12 @@ def receive_declaration(*, actor: Actor, message: dict) -> tuple[dict, bool]:
         "status_label_zh": label_zh,
         "status_label_en": label_en,
         "receipts": [
-            {"code": r.code, "text_zh": r.text_zh, "text_en": r.text_en, "created_at": r.created_at.isoformat()}
+            {
+                "code": r.code,
+                "text_zh": r.text_zh,
+                "text_en": r.text_en,
+                "created_at": r.created_at.isoformat(),
+            }
             for r in declaration.receipts
         ],
     }

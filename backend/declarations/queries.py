@@ -73,8 +73,13 @@ def list_declarations(
     sort_column = Declaration.accepted_at if order == "accepted" else Declaration.created_at
     query = query.options(selectinload(Declaration.e_record))
     rows, next_cursor = keyset_page(
-        query, sort_column=sort_column, id_column=Declaration.id, order=order,
-        limit=limit, cursor=cursor, session=db.session,
+        query,
+        sort_column=sort_column,
+        id_column=Declaration.id,
+        order=order,
+        limit=limit,
+        cursor=cursor,
+        session=db.session,
     )
     _attach_latest_receipts(rows)
     return {"items": rows, "next_cursor": next_cursor}

@@ -101,7 +101,9 @@ class DeclarationBodySchema(StrictSchema):
     total_net_weight = _decimal(3)
     total_gross_weight = _decimal(3)
     goods = fields.List(fields.Nested(GoodsLineSchema), load_default=list, validate=validate.Length(max=500))
-    containers = fields.List(fields.Nested(ContainerSchema), load_default=list, validate=validate.Length(max=200))
+    containers = fields.List(
+        fields.Nested(ContainerSchema), load_default=list, validate=validate.Length(max=200)
+    )
     qualifications = fields.List(
         fields.Nested(QualificationRefSchema), load_default=list, validate=validate.Length(max=50)
     )

@@ -1,8 +1,8 @@
 """Use cases of the enterprise's 电子底账申请: drafts, edits, copies, submission, withdrawal, receipts.
 
 Every public function is one transaction and the only place that commits; status changes go through
-workflow.apply(). Internal helpers (_fill, submit_in_transaction) never commit, so intake.py can reuse
-them inside its own transaction.
+workflow.apply(). The helpers new_declaration() and submit_in_transaction() never commit, so intake.py
+reuses them inside its own transaction.
 """
 
 from __future__ import annotations
@@ -13,34 +13,16 @@ from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.core.permissions import ensure_can_see
-from backend.declarations import errors  # noqa: F401  (registers the codes)
+from backend.declarations import errors as _error_codes  # noqa: F401  (registers the codes)
 from backend.declarations import numbers, validation, workflow
-from backend.declarations.models import (
-    Declaration,
-    DeclarationCertificate,
-    DeclarationContainer,
-    DeclarationGoods,
-    DeclarationQualification,
-    Receipt,
-)
+from backend.declarations.content import declaration_data, fill_declaration
+from backend.declarations.models import Declaration, Receipt
 from backend.declarations.workflow import Event, Status
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity.models import Enterprise
 
 EDITABLE = (Status.DRAFT.value, Status.RETURNED.value)
-SCALARS = (
-    "applicant_code", "applicant_name", "consignor_code", "consignor_name_zh", "consignor_name_en",
-    "consignee_name_zh", "consignee_name_en", "consignee_address", "trade_mode", "trade_country",
-    "destination_country", "departure_port", "arrival_port", "transport_mode", "transport_name",
-    "contract_no", "lc_no", "shipping_date", "storage_place", "marks", "special_requirements",
-    "total_packages", "package_kind", "total_net_weight", "total_gross_weight",
-)
-GOODS_FIELDS = (
-    "hs_code", "ciq_code", "name_zh", "name_en", "origin_place", "quantity", "quantity_unit",
-    "net_weight", "value", "currency", "packing_kind", "packing_count", "producer_name",
-    "producer_registration_no", "purpose", "batch_no",
-)
 
 
 def china_today() -> date:
@@ -70,26 +52,6 @@ def get_declaration(*, actor: Actor, declaration_id: int) -> Declaration:
 def list_receipts(*, actor: Actor, declaration_id: int) -> list[Receipt]:
     """回执, oldest first: what the enterprise sees when it clicks the status."""
     return list(load_declaration(actor, declaration_id).receipts)
-
-
-def declaration_data(declaration: Declaration) -> dict:
-    """The application as DeclarationBodySchema would load it (for validation, copies and audit)."""
-    data = {field: getattr(declaration, field) for field in SCALARS}
-    data["district_code"] = declaration.district_code
-    data["goods"] = [{f: getattr(line, f) for f in GOODS_FIELDS} for line in declaration.goods]
-    data["containers"] = [
-        {"size_type": c.size_type, "count": c.count, "numbers": list(c.numbers or [])}
-        for c in declaration.containers
-    ]
-    data["qualifications"] = [
-        {"type_code": q.type_code, "number": q.number, "holder_name": q.holder_name}
-        for q in declaration.qualifications
-    ]
-    data["certificates"] = [
-        {"cert_code": c.cert_code, "originals": c.originals, "copies": c.copies}
-        for c in declaration.certificates
-    ]
-    return data
 
 
 # ---- validation ------------------------------------------------------------------------------------
@@ -147,11 +109,14 @@ def new_declaration(
         created_by_id=actor.user_id,
         version=1,
     )
-    _fill(declaration, data)
+    fill_declaration(declaration, data)
     db.session.add(declaration)
     db.session.flush()
     record_event(
-        action="declaration.created", entity_type="declaration", entity_id=declaration.id, actor=actor,
+        action="declaration.created",
+        entity_type="declaration",
+        entity_id=declaration.id,
+        actor=actor,
         after={"status": declaration.status, "source": source, "copied_from_id": copied_from_id},
     )
     return declaration
@@ -167,18 +132,23 @@ def update_draft(*, actor: Actor, declaration_id: int, data: dict, version: int 
     district = data.get("district_code") or declaration.district_code
     if declaration.inspection_no and district != declaration.district_code:
         raise DomainError(
-            "request.invalid", errors={"district_code": ["已分配检验检疫编号，关区不能再修改 / fixed once numbered"]}
+            "request.invalid",
+            errors={"district_code": ["已分配检验检疫编号，关区不能再修改 / fixed once numbered"]},
         )
     before = declaration_data(declaration)
     data = {**data, "district_code": district}
     declaration.district_code = district
-    _fill(declaration, data)
+    fill_declaration(declaration, data)
     changed = sorted(key for key, value in declaration_data(declaration).items() if before.get(key) != value)
     declaration.version += 1
     declaration.last_action_at = utcnow()
     record_event(
-        action="declaration.updated", entity_type="declaration", entity_id=declaration.id, actor=actor,
-        before={"version": version}, after={"version": declaration.version, "changed": changed},
+        action="declaration.updated",
+        entity_type="declaration",
+        entity_id=declaration.id,
+        actor=actor,
+        before={"version": version},
+        after={"version": declaration.version, "changed": changed},
     )
     db.session.commit()
     return declaration
@@ -192,7 +162,10 @@ def delete_draft(*, actor: Actor, declaration_id: int, version: int | None = Non
     if version is not None:
         _ensure_version(declaration, version)
     record_event(
-        action="declaration.deleted", entity_type="declaration", entity_id=declaration.id, actor=actor,
+        action="declaration.deleted",
+        entity_type="declaration",
+        entity_id=declaration.id,
+        actor=actor,
         before={"status": declaration.status, "version": declaration.version},
     )
     db.session.delete(declaration)
@@ -209,33 +182,11 @@ def copy_declaration(*, actor: Actor, declaration_id: int) -> Declaration:
     enterprise = db.session.get(Enterprise, source.enterprise_id)
     data = declaration_data(source)
     data["shipping_date"] = None  # a new shipment: the old date is almost always in the past
-    copy = new_declaration(actor=actor, enterprise=enterprise, data=data, source="web", copied_from_id=source.id)
+    copy = new_declaration(
+        actor=actor, enterprise=enterprise, data=data, source="web", copied_from_id=source.id
+    )
     db.session.commit()
     return copy
-
-
-def _fill(declaration: Declaration, data: dict) -> None:
-    for field in SCALARS:
-        setattr(declaration, field, data.get(field))
-    replaced = (declaration.goods, declaration.containers, declaration.qualifications, declaration.certificates)
-    if any(replaced):
-        for children in replaced:
-            children.clear()
-        db.session.flush()  # old rows go before new ones take their (declaration_id, line_no)
-    for line_no, line in enumerate(data.get("goods") or [], start=1):
-        declaration.goods.append(DeclarationGoods(line_no=line_no, **{f: line.get(f) for f in GOODS_FIELDS}))
-    for c in data.get("containers") or []:
-        declaration.containers.append(
-            DeclarationContainer(size_type=c["size_type"], count=c["count"], numbers=list(c.get("numbers") or []))
-        )
-    for q in data.get("qualifications") or []:
-        declaration.qualifications.append(
-            DeclarationQualification(type_code=q["type_code"], number=q["number"], holder_name=q.get("holder_name"))
-        )
-    for c in data.get("certificates") or []:
-        declaration.certificates.append(
-            DeclarationCertificate(cert_code=c["cert_code"], originals=c.get("originals", 1), copies=c.get("copies", 0))
-        )
 
 
 def _ensure_editable(declaration: Declaration) -> None:
@@ -262,7 +213,9 @@ def submit_declaration(*, actor: Actor, declaration_id: int, version: int | None
 def submit_in_transaction(declaration: Declaration, *, actor: Actor, version: int | None = None) -> None:
     """Validation findings block with 422; otherwise SUBMIT then ACCEPT (no commit)."""
     if not workflow.can_apply(declaration, Event.SUBMIT):
-        raise DomainError("declaration.invalid_transition", status=declaration.status, event=Event.SUBMIT.value)
+        raise DomainError(
+            "declaration.invalid_transition", status=declaration.status, event=Event.SUBMIT.value
+        )
     if version is not None:
         _ensure_version(declaration, version)
     findings = _findings(declaration)

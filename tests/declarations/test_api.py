@@ -78,9 +78,13 @@ def test_edit_needs_current_version_and_writes_audit(client, ent):
     assert stale.get_json()["detail"] == {"current_version": 2}
     via_header = client.put(url, json=changed, headers={**headers, "If-Match": 'W/"2"'})
     assert via_header.status_code == 200 and via_header.get_json()["version"] == 3
-    audit = db.session.execute(
-        db.select(AuditEvent).where(AuditEvent.action == "declaration.updated").order_by(AuditEvent.id)
-    ).scalars().all()
+    audit = (
+        db.session.execute(
+            db.select(AuditEvent).where(AuditEvent.action == "declaration.updated").order_by(AuditEvent.id)
+        )
+        .scalars()
+        .all()
+    )
     assert [a.after["version"] for a in audit] == [2, 3]
     assert audit[0].after["changed"] == ["contract_no"] and audit[1].after["changed"] == []
 
@@ -106,7 +110,9 @@ def test_submit_assigns_number_with_two_receipts(client, ent, factories):
     assert number[4:8] == enterprise.district_code and number.endswith("0000001")
     receipts = client.get(f"{API}/{created['id']}/receipts", headers=headers).get_json()
     assert [r["code"] for r in receipts] == ["SUBMITTED", "ACCEPTED"]
-    assert receipts[0]["text_zh"] == "申请已提交，等待海关受理。" and receipts[0]["actor_label"] == user.username
+    assert (
+        receipts[0]["text_zh"] == "申请已提交，等待海关受理。" and receipts[0]["actor_label"] == user.username
+    )
     assert number in receipts[1]["text_zh"] and receipts[1]["actor_label"] == "系统 system"
     assert set(receipts[1]) >= {"code", "status", "text_zh", "text_en", "created_at", "actor_label"}
     # No more editing, deleting or submitting once accepted.
@@ -138,7 +144,9 @@ def test_returned_application_is_edited_and_resubmitted_with_its_number(client, 
 
     enterprise, _, headers = ent
     created = create(client, headers, registered_body(factories, enterprise))
-    number = client.post(f"{API}/{created['id']}/submit", json={}, headers=headers).get_json()["inspection_no"]
+    number = client.post(f"{API}/{created['id']}/submit", json={}, headers=headers).get_json()[
+        "inspection_no"
+    ]
     declaration = db.session.get(Declaration, created["id"])
     apply(declaration, Event.RETURN, actor=None, reason="发票金额与合同不符")
     db.session.commit()
@@ -146,7 +154,9 @@ def test_returned_application_is_edited_and_resubmitted_with_its_number(client, 
     current = client.get(f"{API}/{created['id']}", headers=headers).get_json()
     assert current["status"] == "returned"
     fixed = registered_body(factories, enterprise, contract_no="ZY-2026-0815A")
-    edited = client.put(f"{API}/{created['id']}", json={**fixed, "version": current["version"]}, headers=headers)
+    edited = client.put(
+        f"{API}/{created['id']}", json={**fixed, "version": current["version"]}, headers=headers
+    )
     assert edited.status_code == 200
     again = client.post(f"{API}/{created['id']}/submit", json={}, headers=headers).get_json()
     assert again["status"] == "accepted" and again["inspection_no"] == number

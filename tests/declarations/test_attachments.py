@@ -25,12 +25,16 @@ def draft(client, factories):
 
 def upload(client, url, headers, content, name="发票.pdf", kind="invoice"):
     return client.post(
-        url, data={"kind": kind, "file": (io.BytesIO(content), name)}, headers=headers,
+        url,
+        data={"kind": kind, "file": (io.BytesIO(content), name)},
+        headers=headers,
         content_type="multipart/form-data",
     )
 
 
-@pytest.mark.parametrize("content, expected", [(PDF, "application/pdf"), (PNG, "image/png"), (JPEG, "image/jpeg")])
+@pytest.mark.parametrize(
+    "content, expected", [(PDF, "application/pdf"), (PNG, "image/png"), (JPEG, "image/jpeg")]
+)
 def test_upload_list_download_delete(client, draft, content, expected):
     _, headers, url = draft
     response = upload(client, url, headers, content, name="scan.bin")
@@ -38,7 +42,10 @@ def test_upload_list_download_delete(client, draft, content, expected):
     row = response.get_json()
     digest = hashlib.sha256(content).hexdigest()
     assert (row["content_type"], row["size"], row["sha256"], row["filename"]) == (
-        expected, len(content), digest, "scan.bin"
+        expected,
+        len(content),
+        digest,
+        "scan.bin",
     )
     assert Path(blob_path(digest)).read_bytes() == content
     assert [a["id"] for a in client.get(url, headers=headers).get_json()] == [row["id"]]

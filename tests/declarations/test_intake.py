@@ -49,7 +49,9 @@ def test_intake_submits_and_accepts_like_the_web(client, sender, exporter, facto
     assert stored.source == "single_window" and stored.enterprise_id == exporter.id
     # The enterprise sees it as its own.
     owner = factories.headers(factories.user(Role.ENTERPRISE, enterprise=exporter))
-    assert client.get(f"/api/v1/declarations/{stored.id}", headers=owner).get_json()["source"] == "single_window"
+    assert (
+        client.get(f"/api/v1/declarations/{stored.id}", headers=owner).get_json()["source"] == "single_window"
+    )
 
 
 def test_retry_replays_and_a_different_body_conflicts(client, sender, exporter, factories):
@@ -65,7 +67,11 @@ def test_retry_replays_and_a_different_body_conflicts(client, sender, exporter, 
 
 
 def test_refused_message_stores_nothing_and_may_be_corrected(client, sender, exporter, factories):
-    bad = {"message_id": "SW-2", "enterprise_customs_code": exporter.customs_code, "application": body(exporter)}
+    bad = {
+        "message_id": "SW-2",
+        "enterprise_customs_code": exporter.customs_code,
+        "application": body(exporter),
+    }
     refused = client.post(URL, json=bad, headers=sender)
     assert refused.status_code == 422 and refused.get_json()["error"] == "declaration.invalid"
     rules = {f["rule"] for f in refused.get_json()["detail"]["findings"]}

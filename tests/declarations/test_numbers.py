@@ -17,7 +17,11 @@ def test_layout_and_parse():
     number = numbers.format_inspection_no(year=2026, channel="N", district_code="5300", serial=13904)
     assert number == "226N53000013904" and len(number) == 15
     assert numbers.parse_inspection_no("226N23010013904") == {
-        "direction": "2", "year": 2026, "channel": "N", "district_code": "2301", "serial": 13904,
+        "direction": "2",
+        "year": 2026,
+        "channel": "N",
+        "district_code": "2301",
+        "serial": 13904,
     }
     assert numbers.parse_inspection_no("226n23010013904") is None
     assert numbers.parse_inspection_no("22623010013904") is None
@@ -33,10 +37,15 @@ def test_serials_per_district_and_year_and_channels_share_them(app):
     first = numbers.allocate_inspection_no(district_code="5300", source="web", at=at)
     second = numbers.allocate_inspection_no(district_code="5300", source="single_window", at=at)
     other = numbers.allocate_inspection_no(district_code="5100", source="web", at=at)
-    next_year = numbers.allocate_inspection_no(district_code="5300", source="web", at=datetime(2027, 3, 1, tzinfo=UTC))
+    next_year = numbers.allocate_inspection_no(
+        district_code="5300", source="web", at=datetime(2027, 3, 1, tzinfo=UTC)
+    )
     db.session.commit()
     assert (first, second, other, next_year) == (
-        "226N53000000001", "226W53000000002", "226N51000000001", "227N53000000001",
+        "226N53000000001",
+        "226W53000000002",
+        "226N51000000001",
+        "227N53000000001",
     )
 
 

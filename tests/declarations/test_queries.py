@@ -20,8 +20,12 @@ def ent(factories):
 
 def _issue(declaration: Declaration, issued_at: datetime) -> ERecord:
     record = ERecord(
-        declaration_id=declaration.id, e_record_no=f"{declaration.inspection_no}001", status="normal",
-        goods_category="general", issued_at=issued_at, valid_until=issued_at + timedelta(days=60),
+        declaration_id=declaration.id,
+        e_record_no=f"{declaration.inspection_no}001",
+        status="normal",
+        goods_category="general",
+        issued_at=issued_at,
+        valid_until=issued_at + timedelta(days=60),
     )
     db.session.add(record)
     db.session.commit()
@@ -42,8 +46,10 @@ def _pages(client, headers, query=""):
 def test_keyset_pages_cover_everything_once_newest_first(client, ent, factories):
     enterprise, headers = ent
     base = datetime(2026, 3, 1, tzinfo=UTC)
-    ids = [factories.declaration(enterprise, status="draft", created_at=base + timedelta(hours=i % 3)).id
-           for i in range(8)]
+    ids = [
+        factories.declaration(enterprise, status="draft", created_at=base + timedelta(hours=i % 3)).id
+        for i in range(8)
+    ]
     factories.declaration(factories.enterprise(), status="draft")  # not ours
     pages = _pages(client, headers)
     assert [len(p) for p in pages] == [3, 3, 2]
@@ -60,7 +66,9 @@ def test_items_carry_status_labels_and_latest_receipt(client, ent, factories):
     db.session.commit()
     [item] = client.get(API, headers=headers).get_json()["items"]
     assert (item["status"], item["status_label_zh"], item["status_label_en"]) == (
-        "returned", "退回修改", "Returned for changes"
+        "returned",
+        "退回修改",
+        "Returned for changes",
     )
     assert item["latest_receipt"]["code"] == "RETURNED" and "装箱单缺失" in item["latest_receipt"]["text_zh"]
 
@@ -96,7 +104,10 @@ def test_lookup_by_either_number(client, ent, factories):
     by_no = client.get(f"{API}/lookup?inspection_no={issued.inspection_no}", headers=headers).get_json()
     by_record = client.get(f"{API}/lookup?e_record_no={record.e_record_no}", headers=headers).get_json()
     assert by_no["id"] == by_record["id"] == issued.id
-    assert by_record["e_record"]["e_record_no"] == record.e_record_no and by_record["e_record"]["status"] == "normal"
+    assert (
+        by_record["e_record"]["e_record_no"] == record.e_record_no
+        and by_record["e_record"]["status"] == "normal"
+    )
     assert client.get(f"{API}/lookup?inspection_no=226N53009999999", headers=headers).status_code == 404
     neither = client.get(f"{API}/lookup", headers=headers)
     assert neither.status_code == 422 and neither.get_json()["error"] == "declaration.lookup_criteria"

@@ -33,7 +33,9 @@ def by_rule(report, rule):
 
 def test_complete_application_is_valid(client, ent, factories):
     enterprise, headers = ent
-    report = check(client, headers, registered_body(factories, enterprise, "chopsticks", "tea", "steel_pipes"))
+    report = check(
+        client, headers, registered_body(factories, enterprise, "chopsticks", "tea", "steel_pipes")
+    )
     assert report["valid"] is True, report
     assert all(f["severity"] != "error" for f in report["findings"])
 
@@ -61,7 +63,9 @@ def test_goods_needing_a_registration_must_name_it(client, ent, goods, type_code
     report = check(client, headers, body(enterprise, "steel_pipes", goods))
     [finding] = by_rule(report, "goods.qualification_missing")
     assert finding["path"] == "goods[1].hs_code"
-    assert finding["message_zh"].startswith(f"第2行 {body(enterprise, goods)['goods'][0]['name_zh']} 需要 {registration}")
+    assert finding["message_zh"].startswith(
+        f"第2行 {body(enterprise, goods)['goods'][0]['name_zh']} 需要 {registration}"
+    )
     assert type_code in finding["message_en"]
 
 
@@ -80,9 +84,13 @@ def test_named_qualification_must_be_registered_unexpired_and_the_enterprises_ow
     enterprise, headers = ent
     other = factories.enterprise()
     theirs = factories.qualification(other, "BWG_PRODUCER")
-    expired = factories.qualification(enterprise, "FOOD_PRODUCER", valid_until=date.today() - timedelta(days=2))
+    expired = factories.qualification(
+        enterprise, "FOOD_PRODUCER", valid_until=date.today() - timedelta(days=2)
+    )
     data = body(
-        enterprise, "chopsticks", "tea",
+        enterprise,
+        "chopsticks",
+        "tea",
         qualifications=[
             {"type_code": "BWG_PRODUCER", "number": theirs.number},
             {"type_code": "FOOD_PRODUCER", "number": expired.number},
@@ -99,7 +107,8 @@ def test_named_qualification_must_be_registered_unexpired_and_the_enterprises_ow
 def test_customs_codes_countries_ports_units_and_codes(client, ent):
     enterprise, headers = ent
     data = body(
-        enterprise, "steel_pipes",
+        enterprise,
+        "steel_pipes",
         applicant_code="4403-12345",
         consignor_code="44031a0001",
         trade_country="JP",
