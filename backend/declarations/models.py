@@ -75,8 +75,9 @@ class Declaration(TimestampMixin, VersionedMixin, db.Model):
     e_record: Mapped[ERecord | None] = relationship(back_populates="declaration", uselist=False)
 
     __table_args__ = (
-        sa.Index("ix_declaration_enterprise_status_id", "enterprise_id", "status", "id"),
-        # Keyset pagination of the enterprise's and the district's lists, newest first.
+        # Keyset pagination of the enterprise's and the district's lists, newest first (with or without a
+        # status filter).
+        sa.Index("ix_declaration_enterprise_status_created", "enterprise_id", "status", "created_at", "id"),
         sa.Index("ix_declaration_enterprise_created", "enterprise_id", "created_at", "id"),
         sa.Index("ix_declaration_enterprise_accepted", "enterprise_id", "accepted_at", "id"),
         sa.Index("ix_declaration_district_created", "district_code", "created_at", "id"),
