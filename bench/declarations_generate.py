@@ -15,6 +15,7 @@ import argparse
 import random
 import sqlite3
 import time
+from pathlib import Path
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -66,6 +67,12 @@ def prepare_schema(url: str, reset: bool) -> None:
         SQLALCHEMY_DATABASE_URI = url
         LOG_REQUESTS = False
 
+    parsed = sa.make_url(url)
+    if reset and parsed.get_backend_name() == "sqlite":
+        # Faster than DROP TABLE, which on SQLite deletes row by row and checks every foreign key.
+        for suffix in ("", "-wal", "-shm"):
+            Path(parsed.database + suffix).unlink(missing_ok=True)
+        reset = False
     app = create_app(BenchConfig)
     with app.app_context():
         if reset:

@@ -24,7 +24,8 @@ class Declaration(TimestampMixin, VersionedMixin, db.Model):
     status: Mapped[str] = mapped_column(sa.String(30), default="draft", index=True)
     inspection_no: Mapped[str | None] = mapped_column(sa.String(15), unique=True)
     source: Mapped[str] = mapped_column(sa.String(20), default="web")  # web | single_window
-    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("declaration.id"))
+    # Indexed: deleting a draft checks this self-reference, which would otherwise scan the table.
+    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("declaration.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
     # Basic data.

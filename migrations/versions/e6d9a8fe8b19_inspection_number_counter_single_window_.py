@@ -1,8 +1,8 @@
 """inspection number counter, Single Window intake messages, keyset list indexes
 
-Revision ID: db3cd3b47419
+Revision ID: e6d9a8fe8b19
 Revises: c6f8df7743f4
-Create Date: 2026-11-27 07:41:52.476078
+Create Date: 2026-11-27 07:52:17.805335
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import backend.core.models
 
 
 # revision identifiers, used by Alembic.
-revision = 'db3cd3b47419'
+revision = 'e6d9a8fe8b19'
 down_revision = 'c6f8df7743f4'
 branch_labels = None
 depends_on = None
@@ -45,6 +45,7 @@ def upgrade():
 
     with op.batch_alter_table('declaration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_declaration_enterprise_status_id'))
+        batch_op.create_index(batch_op.f('ix_declaration_copied_from_id'), ['copied_from_id'], unique=False)
         batch_op.create_index('ix_declaration_district_accepted', ['district_code', 'accepted_at', 'id'], unique=False)
         batch_op.create_index('ix_declaration_district_created', ['district_code', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_declaration_enterprise_accepted', ['enterprise_id', 'accepted_at', 'id'], unique=False)
@@ -62,6 +63,7 @@ def downgrade():
         batch_op.drop_index('ix_declaration_enterprise_accepted')
         batch_op.drop_index('ix_declaration_district_created')
         batch_op.drop_index('ix_declaration_district_accepted')
+        batch_op.drop_index(batch_op.f('ix_declaration_copied_from_id'))
         batch_op.create_index(batch_op.f('ix_declaration_enterprise_status_id'), ['enterprise_id', 'status', 'id'], unique=False)
 
     with op.batch_alter_table('intake_message', schema=None) as batch_op:
