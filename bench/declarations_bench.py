@@ -1,7 +1,8 @@
 """Declarations under load: lookups, list pages and submissions over HTTP, each next to the raw driver.
 
     .venv/bin/python -m bench.declarations_bench --db sqlite:////tmp/bench.db --count 100000
-    .venv/bin/python -m bench.declarations_bench --db postgresql+psycopg://postgres@127.0.0.1/bench --count 100000
+    .venv/bin/python -m bench.declarations_bench \
+        --db postgresql+psycopg://postgres@127.0.0.1/bench --count 100000
 
 Generates the data first (bench.declarations_generate) unless the database already holds --count
 applications, starts the real server (gunicorn, one worker, threads) on the database, and prints for each
@@ -17,7 +18,6 @@ import os
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import threading
@@ -37,7 +37,7 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 def summary(samples: list[float]) -> str:
-    return f"p50 {percentile(samples, .5) * 1000:7.2f} ms   p99 {percentile(samples, .99) * 1000:7.2f} ms"
+    return f"p50 {percentile(samples, 0.5) * 1000:7.2f} ms   p99 {percentile(samples, 0.99) * 1000:7.2f} ms"
 
 
 class Raw:
@@ -49,7 +49,9 @@ class Raw:
         if self.postgres:
             import psycopg
 
-            self.conn = psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
+            self.conn = psycopg.connect(
+                url.set(drivername="postgresql").render_as_string(hide_password=False)
+            )
             self.conn.autocommit = True
         else:
             self.conn = sqlite3.connect(url.database, isolation_level=None, check_same_thread=False)
@@ -109,24 +111,46 @@ def prepare_actor(db_url: str) -> tuple[str, dict]:
         ent = db.session.execute(db.select(Enterprise).where(Enterprise.customs_code == HOT)).scalar_one()
         user = db.session.execute(db.select(User).where(User.username == "bench-hot")).scalar_one_or_none()
         if user is None:
-            user = User(username="bench-hot", display_name="压测", role=Role.ENTERPRISE.value, enterprise_id=ent.id)
+            user = User(
+                username="bench-hot", display_name="压测", role=Role.ENTERPRISE.value, enterprise_id=ent.id
+            )
             db.session.add(user)
-            db.session.add(Qualification(enterprise_id=ent.id, type_code="BWG_PRODUCER", number="BENCH-BWG-1"))
+            db.session.add(
+                Qualification(enterprise_id=ent.id, type_code="BWG_PRODUCER", number="BENCH-BWG-1")
+            )
             db.session.flush()
         token = issue_token_pair(user, Assurance.PASSWORD)["access_token"]
         db.session.commit()
         body = {
-            "applicant_code": HOT, "applicant_name": ent.name_zh, "consignor_code": HOT,
-            "consignor_name_zh": ent.name_zh, "consignee_name_en": "Tokyo Kitchenware K.K.", "trade_mode": "0110",
-            "trade_country": "JPN", "destination_country": "JPN", "departure_port": "CNYTN", "arrival_port": "JPTYO",
-            "transport_mode": "2", "contract_no": "BENCH-1",
+            "applicant_code": HOT,
+            "applicant_name": ent.name_zh,
+            "consignor_code": HOT,
+            "consignor_name_zh": ent.name_zh,
+            "consignee_name_en": "Tokyo Kitchenware K.K.",
+            "trade_mode": "0110",
+            "trade_country": "JPN",
+            "destination_country": "JPN",
+            "departure_port": "CNYTN",
+            "arrival_port": "JPTYO",
+            "transport_mode": "2",
+            "contract_no": "BENCH-1",
             "shipping_date": (date.today() + timedelta(days=10)).isoformat(),
-            "storage_place": "深圳", "total_packages": 200, "total_net_weight": "2000.000",
-            "goods": [{
-                "hs_code": "4419121000", "ciq_code": "4419121000999", "name_zh": "竹筷", "quantity": "100000.000",
-                "quantity_unit": "025", "net_weight": "2000.000", "value": "12000.00", "currency": "USD",
-                "packing_count": 200,
-            }],
+            "storage_place": "深圳",
+            "total_packages": 200,
+            "total_net_weight": "2000.000",
+            "goods": [
+                {
+                    "hs_code": "4419121000",
+                    "ciq_code": "4419121000999",
+                    "name_zh": "竹筷",
+                    "quantity": "100000.000",
+                    "quantity_unit": "025",
+                    "net_weight": "2000.000",
+                    "value": "12000.00",
+                    "currency": "USD",
+                    "packing_count": 200,
+                }
+            ],
             "qualifications": [{"type_code": "BWG_PRODUCER", "number": "BENCH-BWG-1"}],
             "certificates": [{"cert_code": "18", "originals": 1, "copies": 1}],
         }
@@ -139,8 +163,24 @@ def start_server(db_url: str) -> tuple[subprocess.Popen, int]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": db_url, "LOG_REQUESTS": "0", "ACCESS_TOKEN_TTL": "14400"}
-    command = [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "1", "--threads", "8",
-               "-b", f"127.0.0.1:{port}", "--keep-alive", "120", "--log-level", "warning", "backend:create_app()"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-k",
+        "gthread",
+        "-w",
+        "1",
+        "--threads",
+        "8",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--keep-alive",
+        "120",
+        "--log-level",
+        "warning",
+        "backend:create_app()",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     for _ in range(200):
         try:
@@ -160,21 +200,34 @@ def bench(db_url: str, repeat: int, submissions: int) -> None:
     try:
         client = Client(port, token)
         ent_id = raw.q("SELECT id FROM enterprise WHERE customs_code = %s", (HOT,))[0][0]
-        numbers = [r[0] for r in raw.q(
-            "SELECT d.inspection_no, e.e_record_no FROM declaration d JOIN e_record e ON e.declaration_id = d.id "
-            "WHERE d.enterprise_id = %s ORDER BY d.id", (ent_id,))]
+        numbers = [
+            r[0]
+            for r in raw.q(
+                "SELECT d.inspection_no, e.e_record_no FROM declaration d "
+                "JOIN e_record e ON e.declaration_id = d.id "
+                "WHERE d.enterprise_id = %s ORDER BY d.id",
+                (ent_id,),
+            )
+        ]
         records = [n + "001" for n in numbers]
         step = max(1, len(numbers) // repeat)
         sample_no, sample_rec = numbers[::step][:repeat], records[::step][:repeat]
         total = raw.q("SELECT count(*) FROM declaration")[0][0]
-        print(f"\n{url.get_backend_name()}: {total:,} applications; hot enterprise has {len(numbers):,} e-records")
+        print(
+            f"\n{url.get_backend_name()}: {total:,} applications; "
+            f"hot enterprise has {len(numbers):,} e-records"
+        )
         print(f"{'measure':<44}{'HTTP (gunicorn, 1 worker)':<38}raw driver")
-        http_no = timed(lambda i: _ok(client.call("GET", f"/api/v1/declarations/lookup?inspection_no={sample_no[i]}")),
-                        len(sample_no))
+        http_no = timed(
+            lambda i: _ok(client.call("GET", f"/api/v1/declarations/lookup?inspection_no={sample_no[i]}")),
+            len(sample_no),
+        )
         raw_no = timed(lambda i: _raw_detail(raw, "d.inspection_no = %s", sample_no[i]), len(sample_no))
         print(f"{'lookup by inspection_no':<44}{summary(http_no):<38}{summary(raw_no)}")
-        http_rec = timed(lambda i: _ok(client.call("GET", f"/api/v1/declarations/lookup?e_record_no={sample_rec[i]}")),
-                         len(sample_rec))
+        http_rec = timed(
+            lambda i: _ok(client.call("GET", f"/api/v1/declarations/lookup?e_record_no={sample_rec[i]}")),
+            len(sample_rec),
+        )
         raw_rec = timed(lambda i: _raw_detail(raw, "e.e_record_no = %s", sample_rec[i]), len(sample_rec))
         print(f"{'lookup by e_record_no':<44}{summary(http_rec):<38}{summary(raw_rec)}")
         _pages(raw, client, ent_id, repeat)
@@ -192,8 +245,10 @@ def _ok(result):
 
 
 def _raw_detail(raw: Raw, where: str, value: str):
-    row = raw.q(f"SELECT d.* FROM declaration d LEFT JOIN e_record e ON e.declaration_id = d.id WHERE {where}",
-                (value,))
+    row = raw.q(
+        f"SELECT d.* FROM declaration d LEFT JOIN e_record e ON e.declaration_id = d.id WHERE {where}",
+        (value,),
+    )
     declaration_id = row[0][0]
     raw.q("SELECT * FROM declaration_goods WHERE declaration_id = %s ORDER BY line_no", (declaration_id,))
     raw.q("SELECT * FROM e_record WHERE declaration_id = %s", (declaration_id,))
@@ -207,13 +262,16 @@ LIST_SQL = (
 
 def _pages(raw: Raw, client: Client, ent_id: int, repeat: int) -> None:
     from backend.core.pagination import encode_cursor
-    from backend.core.models import UTCDateTime  # noqa: F401  (the column type the cursor mirrors)
 
-    rows = raw.q("SELECT count(*) FROM declaration WHERE enterprise_id = %s AND status = 'e_record_issued'",
-                 (ent_id,))[0][0]
+    rows = raw.q(
+        "SELECT count(*) FROM declaration WHERE enterprise_id = %s AND status = 'e_record_issued'", (ent_id,)
+    )[0][0]
     depth = int(rows * 0.9)
-    anchor = raw.q("SELECT created_at, id FROM declaration WHERE enterprise_id = %s AND status = 'e_record_issued' "
-                   "ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET %s", (ent_id, depth))[0]
+    anchor = raw.q(
+        "SELECT created_at, id FROM declaration WHERE enterprise_id = %s AND status = 'e_record_issued' "
+        "ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET %s",
+        (ent_id, depth),
+    )[0]
     created = anchor[0]
     if isinstance(created, str):
         from datetime import UTC, datetime
@@ -227,9 +285,13 @@ def _pages(raw: Raw, client: Client, ent_id: int, repeat: int) -> None:
     keyset = LIST_SQL.format(keyset="AND (created_at, id) < (%s, %s) ")
     raw_anchor = anchor[0]
     raw_first = timed(lambda i: _raw_page(raw, plain, (ent_id, "e_record_issued")), repeat)
-    raw_deep = timed(lambda i: _raw_page(raw, keyset, (ent_id, "e_record_issued", raw_anchor, anchor[1])), repeat)
+    raw_deep = timed(
+        lambda i: _raw_page(raw, keyset, (ent_id, "e_record_issued", raw_anchor, anchor[1])), repeat
+    )
     offset_sql = plain.replace("LIMIT 51", f"LIMIT 51 OFFSET {depth}")
-    raw_offset = timed(lambda i: _raw_page(raw, offset_sql, (ent_id, "e_record_issued")), max(5, repeat // 10))
+    raw_offset = timed(
+        lambda i: _raw_page(raw, offset_sql, (ent_id, "e_record_issued")), max(5, repeat // 10)
+    )
     print(f"{'list, first page (status filter, 50 rows)':<44}{summary(first):<38}{summary(raw_first)}")
     print(f"{f'list, deep page (row {depth:,}, keyset)':<44}{summary(deep):<38}{summary(raw_deep)}")
     print(f"{'  same deep page with OFFSET, raw driver':<44}{'':<38}{summary(raw_offset)}")
@@ -239,8 +301,11 @@ def _raw_page(raw: Raw, sql: str, params) -> None:
     rows = raw.q(sql, params)
     ids = [r[0] for r in rows]
     marks = ", ".join(["%s"] * len(ids))
-    raw.q(f"SELECT * FROM receipt WHERE id IN (SELECT max(id) FROM receipt WHERE declaration_id IN ({marks}) "
-          "GROUP BY declaration_id)", ids)
+    raw.q(
+        f"SELECT * FROM receipt WHERE id IN (SELECT max(id) FROM receipt WHERE declaration_id IN ({marks}) "
+        "GROUP BY declaration_id)",
+        ids,
+    )
     raw.q(f"SELECT * FROM e_record WHERE declaration_id IN ({marks})", ids)
 
 
@@ -271,14 +336,20 @@ def _raw_submissions(raw: Raw, template_id: int, count: int) -> float:
     ids = []
     for _ in range(count):
         if raw.postgres:
-            ids.append(raw.q(f"INSERT INTO declaration ({cols}) SELECT enterprise_id, district_code, 'draft', "
-                             f"source, now(), now(), now(), 1 FROM declaration WHERE id = %s RETURNING id",
-                             (template_id,))[0][0])
+            ids.append(
+                raw.q(
+                    f"INSERT INTO declaration ({cols}) SELECT enterprise_id, district_code, 'draft', "
+                    f"source, now(), now(), now(), 1 FROM declaration WHERE id = %s RETURNING id",
+                    (template_id,),
+                )[0][0]
+            )
         else:
             raw.conn.execute("BEGIN IMMEDIATE")
-            cur = raw.conn.execute(f"INSERT INTO declaration ({cols}) SELECT enterprise_id, district_code, 'draft', "
-                                   "source, last_action_at, created_at, updated_at, 1 FROM declaration WHERE id = ?",
-                                   (template_id,))
+            cur = raw.conn.execute(
+                f"INSERT INTO declaration ({cols}) SELECT enterprise_id, district_code, 'draft', "
+                "source, last_action_at, created_at, updated_at, 1 FROM declaration WHERE id = ?",
+                (template_id,),
+            )
             ids.append(cur.lastrowid)
             raw.conn.execute("COMMIT")
     chunks = [ids[i::8] for i in range(8)]
@@ -310,18 +381,33 @@ def _raw_submit(raw: Raw, declaration_id: int) -> None:
         cur.execute(sql if raw.postgres else sql.replace("%s", "?"), params)
         return cur
 
-    district = q("SELECT district_code FROM declaration WHERE id = %s" + (" FOR UPDATE" if raw.postgres else ""),
-                 (declaration_id,)).fetchone()[0]
-    serial = q("UPDATE inspection_no_counter SET last_serial = last_serial + 1 WHERE district_code = %s AND "
-               "year = 2026 RETURNING last_serial", (district,)).fetchone()[0]
+    district = q(
+        "SELECT district_code FROM declaration WHERE id = %s" + (" FOR UPDATE" if raw.postgres else ""),
+        (declaration_id,),
+    ).fetchone()[0]
+    serial = q(
+        "UPDATE inspection_no_counter SET last_serial = last_serial + 1 WHERE district_code = %s AND "
+        "year = 2026 RETURNING last_serial",
+        (district,),
+    ).fetchone()[0]
     number = f"226N{district}{serial:07d}"
-    q(f"UPDATE declaration SET status = 'accepted', inspection_no = %s, submitted_at = {now}, accepted_at = {now}, "
-      "version = version + 2 WHERE id = %s", (number, declaration_id))
+    q(
+        f"UPDATE declaration SET status = 'accepted', inspection_no = %s, submitted_at = {now}, "
+        f"accepted_at = {now}, "
+        "version = version + 2 WHERE id = %s",
+        (number, declaration_id),
+    )
     for code in ("SUBMITTED", "ACCEPTED"):
-        q(f"INSERT INTO receipt (declaration_id, code, status, text_zh, text_en, actor_label, created_at) "
-          f"VALUES (%s, %s, 'accepted', %s, %s, 'bench', {now})", (declaration_id, code, number, number))
-        q(f"INSERT INTO audit_event (occurred_at, action, entity_type, entity_id) VALUES ({now}, %s, 'declaration', %s)",
-          (f"declaration.{code.lower()}", str(declaration_id)))
+        q(
+            f"INSERT INTO receipt (declaration_id, code, status, text_zh, text_en, actor_label, created_at) "
+            f"VALUES (%s, %s, 'accepted', %s, %s, 'bench', {now})",
+            (declaration_id, code, number, number),
+        )
+        q(
+            "INSERT INTO audit_event (occurred_at, action, entity_type, entity_id) "
+            f"VALUES ({now}, %s, 'declaration', %s)",
+            (f"declaration.{code.lower()}", str(declaration_id)),
+        )
     if raw.postgres:
         raw.conn.commit()
         raw.conn.autocommit = True
@@ -330,8 +416,12 @@ def _raw_submit(raw: Raw, declaration_id: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", required=True, help="SQLAlchemy URL (sqlite:////abs/path.db or postgresql+psycopg://…)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--db", required=True, help="SQLAlchemy URL (sqlite:////abs/path.db or postgresql+psycopg://…)"
+    )
     parser.add_argument("--count", type=int, default=100_000, help="applications to generate if fewer exist")
     parser.add_argument("--repeat", type=int, default=300, help="requests per read measure")
     parser.add_argument("--submissions", type=int, default=200)
@@ -346,8 +436,11 @@ def main() -> None:
         from bench import declarations_generate
 
         declarations_generate.prepare_schema(args.db, reset=True)
-        (declarations_generate.load_postgresql if url.get_backend_name() == "postgresql"
-         else declarations_generate.load_sqlite)(url, args.count)
+        (
+            declarations_generate.load_postgresql
+            if url.get_backend_name() == "postgresql"
+            else declarations_generate.load_sqlite
+        )(url, args.count)
     bench(args.db, args.repeat, args.submissions)
 
 

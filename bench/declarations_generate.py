@@ -15,9 +15,9 @@ import argparse
 import random
 import sqlite3
 import time
-from pathlib import Path
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -87,8 +87,16 @@ def enterprises(count: int) -> list[tuple]:
     total = max(10, count // 1000)
     now = datetime(2026, 1, 1, tzinfo=UTC)
     return [
-        (n, f"BENCH{n:05d}", f"压测企业{n}有限公司", f"Bench Enterprise {n} Co., Ltd.", "general",
-         DISTRICTS[n % len(DISTRICTS)], now, now)
+        (
+            n,
+            f"BENCH{n:05d}",
+            f"压测企业{n}有限公司",
+            f"Bench Enterprise {n} Co., Ltd.",
+            "general",
+            DISTRICTS[n % len(DISTRICTS)],
+            now,
+            now,
+        )
         for n in range(1, total + 1)
     ]
 
@@ -122,26 +130,90 @@ def generate(count: int, enterprise_rows: list[tuple], chunk: int = 20000, seed:
                 net = Decimal(count_ * 10).quantize(Decimal("0.001"))
                 packages, weight = packages + count_, weight + net
                 ids["goods"] += 1
-                goods.append((ids["goods"], n, line_no, hs, ciq, gzh, gen, net, unit, net,
-                              Decimal(count_ * 37).quantize(Decimal("0.01")), "USD", "CTN", count_))
+                goods.append(
+                    (
+                        ids["goods"],
+                        n,
+                        line_no,
+                        hs,
+                        ciq,
+                        gzh,
+                        gen,
+                        net,
+                        unit,
+                        net,
+                        Decimal(count_ * 37).quantize(Decimal("0.01")),
+                        "USD",
+                        "CTN",
+                        count_,
+                    )
+                )
             country = rng.randrange(len(COUNTRIES))
-            declarations.append((
-                n, ent_id, district, status, number, "web", code, name_zh, code, name_zh,
-                "Overseas Buyer Ltd.", "0110", COUNTRIES[country], COUNTRIES[country], "CNYTN", PORTS[country],
-                "2", f"BC-{n:08d}", (created + timedelta(days=10)).date(), "深圳市龙岗区雪岗路 88 号",
-                packages, "CTN", weight, accepted, accepted, accepted or created, created, accepted or created,
-                1 + len(codes),
-            ))
+            declarations.append(
+                (
+                    n,
+                    ent_id,
+                    district,
+                    status,
+                    number,
+                    "web",
+                    code,
+                    name_zh,
+                    code,
+                    name_zh,
+                    "Overseas Buyer Ltd.",
+                    "0110",
+                    COUNTRIES[country],
+                    COUNTRIES[country],
+                    "CNYTN",
+                    PORTS[country],
+                    "2",
+                    f"BC-{n:08d}",
+                    (created + timedelta(days=10)).date(),
+                    "深圳市龙岗区雪岗路 88 号",
+                    packages,
+                    "CTN",
+                    weight,
+                    accepted,
+                    accepted,
+                    accepted or created,
+                    created,
+                    accepted or created,
+                    1 + len(codes),
+                )
+            )
             for i, rc in enumerate(codes):
                 ids["receipt"] += 1
                 text = f"{rc} {number}"
-                receipts.append((ids["receipt"], n, rc, status if i == len(codes) - 1 else "accepted",
-                                 text, text, "系统 system", accepted + timedelta(minutes=i)))
+                receipts.append(
+                    (
+                        ids["receipt"],
+                        n,
+                        rc,
+                        status if i == len(codes) - 1 else "accepted",
+                        text,
+                        text,
+                        "系统 system",
+                        accepted + timedelta(minutes=i),
+                    )
+                )
             if status == "e_record_issued":
                 ids["e_record"] += 1
                 issued = accepted + timedelta(days=1)
-                e_records.append((ids["e_record"], n, f"{number}001", "normal", "general", issued,
-                                  issued + timedelta(days=60), issued, issued, 1))
+                e_records.append(
+                    (
+                        ids["e_record"],
+                        n,
+                        f"{number}001",
+                        "normal",
+                        "general",
+                        issued,
+                        issued + timedelta(days=60),
+                        issued,
+                        issued,
+                        1,
+                    )
+                )
         yield declarations, goods, receipts, e_records, dict(serials)
 
 
@@ -157,10 +229,15 @@ def load_postgresql(url: sa.URL, count: int) -> None:
             cur.execute("SET session_replication_role = replica")
             cur.execute("SET synchronous_commit = off")
             indexes = _drop_secondary_indexes(cur)
-            _copy(cur, "enterprise", "id customs_code name_zh name_en credit_grade district_code created_at "
-                  "updated_at".split(), rows)
+            _copy(
+                cur,
+                "enterprise",
+                "id customs_code name_zh name_en credit_grade district_code created_at updated_at".split(),
+                rows,
+            )
             serials = {}
-            for declarations, goods, receipts, e_records, serials in generate(count, rows):
+            for declarations, goods, receipts, e_records, latest in generate(count, rows):
+                serials = latest
                 _copy(cur, "declaration", DECLARATION_COLUMNS, declarations)
                 _copy(cur, "declaration_goods", GOODS_COLUMNS, goods)
                 _copy(cur, "receipt", RECEIPT_COLUMNS, receipts)
@@ -169,7 +246,8 @@ def load_postgresql(url: sa.URL, count: int) -> None:
                 print(f"  {declarations[-1][0]:>9,} applications", flush=True)
             for district, last in serials.items():
                 cur.execute(
-                    "INSERT INTO inspection_no_counter (district_code, year, last_serial) VALUES (%s, 2026, %s) "
+                    "INSERT INTO inspection_no_counter (district_code, year, last_serial) "
+                    "VALUES (%s, 2026, %s) "
                     "ON CONFLICT (district_code, year) DO UPDATE SET last_serial = EXCLUDED.last_serial",
                     (district, last),
                 )
@@ -178,7 +256,9 @@ def load_postgresql(url: sa.URL, count: int) -> None:
             for statement in indexes:
                 cur.execute(statement)
             for table in ("enterprise", "declaration", "declaration_goods", "receipt", "e_record"):
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
             cur.execute("ANALYZE")
         conn.commit()
 
@@ -208,10 +288,15 @@ def load_sqlite(url: sa.URL, count: int) -> None:
     conn.execute("PRAGMA synchronous=OFF")
     rows = enterprises(count)
     conn.execute("BEGIN")
-    _insert(conn, "enterprise", "id customs_code name_zh name_en credit_grade district_code created_at "
-            "updated_at".split(), rows)
+    _insert(
+        conn,
+        "enterprise",
+        "id customs_code name_zh name_en credit_grade district_code created_at updated_at".split(),
+        rows,
+    )
     serials = {}
-    for declarations, goods, receipts, e_records, serials in generate(count, rows):
+    for declarations, goods, receipts, e_records, latest in generate(count, rows):
+        serials = latest
         _insert(conn, "declaration", DECLARATION_COLUMNS, declarations)
         _insert(conn, "declaration_goods", GOODS_COLUMNS, goods)
         _insert(conn, "receipt", RECEIPT_COLUMNS, receipts)
@@ -248,8 +333,12 @@ def _insert(conn, table: str, columns: list[str], rows: list[tuple]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", required=True, help="SQLAlchemy URL (sqlite:////abs/path.db or postgresql+psycopg://…)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--db", required=True, help="SQLAlchemy URL (sqlite:////abs/path.db or postgresql+psycopg://…)"
+    )
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--reset", action="store_true", help="drop every table first")
     args = parser.parse_args()

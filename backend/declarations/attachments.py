@@ -77,6 +77,8 @@ def _clean_filename(name: str | None) -> str:
 
 def add_attachment(*, actor: Actor, declaration_id: int, kind: str, stream, filename: str | None):
     """Upload one document to an application in draft or returned."""
+    declaration = load_declaration(actor, declaration_id, for_update=True)  # 404 before anything else
+    _ensure_editable(declaration)
     limit = int(current_app.config.get("DECLARATION_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
     content = stream.read(limit + 1)
     if len(content) > limit:
@@ -86,8 +88,6 @@ def add_attachment(*, actor: Actor, declaration_id: int, kind: str, stream, file
     content_type = sniff_content_type(content[:16])
     if content_type is None:
         raise DomainError("declaration.attachment_type")
-    declaration = load_declaration(actor, declaration_id, for_update=True)
-    _ensure_editable(declaration)
     digest = store_blob(content)  # before the row: a row never points at a missing blob
     attachment = DeclarationAttachment(
         kind=kind,

@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from backend.core.schemas import StrictSchema
 from backend.declarations.catalogs import ATTACHMENT_KINDS, CERTIFICATES
-from backend.declarations.workflow import Status
+from backend.declarations.workflow import STATUS_LABELS, Status
 from backend.identity.catalogs import DISTRICTS, QUALIFICATION_TYPES
 
 
@@ -166,18 +166,8 @@ class ERecordBriefSchema(Schema):
 
 class _StatusMixin(Schema):
     status = fields.String()
-    status_label_zh = fields.Method("_label_zh")
-    status_label_en = fields.Method("_label_en")
-
-    def _label_zh(self, obj):
-        from backend.declarations.workflow import STATUS_LABELS
-
-        return STATUS_LABELS[Status(obj.status)][0]
-
-    def _label_en(self, obj):
-        from backend.declarations.workflow import STATUS_LABELS
-
-        return STATUS_LABELS[Status(obj.status)][1]
+    status_label_zh = fields.Function(lambda obj: STATUS_LABELS[Status(obj.status)][0])
+    status_label_en = fields.Function(lambda obj: STATUS_LABELS[Status(obj.status)][1])
 
 
 class DeclarationSchema(_StatusMixin, DeclarationBodySchema):
@@ -210,11 +200,8 @@ class DeclarationListItemSchema(_StatusMixin, Schema):
     created_at = fields.DateTime()
     accepted_at = fields.DateTime(allow_none=True)
     e_record = fields.Nested(ERecordBriefSchema, allow_none=True)
-    latest_receipt = fields.Method("_latest_receipt")
-
-    def _latest_receipt(self, obj):
-        receipt = getattr(obj, "latest_receipt", None)
-        return ReceiptSchema().dump(receipt) if receipt is not None else None
+    # Set by queries.list_declarations (one query for the whole page).
+    latest_receipt = fields.Nested(ReceiptSchema, allow_none=True)
 
 
 class DeclarationPageSchema(Schema):

@@ -124,10 +124,10 @@ def new_declaration(
 
 def update_draft(*, actor: Actor, declaration_id: int, data: dict, version: int | None) -> Declaration:
     """Replace the whole application (only in draft or returned), based on `version`."""
-    if version is None:
-        raise DomainError("declaration.version_required")
     declaration = load_declaration(actor, declaration_id, for_update=True)
     _ensure_editable(declaration)
+    if version is None:
+        raise DomainError("declaration.version_required")
     _ensure_version(declaration, version)
     district = data.get("district_code") or declaration.district_code
     if declaration.inspection_no and district != declaration.district_code:

@@ -218,9 +218,10 @@ def test_enterprise_sees_only_its_own(client, ent, factories):
         ("post", f"{API}/{theirs.id}/withdraw"),
         ("post", f"{API}/{theirs.id}/validate"),
         ("delete", f"{API}/{theirs.id}"),
+        ("put", f"{API}/{theirs.id}"),  # 404 even without a version: existence is not revealed
         ("get", f"{API}/lookup?inspection_no={theirs.inspection_no}"),
     ]:
-        kwargs = {"json": {}} if method == "post" else {}
+        kwargs = {"json": {}} if method in ("post", "put") else {}
         response = getattr(client, method)(path, headers=headers, **kwargs)
         assert response.status_code == 404, (method, path, response.get_json())
         assert response.get_json()["error"] == "resource.not_found"
