@@ -435,12 +435,14 @@ def main() -> None:
     if existing < args.count:
         from bench import declarations_generate
 
+        started = time.perf_counter()
         declarations_generate.prepare_schema(args.db, reset=True)
         (
             declarations_generate.load_postgresql
             if url.get_backend_name() == "postgresql"
             else declarations_generate.load_sqlite
         )(url, args.count)
+        print(f"generated {args.count:,} applications in {time.perf_counter() - started:.0f} s", flush=True)
     bench(args.db, args.repeat, args.submissions)
 
 

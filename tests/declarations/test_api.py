@@ -243,3 +243,23 @@ def test_customs_of_the_district_read_but_do_not_write(client, ent, factories):
 def test_anonymous_is_refused(client):
     assert client.get(API).status_code == 401
     assert client.post(API, json={}).status_code == 401
+
+
+def test_concurrent_edits_of_one_version_let_exactly_one_win(app, ent):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    enterprise, _, headers = ent
+    created = create(app.test_client(), headers, body(enterprise))
+    bodies = [{**body(enterprise), "contract_no": f"RACE-{i}", "version": 1} for i in range(6)]
+    db.session.remove()  # SQLite: no open transaction may hold the write lock
+    barrier = threading.Barrier(len(bodies))
+
+    def put(data):
+        barrier.wait(timeout=30)
+        return app.test_client().put(f"{API}/{created['id']}", json=data, headers=headers).status_code
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        statuses = sorted(pool.map(put, bodies))
+    assert statuses == [200] + [409] * 5
+    assert db.session.get(Declaration, created["id"]).version == 2
