@@ -1,4 +1,4 @@
-"""flask commands: demo-data, seed-catalogs."""
+"""flask commands: demo-data, seed-catalogs, scheduled."""
 
 import click
 from flask import Flask
@@ -24,3 +24,11 @@ def init_app(app: Flask) -> None:
 
         for line in load_demo_data(only_if_empty=if_empty):
             click.echo(line)
+
+    @app.cli.command("scheduled")
+    def scheduled_command():
+        """Periodic housekeeping: auto-withdraw stale returned applications, expire e-records (idempotent)."""
+        from backend.review.scheduled import run_scheduled
+
+        for task, count in run_scheduled().items():
+            click.echo(f"{task}: {count}")

@@ -54,10 +54,18 @@ USERS = [
 def load_demo_data(*, only_if_empty: bool = False) -> list[str]:
     """Create what is missing; returns lines to print (the password when it was generated)."""
     seed_all_catalogs()
-    if only_if_empty and db.session.execute(db.select(User.id).limit(1)).first():
-        db.session.commit()
-        return ["demo data: database already has users, left as it is"]
     password = os.environ.get("DEMO_PASSWORD") or None
+    if only_if_empty and db.session.execute(db.select(User.id).limit(1)).first():
+        if password is None:
+            db.session.commit()
+            return ["demo data: database already has users, left as it is (set DEMO_PASSWORD to reset theirs)"]
+        demo_names = [username for username, *_ in USERS]
+        new_hash = hash_password(password)
+        users = db.session.execute(db.select(User).where(User.username.in_(demo_names))).scalars().all()
+        for user in users:
+            user.password_hash = new_hash
+        db.session.commit()
+        return [f"demo data present; DEMO_PASSWORD set for {len(users)} demo users"]
     lines = []
     if password is None:
         password = secrets.token_urlsafe(9)

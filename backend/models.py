@@ -6,7 +6,12 @@ MODEL_MODULES = [
     "backend.identity.models",
     "backend.audit.models",
     "backend.declarations.models",
+    "backend.declarations.catalog_validity",
+    "backend.review.models",
+    "backend.appointments.models",
     "backend.instructions.models",
+    "backend.media.models",
+    "backend.certificates.models",
 ]
 
 for _name in MODEL_MODULES:

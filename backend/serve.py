@@ -18,7 +18,9 @@ def main() -> None:
     args = parser.parse_args()
     app = create_app()
     print(f"Chajian 查检 on http://localhost:{args.port}  (API docs: /api/docs)", flush=True)
-    socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, use_reloader=False)
+    socketio.run(
+        app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False
+    )
 
 
 if __name__ == "__main__":

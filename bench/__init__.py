@@ -1,1 +1,1 @@
-"""Benchmarks: timings belong here, not in tests. Each module runs with `python -m bench.<name>`."""
+"""Timings (never run by the tests): `python -m bench` runs them all, `python -m bench.<name>` one."""

@@ -89,6 +89,9 @@ def factories():
         user = staticmethod(make_user)
         headers = staticmethod(auth_headers)
         declaration = staticmethod(make_declaration)
+        goods_line = staticmethod(goods_line)
+        e_record = staticmethod(make_issued_e_record)
+        risk_rule = staticmethod(make_risk_rule)
         password = PASSWORD
 
     return F
@@ -146,3 +149,49 @@ def make_declaration(enterprise: Enterprise, *, status: str = "draft", district_
     db.session.add(declaration)
     db.session.commit()
     return declaration
+
+
+def goods_line(hs_code: str, line_no: int = 1, **fields) -> dict:
+    """A goods line for make_declaration(goods=[...]) with the given HS code (CIQ code = HS + 999)."""
+    from decimal import Decimal
+
+    return {
+        "line_no": line_no, "hs_code": hs_code, "ciq_code": f"{hs_code}999", "name_zh": f"货物{hs_code}",
+        "name_en": f"Goods {hs_code}", "quantity": Decimal("100"), "quantity_unit": "035",
+        "net_weight": Decimal("1000.000"), "value": Decimal("5000.00"), "currency": "USD",
+        "packing_kind": "CTN", "packing_count": 100, **fields,
+    }
+
+
+def make_issued_e_record(enterprise: Enterprise, **declaration_fields):
+    """An accepted application approved straight away: returns its `normal` e-record (committed)."""
+    from backend.declarations.e_records import issue_e_record
+
+    declaration = make_declaration(enterprise, status="accepted", **declaration_fields)
+    record = issue_e_record(declaration=declaration, actor=None)
+    db.session.commit()
+    return record
+
+
+def make_risk_rule(*, district_code: str = "5300", **fields):
+    """An active risk rule (布控规则) of `district_code`; by default it selects everything (rate 1)."""
+    from decimal import Decimal
+
+    from backend.review.models import RiskRule
+
+    rule = RiskRule(
+        district_code=district_code,
+        name_zh=fields.pop("name_zh", f"测试布控规则{next(_seq)}"),
+        hs_prefixes=fields.pop("hs_prefixes", []),
+        destination_countries=fields.pop("destination_countries", []),
+        credit_grades=fields.pop("credit_grades", []),
+        goods_categories=fields.pop("goods_categories", []),
+        inspection_items=fields.pop("inspection_items", ["verify_goods"]),
+        sampling_rate=Decimal(str(fields.pop("sampling_rate", "1"))),
+        priority=fields.pop("priority", 3),
+        active=fields.pop("active", True),
+        **fields,
+    )
+    db.session.add(rule)
+    db.session.commit()
+    return rule

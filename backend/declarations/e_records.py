@@ -1,0 +1,210 @@
+"""电子底账: issuing and expiring e-records (the clearance interface is in e_records_clearance.py).
+
+An e-record is `normal` when issued; it then becomes `used` (consumed once by an export customs
+declaration), `voided` (by customs, with a reason) or `expired` (past valid_until, by the scheduled
+job). Every change is a conditional UPDATE on the row (`WHERE status = 'normal'`), so concurrent
+callers cannot both win: exactly one consumption, void or expiry applies.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from backend.audit.service import record_event
+from backend.core.auth import Actor
+from backend.core.models import utcnow
+from backend.core.permissions import ensure_can_see
+from backend.declarations.catalog_validity import validity_for_goods
+from backend.declarations.models import Declaration, ERecord, Receipt
+from backend.declarations.workflow import Event, Status, apply, can_apply
+from backend.errors import DomainError, register_errors
+from backend.extensions import db
+from backend.realtime import district_room, enterprise_room, notify
+
+register_errors(
+    {
+        "e_record.already_issued": (
+            409,
+            "该申请已有有效的电子底账 {e_record_no}。",
+            "The application already has e-record {e_record_no}.",
+        ),
+        "e_record.not_issuable": (
+            409,
+            "当前状态（{status}）不能生成电子底账。",
+            "An e-record cannot be issued in the current state ({status}).",
+        ),
+        "e_record.already_used": (
+            409,
+            "电子底账已被报关单 {reference} 使用。",
+            "The e-record was already used by customs declaration {reference}.",
+        ),
+        "e_record.not_usable": (409, "电子底账不可用：{reasons}", "The e-record cannot be used: {reasons}"),
+        "e_record.not_voidable": (
+            409,
+            "电子底账状态为 {status}，不能作废。",
+            "An e-record in status {status} cannot be voided.",
+        ),
+    }
+)
+
+
+class ERecordStatus:
+    NORMAL = "normal"
+    USED = "used"
+    VOIDED = "voided"
+    EXPIRED = "expired"
+
+
+def issue_e_record(*, declaration: Declaration, actor: Actor | None) -> ERecord:
+    """Issue the application's e-record and move it to `e_record_issued`; the caller commits.
+
+    Two paths lead here:
+    - document review approves without an inspection: the application is `accepted` or
+      `under_review`, and this applies Event.APPROVE;
+    - an on-site inspection passed: the caller has already applied Event.PASS_INSPECTION, the
+      application is `passed`, and this applies Event.ISSUE_E_RECORD.
+    The number is the inspection number plus a 3-digit suffix: `001`, or the next free one when
+    numbers of this inspection number exist (a re-issue after voiding also needs e_record.declaration_id
+    to stop being unique and a re-issue transition; until then one e-record per application). Validity
+    comes from the goods-category catalog (the shortest among the goods lines). Refuses with
+    e_record.not_issuable (409) in any other state.
+    """
+    status = Status(declaration.status)
+    event = Event.ISSUE_E_RECORD if status == Status.PASSED else Event.APPROVE
+    if not can_apply(declaration, event) or not declaration.inspection_no:
+        raise DomainError("e_record.not_issuable", status=status.value)
+    current = declaration.e_record
+    if current is not None:  # one e-record row per application (e_record.declaration_id is unique)
+        raise DomainError("e_record.already_issued", e_record_no=current.e_record_no)
+    category, days = validity_for_goods(declaration.goods)
+    now = utcnow()
+    number = f"{declaration.inspection_no}{_next_suffix(declaration.inspection_no):03d}"
+    record = ERecord(
+        declaration_id=declaration.id,
+        e_record_no=number,
+        status=ERecordStatus.NORMAL,
+        goods_category=category,
+        issued_at=now,
+        valid_until=now + timedelta(days=days),
+    )
+    db.session.add(record)
+    declaration.e_record = record
+    db.session.flush()
+    apply(
+        declaration,
+        event,
+        actor=actor,
+        detail={"e_record_no": number, "valid_until": record.valid_until.isoformat()},
+    )
+    record_event(
+        action="e_record.issued",
+        entity_type="e_record",
+        entity_id=number,
+        actor=actor,
+        after={
+            "status": record.status,
+            "goods_category": category,
+            "valid_until": record.valid_until.isoformat(),
+        },
+    )
+    return record
+
+
+def _next_suffix(inspection_no: str) -> int:
+    numbers = db.session.execute(
+        sa.select(ERecord.e_record_no).where(ERecord.e_record_no.like(f"{inspection_no}%"))
+    ).scalars()
+    return max((int(n[len(inspection_no) :]) for n in numbers), default=0) + 1
+
+
+def get_e_record(*, actor: Actor, e_record_no: str) -> ERecord:
+    """One e-record, if the actor's enterprise owns it or it belongs to the actor's district."""
+    record = find_e_record(e_record_no)
+    ensure_can_see(actor, record.declaration)
+    return record
+
+
+def find_e_record(e_record_no: str) -> ERecord:
+    record = db.session.execute(
+        sa.select(ERecord).where(ERecord.e_record_no == e_record_no)
+    ).scalar_one_or_none()
+    if record is None:
+        raise DomainError("resource.not_found")
+    return record
+
+
+def expire_due_e_records(*, now: datetime | None = None) -> int:
+    """Mark `normal` e-records past valid_until as `expired`, one small transaction each; returns how many.
+
+    Safe to run often and concurrently: the conditional update lets only one run expire a row.
+    """
+    now = now or utcnow()
+    ids = list(
+        db.session.execute(
+            sa.select(ERecord.id)
+            .where(ERecord.status == ERecordStatus.NORMAL, ERecord.valid_until <= now)
+            .order_by(ERecord.id)
+        ).scalars()
+    )
+    db.session.rollback()
+    expired = 0
+    for record_id in ids:
+        won = db.session.execute(
+            sa.update(ERecord)
+            .where(
+                ERecord.id == record_id, ERecord.status == ERecordStatus.NORMAL, ERecord.valid_until <= now
+            )
+            .values(status=ERecordStatus.EXPIRED, version=ERecord.version + 1, updated_at=now)
+        ).rowcount
+        if not won:
+            db.session.rollback()
+            continue
+        record = db.session.get(ERecord, record_id, populate_existing=True)
+        write_receipt(
+            record.declaration, "E_RECORD_EXPIRED", "电子底账已过有效期。", "The e-record has expired.", None
+        )
+        record_event(
+            action="e_record.expired",
+            entity_type="e_record",
+            entity_id=record.e_record_no,
+            actor=None,
+            before={"status": ERecordStatus.NORMAL},
+            after={"status": ERecordStatus.EXPIRED},
+        )
+        db.session.commit()
+        expired += 1
+    return expired
+
+
+def write_receipt(
+    declaration: Declaration, code: str, text_zh: str, text_en: str, actor: Actor | None
+) -> None:
+    """A receipt about the e-record; the application's own status does not change."""
+    label = (
+        "系统 system"
+        if actor is None
+        else f"{'海关 customs' if actor.is_customs else '系统'} ({actor.username})"
+    )
+    declaration.receipts.append(
+        Receipt(
+            code=code,
+            status=declaration.status,
+            text_zh=text_zh,
+            text_en=text_en,
+            actor_label=label,
+            created_at=utcnow(),
+        )
+    )
+    payload = {
+        "declaration_id": declaration.id,
+        "status": declaration.status,
+        "receipt": {"code": code, "text_zh": text_zh, "text_en": text_en},
+    }
+    notify(enterprise_room(declaration.enterprise_id), "declaration.receipt", payload)
+    notify(
+        district_room(declaration.district_code),
+        "e_record.changed",
+        {"declaration_id": declaration.id, "code": code},
+    )

@@ -1,0 +1,1 @@
+"""Photos as evidence: checked, hashed, kept untouched, with display and thumbnail derivatives."""

@@ -1,0 +1,60 @@
+"""Error codes of the media domain (photos and resumable uploads)."""
+
+from backend.errors import register_errors
+
+register_errors(
+    {
+        "media.unsupported_type": (
+            415,
+            "仅接受 JPEG、PNG 或 WebP 格式的照片。",
+            "Only JPEG, PNG and WebP photos are accepted.",
+        ),
+        "media.too_large": (413, "照片不能超过 {max_mb} MB。", "A photo may not exceed {max_mb} MB."),
+        "media.too_many_pixels": (
+            422,
+            "照片像素过多（上限 {max_mp} 百万像素）。",
+            "The photo has too many pixels (limit {max_mp} megapixels).",
+        ),
+        "media.corrupt_image": (422, "照片文件已损坏或不完整。", "The photo file is damaged or incomplete."),
+        "media.hash_mismatch": (
+            422,
+            "上传内容与声明的 SHA-256 不一致，已清空，请重新上传。",
+            "The uploaded bytes do not match the declared SHA-256; the upload was reset, send it again.",
+        ),
+        "media.offset_mismatch": (
+            409,
+            "上传位置不一致，请从服务器记录的位置继续。",
+            "Wrong offset; resume from the offset the server holds.",
+        ),
+        "media.size_exceeded": (
+            413,
+            "上传的数据超过了声明的文件大小。",
+            "More bytes were sent than the declared size.",
+        ),
+        "media.chunk_too_large": (
+            413,
+            "单次上传的数据块不能超过 {max_mb} MB。",
+            "A chunk may not exceed {max_mb} MB.",
+        ),
+        "media.bad_range": (
+            400,
+            "Content-Range 或 offset 无效。",
+            "The Content-Range header or offset is invalid.",
+        ),
+        "media.upload_incomplete": (
+            409,
+            "文件尚未上传完整。",
+            "The upload has not received all its bytes yet.",
+        ),
+        "media.upload_closed": (
+            409,
+            "该上传已完成或已被拒绝，不能再写入。",
+            "This upload is already completed or refused; it takes no more bytes.",
+        ),
+        "media.client_id_conflict": (
+            409,
+            "该客户端编号已用于另一张照片。",
+            "This client_id was already used for a different photo.",
+        ),
+    }
+)

@@ -1,0 +1,113 @@
+from flask import url_for
+from marshmallow import Schema, fields, post_load, validate
+
+from backend.core.schemas import StrictSchema
+from backend.media.processing import ACCEPTED_TYPES
+
+SHA256 = validate.Regexp(r"^[0-9a-fA-F]{64}$", error="Must be 64 hexadecimal characters (SHA-256).")
+CLIENT_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{1,64}$", error="1–64 letters, digits or . _ : -")
+
+
+class GpsSchema(StrictSchema):
+    lat = fields.Float(required=True, validate=validate.Range(-90, 90), allow_nan=False)
+    lon = fields.Float(required=True, validate=validate.Range(-180, 180), allow_nan=False)
+    alt = fields.Float(
+        load_default=None, allow_none=True, validate=validate.Range(-1000, 10000), allow_nan=False
+    )
+    accuracy = fields.Float(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(0, 100000),
+        allow_nan=False,
+        metadata={"description": "metres, as the device reports it"},
+    )
+
+
+class CreateUploadSchema(StrictSchema):
+    client_id = fields.String(
+        required=True,
+        validate=CLIENT_ID,
+        metadata={"description": "client-generated id; the same id returns the same upload"},
+    )
+    size = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**40))
+    sha256 = fields.String(required=True, validate=SHA256)
+    content_type = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"enum": ACCEPTED_TYPES, "description": "declared type; the bytes decide at completion"},
+    )
+    filename = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    captured_at = fields.AwareDateTime(
+        required=True,
+        default_timezone=None,
+        metadata={"description": "device clock when the photo was taken"},
+    )
+    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    gps = fields.Nested(GpsSchema, load_default=None, allow_none=True)
+
+    @post_load
+    def lower_hash(self, data, **kwargs):
+        data["sha256"] = data["sha256"].lower()
+        return data
+
+
+class ChunkArgsSchema(StrictSchema):
+    offset = fields.Integer(  # a query string: not strict, "0" is an integer here
+        validate=validate.Range(min=0, max=2**40),
+        metadata={"description": "where this chunk starts; or send Content-Range: bytes start-end/size"},
+    )
+
+
+class UploadSchema(Schema):
+    id = fields.Integer()
+    client_id = fields.String()
+    status = fields.String(metadata={"description": "receiving | completed | rejected"})
+    offset = fields.Integer(attribute="received", metadata={"description": "bytes the server holds"})
+    size = fields.Integer()
+    sha256 = fields.String()
+    content_type = fields.String()
+    filename = fields.String(allow_none=True)
+    error = fields.String(allow_none=True, metadata={"description": "why a rejected upload was refused"})
+    photo_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ExifSchema(Schema):
+    captured_at = fields.String(
+        allow_none=True,
+        attribute="exif_captured_at",
+        metadata={"description": "camera local time, ISO 8601 (offset only if recorded)"},
+    )
+    gps = fields.Dict(allow_none=True, attribute="exif_gps")
+    make = fields.String(allow_none=True, attribute="exif_make")
+    model = fields.String(allow_none=True, attribute="exif_model")
+    orientation = fields.Integer(allow_none=True, attribute="exif_orientation")
+
+
+class PhotoSchema(Schema):
+    id = fields.Integer()
+    sha256 = fields.String(metadata={"description": "SHA-256 of the untouched original"})
+    size = fields.Integer()
+    content_type = fields.String()
+    width = fields.Integer()
+    height = fields.Integer()
+    filename = fields.String(allow_none=True)
+    client_id = fields.String()
+    uploaded_by_id = fields.Integer()
+    district_code = fields.String(allow_none=True)
+    device_id = fields.String(allow_none=True)
+    captured_at = fields.DateTime(allow_none=True, metadata={"description": "device clock"})
+    received_at = fields.DateTime(metadata={"description": "server clock"})
+    client_gps = fields.Dict(allow_none=True)
+    exif = fields.Function(lambda photo: ExifSchema().dump(photo))
+    display_sha256 = fields.String()
+    display_width = fields.Integer()
+    display_height = fields.Integer()
+    thumbnail_sha256 = fields.String()
+    links = fields.Function(
+        lambda photo: {
+            variant: url_for("media.PhotoFile", photo_id=photo.id, variant=variant)
+            for variant in ("original", "display", "thumbnail")
+        }
+    )

@@ -1,0 +1,64 @@
+"""布控规则 administration (administrators of the district), on the review blueprint."""
+
+from flask import g
+from flask.views import MethodView
+from marshmallow import RAISE
+
+from backend.core.auth import requires
+from backend.core.enums import Role
+from backend.review import rule_admin
+from backend.review.api import blp
+from backend.review.schemas import (
+    DeactivateArgsSchema,
+    RiskRuleArgsSchema,
+    RiskRuleListArgsSchema,
+    RiskRuleSchema,
+    RiskRuleUpdateSchema,
+)
+
+RULE = "/risk-rules/<int(max=2147483647):rule_id>"
+
+
+@blp.route("/risk-rules")
+class RiskRules(MethodView):
+    @requires(Role.ADMINISTRATOR)
+    @blp.arguments(RiskRuleListArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, RiskRuleSchema(many=True))
+    def get(self, args):
+        """My district's risk rules, by priority."""
+        return rule_admin.list_rules(actor=g.actor, **args)
+
+    @requires(Role.ADMINISTRATOR)
+    @blp.arguments(RiskRuleArgsSchema)
+    @blp.response(201, RiskRuleSchema)
+    def post(self, args):
+        """Create a risk rule: conditions, required inspection items, sampling rate, priority, validity."""
+        return rule_admin.create_rule(actor=g.actor, **args)
+
+
+@blp.route(RULE)
+class RiskRuleView(MethodView):
+    @requires(Role.ADMINISTRATOR)
+    @blp.response(200, RiskRuleSchema)
+    def get(self, rule_id):
+        """One risk rule."""
+        return rule_admin.get_rule(actor=g.actor, rule_id=rule_id)
+
+    @requires(Role.ADMINISTRATOR)
+    @blp.arguments(RiskRuleUpdateSchema)
+    @blp.response(200, RiskRuleSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, args, rule_id):
+        """Change a risk rule (give expected_version); earlier hits keep the version they used."""
+        return rule_admin.update_rule(actor=g.actor, rule_id=rule_id, **args)
+
+
+@blp.route(f"{RULE}/deactivate")
+class Deactivate(MethodView):
+    @requires(Role.ADMINISTRATOR)
+    @blp.arguments(DeactivateArgsSchema)
+    @blp.response(200, RiskRuleSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, args, rule_id):
+        """Switch a risk rule off."""
+        return rule_admin.deactivate_rule(actor=g.actor, rule_id=rule_id, **args)

@@ -1,0 +1,12 @@
+# Production: one worker process with many threads per instance (Flask-SocketIO's threading mode
+# with simple-websocket); run several instances behind a sticky-session proxy, with REDIS_URL set so
+# Socket.IO messages reach clients connected to any instance, and DATABASE_URL on PostgreSQL.
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
+workers = 1
+threads = int(os.environ.get("GUNICORN_THREADS", "64"))
+worker_class = "gthread"
+timeout = 120
+graceful_timeout = 30
+accesslog = None  # the app writes one JSON line per request itself
