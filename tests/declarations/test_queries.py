@@ -142,3 +142,15 @@ def test_dates_are_china_dates():
     from backend.declarations.queries import _start
 
     assert _start(date(2026, 3, 21)).astimezone(UTC) == datetime(2026, 3, 20, 16, tzinfo=UTC)
+
+
+def test_lookup_and_issue_date_with_an_e_record_issued_by_review(client, ent, factories):
+    enterprise, headers = ent
+    record = factories.e_record(enterprise)
+    found = client.get(f"{API}/lookup?e_record_no={record.e_record_no}", headers=headers).get_json()
+    assert found["status"] == "e_record_issued" and found["e_record"]["e_record_no"] == record.e_record_no
+    from backend.declarations.numbers import CHINA_TIME
+
+    day = record.issued_at.astimezone(CHINA_TIME).date().isoformat()
+    items = client.get(f"{API}?issued_from={day}&issued_to={day}", headers=headers).get_json()["items"]
+    assert [item["e_record"]["e_record_no"] for item in items] == [record.e_record_no]
