@@ -1,8 +1,9 @@
 """Attached documents (合同、发票、装箱单…): PDF, JPEG or PNG recognised by content, stored by SHA-256.
 
-The store is a directory of immutable blobs named by their hash (STORAGE_DIR, default
-<instance>/storage): a blob is written to a temporary file, fsynced and renamed into place, so a crash
-never leaves a partial file under a real name, and the same document uploaded twice is stored once.
+Blobs go to the shared content-addressed store of backend/media/storage.py (STORAGE_DIR, default
+<instance>/storage) under declarations/ab/<sha256>: written to a temporary file, fsynced and renamed into
+place, so a crash never leaves a partial file under a real name, and a document uploaded twice is
+stored once.
 Deleting an attachment removes its row only; blobs may be shared by several rows, so unreferenced ones
 are left for a separate sweep rather than risking a race with a concurrent upload of the same content.
 """
@@ -10,9 +11,7 @@ are left for a separate sweep rather than risking a race with a concurrent uploa
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 
@@ -23,6 +22,7 @@ from backend.declarations.models import DeclarationAttachment
 from backend.declarations.service import EDITABLE, load_declaration
 from backend.errors import DomainError
 from backend.extensions import db
+from backend.media.storage import get_storage
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAGIC = (
@@ -32,33 +32,15 @@ MAGIC = (
 )
 
 
-def storage_root() -> Path:
-    root = Path(current_app.config.get("STORAGE_DIR") or Path(current_app.instance_path) / "storage")
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
-def blob_path(sha256: str) -> Path:
-    return storage_root() / sha256[:2] / sha256
+def attachment_key(sha256: str) -> str:
+    """Content address of an attached document in the shared store: declarations/ab/<sha256>."""
+    return f"declarations/{sha256[:2]}/{sha256}"
 
 
 def store_blob(content: bytes) -> str:
-    """Write `content` once under its SHA-256 (atomic rename); returns the hash."""
+    """Write `content` once under its SHA-256 (atomic: temporary file, fsync, rename); returns the hash."""
     digest = hashlib.sha256(content).hexdigest()
-    target = blob_path(digest)
-    if target.exists():
-        return digest
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    get_storage().put(attachment_key(digest), content)
     return digest
 
 
@@ -115,11 +97,11 @@ def list_attachments(*, actor: Actor, declaration_id: int) -> list[DeclarationAt
 
 def get_attachment(
     *, actor: Actor, declaration_id: int, attachment_id: int
-) -> tuple[DeclarationAttachment, Path]:
-    """The attachment row and its blob's path."""
+) -> tuple[DeclarationAttachment, BinaryIO]:
+    """The attachment row and its content, opened for reading (send_file closes it)."""
     declaration = load_declaration(actor, declaration_id)
     attachment = _find(declaration, attachment_id)
-    return attachment, blob_path(attachment.sha256)
+    return attachment, get_storage().open(attachment_key(attachment.sha256))
 
 
 def delete_attachment(*, actor: Actor, declaration_id: int, attachment_id: int) -> None:

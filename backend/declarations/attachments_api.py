@@ -52,10 +52,10 @@ class AttachmentItem(MethodView):
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
     def get(self, declaration_id, attachment_id):
         """Download the document as uploaded."""
-        row, path = attachments.get_attachment(
+        row, content = attachments.get_attachment(
             actor=g.actor, declaration_id=declaration_id, attachment_id=attachment_id
         )
-        return send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename)
+        return send_file(content, mimetype=row.content_type, as_attachment=True, download_name=row.filename)
 
     @requires(Role.ENTERPRISE)
     @blp.response(204)

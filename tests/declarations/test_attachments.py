@@ -2,12 +2,12 @@
 
 import hashlib
 import io
-from pathlib import Path
 
 import pytest
 
 from backend.core.enums import Role
-from backend.declarations.attachments import blob_path
+from backend.declarations.attachments import attachment_key
+from backend.media.storage import get_storage
 
 API = "/api/v1/declarations"
 PDF = b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -47,7 +47,7 @@ def test_upload_list_download_delete(client, draft, content, expected):
         digest,
         "scan.bin",
     )
-    assert Path(blob_path(digest)).read_bytes() == content
+    assert get_storage().get(attachment_key(digest)) == content
     assert [a["id"] for a in client.get(url, headers=headers).get_json()] == [row["id"]]
     download = client.get(f"{url}/{row['id']}", headers=headers)
     assert download.status_code == 200 and download.data == content
@@ -86,8 +86,8 @@ def test_same_content_is_stored_once(client, draft):
     first = upload(client, url, headers, PDF).get_json()
     second = upload(client, url, headers, PDF, kind="contract").get_json()
     assert first["sha256"] == second["sha256"] and first["id"] != second["id"]
-    folder = Path(blob_path(first["sha256"])).parent
-    assert [p.name for p in folder.iterdir() if p.name.startswith(first["sha256"][:8])] == [first["sha256"]]
+    folder = get_storage().path(attachment_key(first["sha256"])).parent
+    assert [p.name for p in folder.iterdir() if first["sha256"] in p.name] == [first["sha256"]]
 
 
 def test_no_changes_after_submission(client, draft, factories):
