@@ -37,6 +37,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.json.ensure_ascii = False
     _init_extensions(app)
+    _init_compression(app)
     _register_blueprints(app)
     _register_errors_and_logs(app)
     _register_cli(app)
@@ -55,6 +56,17 @@ def _init_extensions(app: Flask) -> None:
 
         with app.app_context():
             configure_sqlite(db.engine)
+
+
+def _init_compression(app: Flask) -> None:
+    """Compress text responses (PWA shell, JS, CSS, JSON): phones on slow site networks."""
+    from flask_compress import Compress
+
+    # The PWA's files are sent as streams: gzip them too (flask-compress streams only zstd, br and
+    # deflate by default), and keep their ETag/304 handling.
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip", "deflate"])
+    app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", ["static", "pwa.serve"])
+    Compress(app)
 
 
 def _register_blueprints(app: Flask) -> None:

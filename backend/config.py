@@ -35,6 +35,12 @@ class Config:
     WEBAUTHN_ORIGINS = os.environ.get("WEBAUTHN_ORIGINS", "http://localhost:5000").split(",")
 
     STORAGE_DIR = os.environ.get("STORAGE_DIR") or None  # default: <instance>/storage
+    # Photos: refused above these before decoding; uploads travel in chunks of at most this size.
+    MEDIA_MAX_BYTES = _env_int("MEDIA_MAX_BYTES", 25 * 1024 * 1024)
+    MEDIA_MAX_PIXELS = _env_int("MEDIA_MAX_PIXELS", 40_000_000)
+    MEDIA_MAX_CHUNK_BYTES = _env_int("MEDIA_MAX_CHUNK_BYTES", 8 * 1024 * 1024)
+    # Keyed random draws of risk rules (reproducible); falls back to SECRET_KEY.
+    RISK_DRAW_SECRET = os.environ.get("RISK_DRAW_SECRET") or None
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
     PWA_DIST = os.environ.get("PWA_DIST", str(PROJECT_ROOT / "pwa" / "dist"))
     LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "1") == "1"

@@ -12,6 +12,8 @@ MODEL_MODULES = [
     "backend.instructions.models",
     "backend.media.models",
     "backend.certificates.models",
+    "backend.inspections.models",
+    "backend.sync.models",
 ]
 
 for _name in MODEL_MODULES:

@@ -89,6 +89,11 @@ def factories():
         user = staticmethod(make_user)
         headers = staticmethod(auth_headers)
         declaration = staticmethod(make_declaration)
+        instruction = staticmethod(make_instruction)
+        actor = staticmethod(actor_of)
+        op = staticmethod(make_op)
+        push = staticmethod(push_ops)
+        photo = staticmethod(make_photo)
         goods_line = staticmethod(goods_line)
         e_record = staticmethod(make_issued_e_record)
         risk_rule = staticmethod(make_risk_rule)
@@ -151,6 +156,55 @@ def make_declaration(enterprise: Enterprise, *, status: str = "draft", district_
     return declaration
 
 
+def make_instruction(declaration, *, inspector=None, item_codes=("verify_goods", "packaging", "sampling"),
+                     supervisor=None):
+    """An instruction for `declaration` (in inspection_notice), assigned to `inspector` when given (version 2)."""
+    from backend.core.auth import Actor
+    from backend.core.enums import Assurance
+    from backend.instructions.service import create_instruction_for_declaration
+    from backend.instructions.workflow import Event, apply
+
+    actor = None
+    if supervisor is not None:
+        actor = Actor(user_id=supervisor.id, username=supervisor.username, role=Role(supervisor.role),
+                      assurance=Assurance.PASSWORD, enterprise_id=None, district_code=supervisor.district_code,
+                      session_id="factory")
+    instruction = create_instruction_for_declaration(
+        declaration=declaration, item_codes=list(item_codes), source="manual", reason=None, actor=actor
+    )
+    if inspector is not None:
+        apply(instruction, Event.ASSIGN, actor=actor, inspector_id=inspector.id)
+    db.session.commit()
+    return instruction
+
+
+def actor_of(user: User, assurance: Assurance | str = Assurance.PASSWORD):
+    """The Actor a service function receives for `user`."""
+    from backend.core.auth import Actor
+
+    return Actor(user_id=user.id, username=user.username, role=Role(user.role), assurance=Assurance(assurance),
+                 enterprise_id=user.enterprise_id, district_code=user.district_code, session_id="test")
+
+
+def make_op(op_type: str, instruction_id: int, *, base_version=None, body=None, op_id=None, **target) -> dict:
+    """One push operation (docs/sync.md) with a fresh UUID unless `op_id` is given."""
+    import uuid
+
+    return {
+        "op_id": op_id or str(uuid.uuid4()), "type": op_type, "target": {"instruction_id": instruction_id, **target},
+        "base_version": base_version, "recorded_at": "2026-11-27T10:00:00+08:00",
+        "location": {"lat": 22.6573, "lon": 114.0608, "accuracy_m": 10.0}, "body": body if body is not None else {},
+    }
+
+
+def push_ops(client, headers, operations, device_id="phone-a-0001"):
+    """POST a batch to /api/v1/sync/push and return the per-operation results."""
+    response = client.post("/api/v1/sync/push", json={"device_id": device_id, "operations": operations},
+                           headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["results"]
+
+
 def goods_line(hs_code: str, line_no: int = 1, **fields) -> dict:
     """A goods line for make_declaration(goods=[...]) with the given HS code (CIQ code = HS + 999)."""
     from decimal import Decimal
@@ -195,3 +249,25 @@ def make_risk_rule(*, district_code: str = "5300", **fields):
     db.session.add(rule)
     db.session.commit()
     return rule
+
+
+def make_photo(user: User, data: bytes = b"\xff\xd8\xff\xe0 evidence photo \xff\xd9", **fields):
+    """A stored photo of `user` (original in storage, metadata row) as if uploaded through the media API."""
+    import hashlib
+
+    from backend.media.models import Photo
+    from backend.media.storage import derivative_key, get_storage, original_key
+
+    sha256 = hashlib.sha256(data).hexdigest()
+    get_storage().put(original_key(sha256), data)
+    photo = Photo(
+        uploaded_by_id=user.id, district_code=user.district_code, client_id=f"client-{next(_seq)}",
+        filename="IMG_0001.jpg", sha256=sha256, size=len(data), content_type="image/jpeg", width=4000,
+        height=3000, original_key=original_key(sha256), display_key=derivative_key("display", sha256),
+        display_sha256=sha256, display_width=1600, display_height=1200,
+        thumbnail_key=derivative_key("thumbnail", sha256), thumbnail_sha256=sha256, device_id="phone-a-0001",
+        client_gps={"lat": 22.6573, "lon": 114.0608}, **fields,
+    )
+    db.session.add(photo)
+    db.session.commit()
+    return photo

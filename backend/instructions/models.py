@@ -43,7 +43,9 @@ class InstructionItem(db.Model):
 
     __tablename__ = "instruction_item"
     id: Mapped[int] = mapped_column(primary_key=True)
-    instruction_id: Mapped[int] = mapped_column(sa.ForeignKey("instruction.id", ondelete="CASCADE"), index=True)
+    instruction_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("instruction.id", ondelete="CASCADE"), index=True
+    )
     seq: Mapped[int] = mapped_column(sa.Integer)
     # Catalog code: verify_goods, packaging, labels, quantity_weight, sampling, treatment_supervision.
     code: Mapped[str] = mapped_column(sa.String(40))
@@ -53,3 +55,16 @@ class InstructionItem(db.Model):
 
     instruction: Mapped[Instruction] = relationship(back_populates="items")
     __table_args__ = (sa.UniqueConstraint("instruction_id", "seq", name="uq_instruction_item_seq"),)
+
+
+class InstructionLease(db.Model):
+    """The one device an instruction is worked on; another device must take it over explicitly."""
+
+    __tablename__ = "instruction_lease"
+    instruction_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("instruction.id", ondelete="CASCADE"), primary_key=True
+    )
+    inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    device_id: Mapped[str] = mapped_column(sa.String(64))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

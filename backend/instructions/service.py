@@ -1,23 +1,30 @@
-"""Use cases of instructions. Creating one for a declaration is called by document review."""
+"""Use cases of instructions (指令管理). Creating one for a declaration is also called by document review."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from backend.audit.service import record_event
 from backend.core.auth import Actor
+from backend.core.enums import Role
+from backend.core.permissions import ensure_can_see
 from backend.declarations.models import Declaration
-from backend.errors import DomainError, register_errors
+from backend.errors import DomainError
 from backend.extensions import db
+from backend.identity.models import User
+from backend.instructions import (
+    errors,  # noqa: F401  (registers the codes)
+    leases,
+)
 from backend.instructions.catalog import INSPECTION_ITEMS
 from backend.instructions.models import Instruction, InstructionItem
+from backend.instructions.workflow import Event, Status, apply
 from backend.realtime import district_room, notify
+from backend.sync.changes import lock_inspectors, record_change
 
-register_errors(
-    {
-        "instruction.unknown_item": (422, "未知的查检要求：{code}", "Unknown inspection item: {code}"),
-    }
-)
+CLOSED = ("completed", "cancelled")
 
 
 def create_instruction_for_declaration(
@@ -29,6 +36,8 @@ def create_instruction_for_declaration(
     actor: Actor | None,
     priority: int = 3,
     deadline: datetime | None = None,
+    site_address: str | None = None,
+    site_contact: str | None = None,
 ) -> Instruction:
     """Create a `pending` instruction with its items for `declaration`. The caller commits."""
     unknown = [code for code in item_codes if code not in INSPECTION_ITEMS]
@@ -43,7 +52,8 @@ def create_instruction_for_declaration(
         reason=reason,
         priority=priority,
         deadline=deadline,
-        site_address=declaration.storage_place,
+        site_address=site_address or declaration.storage_place,
+        site_contact=site_contact,
         created_by_id=actor.user_id if actor else None,
     )
     for seq, code in enumerate(dict.fromkeys(item_codes), start=1):
@@ -54,8 +64,222 @@ def create_instruction_for_declaration(
     db.session.add(instruction)
     db.session.flush()
     record_event(
-        action="instruction.created", entity_type="instruction", entity_id=instruction.id, actor=actor,
-        after={"status": "pending", "declaration_id": declaration.id, "items": list(dict.fromkeys(item_codes))},
+        action="instruction.created",
+        entity_type="instruction",
+        entity_id=instruction.id,
+        actor=actor,
+        after={
+            "status": "pending",
+            "declaration_id": declaration.id,
+            "items": list(dict.fromkeys(item_codes)),
+        },
     )
-    notify(district_room(declaration.district_code), "instruction.created", {"instruction_id": instruction.id})
+    notify(
+        district_room(declaration.district_code), "instruction.created", {"instruction_id": instruction.id}
+    )
     return instruction
+
+
+def create_instruction(
+    *,
+    actor: Actor,
+    declaration_id: int,
+    item_codes: list[str],
+    note: str | None = None,
+    priority: int = 3,
+    deadline: datetime | None = None,
+    site_address: str | None = None,
+    site_contact: str | None = None,
+    inspector_id: int | None = None,
+) -> Instruction:
+    """An officer issues an instruction by hand for a declaration of the district in inspection_notice."""
+    declaration = db.session.get(Declaration, declaration_id)
+    if declaration is None:
+        raise DomainError("resource.not_found")
+    ensure_can_see(actor, district_code=declaration.district_code)
+    if declaration.status != "inspection_notice":
+        raise DomainError("instruction.declaration_not_in_notice")
+    if _open_instruction_of(declaration.id) is not None:
+        raise DomainError("instruction.already_open")
+    instruction = create_instruction_for_declaration(
+        declaration=declaration,
+        item_codes=item_codes,
+        source="manual",
+        reason={"note": note} if note else None,
+        actor=actor,
+        priority=priority,
+        deadline=deadline,
+        site_address=site_address,
+        site_contact=site_contact,
+    )
+    if inspector_id is not None:
+        apply(instruction, Event.ASSIGN, actor=actor, inspector_id=_inspector_of(actor, inspector_id).id)
+    db.session.commit()
+    return instruction
+
+
+def _open_instruction_of(declaration_id: int) -> Instruction | None:
+    return db.session.execute(
+        sa.select(Instruction)
+        .where(Instruction.declaration_id == declaration_id, Instruction.status.not_in(CLOSED))
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _inspector_of(actor: Actor, inspector_id: int) -> User:
+    user = db.session.get(User, inspector_id)
+    if (
+        user is None
+        or user.role != Role.INSPECTOR
+        or not user.active
+        or user.district_code != actor.district_code
+    ):
+        raise DomainError(
+            "instruction.inspector_invalid", errors={"inspector_id": ["not an inspector of your district"]}
+        )
+    return user
+
+
+def get_visible(
+    *, actor: Actor, instruction_id: int, lock: bool = False, also_lock: tuple[int, ...] = ()
+) -> Instruction:
+    """The instruction if this actor may see it (inspectors: their own), else 404.
+
+    With `lock`, the sync counters of its inspector (and `also_lock`) are locked first, then the row:
+    every writer locks in that order, so concurrent writers queue instead of deadlocking.
+    """
+    query = sa.select(Instruction).where(Instruction.id == instruction_id)
+    if lock:
+        current = db.session.execute(
+            sa.select(Instruction.inspector_id).where(Instruction.id == instruction_id)
+        ).scalar_one_or_none()
+        lock_inspectors([current, *also_lock])
+        query = query.with_for_update()
+    instruction = db.session.execute(query).scalar_one_or_none()
+    if instruction is None:
+        raise DomainError("resource.not_found")
+    if actor.role == Role.INSPECTOR:
+        ensure_can_see(
+            actor, inspector_id=instruction.inspector_id or -1, district_code=instruction.district_code
+        )
+    else:
+        ensure_can_see(actor, district_code=instruction.district_code)
+    return instruction
+
+
+def list_instructions(
+    *,
+    actor: Actor,
+    status: str | None = None,
+    inspector_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> list[Instruction]:
+    """Newest first; inspectors see their own, officers their district's."""
+    query = sa.select(Instruction).order_by(Instruction.id.desc()).limit(limit)
+    if actor.role == Role.INSPECTOR:
+        query = query.where(Instruction.inspector_id == actor.user_id)
+    query = query.where(Instruction.district_code == actor.district_code)
+    if status is not None:
+        query = query.where(Instruction.status == status)
+    if inspector_id is not None:
+        query = query.where(Instruction.inspector_id == inspector_id)
+    if before_id is not None:
+        query = query.where(Instruction.id < before_id)
+    return list(db.session.execute(query).scalars())
+
+
+def assign_instruction(
+    *, actor: Actor, instruction_id: int, inspector_id: int, expected_version: int | None = None
+) -> Instruction:
+    """A supervisor assigns or reassigns to an inspector of the district; a reassignment drops the lease."""
+    get_visible(actor=actor, instruction_id=instruction_id)  # 404 before any other refusal
+    inspector = _inspector_of(actor, inspector_id)
+    instruction = get_visible(
+        actor=actor, instruction_id=instruction_id, lock=True, also_lock=(inspector.id,)
+    )
+    previous = instruction.inspector_id
+    apply(
+        instruction, Event.ASSIGN, actor=actor, inspector_id=inspector.id, expected_version=expected_version
+    )
+    if previous != inspector.id:
+        lease = db.session.get(leases.InstructionLease, instruction.id)
+        if lease is not None:
+            db.session.delete(lease)
+        _reassign_open_inspection(instruction)
+    db.session.commit()
+    return instruction
+
+
+def _reassign_open_inspection(instruction: Instruction) -> None:
+    from backend.inspections.models import Inspection  # the record follows its instruction
+
+    inspection = db.session.execute(
+        sa.select(Inspection).where(Inspection.instruction_id == instruction.id)
+    ).scalar_one_or_none()
+    if inspection is not None:
+        inspection.inspector_id = instruction.inspector_id
+
+
+def accept(instruction: Instruction, *, actor: Actor) -> None:
+    """The assigned inspector accepts (caller commits)."""
+    _ensure_assignee(instruction, actor)
+    apply(instruction, Event.ACCEPT, actor=actor)
+
+
+def _ensure_assignee(instruction: Instruction, actor: Actor) -> None:
+    if instruction.inspector_id != actor.user_id:
+        raise DomainError("instruction.not_assigned_to_you")
+
+
+def accept_instruction(
+    *, actor: Actor, instruction_id: int, device_id: str | None = None, expected_version: int | None = None
+) -> Instruction:
+    """The assigned inspector accepts it online; with a device_id that device takes the lease."""
+    instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
+    if expected_version is not None and expected_version != instruction.version:
+        raise DomainError("instruction.version_conflict", detail={"current_version": instruction.version})
+    if device_id is not None:
+        leases.hold(instruction, device_id=device_id)
+    accept(instruction, actor=actor)
+    db.session.commit()
+    return instruction
+
+
+def cancel_instruction(
+    *, actor: Actor, instruction_id: int, reason: str, expected_version: int | None = None
+) -> Instruction:
+    """A supervisor cancels an instruction that is not completed."""
+    instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
+    apply(instruction, Event.CANCEL, actor=actor, reason=reason, expected_version=expected_version)
+    lease = db.session.get(leases.InstructionLease, instruction.id)
+    if lease is not None:
+        db.session.delete(lease)
+    db.session.commit()
+    return instruction
+
+
+def take_over_lease(*, actor: Actor, instruction_id: int, device_id: str, take_over: bool) -> dict:
+    """The assigned inspector holds the lease on `device_id`; `take_over` confirms moving it from another."""
+    instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
+    _ensure_assignee(instruction, actor)
+    if Status(instruction.status) not in (Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS):
+        raise DomainError("instruction.invalid_transition", status=instruction.status, event="lease")
+    current = leases.active_lease(instruction.id)
+    if current is not None and current.device_id != device_id and not take_over:
+        raise DomainError("instruction.lease_held", detail={"lease": leases.lease_view(current)})
+    result = leases.take_over(actor=actor, instruction=instruction, device_id=device_id)
+    record_change(inspector_id=instruction.inspector_id, instruction_id=instruction.id)
+    db.session.commit()
+    return result
+
+
+def release_lease(*, actor: Actor, instruction_id: int, device_id: str | None) -> None:
+    """The device holding the lease gives it up."""
+    instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
+    _ensure_assignee(instruction, actor)
+    if device_id is None:
+        raise DomainError("request.invalid", errors={"device_id": ["Missing data for required field."]})
+    leases.release(actor=actor, instruction=instruction, device_id=device_id)
+    record_change(inspector_id=instruction.inspector_id, instruction_id=instruction.id)
+    db.session.commit()

@@ -1,0 +1,122 @@
+"""指令管理: instructions over REST (devices offline use the sync API)."""
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.core.auth import requires
+from backend.core.enums import Role
+from backend.inspections import service as inspection_service
+from backend.instructions import service
+from backend.instructions.schemas import (
+    AssignSchema,
+    CancelSchema,
+    InstructionCreateSchema,
+    InstructionQuerySchema,
+    InstructionSchema,
+    LeaseOutSchema,
+    LeaseQuerySchema,
+    LeaseSchema,
+    TransitionOutSchema,
+    TransitionSchema,
+)
+
+blp = Blueprint(
+    "instructions", __name__, url_prefix="/api/v1/instructions", description="指令管理 Instructions"
+)
+
+ID = "<int(max=2147483647):instruction_id>"
+OFFICERS = (Role.SUPERVISOR, Role.REVIEWER)
+
+
+@blp.route("")
+class Instructions(MethodView):
+    @requires(Role.INSPECTOR, Role.SUPERVISOR, Role.REVIEWER)
+    @blp.arguments(InstructionQuerySchema, location="query")
+    @blp.response(200, InstructionSchema(many=True))
+    def get(self, args):
+        """Instructions, newest first: an inspector's own, or the officer's district's."""
+        return service.list_instructions(actor=g.actor, **args)
+
+    @requires(*OFFICERS)
+    @blp.arguments(InstructionCreateSchema)
+    @blp.response(201, InstructionSchema)
+    def post(self, args):
+        """Issue an instruction by hand for a declaration of the district in inspection_notice."""
+        return service.create_instruction(actor=g.actor, **args)
+
+
+@blp.route(f"/{ID}")
+class InstructionDetail(MethodView):
+    @requires(Role.INSPECTOR, Role.SUPERVISOR, Role.REVIEWER)
+    @blp.response(200, InstructionSchema)
+    def get(self, instruction_id):
+        """One instruction with its items."""
+        return service.get_visible(actor=g.actor, instruction_id=instruction_id)
+
+
+@blp.route(f"/{ID}/assign")
+class Assign(MethodView):
+    @requires(Role.SUPERVISOR)
+    @blp.arguments(AssignSchema)
+    @blp.response(200, InstructionSchema)
+    def post(self, args, instruction_id):
+        """Assign or reassign to an inspector of the district."""
+        return service.assign_instruction(actor=g.actor, instruction_id=instruction_id, **args)
+
+
+@blp.route(f"/{ID}/accept")
+class Accept(MethodView):
+    @requires(Role.INSPECTOR)
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, InstructionSchema)
+    def post(self, args, instruction_id):
+        """The assigned inspector accepts the instruction."""
+        return service.accept_instruction(actor=g.actor, instruction_id=instruction_id, **args)
+
+
+@blp.route(f"/{ID}/start")
+class Start(MethodView):
+    @requires(Role.INSPECTOR)
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, TransitionOutSchema)
+    def post(self, args, instruction_id):
+        """The assigned inspector starts on site; the declaration becomes `inspecting`."""
+        return inspection_service.start_inspection(actor=g.actor, instruction_id=instruction_id, **args)
+
+
+@blp.route(f"/{ID}/complete")
+class Complete(MethodView):
+    @requires(Role.INSPECTOR)
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, TransitionOutSchema)
+    def post(self, args, instruction_id):
+        """Complete: every item has a result, a conclusion, and for a fail a disposition."""
+        return inspection_service.complete_inspection(actor=g.actor, instruction_id=instruction_id, **args)
+
+
+@blp.route(f"/{ID}/cancel")
+class Cancel(MethodView):
+    @requires(Role.SUPERVISOR)
+    @blp.arguments(CancelSchema)
+    @blp.response(200, InstructionSchema)
+    def post(self, args, instruction_id):
+        """Cancel an instruction that is not completed."""
+        return service.cancel_instruction(actor=g.actor, instruction_id=instruction_id, **args)
+
+
+@blp.route(f"/{ID}/lease")
+class Lease(MethodView):
+    @requires(Role.INSPECTOR)
+    @blp.arguments(LeaseSchema)
+    @blp.response(200, LeaseOutSchema)
+    def post(self, args, instruction_id):
+        """Hold the device lease; `take_over: true` confirms moving it from another device."""
+        return service.take_over_lease(actor=g.actor, instruction_id=instruction_id, **args)
+
+    @requires(Role.INSPECTOR)
+    @blp.arguments(LeaseQuerySchema, location="query")
+    @blp.response(204)
+    def delete(self, args, instruction_id):
+        """The holding device gives the lease up."""
+        service.release_lease(actor=g.actor, instruction_id=instruction_id, **args)

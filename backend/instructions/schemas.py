@@ -1,0 +1,99 @@
+"""Instruction requests and responses."""
+
+from marshmallow import Schema, fields, validate
+
+from backend.core.schemas import StrictSchema
+from backend.instructions.catalog import INSPECTION_ITEMS
+from backend.instructions.workflow import Status
+
+_ID = validate.Range(min=1, max=2**31 - 1)
+DEVICE_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{4,64}$")
+
+
+class InstructionCreateSchema(StrictSchema):
+    declaration_id = fields.Integer(required=True, strict=True, validate=_ID)
+    item_codes = fields.List(
+        fields.String(validate=validate.OneOf(list(INSPECTION_ITEMS))),
+        required=True,
+        validate=validate.Length(min=1, max=len(INSPECTION_ITEMS)),
+    )
+    note = fields.String(load_default=None, validate=validate.Length(max=500))
+    priority = fields.Integer(load_default=3, strict=True, validate=validate.Range(min=1, max=5))
+    deadline = fields.AwareDateTime(load_default=None)
+    site_address = fields.String(load_default=None, validate=validate.Length(max=300))
+    site_contact = fields.String(load_default=None, validate=validate.Length(max=120))
+    inspector_id = fields.Integer(load_default=None, strict=True, validate=_ID)
+
+
+class InstructionQuerySchema(StrictSchema):
+    status = fields.String(validate=validate.OneOf([s.value for s in Status]))
+    inspector_id = fields.Integer(validate=_ID)
+    before_id = fields.Integer(validate=_ID)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class AssignSchema(StrictSchema):
+    inspector_id = fields.Integer(required=True, strict=True, validate=_ID)
+    expected_version = fields.Integer(load_default=None, strict=True, validate=_ID)
+
+
+class TransitionSchema(StrictSchema):
+    expected_version = fields.Integer(load_default=None, strict=True, validate=_ID)
+    device_id = fields.String(load_default=None, validate=DEVICE_ID)
+
+
+class CancelSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    expected_version = fields.Integer(load_default=None, strict=True, validate=_ID)
+
+
+class LeaseSchema(StrictSchema):
+    device_id = fields.String(required=True, validate=DEVICE_ID)
+    take_over = fields.Boolean(load_default=False)
+
+
+class LeaseQuerySchema(StrictSchema):
+    # Checked after visibility, so a stranger's instruction answers 404 rather than 422.
+    device_id = fields.String(load_default=None, validate=DEVICE_ID)
+
+
+class LeaseOutSchema(Schema):
+    instruction_id = fields.Integer()
+    device_id = fields.String()
+    expires_at = fields.DateTime()
+    previous_device_id = fields.String(allow_none=True)
+
+
+class InstructionItemSchema(Schema):
+    id = fields.Integer()
+    seq = fields.Integer()
+    code = fields.String()
+    description_zh = fields.String()
+    description_en = fields.String()
+    evidence = fields.List(fields.String())
+
+
+class InstructionSchema(Schema):
+    id = fields.Integer()
+    declaration_id = fields.Integer()
+    enterprise_id = fields.Integer()
+    district_code = fields.String()
+    status = fields.String()
+    version = fields.Integer()
+    source = fields.String()
+    reason = fields.Raw(allow_none=True)
+    priority = fields.Integer()
+    site_address = fields.String(allow_none=True)
+    site_contact = fields.String(allow_none=True)
+    deadline = fields.DateTime(allow_none=True)
+    inspector_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    items = fields.List(fields.Nested(InstructionItemSchema))
+
+
+class TransitionOutSchema(Schema):
+    instruction_id = fields.Integer()
+    version = fields.Integer()
+    instruction_status = fields.String()
+    declaration_status = fields.String()
+    e_record_no = fields.String(allow_none=True)

@@ -1,0 +1,1 @@
+"""Offline sync of instructions and inspections: pull by change sequence, push of idempotent operations."""

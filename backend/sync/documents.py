@@ -1,0 +1,134 @@
+"""What a device receives per instruction: one whole document, so a page seen twice is harmless."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from backend.declarations.models import Declaration
+from backend.extensions import db
+from backend.inspections.catalog import CONCLUSIONS, DISPOSITIONS, ITEM_RESULTS, SAMPLE_UNITS
+from backend.inspections.models import Inspection
+from backend.inspections.views import inspection_view
+from backend.instructions.catalog import INSPECTION_ITEMS
+from backend.instructions.models import Instruction
+
+CATALOGS = {
+    "inspection_items": {
+        code: {"zh": zh, "en": en, "evidence": ev} for code, (zh, en, ev) in INSPECTION_ITEMS.items()
+    },
+    "item_results": {code: {"zh": zh, "en": en} for code, (zh, en) in ITEM_RESULTS.items()},
+    "conclusions": {code: {"zh": zh, "en": en} for code, (zh, en) in CONCLUSIONS.items()},
+    "dispositions": {
+        code: {"zh": zh, "en": en, "required": req} for code, (zh, en, req) in DISPOSITIONS.items()
+    },
+    "sample_units": {code: {"zh": zh, "en": en} for code, (zh, en) in SAMPLE_UNITS.items()},
+}
+CATALOG_VERSION = hashlib.sha256(json.dumps(CATALOGS, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def jsonable(value):
+    """Times as ISO 8601 and decimals as strings, all the way down (Flask would write RFC 822 dates)."""
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def load_documents(instruction_ids: list[int]) -> tuple[dict, dict, dict]:
+    """Instructions (with items), their declarations (with goods) and inspections, in a few queries."""
+    instructions = {
+        row.id: row
+        for row in db.session.execute(
+            sa.select(Instruction)
+            .where(Instruction.id.in_(instruction_ids))
+            .options(selectinload(Instruction.items))
+        ).scalars()
+    }
+    declaration_ids = {row.declaration_id for row in instructions.values()}
+    declarations = {
+        row.id: row
+        for row in db.session.execute(
+            sa.select(Declaration)
+            .where(Declaration.id.in_(declaration_ids))
+            .options(selectinload(Declaration.goods))
+        ).scalars()
+    }
+    inspections = {
+        row.instruction_id: row
+        for row in db.session.execute(
+            sa.select(Inspection)
+            .where(Inspection.instruction_id.in_(instruction_ids))
+            .options(
+                selectinload(Inspection.item_results),
+                selectinload(Inspection.samples),
+                selectinload(Inspection.photos),
+            )
+        ).scalars()
+    }
+    return instructions, declarations, inspections
+
+
+def instruction_document(
+    instruction: Instruction, declaration: Declaration, inspection: Inspection | None, lease: dict | None
+) -> dict:
+    return {
+        "id": instruction.id,
+        "version": instruction.version,
+        "status": instruction.status,
+        "priority": instruction.priority,
+        "deadline": instruction.deadline,
+        "site": {
+            "address": instruction.site_address,
+            "lat": instruction.site_lat,
+            "lon": instruction.site_lon,
+            "contact": instruction.site_contact,
+        },
+        "declaration": {
+            "id": declaration.id,
+            "inspection_no": declaration.inspection_no,
+            "consignor_name_zh": declaration.consignor_name_zh,
+            "destination_country": declaration.destination_country,
+            "total_packages": declaration.total_packages,
+            "package_kind": declaration.package_kind,
+            "total_net_weight": declaration.total_net_weight,
+            "goods": [
+                {
+                    "line_no": g.line_no,
+                    "hs_code": g.hs_code,
+                    "name_zh": g.name_zh,
+                    "name_en": g.name_en,
+                    "quantity": g.quantity,
+                    "quantity_unit": g.quantity_unit,
+                    "net_weight": g.net_weight,
+                    "packing_kind": g.packing_kind,
+                    "packing_count": g.packing_count,
+                    "batch_no": g.batch_no,
+                }
+                for g in declaration.goods
+            ],
+        },
+        "items": [
+            {
+                "id": item.id,
+                "seq": item.seq,
+                "code": item.code,
+                "description_zh": item.description_zh,
+                "description_en": item.description_en,
+                "evidence": item.evidence,
+            }
+            for item in instruction.items
+        ],
+        "lease": lease,
+        "inspection": inspection_view(inspection),
+    }

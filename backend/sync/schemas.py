@@ -1,0 +1,90 @@
+"""The push batch envelope and the pull query (docs/sync.md); bodies are checked per type by inspections."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from backend.core.schemas import StrictSchema
+
+DEVICE_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{4,64}$")
+UUID = validate.Regexp(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_ID = validate.Range(min=1, max=2**31 - 1)
+
+# type -> the target keys it needs besides instruction_id
+OPERATION_TARGETS = {
+    "instruction.accept": (),
+    "instruction.start": (),
+    "instruction.complete": (),
+    "item_result.set": ("item_id",),
+    "sample.add": ("sample_id",),
+    "photo.attach": ("photo_id",),
+    "conclusion.set": (),
+    "disposition.set": (),
+    "signature.set": (),
+}
+CREATES = {"sample.add", "photo.attach"}
+MAX_BATCH = 10_000
+
+
+class PullArgsSchema(StrictSchema):
+    device_id = fields.String(required=True, validate=DEVICE_ID)
+    cursor = fields.Integer(load_default=0, strict=False, validate=validate.Range(min=0, max=2**62))
+    limit = fields.Integer(load_default=50, strict=False, validate=validate.Range(min=1, max=200))
+    catalog_version = fields.String(load_default=None, validate=validate.Length(max=64))
+
+
+class TargetSchema(StrictSchema):
+    instruction_id = fields.Integer(required=True, strict=True, validate=_ID)
+    item_id = fields.Integer(strict=True, validate=_ID)
+    sample_id = fields.String(validate=UUID)
+    photo_id = fields.Integer(strict=True, validate=_ID)
+
+
+class LocationSchema(StrictSchema):
+    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90), allow_nan=False)
+    lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180), allow_nan=False)
+    accuracy_m = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000))
+
+
+class OperationSchema(StrictSchema):
+    op_id = fields.String(required=True, validate=UUID)
+    type = fields.String(required=True, validate=validate.OneOf(list(OPERATION_TARGETS)))
+    target = fields.Nested(TargetSchema, required=True)
+    base_version = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(min=0, max=2**31 - 1)
+    )
+    recorded_at = fields.AwareDateTime(required=True)
+    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+    body = fields.Dict(required=True)
+
+    @validates_schema
+    def _target_fits_type(self, data, **_):
+        kind, target = data.get("type"), data.get("target") or {}
+        if kind not in OPERATION_TARGETS:
+            return
+        missing = [key for key in OPERATION_TARGETS[kind] if key not in target]
+        if missing:
+            raise ValidationError({key: ["required for this type"] for key in missing}, "target")
+        if kind in CREATES and data.get("base_version") is not None:
+            raise ValidationError("must be null for an operation that creates", "base_version")
+        if kind not in CREATES and data.get("base_version") is None:
+            raise ValidationError("required: the version this change is based on", "base_version")
+
+
+class PushSchema(StrictSchema):
+    device_id = fields.String(required=True, validate=DEVICE_ID)
+    operations = fields.List(
+        fields.Nested(OperationSchema), required=True, validate=validate.Length(min=1, max=MAX_BATCH)
+    )
+
+
+class PushResultSchema(Schema):
+    results = fields.List(fields.Raw())
+
+
+class PullResultSchema(Schema):
+    cursor = fields.Integer()
+    next_cursor = fields.Integer()
+    has_more = fields.Boolean()
+    server_time = fields.String(metadata={"description": "ISO 8601"})
+    catalog_version = fields.String()
+    catalogs = fields.Raw(allow_none=True)
+    changes = fields.List(fields.Raw())

@@ -1,0 +1,45 @@
+// Routes, one lazily loaded chunk per screen, grouped by role folder: an inspector's phone never
+// downloads the enterprise or review screens to show its task list.
+import { createRouter, createWebHistory } from 'vue-router'
+import { homeFor, restoreSession, session } from './app/session.js'
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/common/LoginView.vue'), meta: { public: true } },
+  // Resolved in the guard below, once the saved session is loaded.
+  { path: '/', name: 'home', component: { render: () => null } },
+  {
+    path: '/inspector/tasks',
+    name: 'inspector-tasks',
+    component: () => import('./views/inspector/TaskListView.vue'),
+    meta: { roles: ['inspector'], tabbar: true },
+  },
+  {
+    path: '/enterprise/declarations',
+    name: 'enterprise-declarations',
+    component: () => import('./views/enterprise/DeclarationListView.vue'),
+    meta: { roles: ['enterprise'], tabbar: true },
+  },
+  {
+    path: '/review/queue',
+    name: 'review-queue',
+    component: () => import('./views/review/ReviewQueueView.vue'),
+    meta: { roles: ['reviewer'], tabbar: true },
+  },
+  { path: '/workbench', name: 'workbench', component: () => import('./views/common/WorkbenchView.vue'), meta: { tabbar: true } },
+  { path: '/outbox', name: 'outbox', component: () => import('./views/common/OutboxView.vue'), meta: { tabbar: true } },
+  { path: '/settings', name: 'settings', component: () => import('./views/common/SettingsView.vue'), meta: { tabbar: true } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/common/NotFoundView.vue'), meta: { public: true } },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach(async (to) => {
+  await restoreSession()
+  const user = session.user
+  if (to.name === 'login') return user ? homeFor(user) : true
+  if (to.name === 'home') return user ? homeFor(user) : { name: 'login' }
+  if (to.meta.public) return true
+  if (!user) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  if (to.meta.roles && !to.meta.roles.includes(user.role)) return homeFor(user)
+  return true
+})

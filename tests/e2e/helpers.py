@@ -1,0 +1,51 @@
+"""Steps the browser tests share."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page
+
+DEMO_PASSWORD = "e2e-Demo-Password-1"
+HOME_PATHS = re.compile(r"/(inspector/tasks|enterprise/declarations|review/queue|workbench)$")
+
+
+def login(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login form (Chinese labels) and wait for the role's home."""
+    page.goto("/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url(HOME_PATHS)
+
+
+def wait_for_service_worker_control(page: Page) -> None:
+    """`serviceWorker.ready` can resolve while the worker still activates: wait for the controller."""
+    page.wait_for_function(
+        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000
+    )
+
+
+# Writes straight into the app's IndexedDB outbox, as a screen of another team will through
+# enqueue(); the page's outbox picks them up on its next start.
+ADD_OUTBOX_ENTRIES = """
+async (entries) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open('chajian')
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+  await new Promise((resolve, reject) => {
+    const tx = db.transaction('outbox', 'readwrite')
+    for (const entry of entries) {
+      tx.objectStore('outbox').add({
+        id: crypto.randomUUID(), body: null, recordId: null, label: null, state: 'waiting',
+        attempts: 0, nextAttemptAt: 0, lastError: null, createdAt: Date.now(), ...entry,
+      })
+    }
+    tx.oncomplete = resolve
+    tx.onerror = () => reject(tx.error)
+  })
+  db.close()
+}
+"""
