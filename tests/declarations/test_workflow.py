@@ -17,9 +17,7 @@ def test_allowed_transition_writes_receipt_audit_and_bumps_version(factories):
     assert receipt.code == "RETURNED" and "发票金额与合同不符" in receipt.text_zh
     event = db.session.execute(db.select(AuditEvent)).scalar_one()
     assert (event.action, event.before, event.after["status"]) == (
-        "declaration.return",
-        {"status": "accepted"},
-        "returned",
+        "declaration.return", {"status": "accepted"}, "returned"
     )
 
 
