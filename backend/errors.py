@@ -142,8 +142,10 @@ def handle_http_exception(exc: HTTPException):
     data = getattr(exc, "data", None) or {}
     errors = data.get("messages") or data.get("errors")
     if isinstance(errors, dict) and set(errors) <= {"json", "query", "path", "form", "headers", "files"}:
-        # webargs nests by location; a single location is flattened for the client.
-        errors = errors[next(iter(errors))] if len(errors) == 1 else errors
+        # webargs nests by location; a single location is flattened for the client, unless its messages
+        # are a bare list (e.g. "Invalid JSON body."): `errors` is always an object keyed by field.
+        only = errors[next(iter(errors))] if len(errors) == 1 else None
+        errors = only if isinstance(only, dict) else errors
     error = _HTTP_CODES.get(status, "server.error" if status >= 500 else "request.malformed")
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     headers.update(data.get("headers") or {})

@@ -1,4 +1,6 @@
-from marshmallow import Schema, fields
+from datetime import UTC, datetime
+
+from marshmallow import Schema, fields, validate
 
 from backend.core.schemas import StrictSchema
 
@@ -17,12 +19,21 @@ class AuditEventSchema(Schema):
     request_id = fields.String(allow_none=True)
 
 
+# Times far outside this range overflow when converted to UTC (a 500 before this bound).
+_SANE_TIME = validate.Range(min=datetime(1970, 1, 1, tzinfo=UTC), max=datetime(9999, 1, 1, tzinfo=UTC))
+
+
 class AuditQuerySchema(StrictSchema):
-    entity_type = fields.String(validate=lambda s: len(s) <= 50)
-    entity_id = fields.String(validate=lambda s: len(s) <= 64)
-    action = fields.String(validate=lambda s: len(s) <= 80)
-    actor_username = fields.String(validate=lambda s: len(s) <= 80)
-    since = fields.AwareDateTime(default_timezone=None)
-    until = fields.AwareDateTime(default_timezone=None)
-    before_id = fields.Integer(strict=True, validate=lambda n: 0 < n < 2**62)
-    limit = fields.Integer(load_default=50, strict=True, validate=lambda n: 1 <= n <= 200)
+    """Query-string filters (query values are strings: integers here are not strict).
+
+    marshmallow 4 ignores a validator that returns False: validators must raise, hence validate.*.
+    """
+
+    entity_type = fields.String(validate=validate.Length(max=50))
+    entity_id = fields.String(validate=validate.Length(max=64))
+    action = fields.String(validate=validate.Length(max=80))
+    actor_username = fields.String(validate=validate.Length(max=80))
+    since = fields.AwareDateTime(default_timezone=None, validate=_SANE_TIME)
+    until = fields.AwareDateTime(default_timezone=None, validate=_SANE_TIME)
+    before_id = fields.Integer(validate=validate.Range(min=1, max=2**62))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

@@ -15,7 +15,11 @@ DISTRICTS = [
 ]
 
 QUALIFICATION_TYPES = [
-    ("BWG_PRODUCER", "出境竹木草制品生产企业注册登记", "Registration of producers of bamboo, wood and grass products for export"),
+    (
+        "BWG_PRODUCER",
+        "出境竹木草制品生产企业注册登记",
+        "Registration of producers of bamboo, wood and grass products for export",
+    ),
     ("FOOD_PRODUCER", "出口食品生产企业备案", "Filing of export food producers"),
     ("AQUATIC_PRODUCER", "出口水产品生产企业注册", "Registration of export aquatic product producers"),
     ("HONEY_PRODUCER", "出口蜂产品生产企业备案", "Filing of export bee product producers"),
@@ -23,8 +27,16 @@ QUALIFICATION_TYPES = [
     ("FRUIT_ORCHARD", "出境水果果园注册登记", "Registration of orchards for fruit export"),
     ("FRUIT_PACKING", "出境水果包装厂注册登记", "Registration of fruit packing houses for export"),
     ("FEED_PRODUCER", "出口饲料生产企业登记", "Registration of export feed producers"),
-    ("ANIMAL_BYPRODUCT", "出境非食用动物产品生产加工企业注册登记", "Registration of inedible animal product processors for export"),
-    ("FUMIGATION_UNIT", "出境货物木质包装除害处理标识加施企业", "Wood packaging treatment (IPPC mark) enterprise"),
+    (
+        "ANIMAL_BYPRODUCT",
+        "出境非食用动物产品生产加工企业注册登记",
+        "Registration of inedible animal product processors for export",
+    ),
+    (
+        "FUMIGATION_UNIT",
+        "出境货物木质包装除害处理标识加施企业",
+        "Wood packaging treatment (IPPC mark) enterprise",
+    ),
 ]
 
 

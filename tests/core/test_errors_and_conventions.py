@@ -96,3 +96,22 @@ def test_openapi_and_local_docs(client):
     assert docs.status_code == 200
     assert b"/api/docs-assets/swagger-ui-bundle.js" in docs.data
     assert client.get("/api/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_nul_characters_are_a_field_error_not_a_server_error(client):
+    # PostgreSQL cannot store U+0000 in text: refused by every StrictSchema, in bodies and queries.
+    body = assert_error_shape(
+        client.post("/api/v1/auth/login", json={"username": "a\x00b", "password": "x"}),
+        422,
+        "request.invalid",
+    )
+    assert "username" in body["errors"]
+    nested = client.post("/api/v1/auth/webauthn/login/verify", json={"credential": {"id": ["\x00"]}})
+    assert_error_shape(nested, 422, "request.invalid")
+
+
+def test_field_errors_are_always_an_object(client):
+    # An invalid JSON body used to come back as errors=["Invalid JSON body."], against the documented shape.
+    response = client.post("/api/v1/auth/login", data="{not json", content_type="application/json")
+    body = response.get_json()
+    assert isinstance(body.get("errors", {}), dict), body

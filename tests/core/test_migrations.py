@@ -40,7 +40,9 @@ def test_upgrade_matches_models_and_downgrade_empties(scratch_url):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+            )
         assert diff == [], f"models and migrations differ; run `make migration m=...`: {diff}"
         ready = app.test_client().get("/readyz")
         assert ready.status_code == 200

@@ -9,7 +9,9 @@ from backend.identity.models import LoginThrottle
 
 
 def login(client, username, password, **headers):
-    return client.post("/api/v1/auth/login", json={"username": username, "password": password}, headers=headers)
+    return client.post(
+        "/api/v1/auth/login", json={"username": username, "password": password}, headers=headers
+    )
 
 
 def test_password_login_gives_password_assurance(client, factories):
@@ -82,7 +84,10 @@ def test_logout_revokes_access_and_refresh(client, factories):
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
-    assert client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).status_code == 401
+    assert (
+        client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).status_code
+        == 401
+    )
 
 
 def test_expired_access_token_is_refused(client, factories):

@@ -1,0 +1,51 @@
+"""Error codes of identity: administration, security keys and key login."""
+
+from backend.errors import register_errors
+
+register_errors(
+    {
+        "identity.district_forbidden": (
+            403,
+            "管理员只能管理本关区的企业和用户。",
+            "Administrators manage only the enterprises and users of their own customs district.",
+        ),
+        "identity.scope_invalid": (
+            422,
+            "用户范围不正确：企业用户须属于企业，海关及系统用户须属于关区。",
+            "Wrong scope: enterprise users need an enterprise, customs and system users a district.",
+        ),
+        "identity.username_taken": (409, "用户名已被使用。", "This user name is already taken."),
+        "identity.enterprise_exists": (
+            409,
+            "该海关十位编码的企业已存在。",
+            "An enterprise with this customs code already exists.",
+        ),
+        "identity.qualification_exists": (
+            409,
+            "该类型和编号的资质已登记。",
+            "A qualification of this type and number is already registered.",
+        ),
+        "identity.self_change_refused": (
+            409,
+            "不能停用自己或在管理功能中修改自己的密码。",
+            "You cannot deactivate yourself or set your own password through administration.",
+        ),
+        "identity.key_exists": (409, "该密钥已登记。", "This key is already registered."),
+        "identity.key_not_found": (404, "密钥不存在或无权查看。", "No such key, or not yours to see."),
+        "identity.audience_invalid": (
+            422,
+            "audience 必须是本系统的地址（PUBLIC_BASE_URL）。",
+            "The audience must be this server's address (PUBLIC_BASE_URL).",
+        ),
+        "identity.public_key_invalid": (
+            422,
+            "公钥格式错误：须为 Ed25519 公钥（PEM 或 32 字节的 base64url）。",
+            "Invalid public key: give an Ed25519 key as PEM or 32 bytes in base64url.",
+        ),
+        "identity.webauthn_malformed": (
+            422,
+            "安全密钥的应答格式错误。",
+            "The security key response is malformed.",
+        ),
+    }
+)

@@ -1,0 +1,102 @@
+"""Key login: security keys (WebAuthn) for people, Ed25519 challenge–response for systems and devices."""
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.core.auth import requires
+from backend.core.enums import Assurance, Role
+from backend.identity import client_keys, webauthn
+from backend.identity.keys_schemas import (
+    KeyChallengeArgsSchema,
+    KeyChallengeSchema,
+    KeyLoginSchema,
+    SecurityKeyLoginOptionsSchema,
+    SecurityKeyLoginSchema,
+    SecurityKeyRegisterSchema,
+    SecurityKeySchema,
+    WebAuthnOptionsSchema,
+)
+from backend.identity.schemas import TokenPairSchema
+
+blp = Blueprint("keys", __name__, url_prefix="/api/v1/auth", description="密钥登录 Key login")
+
+PEOPLE = tuple(role for role in Role if role != Role.SYSTEM_CLIENT)
+
+
+@blp.route("/webauthn/register/options")
+class SecurityKeyRegistrationOptions(MethodView):
+    @requires(*PEOPLE)
+    @blp.response(200, WebAuthnOptionsSchema)
+    def post(self):
+        """Start registering a security key (the first one from a password session, more need a key)."""
+        return webauthn.registration_options(actor=g.actor)
+
+
+@blp.route("/webauthn/register/verify")
+class SecurityKeyRegistration(MethodView):
+    @requires(*PEOPLE)
+    @blp.arguments(SecurityKeyRegisterSchema)
+    @blp.response(201, SecurityKeySchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, args):
+        """Finish registering: the authenticator's attestation is verified and the key saved."""
+        return webauthn.register_key(actor=g.actor, **args)
+
+
+@blp.route("/webauthn/keys")
+class SecurityKeys(MethodView):
+    @requires(*PEOPLE)
+    @blp.response(200, SecurityKeySchema(many=True))
+    def get(self):
+        """The caller's own security keys."""
+        return webauthn.list_keys(actor=g.actor)
+
+
+@blp.route("/webauthn/keys/<int(max=2147483647):security_key_id>")
+class SecurityKey(MethodView):
+    @requires(*PEOPLE, assurance=Assurance.KEY)
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, security_key_id):
+        """Remove one of the caller's own security keys (needs a key session)."""
+        webauthn.delete_key(actor=g.actor, key_id=security_key_id)
+
+
+@blp.route("/webauthn/login/options")
+class SecurityKeyLoginOptions(MethodView):
+    @blp.arguments(SecurityKeyLoginOptionsSchema)
+    @blp.response(200, WebAuthnOptionsSchema)
+    def post(self, args):
+        """Start a security-key login for a user name."""
+        return webauthn.login_options(**args)
+
+
+@blp.route("/webauthn/login/verify")
+class SecurityKeyLogin(MethodView):
+    @blp.arguments(SecurityKeyLoginSchema)
+    @blp.response(200, TokenPairSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    def post(self, args):
+        """卡介质登录: verify the assertion; a token pair with assurance `key`."""
+        return webauthn.login_with_key(**args)
+
+
+@blp.route("/key/challenge")
+class ClientKeyChallenge(MethodView):
+    @blp.arguments(KeyChallengeArgsSchema)
+    @blp.response(200, KeyChallengeSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    def post(self, args):
+        """A single-use nonce for a registered Ed25519 client key."""
+        return client_keys.issue_challenge(**args)
+
+
+@blp.route("/key/login")
+class ClientKeyLogin(MethodView):
+    @blp.arguments(KeyLoginSchema)
+    @blp.response(200, TokenPairSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    def post(self, args):
+        """System client / device login: Ed25519 signature over the nonce; assurance `key`."""
+        return client_keys.login(**args)

@@ -1,0 +1,177 @@
+"""Administration of users: create with a role and scope, edit, set a password, (de)activate.
+
+Scope rules: an enterprise user belongs to an enterprise (and no district); customs users and system
+clients belong to a district (the administrator's own, by default and by rule). Deactivation and a new
+password revoke every token of the user.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from backend.audit.service import record_event
+from backend.core.auth import Actor
+from backend.core.enums import Role
+from backend.errors import DomainError
+from backend.extensions import db
+from backend.identity import scope, tokens
+from backend.identity.admin_service import snapshot
+from backend.identity.models import LoginThrottle, User
+from backend.identity.passwords import hash_password
+
+USER_FIELDS = (
+    "username",
+    "display_name",
+    "role",
+    "enterprise_id",
+    "district_code",
+    "active",
+    "email",
+    "phone",
+)
+
+
+def create_user(
+    *,
+    actor: Actor,
+    username: str,
+    display_name: str,
+    role: str,
+    enterprise_id: int | None = None,
+    district_code: str | None = None,
+    password: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> User:
+    """A new user of `role`, scoped to an enterprise (enterprise role) or a district (all others)."""
+    if Role(role) == Role.ENTERPRISE:
+        if enterprise_id is None or district_code is not None:
+            raise DomainError(
+                "identity.scope_invalid",
+                errors={
+                    "enterprise_id": ["企业用户须指定企业 / an enterprise user needs enterprise_id"],
+                    **({"district_code": ["must be empty for an enterprise user"]} if district_code else {}),
+                },
+            )
+        scope.managed_enterprise(actor, enterprise_id)
+    else:
+        if enterprise_id is not None:
+            raise DomainError(
+                "identity.scope_invalid",
+                errors={
+                    "enterprise_id": ["只有企业用户属于企业 / only enterprise users belong to an enterprise"]
+                },
+            )
+        district_code = district_code or actor.district_code
+        scope.ensure_may_create_in(actor, district_code)
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role,
+        enterprise_id=enterprise_id,
+        district_code=district_code,
+        email=email,
+        phone=phone,
+        active=True,
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise DomainError("identity.username_taken", errors={"username": ["already taken"]}) from exc
+    record_event(
+        action="identity.user_created",
+        entity_type="user",
+        entity_id=user.id,
+        actor=actor,
+        after={**snapshot(user, USER_FIELDS), "password_set": password is not None},
+    )
+    db.session.commit()
+    return user
+
+
+def list_users(
+    *,
+    actor: Actor,
+    role: str | None = None,
+    enterprise_id: int | None = None,
+    active: bool | None = None,
+    limit: int = 50,
+    after_id: int | None = None,
+) -> list[User]:
+    """Users this administrator manages, by id."""
+    query = db.select(User).where(scope.managed_users_clause(actor))
+    for column, value in ((User.role, role), (User.enterprise_id, enterprise_id), (User.active, active)):
+        if value is not None:
+            query = query.where(column == value)
+    if after_id is not None:
+        query = query.where(User.id > after_id)
+    return list(db.session.execute(query.order_by(User.id).limit(limit)).scalars())
+
+
+def get_user(*, actor: Actor, user_id: int) -> User:
+    return scope.managed_user(actor, user_id)
+
+
+def update_user(*, actor: Actor, user_id: int, **changes) -> User:
+    """Change display name, e-mail or phone."""
+    user = scope.managed_user(actor, user_id)
+    before = snapshot(user, USER_FIELDS)
+    for name, value in changes.items():
+        setattr(user, name, value)
+    record_event(
+        action="identity.user_updated",
+        entity_type="user",
+        entity_id=user.id,
+        actor=actor,
+        before=before,
+        after=snapshot(user, USER_FIELDS),
+    )
+    db.session.commit()
+    return user
+
+
+def _not_self(actor: Actor, user: User) -> None:
+    if user.id == actor.user_id:
+        raise DomainError("identity.self_change_refused")
+
+
+def set_password(*, actor: Actor, user_id: int, password: str) -> User:
+    """Set a new password; the user's sessions end and the login throttle is reset."""
+    user = scope.managed_user(actor, user_id)
+    _not_self(actor, user)
+    had_password = user.password_hash is not None
+    user.password_hash = hash_password(password)
+    revoked = tokens.revoke_user_tokens(user.id)
+    db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.username == user.username))
+    record_event(
+        action="identity.password_set",
+        entity_type="user",
+        entity_id=user.id,
+        actor=actor,
+        before={"password_set": had_password},
+        after={"password_set": True, "tokens_revoked": revoked},
+    )
+    db.session.commit()
+    return user
+
+
+def set_active(*, actor: Actor, user_id: int, active: bool) -> User:
+    """Deactivate (every token revoked at once) or reactivate a user."""
+    user = scope.managed_user(actor, user_id)
+    _not_self(actor, user)
+    before = snapshot(user, USER_FIELDS)
+    user.active = active
+    revoked = 0 if active else tokens.revoke_user_tokens(user.id)
+    record_event(
+        action="identity.user_reactivated" if active else "identity.user_deactivated",
+        entity_type="user",
+        entity_id=user.id,
+        actor=actor,
+        before=before,
+        after={**snapshot(user, USER_FIELDS), "tokens_revoked": revoked},
+    )
+    db.session.commit()
+    return user

@@ -1,0 +1,140 @@
+"""Authorisation of every operation, derived from /api/openapi.json (so new endpoints are covered).
+
+For each operation declaring `security` (written by `requires`, with x-roles and x-assurance):
+no token → 401; each role outside x-roles → 403 auth.forbidden; a password session of an allowed
+role where x-assurance is `key` → 403 auth.key_required; and, for operations with path parameters,
+an allowed caller from another enterprise/district → 404 or 403 on an object made by
+tests/authz_registry.py. Operations without `security` must be listed in PUBLIC_OPERATIONS.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from backend import create_app
+from backend.core.enums import Role
+from tests.authz_registry import HOME_DISTRICT, OBJECT_FACTORIES, REQUEST_BODIES
+from tests.conftest import TestConfig
+
+# Operations anybody may call: logging in, in its several ways.
+PUBLIC_OPERATIONS = {
+    "POST /api/v1/auth/login",
+    "POST /api/v1/auth/refresh",
+    "POST /api/v1/auth/webauthn/login/options",
+    "POST /api/v1/auth/webauthn/login/verify",
+    "POST /api/v1/auth/key/challenge",
+    "POST /api/v1/auth/key/login",
+}
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def _load_operations() -> list[tuple[str, str, dict]]:
+    spec = create_app(TestConfig).test_client().get("/api/openapi.json").get_json()
+    operations = []
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                parameters = item.get("parameters", []) + operation.get("parameters", [])
+                operations.append((method.upper(), path, {**operation, "parameters": parameters}))
+    return operations
+
+
+OPERATIONS = _load_operations()
+SECURED = [op for op in OPERATIONS if op[2].get("security")]
+WITH_PATH_PARAMETERS = [op for op in SECURED if "{" in op[1]]
+
+
+def _id(op) -> str:
+    return f"{op[0]} {op[1]}"
+
+
+def _url(path: str, values: dict | None = None) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str((values or {}).get(m.group(1), 1)), path)
+
+
+def _call(client, method, path, headers=None, values=None, body=None):
+    return client.open(
+        _url(path, values), method=method, headers=headers or {}, json=body if body is not None else {}
+    )
+
+
+def _assert_error(response, status, error):
+    body = response.get_json()
+    assert response.status_code == status, body
+    assert {"code", "status", "error", "message"} <= set(body)
+    assert body["code"] == status and body["error"] == error
+
+
+def _caller(factories, role: Role, assurance: str = "key"):
+    """A user of `role` at home: district HOME_DISTRICT, or an enterprise of it."""
+    if role == Role.ENTERPRISE:
+        user = factories.user(role, enterprise=factories.enterprise(district_code=HOME_DISTRICT))
+    else:
+        user = factories.user(role, district_code=HOME_DISTRICT)
+    return factories.headers(user, assurance=assurance)
+
+
+def test_the_spec_has_operations_and_every_public_one_is_allowed():
+    assert len(SECURED) >= 10
+    public = {_id(op) for op in OPERATIONS if not op[2].get("security")}
+    unexpected = public - PUBLIC_OPERATIONS
+    assert not unexpected, (
+        f"operations without @requires (add it, or list them as public): {sorted(unexpected)}"
+    )
+    assert PUBLIC_OPERATIONS <= public, (
+        "PUBLIC_OPERATIONS lists an operation that no longer exists or is secured"
+    )
+
+
+@pytest.mark.parametrize("op", SECURED, ids=_id)
+def test_no_token_is_401(client, op):
+    method, path, operation = op
+    response = _call(client, method, path)
+    _assert_error(response, 401, "auth.required")
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert {"x-roles", "x-assurance"} <= set(operation)
+
+
+@pytest.mark.parametrize("op", SECURED, ids=_id)
+def test_roles_outside_x_roles_are_403(client, factories, op):
+    method, path, operation = op
+    allowed = set(operation["x-roles"])
+    for role in Role:
+        if role.value not in allowed:
+            response = _call(client, method, path, headers=_caller(factories, role))
+            _assert_error(response, 403, "auth.forbidden")
+
+
+@pytest.mark.parametrize("op", [op for op in SECURED if op[2]["x-assurance"] == "key"], ids=_id)
+def test_password_session_on_a_key_operation_is_403_key_required(client, factories, op):
+    method, path, operation = op
+    for role in operation["x-roles"]:
+        response = _call(client, method, path, headers=_caller(factories, Role(role), assurance="password"))
+        _assert_error(response, 403, "auth.key_required")
+
+
+@pytest.mark.parametrize("op", WITH_PATH_PARAMETERS, ids=_id)
+def test_objects_of_another_enterprise_or_district_are_refused(client, factories, op):
+    method, path, operation = op
+    names = [p["name"] for p in operation["parameters"] if p["in"] == "path"]
+    missing = [name for name in names if name not in OBJECT_FACTORIES]
+    if missing:
+        pytest.fail(f"no factory for path parameter(s) {missing}: add them to tests/authz_registry.py")
+    body = REQUEST_BODIES.get(_id(op))
+    for role in operation["x-roles"]:
+        values = {name: OBJECT_FACTORIES[name]() for name in names}
+        response = _call(
+            client, method, path, headers=_caller(factories, Role(role)), values=values, body=body
+        )
+        assert response.status_code != 422, (
+            f"{_id(op)} answered 422 before checking ownership: add a valid body to REQUEST_BODIES "
+            f"in tests/authz_registry.py ({response.get_json()})"
+        )
+        assert response.status_code in (403, 404), (role, response.status_code, response.get_json())
+        assert response.get_json()["error"] in (
+            "resource.not_found",
+            "auth.forbidden",
+            "identity.district_forbidden",
+        )

@@ -1,0 +1,152 @@
+"""Socket.IO: authenticated connections, rooms, messages after commit only, across processes via Redis."""
+
+import queue
+import subprocess
+import sys
+import textwrap
+import uuid
+
+import pytest
+import socketio as socketio_client
+from flask_socketio import SocketIO
+
+from backend.audit.service import record_event
+from backend.extensions import db, socketio
+from backend.realtime import notify, user_room
+from tests.core.live_server import PROJECT_ROOT, REDIS_URL, LiveServer, server_env
+
+
+def token_of(headers: dict) -> str:
+    return headers["Authorization"].split(" ", 1)[1]
+
+
+# In one process (Flask-SocketIO's test client): authentication and commit/rollback.
+
+
+def test_connection_without_a_valid_token_is_refused(app):
+    assert not socketio.test_client(app).is_connected()
+    assert not socketio.test_client(app, auth={"token": "cja_not-a-token"}).is_connected()
+
+
+def test_notify_sends_after_commit_and_never_after_rollback(app, factories):
+    user = factories.user("inspector")
+    room = user_room(user.id)
+    client = socketio.test_client(app, auth={"token": token_of(factories.headers(user))})
+    assert client.is_connected()
+    client.get_received()
+
+    notify(room, "instruction.changed", {"id": 1})
+    record_event(action="test.rolled_back", entity_type="test", entity_id=1, actor=None)
+    assert client.get_received() == []  # not before commit
+    db.session.rollback()
+    assert client.get_received() == []  # nor after a rollback
+
+    notify(room, "instruction.changed", {"id": 2})
+    record_event(action="test.committed", entity_type="test", entity_id=2, actor=None)
+    db.session.commit()
+    received = client.get_received()
+    assert [(m["name"], m["args"]) for m in received] == [("instruction.changed", [{"id": 2}])]
+    client.disconnect()
+
+
+def test_messages_reach_only_their_room(app, factories):
+    one, other = factories.user("enterprise"), factories.user("enterprise")
+    other_room = user_room(other.id)  # the connect handler ends the session: read ids first
+    client = socketio.test_client(app, auth={"token": token_of(factories.headers(one))})
+    client.get_received()
+    notify(other_room, "declaration.changed", {"id": 9})
+    db.session.commit()
+    assert client.get_received() == []
+    client.disconnect()
+
+
+# Across processes: a server process, a python-socketio client, and emitters in other processes.
+
+
+@pytest.fixture(scope="module")
+def realtime_server(database_url):
+    with LiveServer(server_env(database_url, REDIS_URL=REDIS_URL)) as server:
+        yield server
+
+
+def user_and_token(factories) -> tuple[int, str]:
+    """A user id and token, with this process's transaction closed (SQLite: no lock held)."""
+    user = factories.user("enterprise")
+    token = token_of(factories.headers(user))
+    user_id = user.id
+    db.session.commit()
+    return user_id, token
+
+
+# Other test runs may share this Redis: an event name of this run alone keeps their messages out.
+EVENT = f"test.changed.{uuid.uuid4().hex}"
+
+
+def connect(server, token):
+    received: queue.Queue = queue.Queue()
+    client = socketio_client.Client(reconnection=False)
+    client.on(EVENT, lambda data: received.put(data))
+    client.connect(server.url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+    return client, received
+
+
+def close(client) -> None:
+    """Drop the connection without waiting for the server's close handshake (about 3 s on Werkzeug)."""
+    client.eio.disconnect(abort=True)
+
+
+def test_emit_from_another_process_through_redis_reaches_the_user(realtime_server, factories):
+    user_id, token = user_and_token(factories)
+    client, received = connect(realtime_server, token)
+    try:
+        SocketIO(message_queue=REDIS_URL).emit(EVENT, {"id": 42}, to=user_room(user_id))
+        assert received.get(timeout=10) == {"id": 42}
+    finally:
+        close(client)
+
+
+def test_a_process_that_commits_notifies_and_one_that_rolls_back_does_not(
+    realtime_server, factories, database_url
+):
+    user_id, token = user_and_token(factories)
+    client, received = connect(realtime_server, token)
+    script = textwrap.dedent(f"""
+        from backend import create_app
+        from backend.audit.service import record_event
+        from backend.extensions import db
+        from backend.realtime import notify
+        app = create_app()
+        with app.app_context():
+            notify("user:{user_id}", "{EVENT}", {{"id": "rolled-back"}})
+            record_event(action="test.rolled_back", entity_type="test", entity_id=1, actor=None)
+            db.session.rollback()
+            notify("user:{user_id}", "{EVENT}", {{"id": "committed"}})
+            record_event(action="test.committed", entity_type="test", entity_id=2, actor=None)
+            db.session.commit()
+    """)
+    try:
+        env = server_env(database_url, REDIS_URL=REDIS_URL)
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert received.get(timeout=10) == {"id": "committed"}
+        with pytest.raises(queue.Empty):
+            received.get(timeout=0.5)
+    finally:
+        close(client)
+
+
+def test_the_server_refuses_a_connection_without_a_token(realtime_server):
+    client = socketio_client.Client(reconnection=False)
+    with pytest.raises(socketio_client.exceptions.ConnectionError):
+        client.connect(
+            realtime_server.url, auth={"token": "cja_wrong"}, transports=["websocket"], wait_timeout=5
+        )
+    with pytest.raises(socketio_client.exceptions.ConnectionError):
+        client.connect(realtime_server.url, transports=["websocket"], wait_timeout=5)

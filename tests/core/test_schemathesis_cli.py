@@ -1,0 +1,89 @@
+"""The `schemathesis run` CLI against a real server process on a freshly migrated database."""
+
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+import pytest
+import sqlalchemy as sa
+
+from tests.core.live_server import PROJECT_ROOT, LiveServer, run_flask, server_env
+
+ISSUE_KEY_TOKEN = textwrap.dedent("""
+    from backend import create_app
+    from backend.core.enums import Assurance
+    from backend.extensions import db
+    from backend.identity.models import User
+    from backend.identity.tokens import issue_token_pair
+    app = create_app()
+    with app.app_context():
+        admin = db.session.execute(db.select(User).where(User.username == "admin-demo")).scalar_one()
+        body = issue_token_pair(admin, Assurance.KEY)
+        db.session.commit()
+        print(body["access_token"])
+""")
+
+
+@pytest.fixture
+def fresh_database_url():
+    """An empty database of its own: a SQLite file, or a new PostgreSQL database when testing on one."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tempfile.mkdtemp(prefix='chajian-cli-')}/fuzz.db"
+        return
+    url = sa.make_url(base)
+    name = f"chajian_fuzz_{secrets.token_hex(4)}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def test_schemathesis_cli_finds_no_server_error_or_schema_violation(fresh_database_url):
+    env = server_env(fresh_database_url, DEMO_PASSWORD="Fuzz-demo-password-1")
+    run_flask(env, "db", "upgrade")
+    run_flask(env, "demo-data")
+    token = subprocess.run(
+        [sys.executable, "-c", ISSUE_KEY_TOKEN],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
+    with LiveServer(env) as server:
+        result = subprocess.run(
+            [
+                os.path.join(os.path.dirname(sys.executable), "schemathesis"),
+                "run",
+                f"{server.url}/api/openapi.json",
+                "--header",
+                f"Authorization: Bearer {token}",
+                "--checks",
+                "not_a_server_error,response_schema_conformance",
+                "--max-examples",
+                "10",
+                "--seed",
+                "20261127",
+                "--workers",
+                "1",
+                "--phases",
+                "examples,coverage,fuzzing",
+                # Logging out would end the session every other request depends on.
+                "--exclude-path",
+                "/api/v1/auth/logout",
+            ],
+            env={**env, "SCHEMATHESIS_HOOKS": ""},
+            cwd=tempfile.mkdtemp(prefix="chajian-schemathesis-"),  # keeps its .schemathesis/ cache out
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

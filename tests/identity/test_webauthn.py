@@ -1,0 +1,208 @@
+"""Security-key (WebAuthn) registration and login, with a software authenticator and py_webauthn."""
+
+from datetime import timedelta
+
+import pytest
+
+from backend.audit.models import AuditEvent
+from backend.core.models import utcnow
+from backend.extensions import db
+from backend.identity.models import AuthChallenge, WebAuthnCredential
+from tests.identity.soft_authenticator import SoftAuthenticator
+
+BASE = "/api/v1/auth/webauthn"
+
+
+def register(client, headers, authenticator, **create_kwargs):
+    options = client.post(f"{BASE}/register/options", headers=headers)
+    assert options.status_code == 200, options.get_json()
+    credential = authenticator.create(options.get_json()["options"], **create_kwargs)
+    return client.post(
+        f"{BASE}/register/verify", headers=headers, json={"credential": credential, "name": "U 盾"}
+    )
+
+
+def login_options(client, username):
+    response = client.post(f"{BASE}/login/options", json={"username": username})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["options"]
+
+
+def key_login(client, username, authenticator, **get_kwargs):
+    credential = authenticator.get(login_options(client, username), **get_kwargs)
+    return client.post(f"{BASE}/login/verify", json={"credential": credential})
+
+
+@pytest.fixture
+def enrolled(client, factories):
+    """A certificate officer with one registered ES256 key."""
+    user = factories.user("certificate_officer")
+    authenticator = SoftAuthenticator()
+    response = register(client, factories.headers(user), authenticator)
+    assert response.status_code == 201, response.get_json()
+    return user, authenticator
+
+
+def test_registration_options_ask_for_user_verification_and_es256_eddsa(client, factories):
+    user = factories.user("enterprise")
+    body = client.post(f"{BASE}/register/options", headers=factories.headers(user)).get_json()
+    options = body["options"]
+    assert options["rp"]["id"] == "localhost"
+    assert {p["alg"] for p in options["pubKeyCredParams"]} == {-7, -8}
+    assert options["authenticatorSelection"]["userVerification"] == "required"
+    assert body["expires_in"] == 120
+    stored = db.session.execute(db.select(AuthChallenge)).scalar_one()
+    assert stored.user_id == user.id and stored.purpose == "webauthn.register"
+
+
+def test_register_then_log_in_with_key_assurance(client, factories, enrolled):
+    user, authenticator = enrolled
+    keys = client.get(f"{BASE}/keys", headers=factories.headers(user)).get_json()
+    assert [(k["name"], k["transports"]) for k in keys] == [("U 盾", ["usb"])]
+    response = key_login(client, user.username, authenticator)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in", "assurance"}
+    assert body["assurance"] == "key"
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.get_json()["assurance"] == "key"
+    stored = db.session.execute(db.select(WebAuthnCredential)).scalar_one()
+    assert stored.sign_count == 1 and stored.last_used_at is not None
+    logins = (
+        db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "identity.login")).scalars().all()
+    )
+    assert logins[-1].after["assurance"] == "key" and logins[-1].after["method"] == "webauthn"
+
+
+def test_eddsa_key_registers_and_logs_in(client, factories):
+    user = factories.user("reviewer")
+    authenticator = SoftAuthenticator(alg="EdDSA")
+    assert register(client, factories.headers(user), authenticator).status_code == 201
+    assert key_login(client, user.username, authenticator).status_code == 200
+
+
+def test_login_challenge_cannot_be_replayed(client, enrolled):
+    user, authenticator = enrolled
+    credential = authenticator.get(login_options(client, user.username))
+    assert client.post(f"{BASE}/login/verify", json={"credential": credential}).status_code == 200
+    replay = client.post(f"{BASE}/login/verify", json={"credential": credential})
+    assert replay.status_code == 401
+    assert replay.get_json()["error"] == "auth.challenge_invalid"
+    assert replay.get_json()["detail"] == {"reason": "used"}
+
+
+def test_registration_challenge_cannot_be_replayed(client, factories):
+    user = factories.user("inspector")
+    headers = factories.headers(user)
+    options = client.post(f"{BASE}/register/options", headers=headers).get_json()["options"]
+    first = SoftAuthenticator().create(options)
+    assert (
+        client.post(f"{BASE}/register/verify", headers=headers, json={"credential": first}).status_code == 201
+    )
+    second = SoftAuthenticator().create(options)
+    key_headers = factories.headers(user, assurance="key")
+    replay = client.post(f"{BASE}/register/verify", headers=key_headers, json={"credential": second})
+    assert replay.status_code == 401 and replay.get_json()["error"] == "auth.challenge_invalid"
+
+
+def test_expired_challenge_is_refused(client, enrolled):
+    user, authenticator = enrolled
+    credential = authenticator.get(login_options(client, user.username))
+    db.session.execute(db.update(AuthChallenge).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    response = client.post(f"{BASE}/login/verify", json={"credential": credential})
+    assert response.status_code == 401
+    assert response.get_json()["detail"] == {"reason": "expired"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [
+        ({"origin": "https://evil.example"}, "origin"),
+        ({"rp_id": "evil.example"}, "RP ID"),
+        ({"tamper_signature": True}, "signature"),
+        ({"user_verified": False}, "verification"),
+        ({"sign_count": 0}, "sign count"),
+    ],
+)
+def test_bad_assertions_fail_with_a_clear_reason(client, enrolled, kwargs, reason):
+    user, authenticator = enrolled
+    if kwargs.get("sign_count") == 0:  # the key has been used once: a counter that went back is a clone
+        assert key_login(client, user.username, authenticator).status_code == 200
+    response = key_login(client, user.username, authenticator, **kwargs)
+    body = response.get_json()
+    assert response.status_code == 401, body
+    assert body["error"] == "auth.key_invalid"
+    assert reason.lower() in body["detail"]["reason"].lower()
+    # The challenge was not spent by the failure, and no session was opened.
+    assert db.session.execute(db.select(AuthChallenge).where(AuthChallenge.used_at.is_(None))).first()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [({"origin": "http://localhost:6000"}, "origin"), ({"rp_id": "example.com"}, "RP ID")],
+)
+def test_bad_registrations_fail_and_store_nothing(client, factories, kwargs, reason):
+    user = factories.user("enterprise")
+    response = register(client, factories.headers(user), SoftAuthenticator(), **kwargs)
+    assert response.status_code == 401, response.get_json()
+    assert reason.lower() in response.get_json()["detail"]["reason"].lower()
+    assert db.session.execute(db.select(WebAuthnCredential)).first() is None
+
+
+def test_key_of_another_user_cannot_answer_for_this_user(client, factories, enrolled):
+    _, authenticator = enrolled
+    other = factories.user("certificate_officer")
+    response = key_login(client, other.username, authenticator)
+    assert response.status_code == 401 and response.get_json()["error"] == "auth.key_invalid"
+
+
+def test_unknown_user_gets_options_but_cannot_log_in(client, enrolled):
+    _, authenticator = enrolled
+    options = login_options(client, "nobody-here")
+    assert options["allowCredentials"] == []
+    response = client.post(f"{BASE}/login/verify", json={"credential": authenticator.get(options)})
+    assert response.status_code == 401
+
+
+def test_second_key_and_removal_need_a_key_session(client, factories, enrolled):
+    user, _ = enrolled
+    password_headers = factories.headers(user)
+    refused = client.post(f"{BASE}/register/options", headers=password_headers)
+    assert refused.status_code == 403 and refused.get_json()["error"] == "auth.key_required"
+    key_headers = factories.headers(user, assurance="key")
+    assert register(client, key_headers, SoftAuthenticator()).status_code == 201
+    key_id = client.get(f"{BASE}/keys", headers=key_headers).get_json()[0]["id"]
+    assert client.delete(f"{BASE}/keys/{key_id}", headers=password_headers).status_code == 403
+    assert client.delete(f"{BASE}/keys/{key_id}", headers=key_headers).status_code == 204
+    assert len(client.get(f"{BASE}/keys", headers=key_headers).get_json()) == 1
+
+
+def test_the_same_key_cannot_be_registered_twice(client, factories, enrolled):
+    user, authenticator = enrolled
+    response = register(client, factories.headers(user, assurance="key"), authenticator)
+    assert response.status_code == 409 and response.get_json()["error"] == "identity.key_exists"
+
+
+def test_keys_of_others_are_not_found(client, factories, enrolled):
+    _, _ = enrolled
+    key = db.session.execute(db.select(WebAuthnCredential)).scalar_one()
+    stranger = factories.user("certificate_officer")
+    response = client.delete(f"{BASE}/keys/{key.id}", headers=factories.headers(stranger, assurance="key"))
+    assert response.status_code == 404
+
+
+def test_deactivated_user_cannot_log_in_with_a_key(client, enrolled):
+    user, authenticator = enrolled
+    user.active = False
+    db.session.commit()
+    assert key_login(client, user.username, authenticator).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "credential", [{}, {"response": {}}, {"response": {"clientDataJSON": "!!"}}, {"rawId": 5}]
+)
+def test_malformed_credentials_are_422(client, credential):
+    response = client.post(f"{BASE}/login/verify", json={"credential": credential})
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "identity.webauthn_malformed"
