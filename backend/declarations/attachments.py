@@ -57,10 +57,14 @@ def _clean_filename(name: str | None) -> str:
     return name[-200:] or "attachment"
 
 
-def add_attachment(*, actor: Actor, declaration_id: int, kind: str, stream, filename: str | None):
-    """Upload one document to an application in draft or returned."""
+def add_attachment(*, actor: Actor, declaration_id: int, kind: str | None, upload):
+    """Upload one document (a werkzeug FileStorage) to an application in draft or returned."""
     declaration = load_declaration(actor, declaration_id, for_update=True)  # 404 before anything else
     _ensure_editable(declaration)
+    missing = {name: ["必填 / required"] for name, value in (("kind", kind), ("file", upload)) if not value}
+    if missing:
+        raise DomainError("request.invalid", errors=missing)
+    stream, filename = upload.stream, upload.filename
     limit = int(current_app.config.get("DECLARATION_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
     content = stream.read(limit + 1)
     if len(content) > limit:

@@ -17,7 +17,7 @@ ATTACHMENT = "<int(max=2147483647):attachment_id>"
 
 
 class UploadFileSchema(StrictSchema):
-    file = Upload(required=True, metadata={"description": "PDF, JPEG or PNG, at most 10 MB"})
+    file = Upload(load_default=None, metadata={"description": "required: PDF, JPEG or PNG, at most 10 MB"})
 
 
 @blp.route(f"/declarations/{ID}/attachments")
@@ -36,13 +36,8 @@ class Attachments(MethodView):
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     def post(self, form, files, declaration_id):
         """Upload a document (multipart: kind + file); its type is recognised by content, not by name."""
-        upload = files["file"]
         return attachments.add_attachment(
-            actor=g.actor,
-            declaration_id=declaration_id,
-            kind=form["kind"],
-            stream=upload.stream,
-            filename=upload.filename,
+            actor=g.actor, declaration_id=declaration_id, kind=form["kind"], upload=files["file"]
         )
 
 

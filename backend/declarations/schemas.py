@@ -235,7 +235,12 @@ class LookupQuerySchema(StrictSchema):
 
 
 class AttachmentUploadFormSchema(StrictSchema):
-    kind = fields.String(required=True, validate=validate.OneOf(sorted(ATTACHMENT_KINDS)))
+    # Required, but checked by the service after ownership, so a foreign id is 404 whatever the body.
+    kind = fields.String(
+        load_default=None,
+        validate=validate.OneOf(sorted(ATTACHMENT_KINDS)),
+        metadata={"description": "required: contract, invoice, packing_list, lc, bill_of_lading, other"},
+    )
 
 
 class AttachmentSchema(Schema):

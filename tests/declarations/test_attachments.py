@@ -106,3 +106,13 @@ def test_other_enterprises_cannot_touch_attachments(client, draft, factories):
     assert client.get(f"{url}/{row['id']}", headers=stranger).status_code == 404
     assert client.delete(f"{url}/{row['id']}", headers=stranger).status_code == 404
     assert upload(client, url, stranger, PDF).status_code == 404
+
+
+def test_kind_and_file_are_required(client, draft):
+    _, headers, url = draft
+    no_file = client.post(url, data={"kind": "invoice"}, headers=headers, content_type="multipart/form-data")
+    assert no_file.status_code == 422 and "file" in no_file.get_json()["errors"]
+    no_kind = client.post(
+        url, data={"file": (io.BytesIO(PDF), "a.pdf")}, headers=headers, content_type="multipart/form-data"
+    )
+    assert no_kind.status_code == 422 and "kind" in no_kind.get_json()["errors"]
