@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from backend.extensions import db
 from backend.identity.models import ClientKey, Enterprise, WebAuthnCredential
-from tests.helpers import make_enterprise, make_qualification, make_user
+from tests.helpers import make_declaration, make_enterprise, make_qualification, make_user
 
 HOME_DISTRICT = "5300"
 OTHER_DISTRICT = "2200"
@@ -51,6 +51,23 @@ def _foreign_security_key() -> int:
     return key.id
 
 
+def _foreign_declaration() -> int:
+    return make_declaration(foreign_enterprise(), status="accepted", district_code=OTHER_DISTRICT).id
+
+
+def _foreign_attachment() -> int:
+    from backend.declarations.models import DeclarationAttachment
+
+    declaration = make_declaration(foreign_enterprise(), status="draft", district_code=OTHER_DISTRICT)
+    row = DeclarationAttachment(
+        declaration_id=declaration.id, kind="invoice", filename="invoice.pdf",
+        content_type="application/pdf", size=5, sha256="0" * 64,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
 OBJECT_FACTORIES: dict[str, Callable[[], int | str]] = {
     # identity
     "enterprise_id": lambda: foreign_enterprise().id,
@@ -58,6 +75,9 @@ OBJECT_FACTORIES: dict[str, Callable[[], int | str]] = {
     "qualification_id": lambda: make_qualification(foreign_enterprise(), "BWG_PRODUCER").id,
     "client_key_id": _foreign_client_key,
     "security_key_id": _foreign_security_key,
+    # declarations
+    "declaration_id": _foreign_declaration,
+    "attachment_id": _foreign_attachment,
 }
 
 REQUEST_BODIES: dict[str, dict] = {
