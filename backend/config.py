@@ -39,6 +39,9 @@ class Config:
     MEDIA_MAX_BYTES = _env_int("MEDIA_MAX_BYTES", 25 * 1024 * 1024)
     MEDIA_MAX_PIXELS = _env_int("MEDIA_MAX_PIXELS", 40_000_000)
     MEDIA_MAX_CHUNK_BYTES = _env_int("MEDIA_MAX_CHUNK_BYTES", 8 * 1024 * 1024)
+    DECLARATION_ATTACHMENT_MAX_BYTES = _env_int("DECLARATION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+    # How long a device holds an instruction it works on (seconds) before another may take it.
+    INSTRUCTION_LEASE_TTL = _env_int("INSTRUCTION_LEASE_TTL", 24 * 3600)
     # Keyed random draws of risk rules (reproducible); falls back to SECRET_KEY.
     RISK_DRAW_SECRET = os.environ.get("RISK_DRAW_SECRET") or None
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")

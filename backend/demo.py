@@ -65,6 +65,8 @@ def load_demo_data(*, only_if_empty: bool = False) -> list[str]:
         for user in users:
             user.password_hash = new_hash
         db.session.commit()
+        if not users:
+            return ["demo data: database already has users and no demo users, left as it is"]
         return [f"demo data present; DEMO_PASSWORD set for {len(users)} demo users"]
     lines = []
     if password is None:

@@ -2,6 +2,8 @@
 
 import http
 
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask_smorest import Api
 from marshmallow import fields
 from flask_smorest.utils import prepare_response
@@ -16,6 +18,10 @@ class ChajianApi(Api):
     """Routes every HTTP error through backend.errors (flask-smorest's default drops headers)."""
 
     ERROR_SCHEMA = ErrorSchema
+
+    def _init_spec(self, *, marshmallow_plugin=None, **options):
+        plugin = marshmallow_plugin or MarshmallowPlugin(schema_name_resolver=_schema_name)
+        super()._init_spec(marshmallow_plugin=plugin, **options)
 
     def init_app(self, app, *args, **kwargs):
         super().init_app(app, *args, **kwargs)
@@ -39,6 +45,16 @@ class ChajianApi(Api):
         self.spec.components.security_scheme(
             "bearerAuth", {"type": "http", "scheme": "bearer", "description": "access_token from login"}
         )
+
+
+def _schema_name(schema) -> str:
+    """Component names carry their domain ("DeclarationsReceipt"), so two domains never collide."""
+    cls = resolve_schema_cls(schema)
+    name = cls.__name__.removesuffix("Schema") or cls.__name__
+    parts = cls.__module__.split(".")
+    if len(parts) > 2 and parts[0] == "backend" and parts[1] != "core":
+        name = parts[1].title().replace("_", "") + name
+    return name
 
 
 def _decimal_as_string(converter, field, **kwargs) -> dict:

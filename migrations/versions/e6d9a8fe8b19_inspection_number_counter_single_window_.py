@@ -1,7 +1,7 @@
 """inspection number counter, Single Window intake messages, keyset list indexes
 
 Revision ID: e6d9a8fe8b19
-Revises: 900d88f799d5
+Revises: d0c1a42e084a
 Create Date: 2026-11-27 07:52:17.805335
 
 """
@@ -13,7 +13,7 @@ import backend.core.models
 
 # revision identifiers, used by Alembic.
 revision = 'e6d9a8fe8b19'
-down_revision = '900d88f799d5'
+down_revision = 'd0c1a42e084a'
 branch_labels = None
 depends_on = None
 

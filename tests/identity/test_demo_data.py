@@ -59,3 +59,12 @@ def test_if_empty_leaves_an_existing_database_alone(app, factories, monkeypatch)
     result = app.test_cli_runner().invoke(args=["demo-data", "--if-empty"])
     assert result.exit_code == 0 and "left as it is" in result.output
     assert counts()[0] == 1
+
+
+def test_demo_password_resets_existing_demo_users(app, client, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "Demo-password-2026")
+    run(app)
+    monkeypatch.setenv("DEMO_PASSWORD", "Another-password-2027")
+    result = app.test_cli_runner().invoke(args=["demo-data", "--if-empty"])
+    assert result.exit_code == 0 and "DEMO_PASSWORD set for" in result.output
+    log_in_everyone(client, "Another-password-2027")
