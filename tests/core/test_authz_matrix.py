@@ -21,8 +21,10 @@ import pytest
 
 from backend import create_app
 from backend.core.enums import Role
+from backend.extensions import db
+from backend.seeds import seed_all_catalogs
 from tests.authz_registry import HOME_DISTRICT, OBJECT_FACTORIES, PATH_VALUES, REQUEST_BODIES, RawBody
-from tests.conftest import TestConfig
+from tests.conftest import TestConfig, _empty_tables
 
 # Operations anybody may call: logging in, in its several ways.
 PUBLIC_OPERATIONS = {
@@ -56,6 +58,23 @@ OPERATIONS = _load_operations()
 SECURED = [op for op in OPERATIONS if op[2].get("security")]
 WITH_PATH_PARAMETERS = [op for op in SECURED if "{" in op[1]]
 SYSTEM_SCOPE_OPERATIONS = {f"{op[0]} {op[1]}" for op in SECURED if op[2]["x-roles"] == ["system_client"]}
+
+
+@pytest.fixture(scope="module")
+def _matrix_database(app):
+    """Empty tables plus catalogs, once for this module (the next module's tests empty them again)."""
+    with app.app_context():
+        _empty_tables()
+        seed_all_catalogs()
+        db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_database(app, _matrix_database):
+    """Overrides the per-test reset of tests/conftest.py: an app context on the module's database."""
+    with app.app_context():
+        yield
+        db.session.remove()
 
 
 def _id(op) -> str:
