@@ -102,9 +102,15 @@ def _foreign_appointment() -> int:
     enterprise = foreign_enterprise()
     declaration = make_declaration(enterprise, status="accepted", district_code=OTHER_DISTRICT)
     appointment = Appointment(
-        declaration_id=declaration.id, enterprise_id=enterprise.id, district_code=OTHER_DISTRICT,
-        status="requested", requested_date=(utcnow() + timedelta(days=3)).date(), requested_slot="morning",
-        site_address="上海市浦东新区外高桥 1 号仓", contact_name="王经理", contact_phone="021-5000-0000",
+        declaration_id=declaration.id,
+        enterprise_id=enterprise.id,
+        district_code=OTHER_DISTRICT,
+        status="requested",
+        requested_date=(utcnow() + timedelta(days=3)).date(),
+        requested_slot="morning",
+        site_address="上海市浦东新区外高桥 1 号仓",
+        contact_name="王经理",
+        contact_phone="021-5000-0000",
     )
     db.session.add(appointment)
     db.session.commit()
@@ -119,7 +125,9 @@ def _foreign_instruction() -> int:
     from backend.inspections.service import start_inspection
     from backend.instructions.service import accept_instruction
 
-    declaration = make_declaration(foreign_enterprise(), status="inspection_notice", district_code=OTHER_DISTRICT)
+    declaration = make_declaration(
+        foreign_enterprise(), status="inspection_notice", district_code=OTHER_DISTRICT
+    )
     inspector = make_user("inspector", district_code=OTHER_DISTRICT)
     instruction = make_instruction(declaration, inspector=inspector)
     accept_instruction(actor=actor_of(inspector), instruction_id=instruction.id)
@@ -141,8 +149,14 @@ def _foreign_upload() -> int:
 
     inspector = make_user("inspector", district_code=OTHER_DISTRICT)
     upload = Upload(
-        uploaded_by_id=inspector.id, district_code=OTHER_DISTRICT, client_id=f"authz-{inspector.id}", size=1024,
-        sha256="0" * 64, content_type="image/jpeg", filename="IMG_0002.jpg", device_id="phone-b-0001",
+        uploaded_by_id=inspector.id,
+        district_code=OTHER_DISTRICT,
+        client_id=f"authz-{inspector.id}",
+        size=1024,
+        sha256="0" * 64,
+        content_type="image/jpeg",
+        filename="IMG_0002.jpg",
+        device_id="phone-b-0001",
     )
     db.session.add(upload)
     db.session.commit()
@@ -157,7 +171,8 @@ def _foreign_certificate() -> str:
     from tests.certificates.samples import sample_content
 
     certificate = issue_certificate(
-        actor=None, content=sample_content("18", district_code=OTHER_DISTRICT),
+        actor=None,
+        content=sample_content("18", district_code=OTHER_DISTRICT),
         enterprise_id=foreign_enterprise().id,
     )
     return certificate.certificate_no
@@ -234,5 +249,7 @@ REQUEST_BODIES: dict[str, dict | RawBody] = {
     "POST /api/v1/instructions/{instruction_id}/lease": {"device_id": "phone-authz-01"},
     "PUT /api/v1/inspections/{instruction_id}/items/{item_id}": {"base_version": 0, "result": "conforms"},
     # media: the first chunk of the upload made by _foreign_upload (1024 bytes)
-    "PUT /api/v1/uploads/{upload_id}": RawBody(b"\xff\xd8\xff\xe0", headers={"Content-Range": "bytes 0-3/1024"}),
+    "PUT /api/v1/uploads/{upload_id}": RawBody(
+        b"\xff\xd8\xff\xe0", headers={"Content-Range": "bytes 0-3/1024"}
+    ),
 }

@@ -98,8 +98,11 @@ def _make_objects(names: list[str]) -> dict:
 def _call(client, method, path, headers=None, values=None, body=None):
     if isinstance(body, RawBody):
         return client.open(
-            _url(path, values), method=method, headers={**(headers or {}), **body.headers},
-            data=body.data, content_type=body.content_type,
+            _url(path, values),
+            method=method,
+            headers={**(headers or {}), **body.headers},
+            data=body.data,
+            content_type=body.content_type,
         )
     return client.open(
         _url(path, values), method=method, headers=headers or {}, json=body if body is not None else {}
