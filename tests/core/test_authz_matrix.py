@@ -164,15 +164,25 @@ def test_password_session_on_a_key_operation_is_403_key_required(client, factori
         _assert_error(response, 403, "auth.key_required")
 
 
-def test_system_scope_operations_are_only_system_client_ones():
-    """The exemption is derived from x-roles, never listed by hand; it covers the clearance interface."""
+def test_system_scope_exemption_is_the_clearance_interface_only():
+    """Derived from x-roles, never listed by hand: an operation that admits any other role is not exempt."""
     assert SYSTEM_SCOPE_OPERATIONS >= {
         "POST /api/v1/e-records/{e_record_no}/verify",
         "POST /api/v1/e-records/{e_record_no}/consume",
     }
+    assert (
+        "POST /api/v1/e-records/{e_record_no}/void" not in SYSTEM_SCOPE_OPERATIONS
+    )  # reviewers, supervisors
     for op in SECURED:
         if _id(op) in SYSTEM_SCOPE_OPERATIONS:
-            assert op[2]["x-roles"] == ["system_client"]
+            assert op[2]["x-assurance"] == "key", f"{_id(op)}: a system client signs in with its client key"
+
+
+def test_path_values_name_no_object():
+    """A path parameter is either an object (a factory) or a fixed word (PATH_VALUES), never both."""
+    assert not set(PATH_VALUES) & set(OBJECT_FACTORIES)
+    used = {p["name"] for op in SECURED for p in op[2]["parameters"] if p["in"] == "path"}
+    assert set(PATH_VALUES) <= used, "PATH_VALUES names a parameter no operation has"
 
 
 @pytest.mark.parametrize(
