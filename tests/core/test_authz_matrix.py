@@ -60,9 +60,13 @@ WITH_PATH_PARAMETERS = [op for op in SECURED if "{" in op[1]]
 SYSTEM_SCOPE_OPERATIONS = {f"{op[0]} {op[1]}" for op in SECURED if op[2]["x-roles"] == ["system_client"]}
 
 
+_CALLERS: dict[tuple[Role, str], dict] = {}
+
+
 @pytest.fixture(scope="module")
 def _matrix_database(app):
     """Empty tables plus catalogs, once for this module (the next module's tests empty them again)."""
+    _CALLERS.clear()
     with app.app_context():
         _empty_tables()
         seed_all_catalogs()
@@ -117,12 +121,18 @@ def _assert_error(response, status, error):
 
 
 def _caller(factories, role: Role, assurance: str = "key"):
-    """Headers of a user of `role` at home: district HOME_DISTRICT, or an enterprise of it."""
-    if role == Role.ENTERPRISE:
-        user = factories.user(role, enterprise=factories.enterprise(district_code=HOME_DISTRICT))
-    else:
-        user = factories.user(role, district_code=HOME_DISTRICT)
-    return factories.headers(user, assurance=assurance)
+    """Headers of a user of `role` at home: district HOME_DISTRICT, or an enterprise of it.
+
+    One user and token per (role, assurance) for the module: every call made with them is refused, so
+    nothing they do changes them, and making ~500 users cost a third of the module's time.
+    """
+    if (role, assurance) not in _CALLERS:
+        if role == Role.ENTERPRISE:
+            user = factories.user(role, enterprise=factories.enterprise(district_code=HOME_DISTRICT))
+        else:
+            user = factories.user(role, district_code=HOME_DISTRICT)
+        _CALLERS[role, assurance] = factories.headers(user, assurance=assurance)
+    return _CALLERS[role, assurance]
 
 
 def test_the_spec_has_operations_and_every_public_one_is_allowed():
