@@ -14,6 +14,7 @@ MODEL_MODULES = [
     "backend.certificates.models",
     "backend.inspections.models",
     "backend.sync.models",
+    "backend.certificates.application_models",
 ]
 
 for _name in MODEL_MODULES:

@@ -97,6 +97,7 @@ def factories():
         goods_line = staticmethod(goods_line)
         e_record = staticmethod(make_issued_e_record)
         risk_rule = staticmethod(make_risk_rule)
+        stored_e_record = staticmethod(make_stored_e_record)
         password = PASSWORD
 
     return F
@@ -271,3 +272,21 @@ def make_photo(user: User, data: bytes = b"\xff\xd8\xff\xe0 evidence photo \xff\
     db.session.add(photo)
     db.session.commit()
     return photo
+
+
+def make_stored_e_record(
+    declaration, *, status: str = "normal", valid_days: int = 60, goods_category: str = "general"
+):
+    """An e-record (电子底账) for `declaration`, stored directly: inspection_no + "001"."""
+    from datetime import timedelta
+
+    from backend.core.models import utcnow
+    from backend.declarations.models import ERecord
+
+    record = ERecord(
+        declaration_id=declaration.id, e_record_no=f"{declaration.inspection_no}001", status=status,
+        goods_category=goods_category, issued_at=utcnow(), valid_until=utcnow() + timedelta(days=valid_days),
+    )
+    db.session.add(record)
+    db.session.commit()
+    return record

@@ -2,9 +2,9 @@
 
 Who may fetch: the customs district that issued it and the enterprise it belongs to (object-level
 access via backend.core.permissions; anyone else gets 404). Which PDF: anyone who may see the
-certificate gets a copy (副本); the original and a duplicate original are for certificate officers,
-until the self-print workflow (blank paper serials, one original per certificate) hands originals to
-enterprises.
+certificate gets a copy (副本); the original and a duplicate original are for certificate officers for
+certificates issued directly; certificates issued through an application print their originals on
+blank serials (printing.py: self-print by the enterprise, counter print by the officer).
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ def certificate_pdf(*, actor: Actor, certificate_no: str, variant: str = "copy")
             raise DomainError("auth.forbidden")
         if certificate.status != "issued":
             raise DomainError("certificate.not_valid", detail={"status": certificate.status})
+        if certificate.delivery is not None:  # issued through an application: blank serials are consumed
+            raise DomainError("certificate_print.use_print")
         variant = _claim_original(certificate, variant)
         record_event(
             action=f"certificate.printed_{variant}", entity_type="certificate",

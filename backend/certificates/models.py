@@ -74,6 +74,12 @@ class Certificate(TimestampMixin, VersionedMixin, db.Model):
     year: Mapped[int] = mapped_column(sa.Integer)
     serial: Mapped[int] = mapped_column(sa.Integer)
     enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enterprise.id"), index=True)
+    # The e-record it certifies (set when issued through a certificate application).
+    e_record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("e_record.id"), index=True)
+    # self_print | counter when issued through an application: originals then print only on blank paper.
+    delivery: Mapped[str | None] = mapped_column(sa.String(12))
+    # Copied from the content for the comprehensive query (综合查询): consignee name as printed.
+    consignee_name: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     status: Mapped[str] = mapped_column(sa.String(12), default="issued")  # issued | replaced | withdrawn
     status_reason: Mapped[str | None] = mapped_column(sa.String(500))
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -13,8 +13,6 @@ real text, so it is in the PDF's text layer as well as on paper.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
-from pathlib import Path
 
 import qrcode
 from fpdf import FPDF
@@ -23,15 +21,11 @@ from fpdf.fonts import FontFace
 
 from backend.certificates.catalog import CertificateTypeSpec, type_spec
 from backend.certificates.content import CertificateContent, format_decimal
+from backend.certificates.fonts import find_cjk_font, font_for, text_characters  # noqa: F401 (re-exported)
 from backend.certificates.sealing import Seal, qr_text, verification_url
 
 # fontTools reports every bitmap table it drops while subsetting WenQuanYi; that is expected.
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
-
-FONT_CANDIDATES = (
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),  # Debian fonts-wqy-zenhei
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # Debian fonts-noto-cjk (SC)
-)
 
 VARIANTS = {
     "original": ("正本", "ORIGINAL", None),
@@ -47,15 +41,6 @@ GOODS_COLUMNS = {
     "net_weight": ("净重 Net weight", 28),
     "packages": ("包装 Packages", 30),
 }
-
-
-@lru_cache(maxsize=1)
-def find_cjk_font() -> tuple[str, int]:
-    """(path, collection index) of an installed CJK font, or a clear error naming the package."""
-    for path, index in FONT_CANDIDATES:
-        if Path(path).is_file():
-            return path, index
-    raise RuntimeError("no CJK font found: apt-get install fonts-wqy-zenhei (see `make system-packages`)")
 
 
 class _CertificatePDF(FPDF):
@@ -260,7 +245,8 @@ def render_certificate_pdf(
     if seal is None and variant != "draft":
         raise ValueError("only a draft may be rendered without a seal")
     spec = spec or type_spec(data["type_code"])
-    font_path, font_index = find_cjk_font()
+    # The cached GB2312-sized subset when it holds every character printed, else the full font (fonts.py).
+    font_path, font_index = font_for(text_characters(data, spec.as_row(), VARIANTS[variant]))
     pdf = _CertificatePDF(format="A4")
     pdf.set_title(f"{spec.name_zh} {spec.name_en} {data.get('certificate_no', '')}".strip())
     pdf.set_creator("Chajian 查检")

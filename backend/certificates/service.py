@@ -39,9 +39,22 @@ def _ensure_issuer_scope(actor: Actor | None, district_code: str) -> None:
 
 def issue_certificate(
     *, actor: Actor | None, content: CertificateContent, enterprise_id: int | None = None,
-    supersedes: Certificate | None = None,
+    supersedes: Certificate | None = None, e_record_id: int | None = None, delivery: str | None = None,
 ) -> Certificate:
     """Number, seal and freeze a certificate in one transaction; `content.certificate_no` is assigned here."""
+    certificate = issue_in_transaction(
+        actor=actor, content=content, enterprise_id=enterprise_id, supersedes=supersedes,
+        e_record_id=e_record_id, delivery=delivery,
+    )
+    db.session.commit()
+    return certificate
+
+
+def issue_in_transaction(
+    *, actor: Actor | None, content: CertificateContent, enterprise_id: int | None = None,
+    supersedes: Certificate | None = None, e_record_id: int | None = None, delivery: str | None = None,
+) -> Certificate:
+    """issue_certificate without the commit, for use cases that change more in the same transaction."""
     validate_content(content)
     _ensure_issuer_scope(actor, content.district_code)
     if db.session.get(District, content.district_code) is None:
@@ -57,8 +70,9 @@ def issue_certificate(
     frozen_digest = content_digest(frozen)
     certificate = Certificate(
         certificate_no=number, type_code=content.type_code, district_code=content.district_code,
-        year=year, serial=serial, enterprise_id=enterprise_id, status="issued", content=frozen,
-        content_sha256=frozen_digest, seal=seal.to_dict(), key_id=key.key_id,
+        year=year, serial=serial, enterprise_id=enterprise_id, e_record_id=e_record_id, delivery=delivery,
+        status="issued", consignee_name=content.consignee.name_en or content.consignee.name_zh,
+        content=frozen, content_sha256=frozen_digest, seal=seal.to_dict(), key_id=key.key_id,
     )
     db.session.add(certificate)
     db.session.flush()
@@ -68,7 +82,6 @@ def issue_certificate(
         action="certificate.issued", entity_type="certificate", entity_id=number, actor=actor,
         after={"type_code": content.type_code, "key_id": key.key_id, "content_sha256": frozen_digest},
     )
-    db.session.commit()
     return certificate
 
 

@@ -3,6 +3,7 @@
 import http
 
 from flask_smorest import Api
+from marshmallow import fields
 from flask_smorest.utils import prepare_response
 
 from backend.core.schemas import ErrorSchema
@@ -15,6 +16,10 @@ class ChajianApi(Api):
     """Routes every HTTP error through backend.errors (flask-smorest's default drops headers)."""
 
     ERROR_SCHEMA = ErrorSchema
+
+    def init_app(self, app, *args, **kwargs):
+        super().init_app(app, *args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(_decimal_as_string)
 
     def handle_http_exception(self, error):
         from backend.errors import handle_http_exception
@@ -34,3 +39,10 @@ class ChajianApi(Api):
         self.spec.components.security_scheme(
             "bearerAuth", {"type": "http", "scheme": "bearer", "description": "access_token from login"}
         )
+
+
+def _decimal_as_string(converter, field, **kwargs) -> dict:
+    """Decimals travel as strings ("12.500"): say so in the OpenAPI document, not "number"."""
+    if isinstance(field, fields.Decimal) and field.as_string:
+        return {"type": "string", "format": "decimal"}
+    return {}
