@@ -35,6 +35,8 @@ from datetime import timedelta
 from backend.core.models import utcnow
 from backend.extensions import db
 from backend.identity.models import ClientKey, Enterprise, WebAuthnCredential
+from tests.certificates.authz_factories import BODIES as CERTIFICATE_BODIES
+from tests.certificates.authz_factories import FACTORIES as CERTIFICATE_FACTORIES
 from tests.helpers import (
     actor_of,
     make_declaration,
@@ -163,21 +165,6 @@ def _foreign_upload() -> int:
     return upload.id
 
 
-# certificates
-
-
-def _foreign_certificate() -> str:
-    from backend.certificates.service import issue_certificate
-    from tests.certificates.samples import sample_content
-
-    certificate = issue_certificate(
-        actor=None,
-        content=sample_content("18", district_code=OTHER_DISTRICT),
-        enterprise_id=foreign_enterprise().id,
-    )
-    return certificate.certificate_no
-
-
 OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     # identity
     "enterprise_id": lambda: foreign_enterprise().id,
@@ -197,8 +184,10 @@ OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     # media
     "upload_id": _foreign_upload,
     "photo_id": lambda: make_photo(make_user("inspector", district_code=OTHER_DISTRICT)).id,
-    # certificates
-    "certificate_no": _foreign_certificate,
+    # certificates and cloud issuance (applications, blank stock, reprints, amendments): the foreign objects
+    # of tests/certificates/authz_factories.py, certificate_no being a self-print certificate issued against
+    # an e-record, as printing, reprints and amendments need
+    **CERTIFICATE_FACTORIES,
 }
 
 PATH_VALUES: dict[str, str] = {
@@ -252,4 +241,6 @@ REQUEST_BODIES: dict[str, dict | RawBody] = {
     "PUT /api/v1/uploads/{upload_id}": RawBody(
         b"\xff\xd8\xff\xe0", headers={"Content-Range": "bytes 0-3/1024"}
     ),
+    # certificates and cloud issuance
+    **CERTIFICATE_BODIES,
 }
