@@ -95,6 +95,23 @@ def _foreign_e_record() -> str:
     return make_issued_e_record(foreign_enterprise(), district_code=OTHER_DISTRICT).e_record_no
 
 
+def _foreign_attachment() -> int:
+    from backend.declarations.models import DeclarationAttachment
+
+    declaration = make_declaration(foreign_enterprise(), status="draft", district_code=OTHER_DISTRICT)
+    row = DeclarationAttachment(
+        declaration_id=declaration.id,
+        kind="invoice",
+        filename="invoice.pdf",
+        content_type="application/pdf",
+        size=5,
+        sha256="0" * 64,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
 # appointments
 
 
@@ -174,6 +191,7 @@ OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     "security_key_id": _foreign_security_key,
     # declarations, e-records and review
     "declaration_id": _foreign_declaration,
+    "attachment_id": _foreign_attachment,
     "e_record_no": _foreign_e_record,
     "rule_id": lambda: make_risk_rule(district_code=OTHER_DISTRICT).id,
     # appointments

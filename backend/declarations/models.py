@@ -24,7 +24,8 @@ class Declaration(TimestampMixin, VersionedMixin, db.Model):
     status: Mapped[str] = mapped_column(sa.String(30), default="draft", index=True)
     inspection_no: Mapped[str | None] = mapped_column(sa.String(15), unique=True)
     source: Mapped[str] = mapped_column(sa.String(20), default="web")  # web | single_window
-    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("declaration.id"))
+    # Indexed: deleting a draft checks this self-reference, which would otherwise scan the table.
+    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("declaration.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
     # Basic data.
@@ -74,7 +75,15 @@ class Declaration(TimestampMixin, VersionedMixin, db.Model):
     receipts: Mapped[list[Receipt]] = relationship(order_by="Receipt.id", **_ORDERED)
     e_record: Mapped[ERecord | None] = relationship(back_populates="declaration", uselist=False)
 
-    __table_args__ = (sa.Index("ix_declaration_enterprise_status_id", "enterprise_id", "status", "id"),)
+    __table_args__ = (
+        # Keyset pagination of the enterprise's and the district's lists, newest first (with or without a
+        # status filter).
+        sa.Index("ix_declaration_enterprise_status_created", "enterprise_id", "status", "created_at", "id"),
+        sa.Index("ix_declaration_enterprise_created", "enterprise_id", "created_at", "id"),
+        sa.Index("ix_declaration_enterprise_accepted", "enterprise_id", "accepted_at", "id"),
+        sa.Index("ix_declaration_district_created", "district_code", "created_at", "id"),
+        sa.Index("ix_declaration_district_accepted", "district_code", "accepted_at", "id"),
+    )
 
 
 class DeclarationGoods(db.Model):
@@ -181,3 +190,27 @@ class ERecord(TimestampMixin, VersionedMixin, db.Model):
     voided_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     declaration: Mapped[Declaration] = relationship(back_populates="e_record")
+
+
+class InspectionNoCounter(db.Model):
+    """The last serial handed out per (district, year); its row is locked while a number is allocated."""
+
+    __tablename__ = "inspection_no_counter"
+    district_code: Mapped[str] = mapped_column(sa.ForeignKey("district.code"), primary_key=True)
+    year: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    last_serial: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class IntakeMessage(db.Model):
+    """A Single Window message accepted once: retries with the same id replay the stored result."""
+
+    __tablename__ = "intake_message"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    message_id: Mapped[str] = mapped_column(sa.String(64))
+    body_sha256: Mapped[str] = mapped_column(sa.String(64))
+    # Filled in the same transaction; the row is inserted first so a concurrent retry waits on it.
+    declaration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("declaration.id"), index=True)
+    response: Mapped[dict | None] = mapped_column(sa.JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (sa.UniqueConstraint("sender_id", "message_id", name="uq_intake_message_sender"),)

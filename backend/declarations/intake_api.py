@@ -1,0 +1,54 @@
+"""REST for the Single Window intake (routes on the declarations blueprint)."""
+
+from __future__ import annotations
+
+from flask import g
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+
+from backend.core.auth import requires
+from backend.core.enums import Assurance, Role
+from backend.core.schemas import StrictSchema
+from backend.declarations import intake
+from backend.declarations.api import blp
+from backend.declarations.schemas import DeclarationBodySchema
+
+
+class IntakeMessageSchema(StrictSchema):
+    message_id = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9._:-]{1,64}$"),
+        metadata={"description": "the sender's unique message id; retries reuse it"},
+    )
+    enterprise_customs_code = fields.String(required=True, validate=validate.Regexp(r"^[0-9A-Z]{10}$"))
+    application = fields.Nested(DeclarationBodySchema, required=True)
+
+
+class IntakeReceiptSchema(Schema):
+    code = fields.String()
+    text_zh = fields.String()
+    text_en = fields.String()
+    created_at = fields.String()
+
+
+class IntakeResultSchema(Schema):
+    message_id = fields.String()
+    declaration_id = fields.Integer()
+    inspection_no = fields.String()
+    status = fields.String()
+    status_label_zh = fields.String()
+    status_label_en = fields.String()
+    receipts = fields.List(fields.Nested(IntakeReceiptSchema))
+
+
+@blp.route("/intake/single-window/declarations")
+class SingleWindowIntake(MethodView):
+    @requires(Role.SYSTEM_CLIENT, assurance=Assurance.KEY)
+    @blp.arguments(IntakeMessageSchema)
+    @blp.response(201, IntakeResultSchema, headers={"Idempotent-Replayed": {"schema": {"type": "string"}}})
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, message):
+        """Submit an application on an enterprise's behalf; a retry with the same message_id replays."""
+        result, replayed = intake.receive_declaration(actor=g.actor, message=message)
+        return result, 201, {"Idempotent-Replayed": "true" if replayed else "false"}

@@ -1,0 +1,246 @@
+"""Use cases of the enterprise's 电子底账申请: drafts, edits, copies, submission, withdrawal, receipts.
+
+Every public function is one transaction and the only place that commits; status changes go through
+workflow.apply(). The helpers new_declaration() and submit_in_transaction() never commit, so intake.py
+reuses them inside its own transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from backend.audit.service import record_event
+from backend.core.auth import Actor
+from backend.core.models import utcnow
+from backend.core.permissions import ensure_can_see
+from backend.declarations import errors as _error_codes  # noqa: F401  (registers the codes)
+from backend.declarations import numbers, validation, workflow
+from backend.declarations.content import declaration_data, fill_declaration
+from backend.declarations.models import Declaration, Receipt
+from backend.declarations.workflow import Event, Status
+from backend.errors import DomainError
+from backend.extensions import db
+from backend.identity.models import Enterprise
+
+EDITABLE = (Status.DRAFT.value, Status.RETURNED.value)
+
+
+def china_today() -> date:
+    return utcnow().astimezone(numbers.CHINA_TIME).date()
+
+
+# ---- reading ---------------------------------------------------------------------------------------
+
+
+def load_declaration(actor: Actor, declaration_id: int, *, for_update: bool = False) -> Declaration:
+    """The declaration if the actor may see it, else resource.not_found (404)."""
+    query = db.select(Declaration).where(Declaration.id == declaration_id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    declaration = db.session.execute(query).scalar_one_or_none()
+    if declaration is None:
+        raise DomainError("resource.not_found")
+    ensure_can_see(actor, declaration)
+    return declaration
+
+
+def get_declaration(*, actor: Actor, declaration_id: int) -> Declaration:
+    """One application with all its parts."""
+    return load_declaration(actor, declaration_id)
+
+
+def list_receipts(*, actor: Actor, declaration_id: int) -> list[Receipt]:
+    """回执, oldest first: what the enterprise sees when it clicks the status."""
+    return list(load_declaration(actor, declaration_id).receipts)
+
+
+# ---- validation ------------------------------------------------------------------------------------
+
+
+def validation_report(findings: list[dict]) -> dict:
+    return {"valid": not validation.has_errors(findings), "findings": findings}
+
+
+def validate_declaration(*, actor: Actor, declaration_id: int) -> dict:
+    """Every finding for a stored application, without changing it."""
+    declaration = load_declaration(actor, declaration_id)
+    return validation_report(_findings(declaration))
+
+
+def validate_body(*, actor: Actor, data: dict) -> dict:
+    """Every finding for an application body, without saving anything."""
+    return validation_report(
+        validation.validate_application(
+            data, enterprise_id=actor.enterprise_id, new_submission=True, today=china_today()
+        )
+    )
+
+
+def _findings(declaration: Declaration) -> list[dict]:
+    return validation.validate_application(
+        declaration_data(declaration),
+        enterprise_id=declaration.enterprise_id,
+        new_submission=declaration.inspection_no is None,
+        today=china_today(),
+    )
+
+
+# ---- drafts ----------------------------------------------------------------------------------------
+
+
+def create_draft(*, actor: Actor, data: dict) -> Declaration:
+    """暂存: a new application of the actor's enterprise, complete or not."""
+    enterprise = db.session.get(Enterprise, actor.enterprise_id)
+    declaration = new_declaration(actor=actor, enterprise=enterprise, data=data, source="web")
+    db.session.commit()
+    return declaration
+
+
+def new_declaration(
+    *, actor: Actor, enterprise: Enterprise, data: dict, source: str, copied_from_id: int | None = None
+) -> Declaration:
+    """Add a draft to the session and audit it (no commit)."""
+    declaration = Declaration(
+        enterprise_id=enterprise.id,
+        district_code=data.get("district_code") or enterprise.district_code,
+        status=Status.DRAFT.value,
+        source=source,
+        copied_from_id=copied_from_id,
+        created_by_id=actor.user_id,
+        version=1,
+    )
+    fill_declaration(declaration, data)
+    db.session.add(declaration)
+    db.session.flush()
+    record_event(
+        action="declaration.created",
+        entity_type="declaration",
+        entity_id=declaration.id,
+        actor=actor,
+        after={"status": declaration.status, "source": source, "copied_from_id": copied_from_id},
+    )
+    return declaration
+
+
+def update_draft(*, actor: Actor, declaration_id: int, data: dict, version: int | None) -> Declaration:
+    """Replace the whole application (only in draft or returned), based on `version`."""
+    declaration = load_declaration(actor, declaration_id, for_update=True)
+    _ensure_editable(declaration)
+    if version is None:
+        raise DomainError("declaration.version_required")
+    _ensure_version(declaration, version)
+    district = data.get("district_code") or declaration.district_code
+    if declaration.inspection_no and district != declaration.district_code:
+        raise DomainError(
+            "request.invalid",
+            errors={"district_code": ["已分配检验检疫编号，关区不能再修改 / fixed once numbered"]},
+        )
+    before = declaration_data(declaration)
+    data = {**data, "district_code": district}
+    declaration.district_code = district
+    fill_declaration(declaration, data)
+    changed = sorted(key for key, value in declaration_data(declaration).items() if before.get(key) != value)
+    declaration.version += 1
+    declaration.last_action_at = utcnow()
+    record_event(
+        action="declaration.updated",
+        entity_type="declaration",
+        entity_id=declaration.id,
+        actor=actor,
+        before={"version": version},
+        after={"version": declaration.version, "changed": changed},
+    )
+    db.session.commit()
+    return declaration
+
+
+def delete_draft(*, actor: Actor, declaration_id: int, version: int | None = None) -> None:
+    """Delete an application that was never submitted."""
+    declaration = load_declaration(actor, declaration_id, for_update=True)
+    if declaration.status != Status.DRAFT.value or declaration.inspection_no:
+        raise DomainError("declaration.not_deletable")
+    if version is not None:
+        _ensure_version(declaration, version)
+    record_event(
+        action="declaration.deleted",
+        entity_type="declaration",
+        entity_id=declaration.id,
+        actor=actor,
+        before={"status": declaration.status, "version": declaration.version},
+    )
+    db.session.delete(declaration)
+    db.session.commit()
+
+
+def copy_declaration(*, actor: Actor, declaration_id: int) -> Declaration:
+    """复制: a new draft with the same content; no number, status, receipts, e-record or attachments.
+
+    Attachments are not copied: contracts, invoices and packing lists belong to one shipment, and a copied
+    invoice would silently be submitted with the wrong shipment.
+    """
+    source = load_declaration(actor, declaration_id)
+    enterprise = db.session.get(Enterprise, source.enterprise_id)
+    data = declaration_data(source)
+    data["shipping_date"] = None  # a new shipment: the old date is almost always in the past
+    copy = new_declaration(
+        actor=actor, enterprise=enterprise, data=data, source="web", copied_from_id=source.id
+    )
+    db.session.commit()
+    return copy
+
+
+def _ensure_editable(declaration: Declaration) -> None:
+    if declaration.status not in EDITABLE:
+        raise DomainError("declaration.not_editable", status=declaration.status)
+
+
+def _ensure_version(declaration: Declaration, version: int) -> None:
+    if version != declaration.version:
+        raise DomainError("declaration.version_conflict", detail={"current_version": declaration.version})
+
+
+# ---- lifecycle ---------------------------------------------------------------------------------------
+
+
+def submit_declaration(*, actor: Actor, declaration_id: int, version: int | None = None) -> Declaration:
+    """提交: validate, then submit and accept in one transaction (报检成功, inspection number assigned)."""
+    declaration = load_declaration(actor, declaration_id, for_update=True)
+    submit_in_transaction(declaration, actor=actor, version=version)
+    db.session.commit()
+    return declaration
+
+
+def submit_in_transaction(declaration: Declaration, *, actor: Actor, version: int | None = None) -> None:
+    """Validation findings block with 422; otherwise SUBMIT then ACCEPT (no commit)."""
+    if not workflow.can_apply(declaration, Event.SUBMIT):
+        raise DomainError(
+            "declaration.invalid_transition", status=declaration.status, event=Event.SUBMIT.value
+        )
+    if version is not None:
+        _ensure_version(declaration, version)
+    findings = _findings(declaration)
+    if validation.has_errors(findings):
+        errors: dict[str, list[str]] = {}
+        for f in findings:
+            if f["severity"] == validation.ERROR:
+                errors.setdefault(f["path"], []).append(f["message_zh"])
+        raise DomainError("declaration.invalid", errors=errors, detail={"findings": findings})
+    now: datetime = utcnow()
+    declaration.submitted_at = now
+    workflow.apply(declaration, Event.SUBMIT, actor=actor)
+    if declaration.inspection_no is None:  # a returned application keeps its number
+        declaration.inspection_no = numbers.allocate_inspection_no(
+            district_code=declaration.district_code, source=declaration.source, at=now
+        )
+    declaration.accepted_at = now
+    workflow.apply(declaration, Event.ACCEPT, actor=None)  # acceptance is the system's, not the user's
+
+
+def withdraw_declaration(
+    *, actor: Actor, declaration_id: int, version: int | None = None, reason: str | None = None
+) -> Declaration:
+    """撤回: allowed until document review has started (the workflow table decides)."""
+    declaration = load_declaration(actor, declaration_id, for_update=True)
+    workflow.apply(declaration, Event.WITHDRAW, actor=actor, reason=reason, expected_version=version)
+    db.session.commit()
+    return declaration
