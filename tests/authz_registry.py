@@ -95,12 +95,12 @@ def _foreign_e_record() -> str:
     return make_issued_e_record(foreign_enterprise(), district_code=OTHER_DISTRICT).e_record_no
 
 
-def _foreign_attachment() -> int:
+def _foreign_attachment(values: dict) -> int:
+    """An attachment of the foreign declaration in the same URL."""
     from backend.declarations.models import DeclarationAttachment
 
-    declaration = make_declaration(foreign_enterprise(), status="draft", district_code=OTHER_DISTRICT)
     row = DeclarationAttachment(
-        declaration_id=declaration.id,
+        declaration_id=values["declaration_id"],
         kind="invoice",
         filename="invoice.pdf",
         content_type="application/pdf",
