@@ -14,20 +14,52 @@ it is added. To register yours (one line per parameter name, in your own domain'
 
 REQUEST_BODIES holds a valid JSON body for operations whose body has required fields, keyed by
 "METHOD /path/{param}"; without one the view answers 422 before the ownership check is reached, and
-the matrix test says so. Operations whose body may be `{}` need no entry.
+the matrix test says so. Operations whose body may be `{}` need no entry; an operation that takes no
+JSON (an upload chunk) gets a RawBody.
+
+PATH_VALUES holds a fixed value for path parameters that name no object (a choice among a few words,
+such as the photo `{variant}`); the matrix puts it into every URL it builds, and the object test does
+not look for an owner of it.
+
+A factory may take one argument: it then receives the values already made for the path parameters to
+its left, so a nested object belongs to its parent (`{instruction_id}/items/{item_id}`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from backend.core.models import utcnow
 from backend.extensions import db
 from backend.identity.models import ClientKey, Enterprise, WebAuthnCredential
-from tests.helpers import make_declaration, make_enterprise, make_qualification, make_user
+from tests.certificates.authz_factories import BODIES as CERTIFICATE_BODIES
+from tests.certificates.authz_factories import FACTORIES as CERTIFICATE_FACTORIES
+from tests.helpers import (
+    actor_of,
+    make_declaration,
+    make_enterprise,
+    make_instruction,
+    make_issued_e_record,
+    make_photo,
+    make_qualification,
+    make_risk_rule,
+    make_user,
+)
 
 HOME_DISTRICT = "5300"
 OTHER_DISTRICT = "2200"
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """A request body that is not JSON: the bytes, their content type and any headers that go with them."""
+
+    data: bytes
+    content_type: str = "application/octet-stream"
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def foreign_enterprise() -> Enterprise:
@@ -51,40 +83,182 @@ def _foreign_security_key() -> int:
     return key.id
 
 
+# declarations and review
+
+
 def _foreign_declaration() -> int:
-    return make_declaration(foreign_enterprise(), status="accepted", district_code=OTHER_DISTRICT).id
+    """A submitted application of a foreign enterprise, in the other district (version 1)."""
+    return make_declaration(foreign_enterprise(), status="submitted", district_code=OTHER_DISTRICT).id
 
 
-def _foreign_attachment() -> int:
+def _foreign_e_record() -> str:
+    return make_issued_e_record(foreign_enterprise(), district_code=OTHER_DISTRICT).e_record_no
+
+
+def _foreign_attachment(values: dict) -> int:
+    """An attachment of the foreign declaration in the same URL."""
     from backend.declarations.models import DeclarationAttachment
 
-    declaration = make_declaration(foreign_enterprise(), status="draft", district_code=OTHER_DISTRICT)
     row = DeclarationAttachment(
-        declaration_id=declaration.id, kind="invoice", filename="invoice.pdf",
-        content_type="application/pdf", size=5, sha256="0" * 64,
+        declaration_id=values["declaration_id"],
+        kind="invoice",
+        filename="invoice.pdf",
+        content_type="application/pdf",
+        size=5,
+        sha256="0" * 64,
     )
     db.session.add(row)
     db.session.commit()
     return row.id
 
 
-OBJECT_FACTORIES: dict[str, Callable[[], int | str]] = {
+# appointments
+
+
+def _foreign_appointment() -> int:
+    from backend.appointments.models import Appointment
+
+    enterprise = foreign_enterprise()
+    declaration = make_declaration(enterprise, status="accepted", district_code=OTHER_DISTRICT)
+    appointment = Appointment(
+        declaration_id=declaration.id,
+        enterprise_id=enterprise.id,
+        district_code=OTHER_DISTRICT,
+        status="requested",
+        requested_date=(utcnow() + timedelta(days=3)).date(),
+        requested_slot="morning",
+        site_address="上海市浦东新区外高桥 1 号仓",
+        contact_name="王经理",
+        contact_phone="021-5000-0000",
+    )
+    db.session.add(appointment)
+    db.session.commit()
+    return appointment.id
+
+
+# instructions and inspections
+
+
+def _foreign_instruction() -> int:
+    """An instruction of the other district, accepted and started by its inspector (so it has a record)."""
+    from backend.inspections.service import start_inspection
+    from backend.instructions.service import accept_instruction
+
+    declaration = make_declaration(
+        foreign_enterprise(), status="inspection_notice", district_code=OTHER_DISTRICT
+    )
+    inspector = make_user("inspector", district_code=OTHER_DISTRICT)
+    instruction = make_instruction(declaration, inspector=inspector)
+    accept_instruction(actor=actor_of(inspector), instruction_id=instruction.id)
+    start_inspection(actor=actor_of(inspector), instruction_id=instruction.id)
+    return instruction.id
+
+
+def _first_item(values: dict) -> int:
+    from backend.instructions.models import Instruction
+
+    return min(item.id for item in db.session.get(Instruction, values["instruction_id"]).items)
+
+
+# media
+
+
+def _foreign_upload() -> int:
+    from backend.media.models import Upload
+
+    inspector = make_user("inspector", district_code=OTHER_DISTRICT)
+    upload = Upload(
+        uploaded_by_id=inspector.id,
+        district_code=OTHER_DISTRICT,
+        client_id=f"authz-{inspector.id}",
+        size=1024,
+        sha256="0" * 64,
+        content_type="image/jpeg",
+        filename="IMG_0002.jpg",
+        device_id="phone-b-0001",
+    )
+    db.session.add(upload)
+    db.session.commit()
+    return upload.id
+
+
+OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     # identity
     "enterprise_id": lambda: foreign_enterprise().id,
     "user_id": lambda: make_user("inspector", district_code=OTHER_DISTRICT).id,
     "qualification_id": lambda: make_qualification(foreign_enterprise(), "BWG_PRODUCER").id,
     "client_key_id": _foreign_client_key,
     "security_key_id": _foreign_security_key,
-    # declarations
+    # declarations, e-records and review
     "declaration_id": _foreign_declaration,
     "attachment_id": _foreign_attachment,
+    "e_record_no": _foreign_e_record,
+    "rule_id": lambda: make_risk_rule(district_code=OTHER_DISTRICT).id,
+    # appointments
+    "appointment_id": _foreign_appointment,
+    # instructions and inspections
+    "instruction_id": _foreign_instruction,
+    "item_id": _first_item,
+    # media
+    "upload_id": _foreign_upload,
+    "photo_id": lambda: make_photo(make_user("inspector", district_code=OTHER_DISTRICT)).id,
+    # certificates and cloud issuance (applications, blank stock, reprints, amendments): the foreign objects
+    # of tests/certificates/authz_factories.py, certificate_no being a self-print certificate issued against
+    # an e-record, as printing, reprints and amendments need
+    **CERTIFICATE_FACTORIES,
 }
 
-REQUEST_BODIES: dict[str, dict] = {
+PATH_VALUES: dict[str, str] = {
+    # media: GET /api/v1/photos/{photo_id}/{variant}, variant is any(original, display, thumbnail)
+    "variant": "original",
+}
+
+REQUEST_BODIES: dict[str, dict | RawBody] = {
     # identity
     "POST /api/v1/admin/enterprises/{enterprise_id}/qualifications": {
         "type_code": "FOOD_PRODUCER",
         "number": "AUTHZ-0001",
     },
     "PUT /api/v1/admin/users/{user_id}/password": {"password": "Authz-matrix-pw-1"},
+    # e-records: inspector_id / customs codes need not exist, the ownership check comes first
+    "POST /api/v1/e-records/{e_record_no}/verify": {"customs_code": "4403960123", "hs_codes": ["4419121000"]},
+    "POST /api/v1/e-records/{e_record_no}/consume": {
+        "customs_code": "4403960123",
+        "hs_codes": ["4419121000"],
+        "customs_declaration_no": "530120261000000001",
+    },
+    "POST /api/v1/e-records/{e_record_no}/void": {"reason": "权限矩阵测试", "expected_version": 1},
+    # review
+    "POST /api/v1/review/declarations/{declaration_id}/open": {"expected_version": 1},
+    "POST /api/v1/review/declarations/{declaration_id}/approve": {"expected_version": 1},
+    "POST /api/v1/review/declarations/{declaration_id}/return": {
+        "expected_version": 1,
+        "field_reasons": [{"path": "contract_no", "reason_zh": "合同号有误"}],
+    },
+    "POST /api/v1/review/declarations/{declaration_id}/reject": {"expected_version": 1, "reason": "不予受理"},
+    "PATCH /api/v1/review/risk-rules/{rule_id}": {"expected_version": 1, "priority": 2},
+    "POST /api/v1/review/risk-rules/{rule_id}/deactivate": {"expected_version": 1},
+    # appointments
+    "POST /api/v1/appointments/{appointment_id}/confirm": {"expected_version": 1, "inspector_id": 1},
+    "POST /api/v1/appointments/{appointment_id}/propose": {
+        "expected_version": 1,
+        "inspector_id": 1,
+        "date": "2099-01-05",
+        "slot": "afternoon",
+    },
+    "POST /api/v1/appointments/{appointment_id}/accept-proposal": {"expected_version": 1},
+    "POST /api/v1/appointments/{appointment_id}/decline-proposal": {"expected_version": 1},
+    "POST /api/v1/appointments/{appointment_id}/decline": {"expected_version": 1, "reason": "无查检员"},
+    "POST /api/v1/appointments/{appointment_id}/cancel": {"expected_version": 1, "reason": "改期"},
+    # instructions and inspections
+    "POST /api/v1/instructions/{instruction_id}/assign": {"inspector_id": 1},
+    "POST /api/v1/instructions/{instruction_id}/cancel": {"reason": "权限矩阵测试"},
+    "POST /api/v1/instructions/{instruction_id}/lease": {"device_id": "phone-authz-01"},
+    "PUT /api/v1/inspections/{instruction_id}/items/{item_id}": {"base_version": 0, "result": "conforms"},
+    # media: the first chunk of the upload made by _foreign_upload (1024 bytes)
+    "PUT /api/v1/uploads/{upload_id}": RawBody(
+        b"\xff\xd8\xff\xe0", headers={"Content-Range": "bytes 0-3/1024"}
+    ),
+    # certificates and cloud issuance
+    **CERTIFICATE_BODIES,
 }

@@ -5,18 +5,26 @@ no token → 401; each role outside x-roles → 403 auth.forbidden; a password s
 role where x-assurance is `key` → 403 auth.key_required; and, for operations with path parameters,
 an allowed caller from another enterprise/district → 404 or 403 on an object made by
 tests/authz_registry.py. Operations without `security` must be listed in PUBLIC_OPERATIONS.
+
+Operations whose x-roles are exactly ["system_client"] (SYSTEM_SCOPE_OPERATIONS) are exempt from the
+object test only: the clearance system works across districts and enterprises by design (see
+backend.core.permissions.can_see), so it has no "other" scope. Every operation that also admits another
+role keeps the object test for all its roles, system_client included.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 
 import pytest
 
 from backend import create_app
 from backend.core.enums import Role
-from tests.authz_registry import HOME_DISTRICT, OBJECT_FACTORIES, REQUEST_BODIES
-from tests.conftest import TestConfig
+from backend.extensions import db
+from backend.seeds import seed_all_catalogs
+from tests.authz_registry import HOME_DISTRICT, OBJECT_FACTORIES, PATH_VALUES, REQUEST_BODIES, RawBody
+from tests.conftest import TestConfig, _empty_tables
 
 # Operations anybody may call: logging in, in its several ways.
 PUBLIC_OPERATIONS = {
@@ -26,6 +34,11 @@ PUBLIC_OPERATIONS = {
     "POST /api/v1/auth/webauthn/login/verify",
     "POST /api/v1/auth/key/challenge",
     "POST /api/v1/auth/key/login",
+    # Certificate verification: anyone holding a paper certificate (a foreign authority, a buyer) checks
+    # its number and seal against the published signing keys, without an account.
+    "GET /api/v1/certificates/keys",
+    "GET /api/v1/certificates/jwks.json",
+    "GET /api/v1/verify/{certificate_no}",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -44,6 +57,28 @@ def _load_operations() -> list[tuple[str, str, dict]]:
 OPERATIONS = _load_operations()
 SECURED = [op for op in OPERATIONS if op[2].get("security")]
 WITH_PATH_PARAMETERS = [op for op in SECURED if "{" in op[1]]
+SYSTEM_SCOPE_OPERATIONS = {f"{op[0]} {op[1]}" for op in SECURED if op[2]["x-roles"] == ["system_client"]}
+
+
+_CALLERS: dict[tuple[Role, str], dict] = {}
+
+
+@pytest.fixture(scope="module")
+def _matrix_database(app):
+    """Empty tables plus catalogs, once for this module (the next module's tests empty them again)."""
+    _CALLERS.clear()
+    with app.app_context():
+        _empty_tables()
+        seed_all_catalogs()
+        db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_database(app, _matrix_database):
+    """Overrides the per-test reset of tests/conftest.py: an app context on the module's database."""
+    with app.app_context():
+        yield
+        db.session.remove()
 
 
 def _id(op) -> str:
@@ -51,10 +86,28 @@ def _id(op) -> str:
 
 
 def _url(path: str, values: dict | None = None) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: str((values or {}).get(m.group(1), 1)), path)
+    values = {**PATH_VALUES, **(values or {})}
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), 1)), path)
+
+
+def _make_objects(names: list[str]) -> dict:
+    """Values for the owner path parameters, left to right; a factory with an argument sees its parents."""
+    values = {}
+    for name in names:
+        factory = OBJECT_FACTORIES[name]
+        values[name] = factory(dict(values)) if inspect.signature(factory).parameters else factory()
+    return values
 
 
 def _call(client, method, path, headers=None, values=None, body=None):
+    if isinstance(body, RawBody):
+        return client.open(
+            _url(path, values),
+            method=method,
+            headers={**(headers or {}), **body.headers},
+            data=body.data,
+            content_type=body.content_type,
+        )
     return client.open(
         _url(path, values), method=method, headers=headers or {}, json=body if body is not None else {}
     )
@@ -68,12 +121,18 @@ def _assert_error(response, status, error):
 
 
 def _caller(factories, role: Role, assurance: str = "key"):
-    """A user of `role` at home: district HOME_DISTRICT, or an enterprise of it."""
-    if role == Role.ENTERPRISE:
-        user = factories.user(role, enterprise=factories.enterprise(district_code=HOME_DISTRICT))
-    else:
-        user = factories.user(role, district_code=HOME_DISTRICT)
-    return factories.headers(user, assurance=assurance)
+    """Headers of a user of `role` at home: district HOME_DISTRICT, or an enterprise of it.
+
+    One user and token per (role, assurance) for the module: every call made with them is refused, so
+    nothing they do changes them, and making ~500 users cost a third of the module's time.
+    """
+    if (role, assurance) not in _CALLERS:
+        if role == Role.ENTERPRISE:
+            user = factories.user(role, enterprise=factories.enterprise(district_code=HOME_DISTRICT))
+        else:
+            user = factories.user(role, district_code=HOME_DISTRICT)
+        _CALLERS[role, assurance] = factories.headers(user, assurance=assurance)
+    return _CALLERS[role, assurance]
 
 
 def test_the_spec_has_operations_and_every_public_one_is_allowed():
@@ -115,16 +174,39 @@ def test_password_session_on_a_key_operation_is_403_key_required(client, factori
         _assert_error(response, 403, "auth.key_required")
 
 
-@pytest.mark.parametrize("op", WITH_PATH_PARAMETERS, ids=_id)
+def test_system_scope_exemption_is_the_clearance_interface_only():
+    """Derived from x-roles, never listed by hand: an operation that admits any other role is not exempt."""
+    assert SYSTEM_SCOPE_OPERATIONS >= {
+        "POST /api/v1/e-records/{e_record_no}/verify",
+        "POST /api/v1/e-records/{e_record_no}/consume",
+    }
+    assert (
+        "POST /api/v1/e-records/{e_record_no}/void" not in SYSTEM_SCOPE_OPERATIONS
+    )  # reviewers, supervisors
+    for op in SECURED:
+        if _id(op) in SYSTEM_SCOPE_OPERATIONS:
+            assert op[2]["x-assurance"] == "key", f"{_id(op)}: a system client signs in with its client key"
+
+
+def test_path_values_name_no_object():
+    """A path parameter is either an object (a factory) or a fixed word (PATH_VALUES), never both."""
+    assert not set(PATH_VALUES) & set(OBJECT_FACTORIES)
+    used = {p["name"] for op in SECURED for p in op[2]["parameters"] if p["in"] == "path"}
+    assert set(PATH_VALUES) <= used, "PATH_VALUES names a parameter no operation has"
+
+
+@pytest.mark.parametrize(
+    "op", [op for op in WITH_PATH_PARAMETERS if _id(op) not in SYSTEM_SCOPE_OPERATIONS], ids=_id
+)
 def test_objects_of_another_enterprise_or_district_are_refused(client, factories, op):
     method, path, operation = op
-    names = [p["name"] for p in operation["parameters"] if p["in"] == "path"]
+    names = [p["name"] for p in operation["parameters"] if p["in"] == "path" and p["name"] not in PATH_VALUES]
     missing = [name for name in names if name not in OBJECT_FACTORIES]
     if missing:
         pytest.fail(f"no factory for path parameter(s) {missing}: add them to tests/authz_registry.py")
     body = REQUEST_BODIES.get(_id(op))
     for role in operation["x-roles"]:
-        values = {name: OBJECT_FACTORIES[name]() for name in names}
+        values = _make_objects(names)
         response = _call(
             client, method, path, headers=_caller(factories, Role(role)), values=values, body=body
         )
