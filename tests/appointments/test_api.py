@@ -7,16 +7,9 @@ import pytest
 
 from backend.audit.models import AuditEvent
 from backend.core.models import utcnow
-from backend.extensions import db, socketio
+from backend.extensions import db
 
 BASE = "/api/v1/appointments"
-
-
-@pytest.fixture
-def emitted(monkeypatch):
-    sent = []
-    monkeypatch.setattr(socketio, "emit", lambda event, data, to=None: sent.append((to, event, data)))
-    return sent
 
 
 @pytest.fixture
