@@ -25,9 +25,8 @@ def test_inspector_logs_in_and_sees_the_task_home_in_chinese(page: Page):
 
     expect(page).to_have_url(re.compile(r"/inspector/tasks$"))
     expect(page.get_by_role("heading", name="任务")).to_be_visible()
-    # No instructions API yet: an honest empty state, no invented rows.
+    # The demo inspector has no instructions yet: an honest empty state, no invented rows.
     expect(page.get_by_test_id("empty-state")).to_contain_text("暂无数据")
-    expect(page.get_by_text("服务器暂未提供查检指令接口")).to_be_visible()
     expect(page.get_by_role("tab", name="待发送")).to_be_visible()
 
 
