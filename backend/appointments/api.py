@@ -3,7 +3,6 @@
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
 
 from backend.appointments import service
 from backend.appointments.catalog import SLOTS
@@ -44,7 +43,7 @@ class Slots(MethodView):
 @blp.route("")
 class Appointments(MethodView):
     @requires(*BOTH)
-    @blp.arguments(ListArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(ListArgsSchema, location="query")
     @blp.response(200, AppointmentSchema(many=True))
     def get(self, args):
         """My enterprise's appointments, or my district's; newest first (before_id pages)."""

@@ -2,7 +2,6 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
 
 from backend.audit import service
 from backend.audit.schemas import AuditEventSchema, AuditQuerySchema
@@ -15,7 +14,7 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit-events", descriptio
 @blp.route("")
 class AuditEvents(MethodView):
     @requires(Role.ADMINISTRATOR)
-    @blp.arguments(AuditQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditEventSchema(many=True))
     def get(self, args):
         """List audit events, newest first (filter by entity, action, actor, time)."""

@@ -4,7 +4,6 @@ and decides. Every operation needs a key login."""
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
 
 from backend.certificates import amendments
 from backend.certificates.application_schemas import (
@@ -42,7 +41,7 @@ class Amendments(MethodView):
 @blp.route("/certificate-amendments")
 class AmendmentList(MethodView):
     @requires(ENTERPRISE, OFFICER, assurance=KEY)
-    @blp.arguments(RequestListArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(RequestListArgsSchema, location="query")
     @blp.response(200, AmendmentSchema(many=True))
     def get(self, args):
         """Requests of the enterprise, or of the officer's district (e.g. status=requested), newest first."""

@@ -4,7 +4,6 @@ copy, supporting documents and agent authorisations. Every operation needs a key
 from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
 
 from backend.certificates import applications as service
 from backend.certificates import supporting
@@ -51,7 +50,7 @@ class Applications(MethodView):
 @blp.route("/certificate-applications/queue")
 class OfficerQueue(MethodView):
     @requires(OFFICER, assurance=KEY)
-    @blp.arguments(QueueArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(QueueArgsSchema, location="query")
     @blp.response(200, ApplicationSchema(many=True))
     def get(self, args):
         """Applications intelligent review referred to the officer's district, with the failed rules."""
@@ -137,7 +136,7 @@ class CopyApplication(MethodView):
 @blp.route("/certificate-attachments")
 class Attachments(MethodView):
     @requires(ENTERPRISE, assurance=KEY)
-    @blp.arguments(AttachmentArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(AttachmentArgsSchema, location="query")
     @blp.doc(
         requestBody={
             "required": True,

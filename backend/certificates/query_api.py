@@ -3,7 +3,6 @@
 from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
 
 from backend.certificates import query
 from backend.certificates.query_schemas import (
@@ -39,14 +38,14 @@ def _routes(kind: str) -> None:
 
     class Page(MethodView):
         @requires(*READERS, assurance=KEY)
-        @blp.arguments(QueryPageSchema, location="query", unknown=RAISE)
+        @blp.arguments(QueryPageSchema, location="query")
         @blp.response(200, PAGES[kind])
         def get(self, args):
             return query.search(actor=g.actor, kind=kind, **args)
 
     class Csv(MethodView):
         @requires(*READERS, assurance=KEY)
-        @blp.arguments(QueryFilterSchema, location="query", unknown=RAISE)
+        @blp.arguments(QueryFilterSchema, location="query")
         @blp.response(200, content_type="text/csv", description="UTF-8 with BOM (opens in Excel)")
         def get(self, args):
             data = query.export_csv(actor=g.actor, kind=kind, **args)
@@ -54,7 +53,7 @@ def _routes(kind: str) -> None:
 
     class Xlsx(MethodView):
         @requires(*READERS, assurance=KEY)
-        @blp.arguments(QueryFilterSchema, location="query", unknown=RAISE)
+        @blp.arguments(QueryFilterSchema, location="query")
         @blp.response(200, content_type=XLSX, description="Excel workbook")
         def get(self, args):
             return _download(query.export_xlsx(actor=g.actor, kind=kind, **args), XLSX, f"{kind}.xlsx")

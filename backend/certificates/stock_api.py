@@ -4,7 +4,6 @@ Every operation needs a key login."""
 from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
 
 from backend.certificates import blank_stock, printing, reconciliation
 from backend.certificates.stock_schemas import (
@@ -40,7 +39,7 @@ REPRINT = "/reprint-requests/<int(max=2147483647):request_id>"
 @blp.route("/blank-stock")
 class Stock(MethodView):
     @requires(ENTERPRISE, OFFICER, assurance=KEY)
-    @blp.arguments(StockListArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(StockListArgsSchema, location="query")
     @blp.response(200, StockSchema(many=True))
     def get(self, args):
         """Blank-paper requests: the enterprise's own, or the officer's district's; newest first."""
@@ -112,7 +111,7 @@ class SpoilSheet(MethodView):
 @blp.route("/blank-stock/reconciliation")
 class Reconciliation(MethodView):
     @requires(ENTERPRISE, OFFICER, assurance=KEY)
-    @blp.arguments(ReconciliationArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(ReconciliationArgsSchema, location="query")
     @blp.response(200, ReconciliationSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args):
@@ -157,7 +156,7 @@ class ReprintRequests(MethodView):
 @blp.route("/reprint-requests")
 class ReprintRequestList(MethodView):
     @requires(ENTERPRISE, OFFICER, assurance=KEY)
-    @blp.arguments(RequestListArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(RequestListArgsSchema, location="query")
     @blp.response(200, ReprintSchema(many=True))
     def get(self, args):
         """Reprint requests: the enterprise's own, or the officer's district's (e.g. status=requested)."""

@@ -4,11 +4,19 @@ import http
 
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 from marshmallow import fields
 from flask_smorest.utils import prepare_response
 
 from backend.core.schemas import ErrorSchema
+
+# Query strings follow each schema's own `unknown` (StrictSchema: RAISE) instead of webargs' EXCLUDE,
+# so an unknown or misspelt query parameter is refused everywhere, not silently ignored.
+Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
+    **Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION,
+    "query": None,
+    "querystring": None,
+}
 
 # Error responses that operations reference by hand (auth, conflicts); registered eagerly.
 EAGER_RESPONSES = {400, 401, 403, 404, 409, 413, 415, 422, 429}

@@ -43,8 +43,8 @@ class ErrorSchema(Schema):
 class PageArgsSchema(StrictSchema):
     """Keyset pagination: pass next_cursor from the previous page as cursor.
 
-    A query-string schema: its values arrive as strings, so Integer must not be strict here; pass
-    unknown=RAISE to @blp.arguments(..., location="query") (webargs ignores unknown query keys otherwise).
+    A query-string schema: its values arrive as strings, so Integer must not be strict here. Unknown
+    query keys are refused (backend/core/api.py makes the parser follow the schema's `unknown`).
     Validators must raise (validate.Range, …): marshmallow 4 ignores one that merely returns False.
     """
 

@@ -6,7 +6,6 @@ Administrators only, within their own district. Reading needs a login; every cha
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
 
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
@@ -50,7 +49,7 @@ class Districts(MethodView):
 @blp.route("/enterprises")
 class Enterprises(MethodView):
     @requires(ADMIN)
-    @blp.arguments(EnterpriseListArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(EnterpriseListArgsSchema, location="query")
     @blp.response(200, EnterpriseSchema(many=True))
     def get(self, args):
         """Enterprises of the administrator's district, by id."""
@@ -120,7 +119,7 @@ class QualificationItem(MethodView):
 @blp.route("/users")
 class Users(MethodView):
     @requires(ADMIN)
-    @blp.arguments(UserListArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(UserListArgsSchema, location="query")
     @blp.response(200, UserSchema(many=True))
     def get(self, args):
         """Users the administrator manages, by id."""
@@ -191,7 +190,7 @@ class UserReactivation(MethodView):
 @blp.route("/client-keys")
 class ClientKeys(MethodView):
     @requires(ADMIN)
-    @blp.arguments(ClientKeyListArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(ClientKeyListArgsSchema, location="query")
     @blp.response(200, ClientKeySchema(many=True))
     def get(self, args):
         """Ed25519 keys of system clients and devices the administrator manages."""

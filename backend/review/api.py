@@ -6,7 +6,6 @@ Risk-rule administration lives in rules_api.py on the same blueprint.
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
 
 from backend.core.auth import requires
 from backend.core.enums import Role
@@ -35,7 +34,7 @@ DECLARATION = "/declarations/<int(max=2147483647):declaration_id>"
 @blp.route("/queue")
 class Queue(MethodView):
     @requires(Role.REVIEWER, Role.SUPERVISOR)
-    @blp.arguments(QueueArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(QueueArgsSchema, location="query")
     @blp.response(200, QueuePageSchema)
     def get(self, args):
         """Accepted and under-review applications of my district, oldest first (pass next_cursor on)."""

@@ -2,7 +2,6 @@
 
 from flask import g
 from flask.views import MethodView
-from marshmallow import RAISE
 
 from backend.core.auth import requires
 from backend.core.enums import Role
@@ -22,7 +21,7 @@ RULE = "/risk-rules/<int(max=2147483647):rule_id>"
 @blp.route("/risk-rules")
 class RiskRules(MethodView):
     @requires(Role.ADMINISTRATOR)
-    @blp.arguments(RiskRuleListArgsSchema, location="query", unknown=RAISE)
+    @blp.arguments(RiskRuleListArgsSchema, location="query")
     @blp.response(200, RiskRuleSchema(many=True))
     def get(self, args):
         """My district's risk rules, by priority."""

@@ -115,3 +115,13 @@ def test_field_errors_are_always_an_object(client):
     response = client.post("/api/v1/auth/login", data="{not json", content_type="application/json")
     body = response.get_json()
     assert isinstance(body.get("errors", {}), dict), body
+
+
+def test_unknown_query_parameters_are_refused_on_every_domain(client, factories):
+    """No list endpoint silently ignores a misspelt filter."""
+    enterprise_user = factories.headers(factories.user("enterprise"))
+    reviewer = factories.headers(factories.user("reviewer"))
+    for path, headers in (("/api/v1/declarations", enterprise_user), ("/api/v1/review/queue", reviewer)):
+        response = client.get(f"{path}?statuss=draft", headers=headers)
+        body = assert_error_shape(response, 422, "request.invalid")
+        assert "statuss" in body["errors"], (path, body)
