@@ -1,30 +1,18 @@
-// Routes, one lazily loaded chunk per screen, grouped by role folder: an inspector's phone never
+// Routes, one lazily loaded chunk per screen, grouped by role folder (each folder's routes.js): an inspector's phone never
 // downloads the enterprise or review screens to show its task list.
 import { createRouter, createWebHistory } from 'vue-router'
 import { homeFor, restoreSession, session } from './app/session.js'
+import inspectorRoutes from './views/inspector/routes.js'
+import enterpriseRoutes from './views/enterprise/routes.js'
+import reviewRoutes from './views/review/routes.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/common/LoginView.vue'), meta: { public: true } },
   // Resolved in the guard below, once the saved session is loaded.
   { path: '/', name: 'home', component: { render: () => null } },
-  {
-    path: '/inspector/tasks',
-    name: 'inspector-tasks',
-    component: () => import('./views/inspector/TaskListView.vue'),
-    meta: { roles: ['inspector'], tabbar: true },
-  },
-  {
-    path: '/enterprise/declarations',
-    name: 'enterprise-declarations',
-    component: () => import('./views/enterprise/DeclarationListView.vue'),
-    meta: { roles: ['enterprise'], tabbar: true },
-  },
-  {
-    path: '/review/queue',
-    name: 'review-queue',
-    component: () => import('./views/review/ReviewQueueView.vue'),
-    meta: { roles: ['reviewer'], tabbar: true },
-  },
+  ...inspectorRoutes,
+  ...enterpriseRoutes,
+  ...reviewRoutes,
   { path: '/workbench', name: 'workbench', component: () => import('./views/common/WorkbenchView.vue'), meta: { tabbar: true } },
   { path: '/outbox', name: 'outbox', component: () => import('./views/common/OutboxView.vue'), meta: { tabbar: true } },
   { path: '/settings', name: 'settings', component: () => import('./views/common/SettingsView.vue'), meta: { tabbar: true } },

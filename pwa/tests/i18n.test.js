@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import zhCN from '../src/i18n/locales/zh-CN.json'
-import en from '../src/i18n/locales/en.json'
+import { MESSAGES } from '../src/i18n/messages.js'
+
+const zhCN = MESSAGES['zh-CN']
+const en = MESSAGES.en
 
 const keys = (messages, prefix = '') =>
   Object.entries(messages).flatMap(([key, value]) =>
@@ -8,6 +10,11 @@ const keys = (messages, prefix = '') =>
   )
 
 describe('messages', () => {
+  it('merges every area file into its locale', () => {
+    expect(Object.keys(MESSAGES).sort()).toEqual(['en', 'zh-CN'])
+    for (const area of ['inspector', 'enterprise', 'review']) expect(zhCN[area], area).toBeTypeOf('object')
+  })
+
   it('zh-CN and en have the same keys', () => {
     expect(keys(en).sort()).toEqual(keys(zhCN).sort())
   })

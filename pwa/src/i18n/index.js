@@ -4,8 +4,7 @@ import { createI18n } from 'vue-i18n'
 import { Locale } from 'vant/es/locale/index.mjs'
 import vantEn from 'vant/es/locale/lang/en-US'
 import vantZh from 'vant/es/locale/lang/zh-CN'
-import zhCN from './locales/zh-CN.json'
-import en from './locales/en.json'
+import { MESSAGES } from './messages.js'
 
 export const LOCALES = Object.freeze([
   { code: 'zh-CN', label: '中文' },
@@ -28,7 +27,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: rememberedLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: MESSAGES,
 })
 
 function applyLocale(code) {

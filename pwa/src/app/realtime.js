@@ -1,0 +1,46 @@
+// Live messages from the server (Socket.IO): one connection per signed-in page, authenticated with
+// the access token, joined by the server to the user's, enterprise's and district's rooms.
+// Screens subscribe with `onMessage('declaration.receipt', handler)` and unsubscribe on unmount;
+// the client library is loaded only when a screen first subscribes.
+import { tokenStore, whenAuthLost } from './tokens.js'
+
+let socketPromise = null
+const handlers = new Map() // event name -> Set of handlers
+
+async function connect() {
+  const { io } = await import('socket.io-client')
+  const socket = io({
+    transports: ['websocket', 'polling'],
+    // Read on every (re)connection attempt, so a refreshed token is used after a reconnect.
+    auth: (cb) => tokenStore.get().then((tokens) => cb({ token: tokens?.access_token })),
+  })
+  socket.onAny((event, data) => {
+    for (const handler of handlers.get(event) ?? []) handler(data)
+  })
+  return socket
+}
+
+/** Call `handler(data)` for every `event` message; returns the unsubscribe function. */
+export function onMessage(event, handler) {
+  if (!handlers.has(event)) handlers.set(event, new Set())
+  handlers.get(event).add(handler)
+  socketPromise ??= connect()
+  return () => handlers.get(event)?.delete(handler)
+}
+
+/** Resolves once the live connection is up (tests and "live" indicators use it). */
+export async function connected() {
+  socketPromise ??= connect()
+  const socket = await socketPromise
+  if (socket.connected) return true
+  return new Promise((resolve) => socket.once('connect', () => resolve(true)))
+}
+
+function disconnect() {
+  const pending = socketPromise
+  socketPromise = null
+  pending?.then((socket) => socket.disconnect())
+}
+
+whenAuthLost(disconnect)
+export { disconnect }
