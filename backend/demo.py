@@ -58,7 +58,9 @@ def load_demo_data(*, only_if_empty: bool = False) -> list[str]:
     if only_if_empty and db.session.execute(db.select(User.id).limit(1)).first():
         if password is None:
             db.session.commit()
-            return ["demo data: database already has users, left as it is (set DEMO_PASSWORD to reset theirs)"]
+            return [
+                "demo data: database already has users, left as it is (set DEMO_PASSWORD to reset theirs)"
+            ]
         demo_names = [username for username, *_ in USERS]
         new_hash = hash_password(password)
         users = db.session.execute(db.select(User).where(User.username.in_(demo_names))).scalars().all()

@@ -48,7 +48,9 @@ def init_app(app: Flask) -> None:
                         "path": request.path,
                         "status": response.status_code,
                         "user": actor.username if actor else None,
-                        "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
+                        "duration_ms": round(
+                            (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2
+                        ),
                     },
                     ensure_ascii=False,
                 )

@@ -157,9 +157,10 @@ def make_declaration(enterprise: Enterprise, *, status: str = "draft", district_
     return declaration
 
 
-def make_instruction(declaration, *, inspector=None, item_codes=("verify_goods", "packaging", "sampling"),
-                     supervisor=None):
-    """An instruction for `declaration` (in inspection_notice), assigned to `inspector` when given (version 2)."""
+def make_instruction(
+    declaration, *, inspector=None, item_codes=("verify_goods", "packaging", "sampling"), supervisor=None
+):
+    """An instruction for `declaration` (in inspection_notice), assigned to `inspector` if given (v2)."""
     from backend.core.auth import Actor
     from backend.core.enums import Assurance
     from backend.instructions.service import create_instruction_for_declaration
@@ -167,9 +168,15 @@ def make_instruction(declaration, *, inspector=None, item_codes=("verify_goods",
 
     actor = None
     if supervisor is not None:
-        actor = Actor(user_id=supervisor.id, username=supervisor.username, role=Role(supervisor.role),
-                      assurance=Assurance.PASSWORD, enterprise_id=None, district_code=supervisor.district_code,
-                      session_id="factory")
+        actor = Actor(
+            user_id=supervisor.id,
+            username=supervisor.username,
+            role=Role(supervisor.role),
+            assurance=Assurance.PASSWORD,
+            enterprise_id=None,
+            district_code=supervisor.district_code,
+            session_id="factory",
+        )
     instruction = create_instruction_for_declaration(
         declaration=declaration, item_codes=list(item_codes), source="manual", reason=None, actor=actor
     )
@@ -183,8 +190,15 @@ def actor_of(user: User, assurance: Assurance | str = Assurance.PASSWORD):
     """The Actor a service function receives for `user`."""
     from backend.core.auth import Actor
 
-    return Actor(user_id=user.id, username=user.username, role=Role(user.role), assurance=Assurance(assurance),
-                 enterprise_id=user.enterprise_id, district_code=user.district_code, session_id="test")
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        assurance=Assurance(assurance),
+        enterprise_id=user.enterprise_id,
+        district_code=user.district_code,
+        session_id="test",
+    )
 
 
 def make_op(op_type: str, instruction_id: int, *, base_version=None, body=None, op_id=None, **target) -> dict:
@@ -192,9 +206,13 @@ def make_op(op_type: str, instruction_id: int, *, base_version=None, body=None, 
     import uuid
 
     return {
-        "op_id": op_id or str(uuid.uuid4()), "type": op_type, "target": {"instruction_id": instruction_id, **target},
-        "base_version": base_version, "recorded_at": "2026-11-27T10:00:00+08:00",
-        "location": {"lat": 22.6573, "lon": 114.0608, "accuracy_m": 10.0}, "body": body if body is not None else {},
+        "op_id": op_id or str(uuid.uuid4()),
+        "type": op_type,
+        "target": {"instruction_id": instruction_id, **target},
+        "base_version": base_version,
+        "recorded_at": "2026-11-27T10:00:00+08:00",
+        "location": {"lat": 22.6573, "lon": 114.0608, "accuracy_m": 10.0},
+        "body": body if body is not None else {},
     }
 
 

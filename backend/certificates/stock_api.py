@@ -8,7 +8,6 @@ from flask_smorest import Blueprint
 from backend.certificates import blank_stock, printing, reconciliation
 from backend.certificates.stock_schemas import (
     PrintSchema,
-    StockReasonSchema,
     ReconciliationArgsSchema,
     ReconciliationSchema,
     ReprintDecisionSchema,
@@ -17,6 +16,7 @@ from backend.certificates.stock_schemas import (
     SheetSchema,
     SpoilSchema,
     StockListArgsSchema,
+    StockReasonSchema,
     StockRequestSchema,
     StockSchema,
 )

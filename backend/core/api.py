@@ -5,8 +5,8 @@ import http
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask_smorest import Api, Blueprint
-from marshmallow import fields
 from flask_smorest.utils import prepare_response
+from marshmallow import fields
 
 from backend.core.schemas import ErrorSchema
 

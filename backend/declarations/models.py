@@ -62,7 +62,9 @@ class Declaration(TimestampMixin, VersionedMixin, db.Model):
     last_action_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     goods: Mapped[list[DeclarationGoods]] = relationship(order_by="DeclarationGoods.line_no", **_ORDERED)
-    containers: Mapped[list[DeclarationContainer]] = relationship(order_by="DeclarationContainer.id", **_ORDERED)
+    containers: Mapped[list[DeclarationContainer]] = relationship(
+        order_by="DeclarationContainer.id", **_ORDERED
+    )
     qualifications: Mapped[list[DeclarationQualification]] = relationship(
         order_by="DeclarationQualification.id", **_ORDERED
     )
@@ -91,7 +93,9 @@ class DeclarationGoods(db.Model):
 
     __tablename__ = "declaration_goods"
     id: Mapped[int] = mapped_column(primary_key=True)
-    declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    declaration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True
+    )
     line_no: Mapped[int] = mapped_column(sa.Integer)
     hs_code: Mapped[str | None] = mapped_column(sa.String(10), index=True)
     ciq_code: Mapped[str | None] = mapped_column(sa.String(20))
@@ -115,7 +119,9 @@ class DeclarationGoods(db.Model):
 class DeclarationContainer(db.Model):
     __tablename__ = "declaration_container"
     id: Mapped[int] = mapped_column(primary_key=True)
-    declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    declaration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True
+    )
     size_type: Mapped[str] = mapped_column(sa.String(10))  # e.g. 20GP, 40HC, 40RF
     count: Mapped[int] = mapped_column(sa.Integer)
     numbers: Mapped[list | None] = mapped_column(sa.JSON)  # container numbers (ISO 6346)
@@ -126,7 +132,9 @@ class DeclarationQualification(db.Model):
 
     __tablename__ = "declaration_qualification"
     id: Mapped[int] = mapped_column(primary_key=True)
-    declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    declaration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True
+    )
     type_code: Mapped[str] = mapped_column(sa.ForeignKey("qualification_type.code"))
     number: Mapped[str] = mapped_column(sa.String(60))
     holder_name: Mapped[str | None] = mapped_column(sa.String(200))
@@ -137,7 +145,9 @@ class DeclarationAttachment(db.Model):
 
     __tablename__ = "declaration_attachment"
     id: Mapped[int] = mapped_column(primary_key=True)
-    declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    declaration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(sa.String(30))
     filename: Mapped[str] = mapped_column(sa.String(200))
     content_type: Mapped[str] = mapped_column(sa.String(60))
@@ -151,11 +161,15 @@ class DeclarationCertificate(db.Model):
 
     __tablename__ = "declaration_certificate"
     id: Mapped[int] = mapped_column(primary_key=True)
-    declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    declaration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True
+    )
     cert_code: Mapped[str] = mapped_column(sa.String(2))
     originals: Mapped[int] = mapped_column(sa.Integer, default=1)
     copies: Mapped[int] = mapped_column(sa.Integer, default=0)
-    __table_args__ = (sa.UniqueConstraint("declaration_id", "cert_code", name="uq_declaration_certificate_code"),)
+    __table_args__ = (
+        sa.UniqueConstraint("declaration_id", "cert_code", name="uq_declaration_certificate_code"),
+    )
 
 
 class Receipt(db.Model):
@@ -163,7 +177,9 @@ class Receipt(db.Model):
 
     __tablename__ = "receipt"
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
-    declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    declaration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("declaration.id", ondelete="CASCADE"), index=True
+    )
     code: Mapped[str] = mapped_column(sa.String(40))
     status: Mapped[str] = mapped_column(sa.String(30))
     text_zh: Mapped[str] = mapped_column(sa.Text)

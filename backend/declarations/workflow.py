@@ -120,7 +120,11 @@ RECEIPTS: dict[Event, tuple[str, str, str]] = {
     ),
     E.START_INSPECTION: ("INSPECTING", "现场查检已开始。", "On-site inspection has started."),
     E.PASS_INSPECTION: ("INSPECTION_PASSED", "现场查检合格。", "On-site inspection passed."),
-    E.FAIL_INSPECTION: ("INSPECTION_FAILED", "现场查检不合格：{reason}", "On-site inspection failed: {reason}"),
+    E.FAIL_INSPECTION: (
+        "INSPECTION_FAILED",
+        "现场查检不合格：{reason}",
+        "On-site inspection failed: {reason}",
+    ),
     E.REINSPECT: ("REINSPECTION", "处置完成，待重新查检。", "Treatment done; awaiting re-inspection."),
     E.ISSUE_E_RECORD: (
         "E_RECORD_ISSUED",

@@ -22,9 +22,8 @@ import pytest
 from backend import create_app
 from backend.core.enums import Role
 from backend.extensions import db
-from backend.seeds import seed_all_catalogs
 from tests.authz_registry import HOME_DISTRICT, OBJECT_FACTORIES, PATH_VALUES, REQUEST_BODIES, RawBody
-from tests.conftest import TestConfig, _empty_tables
+from tests.conftest import TestConfig, _reset_database
 
 # Operations anybody may call: logging in, in its several ways.
 PUBLIC_OPERATIONS = {
@@ -68,9 +67,7 @@ def _matrix_database(app):
     """Empty tables plus catalogs, once for this module (the next module's tests empty them again)."""
     _CALLERS.clear()
     with app.app_context():
-        _empty_tables()
-        seed_all_catalogs()
-        db.session.commit()
+        _reset_database()
 
 
 @pytest.fixture(autouse=True)

@@ -159,7 +159,7 @@ def _world(client):
 
 
 @settings(
-    max_examples=50,
+    max_examples=30,
     deadline=None,
     derandomize=True,
     database=None,

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from backend.core.enums import Role
 
 ROOT = Path(__file__).resolve().parents[2]
-OPERATIONS = 4000
+OPERATIONS = 1200  # six chunks: the kill lands after the first commit, well before the last
 CHUNK = 200
 
 
