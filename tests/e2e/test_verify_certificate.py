@@ -290,6 +290,12 @@ def test_seal_verifies_offline_from_a_photo_and_a_tampered_code_is_invalid(
         expect(page.get_by_test_id("seal-verdict")).to_have_text("电子印章无效")
         page.screenshot(path=screenshot_dir / "phone-verify-invalid.png", full_page=True)
 
+        # The phone's own camera app opens the QR code's link: still offline, the installed app
+        # answers /verify/<no>?s=… and checks the seal itself.
+        page.goto(issued["qr_text"])
+        expect(result).to_have_attribute("data-seal", "valid")
+        expect(page.get_by_test_id("result-certificate-no")).to_contain_text(issued["certificate_no"])
+
         # Back online: the same code now also shows the certificate's status from the server.
         context.set_offline(False)
         verify_with(page, issued["qr_text"])
