@@ -94,4 +94,13 @@ class RuleHits(MethodView):
         return service.rule_hits(actor=g.actor, declaration_id=declaration_id)
 
 
+@blp.route(f"{DECLARATION}/rule-preview")
+class RulePreview(MethodView):
+    @requires(Role.REVIEWER, Role.SUPERVISOR)
+    @blp.response(200, RuleHitSchema(many=True))
+    def get(self, declaration_id):
+        """The risk rules the application matches now (conditions, draw, selected), without deciding."""
+        return service.rule_preview(actor=g.actor, declaration_id=declaration_id)
+
+
 from backend.review import rules_api  # noqa: E402,F401  (adds the risk-rule routes to blp)

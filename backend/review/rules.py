@@ -100,17 +100,25 @@ def _unique(reasons: list[dict]) -> list[dict]:
     return result
 
 
-def evaluate_rules(*, declaration: Declaration) -> list[RuleHit]:
-    """Add a RuleHit for every active rule the application matches (selected or not); the caller commits."""
+def _matching(declaration: Declaration, now) -> list[tuple[RiskRule, list[dict], str, str, Decimal]]:
+    """(rule, reasons, draw input, draw hex, draw) for every active rule the application matches."""
     credit_grade = db.session.get(Enterprise, declaration.enterprise_id).credit_grade
     table = prefix_table()
-    now = utcnow()
-    hits = []
+    matches = []
     for rule in active_rules(declaration.district_code, now):
         reasons = match_reasons(rule, declaration, credit_grade, table)
         if reasons is None:
             continue
         message, digest, value = draw_for(rule.id, declaration.inspection_no)
+        matches.append((rule, reasons, message, digest, value))
+    return matches
+
+
+def evaluate_rules(*, declaration: Declaration) -> list[RuleHit]:
+    """Add a RuleHit for every active rule the application matches (selected or not); the caller commits."""
+    now = utcnow()
+    hits = []
+    for rule, reasons, message, digest, value in _matching(declaration, now):
         hit = RuleHit(
             declaration_id=declaration.id,
             declaration_version=declaration.version,
@@ -129,3 +137,30 @@ def evaluate_rules(*, declaration: Declaration) -> list[RuleHit]:
         hits.append(hit)
     db.session.flush()
     return hits
+
+
+def preview_rules(*, declaration: Declaration) -> list[dict]:
+    """What evaluate_rules would record if the application were approved now; nothing is stored.
+
+    The draw is reproducible, so the preview names the same selected rules the approval will (unless a
+    rule changes in between).
+    """
+    now = utcnow()
+    return [
+        {
+            "rule_id": rule.id,
+            "rule_version": rule.version,
+            "rule": rule,
+            "declaration_version": declaration.version,
+            "evaluated_at": now,
+            "reasons": reasons,
+            "draw_input": message,
+            "draw_hex": digest,
+            "draw": value,
+            "sampling_rate": rule.sampling_rate,
+            "selected": value < Decimal(rule.sampling_rate),
+            "inspection_items": list(rule.inspection_items),
+            "instruction_id": None,
+        }
+        for rule, reasons, message, digest, value in _matching(declaration, now)
+    ]

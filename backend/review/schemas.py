@@ -87,6 +87,7 @@ class RuleHitSchema(Schema):
     rule_id = fields.Integer()
     rule_version = fields.Integer()
     rule_name_zh = fields.String(attribute="rule.name_zh")
+    rule_name_en = fields.String(attribute="rule.name_en", allow_none=True)
     declaration_version = fields.Integer()
     evaluated_at = fields.DateTime()
     reasons = fields.List(fields.Dict(), metadata={"description": "which condition matched which goods line"})

@@ -21,9 +21,10 @@ from backend.declarations.workflow import RECEIPTS, Event, Status, apply, can_ap
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.instructions.service import create_instruction_for_declaration
+from backend.realtime import district_room, notify
 from backend.review import errors  # noqa: F401  (registers the codes)
 from backend.review.models import RuleHit
-from backend.review.rules import evaluate_rules
+from backend.review.rules import evaluate_rules, preview_rules
 
 QUEUE_STATUSES = (Status.ACCEPTED.value, Status.UNDER_REVIEW.value)
 _SORT_KEY = sa.func.coalesce(Declaration.accepted_at, Declaration.created_at, type_=UTCDateTime)
@@ -105,6 +106,15 @@ def _load_for_decision(actor: Actor, declaration_id: int, expected_version: int 
     return declaration
 
 
+def _announce(declaration: Declaration) -> None:
+    """Tell the district's reviewers the queue changed (sent after commit; they re-read the queue)."""
+    notify(
+        district_room(declaration.district_code),
+        "review.changed",
+        {"declaration_id": declaration.id, "status": declaration.status, "version": declaration.version},
+    )
+
+
 def _refuse_unless(declaration: Declaration, event: Event) -> None:
     if not can_apply(declaration, event):
         raise DomainError("declaration.invalid_transition", status=declaration.status, event=event.value)
@@ -114,6 +124,7 @@ def open_review(*, actor: Actor, declaration_id: int, expected_version: int) -> 
     """单证审核开始: accepted → under_review (the enterprise can no longer withdraw)."""
     declaration = _load_for_decision(actor, declaration_id, expected_version)
     apply(declaration, Event.START_REVIEW, actor=actor)
+    _announce(declaration)
     db.session.commit()
     return declaration
 
@@ -130,6 +141,7 @@ def approve(*, actor: Actor, declaration_id: int, expected_version: int) -> dict
         apply(declaration, Event.REQUIRE_INSPECTION, actor=actor)
     else:
         e_record = issue_e_record(declaration=declaration, actor=actor)
+    _announce(declaration)
     db.session.commit()
     return {
         "declaration": declaration,
@@ -191,6 +203,7 @@ def return_declaration(
     detail = {"field_reasons": field_reasons, "note_zh": note_zh, "note_en": note_en}
     receipt = apply(declaration, Event.RETURN, actor=actor, reason=summary_zh, detail=detail)
     receipt.text_en = RECEIPTS[Event.RETURN][2].format(reason=summary_en)
+    _announce(declaration)
     db.session.commit()
     return declaration
 
@@ -199,15 +212,29 @@ def reject(*, actor: Actor, declaration_id: int, expected_version: int, reason: 
     """不予受理: the application ends here, with the reason on its receipt."""
     declaration = _load_for_decision(actor, declaration_id, expected_version)
     apply(declaration, Event.REJECT, actor=actor, reason=reason, detail={"reason": reason})
+    _announce(declaration)
     db.session.commit()
+    return declaration
+
+
+def _visible(actor: Actor, declaration_id: int) -> Declaration:
+    declaration = db.session.get(Declaration, declaration_id)
+    if declaration is None:
+        raise DomainError("resource.not_found")
+    ensure_can_see(actor, declaration)
     return declaration
 
 
 def rule_hits(*, actor: Actor, declaration_id: int) -> list[RuleHit]:
     """Every rule hit recorded on the application (customs of its district only), oldest first."""
-    declaration = db.session.get(Declaration, declaration_id)
-    if declaration is None:
-        raise DomainError("resource.not_found")
-    ensure_can_see(actor, declaration)
+    _visible(actor, declaration_id)
     query = sa.select(RuleHit).where(RuleHit.declaration_id == declaration_id).order_by(RuleHit.id)
     return list(db.session.execute(query).scalars())
+
+
+def rule_preview(*, actor: Actor, declaration_id: int) -> list[dict]:
+    """The rules the application matches now, with their reproducible draws, before any decision."""
+    declaration = _visible(actor, declaration_id)
+    if declaration.inspection_no is None:
+        return []
+    return preview_rules(declaration=declaration)

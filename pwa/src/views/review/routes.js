@@ -1,9 +1,19 @@
-// The reviewer's desk (单证审核), each screen a lazily loaded chunk.
+// The reviewer's desk (单证审核), each screen a lazily loaded chunk; plus the public certificate
+// verification screens (no login), which the router reaches through this list.
+import verifyRoutes from '../verify/routes.js'
+
 export default [
   {
     path: '/review/queue',
     name: 'review-queue',
     component: () => import('./ReviewQueueView.vue'),
-    meta: { roles: ['reviewer'], tabbar: true },
+    meta: { roles: ['reviewer', 'supervisor'], tabbar: true },
   },
+  {
+    path: '/review/declarations/:id',
+    name: 'review-detail',
+    component: () => import('./ReviewDetailView.vue'),
+    meta: { roles: ['reviewer', 'supervisor'], tabbar: true },
+  },
+  ...verifyRoutes,
 ]
