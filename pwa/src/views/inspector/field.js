@@ -71,7 +71,8 @@ export async function saveDraft(draft) {
 async function enqueueOp(instructionId, type, target, body, { label, location = null, meta = null } = {}) {
   const db = await appDb()
   const doc = await instructionDoc(instructionId)
-  const op = { type, target: { instruction_id: instructionId, ...target }, recorded_at: new Date().toISOString(), body }
+  // Plain data only: the draft's reactive proxies cannot be stored in IndexedDB.
+  const op = { type, target: { instruction_id: instructionId, ...target }, recorded_at: new Date().toISOString(), body: JSON.parse(JSON.stringify(body)) }
   if (location) op.location = { lat: location.lat, lon: location.lon, accuracy_m: location.accuracy ?? null }
   op.base_version = baseVersion(doc, op, await listOutbox(db))
   return enqueue({ kind: 'op', method: 'POST', url: PUSH_URL, body: op, recordId: recordIdOf(instructionId), label, meta })

@@ -11,7 +11,7 @@ export default [
     name: 'inspector-task',
     component: () => import('./TaskView.vue'),
     props: (route) => ({ id: Number(route.params.id) }),
-    meta: { roles: ['inspector'] },
+    meta: { roles: ['inspector'], tabbar: true },
   },
   {
     path: '/inspector/conflicts',
