@@ -57,7 +57,7 @@ def snap(page: Page, folder, name: str) -> None:
 
 def sign(page: Page) -> None:
     pad = page.get_by_test_id("signature-pad")
-    pad.scroll_into_view_if_needed()
+    pad.evaluate("el => el.scrollIntoView({ block: 'center' })")  # clear of the fixed tab bar
     box = pad.bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
     page.mouse.down()
@@ -80,6 +80,7 @@ def conclude(page: Page) -> None:
     page.get_by_role("radio", name="合格", exact=True).click()
     page.get_by_role("radio", name="放行", exact=True).click()
     sign(page)
+    expect(page.get_by_test_id("missing")).to_have_count(0)
     page.get_by_role("button", name="提交结果").click()
     expect(page.get_by_test_id("submitted-note")).to_be_visible()
 
@@ -155,3 +156,79 @@ def test_inspector_records_offline_and_it_syncs_exactly_once(browser, field_api,
         assert hashlib.sha256(original).hexdigest() == photo["sha256"]
         meta = field_api.ok("GET", f"/api/v1/photos/{photo_id}", "supervisor-demo")
         assert max(meta["width"], meta["height"]) == 1600 and meta["client_gps"]["lat"] == SITE["latitude"]
+
+
+def test_conflicts_show_both_sides_and_the_chosen_side_is_applied(
+    browser, field_api, live_server, screenshot_dir
+):
+    instruction = field_api.new_instruction()
+    iid, items = instruction["id"], instruction["items"]
+    first, second, third = (item["id"] for item in items)
+    context = field_context(browser, live_server)
+    page = context.new_page()
+    try:
+        login(page, FIELD_INSPECTOR)
+        page.locator(f"[data-instruction='{iid}']").click()
+        page.get_by_role("button", name="开始查检").click()
+        wait_until_outbox_empty(page)  # accepted and started on the server
+        page.go_back()
+
+        context.set_offline(True)
+        record_items(page, items)
+        conclude(page)
+        # Meanwhile the supervisor corrects two of the same findings at the desk.
+        supervisor = {"result": "does_not_conform", "notes": "科长复核：规格与申报不符", "measurements": {}}
+        field_api.ok(
+            "PUT",
+            f"/api/v1/inspections/{iid}/items/{first}",
+            "supervisor-demo",
+            {"base_version": 0, **supervisor},
+        )
+        field_api.ok(
+            "PUT",
+            f"/api/v1/inspections/{iid}/items/{second}",
+            "supervisor-demo",
+            {
+                "base_version": 0,
+                "result": "not_applicable",
+                "notes": "科长复核：散装，无外包装",
+                "measurements": {},
+            },
+        )
+        context.set_offline(False)
+
+        expect(page.get_by_test_id("conflict-banner")).to_be_visible(timeout=20_000)
+        page.get_by_role("link", name="处理冲突").click()
+        conflict = page.get_by_test_id("conflict")
+        expect(conflict).to_have_count(1)
+        result_row = conflict.locator("tr[data-field=result]")
+        expect(result_row.locator("[data-side=mine]")).to_have_text("符合")
+        expect(result_row.locator("[data-side=theirs]")).to_have_text("不符合")
+        expect(conflict.locator("tr[data-field=notes] [data-side=theirs]")).to_have_text(supervisor["notes"])
+        expect(conflict).to_contain_text("supervisor-demo")
+        snap(page, screenshot_dir, "inspector-conflict")
+
+        # Keep mine: sent again against the supervisor's version; then the second finding conflicts.
+        conflict.get_by_role("button", name="保留我的").click()
+        expect(conflict.locator("tr[data-field=notes] [data-side=theirs]")).to_have_text(
+            "科长复核：散装，无外包装", timeout=20_000
+        )
+        conflict.get_by_role("button", name="采用服务器的").click()
+        expect(page.get_by_test_id("empty-state")).to_be_visible()
+        wait_until_outbox_empty(page)
+
+        # The device took the server's side for the second finding.
+        page.goto(f"/inspector/tasks/{iid}")
+        expect(page.get_by_test_id("item-2").get_by_role("radio", name="不适用")).to_have_attribute(
+            "aria-checked", "true"
+        )
+    finally:
+        context.close()
+
+    record = field_api.ok("GET", f"/api/v1/inspections/{iid}", "supervisor-demo")
+    results = {r["item_id"]: r for r in record["item_results"]}
+    assert (results[first]["result"], results[first]["version"]) == ("conforms", 2)  # mine, over theirs
+    assert results[first]["notes"] == "第1项 本机记录：与申报一致"
+    assert (results[second]["result"], results[second]["version"]) == ("not_applicable", 1)  # theirs kept
+    assert (results[third]["result"], results[third]["version"]) == ("conforms", 1)
+    assert record["instruction_status"] == "completed"

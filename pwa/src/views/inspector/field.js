@@ -126,8 +126,12 @@ export const newSampleId = () => newId()
 /** Outbox entries the server answered with a conflict (or refused), oldest first. */
 export const conflictEntries = () => outboxState.entries.filter((entry) => entry.state === 'conflict')
 
+// Entries come from the reactive outbox state: IndexedDB cannot store Vue's proxies.
+const plain = (value) => JSON.parse(JSON.stringify(value))
+
 /** "Keep mine": send my content again against the server's current version; my later edits of the same target move along. */
-export async function keepMine(entry) {
+export async function keepMine(shown) {
+  const entry = plain(shown)
   const problem = entry.lastError ?? {}
   const instructionId = entry.body?.target?.instruction_id
   if (problem.error === 'instruction.lease_held') {
@@ -159,7 +163,8 @@ function theirContent(type, server) {
 }
 
 /** "Keep theirs": drop my change and take the server's content into the draft and the local copy. */
-export async function keepTheirs(entry) {
+export async function keepTheirs(shown) {
+  const entry = plain(shown)
   const problem = entry.lastError ?? {}
   const op = entry.body
   const instructionId = op?.target?.instruction_id
