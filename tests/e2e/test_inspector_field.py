@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import re
 import time
 
 import pytest
@@ -232,3 +233,75 @@ def test_conflicts_show_both_sides_and_the_chosen_side_is_applied(
     assert (results[second]["result"], results[second]["version"]) == ("not_applicable", 1)  # theirs kept
     assert (results[third]["result"], results[third]["version"]) == ("conforms", 1)
     assert record["instruction_status"] == "completed"
+
+
+CHUNK_PUT = re.compile(r"/api/v1/uploads/(\d+)\?offset=(\d+)$")
+
+
+def test_a_photo_upload_cut_by_a_server_kill_resumes_without_doubling(
+    browser, field_api, killable_server, screenshot_dir
+):
+    instruction = field_api.new_instruction()
+    iid, item = instruction["id"], instruction["items"][0]
+    server = killable_server
+    chunk = 16 * 1024
+    context = field_context(browser, server.base_url)
+    page = context.new_page()
+    held = []
+    passed = []
+
+    def hold_from_the_third_chunk(route):
+        if len(passed) < 2:
+            passed.append(route.request.url)
+            route.continue_()
+        else:
+            held.append(route)
+
+    try:
+        login(page, FIELD_INSPECTOR)
+        page.evaluate(f"localStorage.setItem('chajian.uploadChunkBytes', '{chunk}')")
+        page.locator(f"[data-instruction='{iid}']").click()
+        page.get_by_role("button", name="开始查检").click()
+        page.route(CHUNK_PUT, hold_from_the_third_chunk)
+        section = page.get_by_test_id(f"item-{item['seq']}")
+        section.get_by_label("拍照").set_input_files(site_photo(7, (2600, 1900), "JPEG"))
+        expect(section.get_by_test_id("photo-thumb")).to_have_count(1)
+        sha256 = section.get_by_test_id("photo-thumb").get_attribute("data-sha256")
+        page.get_by_role("tab", name="待发送").click()
+        deadline = time.monotonic() + 20
+        while not held:  # let the page's own requests run until the third chunk is on its way
+            assert time.monotonic() < deadline, "the third chunk was never sent"
+            page.wait_for_timeout(50)
+        upload_id = int(CHUNK_PUT.search(held[0].request.url).group(1))
+        upload = field_api.ok(
+            "GET", f"/api/v1/uploads/{upload_id}", FIELD_INSPECTOR, base_url=server.base_url
+        )
+        assert upload["status"] == "receiving" and upload["offset"] == 2 * chunk < upload["size"]
+        expect(page.get_by_test_id("upload-progress")).to_be_visible()
+        snap(page, screenshot_dir, "inspector-outbox-progress")
+
+        server.kill()
+        held[0].continue_()  # the chunk meets a dead server: no answer
+        expect(page.get_by_text(re.compile(r"已尝试 \d+ 次")).first).to_be_visible(timeout=15_000)
+        page.unroute(CHUNK_PUT)
+        after = []
+        page.on("request", lambda request: after.append((request.method, request.url)))
+        server.start()
+        page.evaluate("window.dispatchEvent(new Event('online'))")  # what the browser fires on reconnect
+        expect(page.get_by_test_id("empty-state")).to_be_visible(timeout=30_000)
+    finally:
+        context.close()
+
+    uploads = [(method, url) for method, url in after if "/api/v1/uploads" in url]
+    assert uploads[0] == ("GET", f"{server.base_url}/api/v1/uploads/{upload_id}")  # asked for the offset
+    offsets = [int(CHUNK_PUT.search(url).group(2)) for method, url in uploads if method == "PUT"]
+    assert offsets[0] == 2 * chunk and offsets == sorted(set(offsets))  # resumed, no byte sent twice
+    assert not [url for method, url in uploads if method == "POST" and url.endswith("/uploads")]
+    upload = field_api.ok("GET", f"/api/v1/uploads/{upload_id}", FIELD_INSPECTOR)
+    assert (
+        upload["status"] == "completed" and upload["offset"] == upload["size"] and upload["sha256"] == sha256
+    )
+    record = field_api.ok("GET", f"/api/v1/inspections/{iid}", "supervisor-demo")
+    assert [photo["sha256"] for photo in record["photos"]] == [sha256]
+    original = field_api.ok("GET", f"/api/v1/photos/{upload['photo_id']}/original", "supervisor-demo")
+    assert hashlib.sha256(original).hexdigest() == sha256
