@@ -15,8 +15,13 @@ export const outboxState = reactive({ entries: [], recentlySent: [], offline: fa
 let outbox = null
 const listeners = []
 
+let reads = 0
 async function refresh() {
-  if (outbox) outboxState.entries = await outbox.entries()
+  if (!outbox) return
+  // Reads overlap (every change triggers one): only the newest may land, or a stale list wins.
+  const mine = ++reads
+  const entries = await outbox.entries()
+  if (mine === reads) outboxState.entries = entries
 }
 
 /** Chunk size of photo uploads; a test (or a slow network) may set it smaller on the device. */
