@@ -103,7 +103,7 @@ export async function photosOf(instructionId) {
 
 /** 提交结果: every finding of the draft becomes an operation, then the completion. */
 export async function submitInspection(draft, doc, { label, location }) {
-  for (const item of doc.items) {
+  for (const item of doc.items ?? []) {
     const found = draft.items[item.id]
     if (!found?.result) continue
     await enqueueOp(doc.id, 'item_result.set', { item_id: item.id }, { result: found.result, notes: found.notes ?? '', measurements: {} }, { label: `${label} · ${item.description_zh}`, location })
