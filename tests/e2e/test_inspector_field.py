@@ -176,6 +176,13 @@ def test_conflicts_show_both_sides_and_the_chosen_side_is_applied(
 
         context.set_offline(True)
         record_items(page, items)
+        # The results also answer the keyboard (desktop): Space and Enter choose a radio.
+        third_section = page.get_by_test_id(f"item-{items[2]['seq']}")
+        for name, key in (("不适用", "Space"), ("符合", "Enter")):
+            third_section.get_by_role("radio", name=name, exact=True).press(key)
+            expect(third_section.get_by_role("radio", name=name, exact=True)).to_have_attribute(
+                "aria-checked", "true"
+            )
         conclude(page)
         # Meanwhile the supervisor corrects two of the same findings at the desk.
         supervisor = {"result": "does_not_conform", "notes": "科长复核：规格与申报不符", "measurements": {}}
