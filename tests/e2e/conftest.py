@@ -3,6 +3,8 @@
 `make test` builds the PWA first; these fixtures build nothing. One server per test session:
 a fresh database (SQLite in a temp dir, or a new PostgreSQL database when TEST_DATABASE_URL is
 set, dropped afterwards), migrated and filled with demo data, then `python -m backend.serve`.
+`killable_server` starts a second process on the same database and storage dir that a test may
+SIGKILL and start again (the inspector's resumable upload test).
 Pages open at http://localhost:PORT: WebAuthn refuses IP addresses.
 """
 

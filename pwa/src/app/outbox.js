@@ -4,7 +4,6 @@
 import { reactive } from 'vue'
 import { appDb, getPhoto, updatePhotoMeta } from '../db/index.js'
 import { createOutbox } from '../sync/outbox.js'
-import { OfflineError } from '../sync/errors.js'
 import { deviceId, interpretPush, pushBody } from '../sync/field.js'
 import { DEFAULT_CHUNK_BYTES, uploadPhoto } from '../sync/upload.js'
 import { api } from './api.js'
@@ -56,7 +55,8 @@ async function sendEntry(entry, progress) {
     let photoId = null
     if (entry.body.type === 'photo.attach') {
       photoId = (await getPhoto(db, entry.meta.photoId))?.meta.serverPhotoId
-      if (!photoId) throw new OfflineError('photo not uploaded yet')
+      // Its upload (queued before it) has not finished: wait and retry, without claiming "offline".
+      if (!photoId) return { status: 425, data: { error: 'photo.upload_pending', message: 'photo upload not finished' } }
     }
     return api.send('POST', entry.url, { body: pushBody(await deviceId(db), entry, photoId), headers })
   }
