@@ -3,20 +3,26 @@
 `make test` builds the PWA first; these fixtures build nothing. One server per test session:
 a fresh database (SQLite in a temp dir, or a new PostgreSQL database when TEST_DATABASE_URL is
 set, dropped afterwards), migrated and filled with demo data, then `python -m backend.serve`.
+`killable_server` starts a second process on the same database and storage dir that a test may
+SIGKILL and start again (the inspector's resumable upload test).
 Pages open at http://localhost:PORT: WebAuthn refuses IP addresses.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -84,14 +90,51 @@ def pwa_dist() -> Path:
     return DIST
 
 
+class ServerProcess:
+    """One `python -m backend.serve` process on a fixed port; it can be killed and started again."""
+
+    def __init__(self, env: dict, port: int, log: Path):
+        self.port = port
+        self.base_url = f"http://localhost:{port}"
+        self.env = {**env, "PUBLIC_BASE_URL": self.base_url, "WEBAUTHN_ORIGINS": self.base_url}
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> str:
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "backend.serve", "--port", str(self.port)],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        _wait_until_healthy(self.base_url, self.process, self.log)
+        return self.base_url
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, open requests and transactions are cut off."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 @pytest.fixture(scope="session")
-def live_server(pwa_dist) -> str:
-    """Base URL (http://localhost:PORT) of a real Chajian server with demo data."""
+def server_setup(pwa_dist):
+    """The environment of the session's server: its database (migrated, demo data) and storage dir."""
     tmp = Path(tempfile.mkdtemp(prefix="chajian-e2e-"))
     # Its own database, not the in-process suite's: created (and dropped) like that one.
     database_url, drop = _create_database()
-    port = _free_port()
-    base_url = f"http://localhost:{port}"
     env = {
         **os.environ,
         "FLASK_APP": "backend",
@@ -102,35 +145,37 @@ def live_server(pwa_dist) -> str:
         "LOG_REQUESTS": "0",
         "STORAGE_DIR": str(tmp / "storage"),
         "PWA_DIST": str(pwa_dist),
-        "PUBLIC_BASE_URL": base_url,
         "WEBAUTHN_RP_ID": "localhost",
-        "WEBAUTHN_ORIGINS": base_url,
     }
-    log = tmp / "server.log"
-    process = None
     try:
         _run([sys.executable, "-m", "flask", "--app", "backend", "db", "upgrade"], env)
         _run([sys.executable, "-m", "flask", "--app", "backend", "demo-data"], env)
-        with log.open("w") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "backend.serve", "--port", str(port)],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        _wait_until_healthy(base_url, process, log)
-        yield base_url
+        yield {"env": env, "tmp": tmp}
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
         drop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(server_setup) -> str:
+    """Base URL (http://localhost:PORT) of a real Chajian server with demo data."""
+    server = ServerProcess(server_setup["env"], _free_port(), server_setup["tmp"] / "server.log")
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def killable_server(server_setup, live_server):
+    """A second server process on its own port, same database and storage dir as `live_server`:
+    the test may SIGKILL it and start it again (`.kill()`, `.start()`)."""
+    server = ServerProcess(server_setup["env"], _free_port(), server_setup["tmp"] / "killable-server.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -170,3 +215,163 @@ def screenshot_dir() -> Path:
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# ---- The inspector's field app: data made through the API, fresh per test -------------------
+
+FIELD_INSPECTOR = "inspector-field-e2e"
+_CREATE_FIELD_INSPECTOR = f"""
+import os
+from backend import create_app
+from backend.extensions import db
+from backend.identity.models import User
+from backend.identity.passwords import hash_password
+app = create_app()
+with app.app_context():
+    found = db.session.execute(db.select(User).where(User.username == {FIELD_INSPECTOR!r})).first()
+    if found is None:
+        db.session.add(User(username={FIELD_INSPECTOR!r}, role="inspector", display_name="外勤查检员 孙勤",
+                            district_code="5300", password_hash=hash_password(os.environ["DEMO_PASSWORD"])))
+        db.session.commit()
+"""
+
+
+class FieldApi:
+    """API calls the inspector tests make as officers (and to check what the server holds)."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self._tokens: dict[str, str] = {}
+        self._rule = False
+
+    def call(
+        self, method: str, path: str, user: str | None = None, body=None, *, base_url: str | None = None
+    ):
+        headers = {"Content-Type": "application/json", "Accept-Language": "zh-CN"}
+        if user:
+            headers["Authorization"] = f"Bearer {self.token(user)}"
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            (base_url or self.base_url) + path, data=data, method=method, headers=headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                raw = response.read()
+                kind = response.headers.get("Content-Type", "")
+                return response.status, (json.loads(raw) if "json" in kind else raw)
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def ok(self, method: str, path: str, user: str | None = None, body=None, **kwargs):
+        status, data = self.call(method, path, user, body, **kwargs)
+        assert 200 <= status < 300, f"{method} {path}: {status} {data}"
+        return data
+
+    def token(self, user: str) -> str:
+        if user not in self._tokens:
+            pair = self.ok("POST", "/api/v1/auth/login", body={"username": user, "password": DEMO_PASSWORD})
+            self._tokens[user] = pair["access_token"]
+        return self._tokens[user]
+
+    def new_instruction(self, inspector: str = FIELD_INSPECTOR) -> dict:
+        """A fresh instruction assigned to `inspector`: green tea to New Zealand, selected by a 100 % rule."""
+        if not self._rule:
+            self.ok(
+                "POST",
+                "/api/v1/review/risk-rules",
+                "admin-demo",
+                {
+                    "name_zh": "e2e 外勤查检：绿茶输新西兰",
+                    "hs_prefixes": ["0902"],
+                    "destination_countries": ["NZL"],
+                    "inspection_items": ["verify_goods", "packaging", "sampling"],
+                    "sampling_rate": 1,
+                },
+            )
+            self._rule = True
+        line = {
+            "hs_code": "0902109000",
+            "ciq_code": "0902109000999",
+            "name_zh": "绿茶",
+            "name_en": "Green tea",
+            "quantity": "5000.000",
+            "quantity_unit": "035",
+            "net_weight": "5000.000",
+            "value": "60000.00",
+            "currency": "USD",
+            "packing_kind": "CTN",
+            "packing_count": 250,
+        }
+        declaration = self.ok(
+            "POST",
+            "/api/v1/declarations",
+            "ent-demo",
+            {
+                "applicant_code": "4403960ABC",
+                "applicant_name": "深圳市竹韵家居用品有限公司",
+                "consignor_code": "4403960ABC",
+                "consignor_name_zh": "深圳市竹韵家居用品有限公司",
+                "consignor_name_en": "Shenzhen Zhuyun Household Products Co., Ltd.",
+                "consignee_name_en": "Auckland Fine Teas Ltd.",
+                "consignee_address": "1 Queen Street, Auckland",
+                "trade_mode": "0110",
+                "trade_country": "NZL",
+                "destination_country": "NZL",
+                "departure_port": "CNYTN",
+                "arrival_port": "NZAKL",
+                "transport_mode": "2",
+                "transport_name": "COSCO SHIPPING ARIES",
+                "contract_no": "ZY-2026-TEA-01",
+                "shipping_date": (date.today() + timedelta(days=10)).isoformat(),
+                "storage_place": "深圳市龙岗区坂田街道雪岗路 88 号 3 号仓",
+                "marks": "N/M",
+                "total_packages": 250,
+                "package_kind": "CTN",
+                "total_net_weight": "5000.000",
+                "total_gross_weight": "5500.000",
+                "goods": [line],
+                "containers": [{"size_type": "20GP", "count": 1, "numbers": ["CSNU6184322"]}],
+                "qualifications": [
+                    {
+                        "type_code": "FOOD_PRODUCER",
+                        "number": "4403FP00123",
+                        "holder_name": "深圳市竹韵家居用品有限公司",
+                    }
+                ],
+                "certificates": [{"cert_code": "15", "originals": 1, "copies": 1}],
+            },
+        )
+        submitted = self.ok(
+            "POST",
+            f"/api/v1/declarations/{declaration['id']}/submit",
+            "ent-demo",
+            {"version": declaration["version"]},
+        )
+        opened = self.ok(
+            "POST",
+            f"/api/v1/review/declarations/{declaration['id']}/open",
+            "reviewer-demo",
+            {"expected_version": submitted["version"]},
+        )
+        approved = self.ok(
+            "POST",
+            f"/api/v1/review/declarations/{declaration['id']}/approve",
+            "reviewer-demo",
+            {"expected_version": opened["version"]},
+        )
+        assert approved["outcome"] == "inspection_notice", approved
+        me = self.ok("GET", "/api/v1/auth/me", inspector)
+        return self.ok(
+            "POST",
+            f"/api/v1/instructions/{approved['instruction_id']}/assign",
+            "supervisor-demo",
+            {"inspector_id": me["id"]},
+        )
+
+
+@pytest.fixture(scope="session")
+def field_api(server_setup, live_server) -> FieldApi:
+    """Officers' API calls against the session server, with an extra inspector of district 5300
+    (the demo inspector keeps its empty task list for the shell tests)."""
+    _run([sys.executable, "-c", _CREATE_FIELD_INSPECTOR], server_setup["env"])
+    return FieldApi(live_server)

@@ -22,3 +22,11 @@ export async function requestPersistence() {
   const persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist())
   return { supported: true, persisted, refused: !persisted, ...(await estimate()) }
 }
+
+let asked = null
+
+/** Ask once per page load (screens that hold unsent data show the answer). */
+export function persistenceOnce() {
+  if (!asked) asked = requestPersistence().catch(() => ({ supported: false, persisted: false, refused: false, usage: null, quota: null }))
+  return asked
+}

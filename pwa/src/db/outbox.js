@@ -12,9 +12,11 @@ export const OUTBOX_STATES = Object.freeze({
  * Append a write to the outbox. `id` doubles as the Idempotency-Key the server deduplicates on;
  * `ownerId` is the user who recorded it.
  */
-export async function addOutboxEntry(db, { method, url, body = null, recordId = null, label = null, ownerId = null, id = newId() }) {
+export async function addOutboxEntry(db, { method, url, body = null, recordId = null, label = null, ownerId = null, id = newId(), kind = null, meta = null }) {
   const entry = {
     id,
+    kind, // how to send it: null (one HTTP request), 'op' (a sync push operation), 'upload' (a photo)
+    meta, // what the kind needs besides the body (e.g. the local photo id)
     ownerId, // who recorded it: only that user's session sends it (shared phones)
     method: method.toUpperCase(),
     url,

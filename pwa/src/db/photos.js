@@ -15,3 +15,17 @@ export const getPhoto = (db, id) => db.get(STORES.photos, id)
 export const listPhotos = (db, recordId) => db.getAllFromIndex(STORES.photos, 'by_record', recordId)
 
 export const deletePhoto = (db, id) => db.delete(STORES.photos, id)
+
+/** Change a photo's metadata (upload id, server photo id…) in one read-modify-write transaction. */
+export async function updatePhotoMeta(db, id, changes) {
+  const tx = db.transaction(STORES.photos, 'readwrite')
+  const current = await tx.store.get(id)
+  if (!current) {
+    await tx.done
+    return null
+  }
+  const updated = { ...current, meta: { ...current.meta, ...changes } }
+  await tx.store.put(updated)
+  await tx.done
+  return updated
+}

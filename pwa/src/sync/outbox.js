@@ -5,8 +5,10 @@
 // - 5xx, 408 and 429 are transient: retry with backoff. Other 4xx put the entry in "conflict":
 //   it stays on the device for a person to resolve, and later entries of the same record wait
 //   behind it (their order matters) while other records keep flowing.
-// - No DOM here: the processor emits events (change, sending, sent, conflict, offline, online,
-//   idle, auth-required) and the UI listens.
+// - No DOM here: the processor emits events (change, sending, progress, sent, conflict, offline,
+//   online, idle, auth-required) and the UI listens.
+// - `send` may report progress (photo uploads); `interpret` lets a kind of entry read its own
+//   answer (a sync push answers 200 with a conflict inside).
 //
 // Never awaits the network inside an IndexedDB transaction: each step commits before fetching.
 import { OUTBOX_STATES, addOutboxEntry, listOutbox, removeOutboxEntry, updateOutboxEntry } from '../db/outbox.js'
@@ -32,6 +34,9 @@ export function classifyStatus(status) {
  * it throws OfflineError when no answer came and AuthRequiredError when signing in is needed.
  * `owner()` is the signed-in user's id: entries recorded by someone else wait on the device for
  * that person to sign in again, and are never sent with another user's token.
+ * `send(entry, { progress })` may call `progress(fraction)`; it is kept on the entry (throttled).
+ * `interpret(entry, response)` may return `{ outcome: 'sent' | 'retry' | 'conflict', problem }` to
+ * override what the HTTP status alone says; `undefined` falls back to the status.
  * `now`, `random`, `setTimer` and `clearTimer` are injectable for tests.
  */
 export function createOutbox({
@@ -43,6 +48,8 @@ export function createOutbox({
   setTimer = (fn, ms) => setTimeout(fn, ms),
   clearTimer = (handle) => clearTimeout(handle),
   owner = () => null,
+  interpret = null,
+  progressEveryMs = 250,
 }) {
   const events = createEmitter()
   let running = null // the current drain() promise: one sender at a time
@@ -106,9 +113,17 @@ export function createOutbox({
     const sending = await updateOutboxEntry(db, entry.seq, { state: OUTBOX_STATES.sending })
     events.emit('sending', sending)
     events.emit('change', { reason: 'sending', entry: sending })
+    let lastSaved = 0
+    const progress = (fraction) => {
+      const value = Math.max(0, Math.min(1, Number(fraction) || 0))
+      events.emit('progress', { seq: entry.seq, id: entry.id, progress: value })
+      if (value < 1 && now() - lastSaved < progressEveryMs) return
+      lastSaved = now()
+      updateOutboxEntry(db, entry.seq, { progress: value }).catch(() => {})
+    }
     let response
     try {
-      response = await send(sending)
+      response = await send(sending, { progress })
     } catch (error) {
       if (error instanceof AuthRequiredError) {
         await updateOutboxEntry(db, entry.seq, { state: OUTBOX_STATES.waiting })
@@ -128,7 +143,8 @@ export function createOutbox({
       offline = false
       events.emit('online', {})
     }
-    const outcome = classifyStatus(response.status)
+    const verdict = interpret?.(sending, response)
+    const outcome = verdict?.outcome ?? classifyStatus(response.status)
     if (outcome === 'sent') {
       await removeOutboxEntry(db, entry.seq)
       events.emit('sent', { entry: sending, status: response.status, data: response.data })
@@ -140,7 +156,7 @@ export function createOutbox({
       events.emit('auth-required', sending)
       return 'stop'
     }
-    const problem = { kind: 'http', status: response.status, data: response.data ?? null }
+    const problem = verdict?.problem ?? { kind: 'http', status: response.status, data: response.data ?? null }
     if (outcome === 'retry') {
       await retryLater(sending, problem)
       return 'backoff'
@@ -208,6 +224,13 @@ export function createOutbox({
     return run()
   }
 
+  /** Change a conflict entry as the user decided (e.g. "keep mine" against the new version) and send it again. */
+  async function amend(seq, changes) {
+    const updated = await updateOutboxEntry(db, seq, { ...changes, state: OUTBOX_STATES.waiting, nextAttemptAt: 0, lastError: null })
+    events.emit('change', { reason: 'amended', entry: updated })
+    return run()
+  }
+
   /** Delete an entry on the user's explicit decision (e.g. a conflict they chose to discard). */
   async function discard(seq) {
     await removeOutboxEntry(db, seq)
@@ -231,6 +254,7 @@ export function createOutbox({
     run,
     retryNow,
     requeue,
+    amend,
     discard,
     start,
     stop,

@@ -6,4 +6,17 @@ export default [
     component: () => import('./TaskListView.vue'),
     meta: { roles: ['inspector'], tabbar: true },
   },
+  {
+    path: '/inspector/tasks/:id(\\d+)',
+    name: 'inspector-task',
+    component: () => import('./TaskView.vue'),
+    props: (route) => ({ id: Number(route.params.id) }),
+    meta: { roles: ['inspector'], tabbar: true },
+  },
+  {
+    path: '/inspector/conflicts',
+    name: 'inspector-conflicts',
+    component: () => import('./ConflictView.vue'),
+    meta: { roles: ['inspector'], tabbar: true },
+  },
 ]
