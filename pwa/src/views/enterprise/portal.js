@@ -1,7 +1,7 @@
 // The enterprise portal's calls to the server and its live receipts, shared by its screens.
-import { onUnmounted } from 'vue'
+import { onUnmounted, ref } from 'vue'
 import { api } from '../../app/api.js'
-import { onMessage } from '../../app/realtime.js'
+import { connected, onMessage } from '../../app/realtime.js'
 
 const D = '/api/v1/declarations'
 const query = (params) => {
@@ -57,8 +57,20 @@ export const receiptRow = (receipt, locale) => ({
 /** The status label the server gives, in the UI language. */
 export const statusLabel = (declaration, locale) => (locale === 'en' ? declaration.status_label_en : declaration.status_label_zh) || declaration.status
 
-/** Call `handler(data)` for every live `event` while the calling component is mounted. */
+/**
+ * Call `handler(data)` for every live `event` while the calling component is mounted. Returns a ref
+ * that turns true once the live connection is up (the screen shows it; tests wait for it).
+ */
 export function useLive(event, handler) {
   const stop = onMessage(event, handler)
-  onUnmounted(stop)
+  const live = ref(false)
+  let mounted = true
+  connected().then(() => {
+    if (mounted) live.value = true
+  })
+  onUnmounted(() => {
+    mounted = false
+    stop()
+  })
+  return live
 }

@@ -17,19 +17,19 @@ export default [
     path: '/enterprise/declarations/new',
     name: 'enterprise-declaration-new',
     component: () => import('./DeclarationFormView.vue'),
-    meta: enterprise(),
+    meta: enterprise({ tabbar: true }),
   },
   {
     path: '/enterprise/declarations/:id(\\d+)/edit',
     name: 'enterprise-declaration-edit',
     component: () => import('./DeclarationFormView.vue'),
-    meta: enterprise(),
+    meta: enterprise({ tabbar: true }),
   },
   {
     path: '/enterprise/declarations/:id(\\d+)',
     name: 'enterprise-declaration',
     component: () => import('./DeclarationDetailView.vue'),
-    meta: enterprise(),
+    meta: enterprise({ tabbar: true }),
   },
   {
     path: '/enterprise/query',
@@ -48,7 +48,7 @@ export default [
     path: '/enterprise/e-records/:no([0-9A-Z]{18})',
     name: 'enterprise-e-record',
     component: () => import('./ERecordView.vue'),
-    meta: enterprise(keyOnly),
+    meta: enterprise({ tabbar: true, ...keyOnly }),
     beforeEnter: assuranceGuard,
   },
   {
