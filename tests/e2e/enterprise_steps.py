@@ -22,9 +22,8 @@ class Api:
 
     def __init__(self, base_url: str, username: str):
         self.base_url = base_url
-        self.token = self.call("POST", "/api/v1/auth/login", {"username": username, "password": DEMO_PASSWORD})[
-            "access_token"
-        ]
+        credentials = {"username": username, "password": DEMO_PASSWORD}
+        self.token = self.call("POST", "/api/v1/auth/login", credentials)["access_token"]
 
     def call(self, method: str, path: str, body: dict | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
@@ -82,6 +81,21 @@ def submitted_application(api: Api, body: dict) -> dict:
     """Create and submit an application; returns it accepted (报检成功, with its inspection number)."""
     draft = api.call("POST", "/api/v1/declarations", body)
     return api.call("POST", f"/api/v1/declarations/{draft['id']}/submit", {"version": draft["version"]})
+
+
+def e_record_issued(live_server: str, declaration: dict) -> str:
+    """Customs approves the application without inspection; returns its e-record number.
+
+    Goods and destination (steel pipes to New Zealand) that no risk rule of the demo data selects.
+    """
+    reviewer = Api(live_server, "reviewer-demo")
+    result = reviewer.call(
+        "POST",
+        f"/api/v1/review/declarations/{declaration['id']}/approve",
+        {"expected_version": declaration["version"]},
+    )
+    assert result["outcome"] == "e_record_issued", f"a risk rule selected it for inspection: {result}"
+    return result["e_record"]["e_record_no"]
 
 
 def shoot(page: Page, folder: Path, name: str) -> None:

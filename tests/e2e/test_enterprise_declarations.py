@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.enterprise_steps import Api, shoot, steel_pipes, submitted_application
+from tests.e2e.enterprise_steps import Api, e_record_issued, shoot, steel_pipes, submitted_application
 from tests.e2e.helpers import login
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +25,9 @@ def fill(page: Page, label: str, value: str, *, scope=None) -> None:
     (scope or page).get_by_label(label, exact=True).fill(value)
 
 
-def test_application_findings_fixed_submitted_and_receipts_arrive_live(page: Page, live_server, screenshot_dir):
+def test_application_findings_fixed_submitted_and_receipts_arrive_live(
+    page: Page, live_server, screenshot_dir
+):
     login(page, "ent-demo")
     expect(page.get_by_role("heading", name="申请")).to_be_visible()
     page.get_by_role("link", name="新建申请").click()
@@ -86,7 +88,9 @@ def test_application_findings_fixed_submitted_and_receipts_arrive_live(page: Pag
     expect(receipts).to_contain_text("报检成功，检验检疫编号 226N5300")
     inspection_no = page.get_by_test_id("inspection-no").locator(".van-cell__value").inner_text()
     assert re.fullmatch(r"2\d{2}N5300\d{7}", inspection_no), inspection_no
-    expect(page.get_by_test_id("declaration-summary").locator("[data-status=accepted]")).to_have_text("报检成功")
+    expect(page.get_by_test_id("declaration-summary").locator("[data-status=accepted]")).to_have_text(
+        "报检成功"
+    )
     shoot(page, screenshot_dir, "receipts")
 
     # Customs starts the document review while the page stays open: the receipt appears live.
@@ -131,6 +135,10 @@ def test_copy_withdraw_and_query_by_number_through_the_ui(page: Page, live_serve
     api = Api(live_server, "ent-demo")
     accepted = submitted_application(api, steel_pipes(*ZHUYUN, consignee="Copy Withdraw Query Co."))
     number = accepted["inspection_no"]
+    to_new_zealand = steel_pipes(*ZHUYUN, consignee="Auckland Pipe Supplies Ltd.")
+    to_new_zealand.update(trade_country="NZL", destination_country="NZL", arrival_port="NZAKL")
+    approved = submitted_application(api, to_new_zealand)
+    e_record_no = e_record_issued(live_server, approved)
 
     login(page, "ent-demo")
     page.get_by_role("link", name="综合查询").click()
@@ -141,6 +149,22 @@ def test_copy_withdraw_and_query_by_number_through_the_ui(page: Page, live_serve
     expect(results).to_contain_text(number)
     expect(results).to_contain_text("报检成功")
     shoot(page, screenshot_dir, "query")
+
+    # By e-record number, and by issue date (today, China time, as the e-record was issued just now).
+    page.get_by_role("tab", name="电子底账数据号").click()
+    page.get_by_role("textbox", name="电子底账数据号").fill(e_record_no)
+    page.get_by_role("button", name="查询").click()
+    expect(results.get_by_test_id("query-row")).to_have_count(1)
+    expect(results).to_contain_text(e_record_no)
+    expect(results).to_contain_text("已生成电子底账")
+    page.get_by_role("tab", name="签发日期").click()
+    today = page.evaluate("new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)")
+    page.get_by_label("签发日期自").fill(today)
+    page.get_by_label("签发日期至").fill(today)
+    page.get_by_role("button", name="查询").click()
+    expect(results.get_by_test_id("query-row").filter(has_text=approved["inspection_no"])).to_have_count(1)
+    expect(results.get_by_test_id("query-row").filter(has_text=number)).to_have_count(0)
+    page.get_by_role("tab", name="检验检疫编号").click()
 
     # A number nobody has: an honest "not found", not an error.
     page.get_by_role("textbox", name="检验检疫编号").fill("226N5300" + "9999999")
@@ -173,7 +197,9 @@ def test_copy_withdraw_and_query_by_number_through_the_ui(page: Page, live_serve
     expect(page.get_by_test_id("declaration-summary").locator("[data-status=accepted]")).to_be_visible()
     withdraw.click()
     page.get_by_role("dialog").get_by_role("button", name="撤回").click()
-    expect(page.get_by_test_id("declaration-summary").locator("[data-status=withdrawn]")).to_have_text("已撤回")
+    expect(page.get_by_test_id("declaration-summary").locator("[data-status=withdrawn]")).to_have_text(
+        "已撤回"
+    )
     expect(page.get_by_test_id("receipts")).to_contain_text("申请已由企业撤回。")
     expect(withdraw).to_have_count(0)
     assert api.call("GET", f"/api/v1/declarations/{accepted['id']}")["status"] == "withdrawn"
