@@ -147,3 +147,20 @@ describe('access by login kind', () => {
     expect(nextPath(undefined, '/home')).toBe('/home')
   })
 })
+
+describe('a returned application', () => {
+  it('shows the latest return\'s reasons on their fields', async () => {
+    const { findingsFromReturn } = await import('../src/views/enterprise/findings.js')
+    const receipts = [
+      { code: 'RETURNED', field_reasons: [{ path: 'marks', reason_zh: '旧的' }] },
+      { code: 'SUBMITTED', field_reasons: [] },
+      { code: 'RETURNED', field_reasons: [{ path: 'consignee_name_en', reason_zh: '收货人名称与合同不一致' }, { path: 'goods[0].hs_code', reason_zh: '商品编码有误', reason_en: 'Wrong HS code' }] },
+    ]
+    const found = findingsFromReturn(receipts)
+    expect(found.map((f) => f.path)).toEqual(['consignee_name_en', 'goods[0].hs_code'])
+    expect(found[0]).toMatchObject({ severity: 'error', rule: 'review.returned', message_zh: '审核退回：收货人名称与合同不一致', message_en: 'Returned by review: 收货人名称与合同不一致' })
+    expect(found[1].message_en).toBe('Returned by review: Wrong HS code')
+    expect(findingsFromReturn([{ code: 'ACCEPTED' }])).toEqual([])
+    expect(findingsFromReturn()).toEqual([])
+  })
+})

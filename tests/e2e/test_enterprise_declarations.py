@@ -130,6 +130,18 @@ def test_application_findings_fixed_submitted_and_receipts_arrive_live(
     expect(popup).to_contain_text("申请已提交，等待海关受理。")
     expect(popup).to_contain_text("海关 customs (reviewer-demo)")
 
+    # The reviewer's reason shows beside the field to fix; fixed and resubmitted, it keeps its number.
+    popup.locator(".van-popup__close-icon").click()
+    row.click()
+    page.get_by_test_id("detail-actions").get_by_role("button", name="修改").click()
+    consignee = page.locator(".van-field", has=page.get_by_label("收货人（外文）", exact=True))
+    expect(consignee).to_contain_text("审核退回：收货人名称与合同不一致")
+    fill(page, "收货人（外文）", "Tokyo Kitchenware Kabushiki Kaisha")
+    page.get_by_role("button", name="提交申报").click()
+    expect(page.get_by_test_id("declaration-summary").locator("[data-status=accepted]")).to_be_visible()
+    expect(page.get_by_test_id("inspection-no")).to_contain_text(inspection_no)
+    assert page.evaluate(SAME_PAGE) == "still here"
+
 
 def test_copy_withdraw_and_query_by_number_through_the_ui(page: Page, live_server, screenshot_dir):
     api = Api(live_server, "ent-demo")

@@ -62,3 +62,18 @@ export function findingsFromError(error) {
   walk(error?.errors ?? {}, '')
   return out
 }
+
+/**
+ * The reviewer's reasons of the latest return (退回), as findings on their fields: a returned
+ * application shows them beside the fields to fix until it is submitted again.
+ */
+export function findingsFromReturn(receipts = []) {
+  const returned = [...receipts].reverse().find((r) => r.code === 'RETURNED')
+  return (returned?.field_reasons ?? []).map((reason) => ({
+    severity: 'error',
+    path: reason.path,
+    rule: 'review.returned',
+    message_zh: `审核退回：${reason.reason_zh}`,
+    message_en: `Returned by review: ${reason.reason_en || reason.reason_zh}`,
+  }))
+}
