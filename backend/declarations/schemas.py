@@ -158,7 +158,7 @@ class ReceiptSchema(Schema):
     field_reasons = fields.Function(
         lambda receipt: (receipt.detail or {}).get("field_reasons") or [],
         metadata={
-            "description": "退回: the reviewer's reason per field path ({path, reason_zh, reason_en}); else []",
+            "description": "退回: the reviewer's reason per field path {path, reason_zh, reason_en}",
             "type": "array",
             "items": {"type": "object"},
         },

@@ -69,7 +69,7 @@ def test_receipts_carry_the_reviewers_reasons_per_field(client, factories):
     headers = factories.headers(factories.user(Role.ENTERPRISE, enterprise=enterprise))
     created = client.post(API, json=registered_body(factories, enterprise), headers=headers).get_json()
     client.post(f"{API}/{created['id']}/submit", json={}, headers=headers)
-    reasons = [{"path": "contract_no", "reason_zh": "合同号与附件不一致", "reason_en": "Contract no. differs"}]
+    reasons = [{"path": "contract_no", "reason_zh": "合同号与附件不一致", "reason_en": "Differs"}]
     apply(
         db.session.get(Declaration, created["id"]),
         Event.RETURN,
