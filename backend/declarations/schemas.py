@@ -155,6 +155,14 @@ class ReceiptSchema(Schema):
     text_en = fields.String()
     created_at = fields.DateTime()
     actor_label = fields.String(metadata={"description": "who: an enterprise user, customs, or the system"})
+    field_reasons = fields.Function(
+        lambda receipt: (receipt.detail or {}).get("field_reasons") or [],
+        metadata={
+            "description": "退回: the reviewer's reason per field path {path, reason_zh, reason_en}",
+            "type": "array",
+            "items": {"type": "object"},
+        },
+    )
 
 
 class ERecordBriefSchema(Schema):

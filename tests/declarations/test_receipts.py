@@ -57,3 +57,30 @@ def test_a_refused_submission_announces_nothing(app, client, factories):
 def test_socket_without_token_is_refused(app):
     sio = socketio.test_client(app)
     assert not sio.is_connected()
+
+
+def test_receipts_carry_the_reviewers_reasons_per_field(client, factories):
+    """A return's field reasons reach the enterprise, so its form can show them beside the fields."""
+    from backend.declarations.models import Declaration
+    from backend.declarations.workflow import Event, apply
+    from backend.extensions import db
+
+    enterprise = factories.enterprise()
+    headers = factories.headers(factories.user(Role.ENTERPRISE, enterprise=enterprise))
+    created = client.post(API, json=registered_body(factories, enterprise), headers=headers).get_json()
+    client.post(f"{API}/{created['id']}/submit", json={}, headers=headers)
+    reasons = [{"path": "contract_no", "reason_zh": "合同号与附件不一致", "reason_en": "Differs"}]
+    apply(
+        db.session.get(Declaration, created["id"]),
+        Event.RETURN,
+        actor=None,
+        reason="合同号与附件不一致",
+        detail={"field_reasons": reasons, "note_zh": None, "note_en": None},
+    )
+    db.session.commit()
+    receipts = client.get(f"{API}/{created['id']}/receipts", headers=headers).get_json()
+    assert [(r["code"], r["field_reasons"]) for r in receipts] == [
+        ("SUBMITTED", []),
+        ("ACCEPTED", []),
+        ("RETURNED", reasons),
+    ]

@@ -16,10 +16,11 @@ def test_inspector_logs_in_and_sees_the_task_home_in_chinese(page: Page):
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login$"))
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
-    # Key login exists but is not faked: disabled, with the reason next to it.
+    # Key login (WebAuthn) sits beside password login, with what it is for next to it
+    # (tests/e2e/test_enterprise_access.py signs in with it).
     key_login = page.get_by_role("button", name="安全密钥登录")
-    expect(key_login).to_be_disabled()
-    expect(page.get_by_text("安全密钥登录（证书业务必需）将在后续版本开放。")).to_be_visible()
+    expect(key_login).to_be_enabled()
+    expect(page.get_by_text("密钥登录可使用全部功能")).to_be_visible()
 
     login(page, "inspector-demo")
 

@@ -1,0 +1,106 @@
+"""Steps the enterprise portal's browser tests share: API calls as a demo user, a complete application
+body, screenshots at phone and desktop size."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from tests.e2e.helpers import DEMO_PASSWORD
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+class Api:
+    """A demo user's API session against the live server (password login)."""
+
+    def __init__(self, base_url: str, username: str):
+        self.base_url = base_url
+        credentials = {"username": username, "password": DEMO_PASSWORD}
+        self.token = self.call("POST", "/api/v1/auth/login", credentials)["access_token"]
+
+    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url + path, data=data, method=method)
+        request.add_header("Accept", "application/json")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if getattr(self, "token", None):
+            request.add_header("Authorization", f"Bearer {self.token}")
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                text = response.read()
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"{method} {path}: {error.code} {error.read()[:500]!r}") from None
+        return json.loads(text) if text else {}
+
+
+def steel_pipes(customs_code: str, name_zh: str, consignee: str = "Osaka Steel Trading K.K.") -> dict:
+    """A complete application for goods that need no qualification (seamless steel pipes)."""
+    return {
+        "applicant_code": customs_code,
+        "applicant_name": name_zh,
+        "consignor_code": customs_code,
+        "consignor_name_zh": name_zh,
+        "consignee_name_en": consignee,
+        "trade_country": "JPN",
+        "destination_country": "JPN",
+        "departure_port": "CNYTN",
+        "arrival_port": "JPOSA",
+        "transport_mode": "2",
+        "contract_no": "E2E-STEEL-01",
+        "shipping_date": (date.today() + timedelta(days=12)).isoformat(),
+        "storage_place": "深圳市盐田港 3 号仓",
+        "total_packages": 40,
+        "total_net_weight": "120000.000",
+        "goods": [
+            {
+                "hs_code": "7304192000",
+                "ciq_code": "7304192000999",
+                "name_zh": "无缝钢管",
+                "quantity": "120.000",
+                "quantity_unit": "070",
+                "net_weight": "120000.000",
+                "value": "96000.00",
+                "currency": "USD",
+                "packing_count": 40,
+            }
+        ],
+        "containers": [{"size_type": "40GP", "count": 1, "numbers": []}],
+        "certificates": [{"cert_code": "11", "originals": 1, "copies": 1}],
+    }
+
+
+def submitted_application(api: Api, body: dict) -> dict:
+    """Create and submit an application; returns it accepted (报检成功, with its inspection number)."""
+    draft = api.call("POST", "/api/v1/declarations", body)
+    return api.call("POST", f"/api/v1/declarations/{draft['id']}/submit", {"version": draft["version"]})
+
+
+def e_record_issued(live_server: str, declaration: dict) -> str:
+    """Customs approves the application without inspection; returns its e-record number.
+
+    Goods and destination (steel pipes to New Zealand) that no risk rule of the demo data selects.
+    """
+    reviewer = Api(live_server, "reviewer-demo")
+    result = reviewer.call(
+        "POST",
+        f"/api/v1/review/declarations/{declaration['id']}/approve",
+        {"expected_version": declaration["version"]},
+    )
+    assert result["outcome"] == "e_record_issued", f"a risk rule selected it for inspection: {result}"
+    return result["e_record"]["e_record_no"]
+
+
+def shoot(page: Page, folder: Path, name: str) -> None:
+    """Screenshots of the current screen at phone and at desktop size (back to phone afterwards)."""
+    for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=folder / f"enterprise-{size}-{name}.png", full_page=True)
+    page.set_viewport_size(PHONE)
