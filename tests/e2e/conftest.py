@@ -220,7 +220,12 @@ def screenshot_dir() -> Path:
 # ---- The inspector's field app: data made through the API, fresh per test -------------------
 
 FIELD_INSPECTOR = "inspector-field-e2e"
-_CREATE_FIELD_INSPECTOR = f"""
+# Users some browser tests need besides the demo ones, so that those keep their state for other
+# tests: an extra inspector (the demo inspector's task list stays empty for the shell tests) and a
+# second clerk of ent2-demo's enterprise (a first security key may be registered only once per user
+# from a password session, and the enterprise-access test registers ent2-demo's).
+KEY_CLERK = "ent2-verify-e2e"
+_CREATE_EXTRA_USERS = f"""
 import os
 from backend import create_app
 from backend.extensions import db
@@ -228,12 +233,22 @@ from backend.identity.models import User
 from backend.identity.passwords import hash_password
 app = create_app()
 with app.app_context():
-    found = db.session.execute(db.select(User).where(User.username == {FIELD_INSPECTOR!r})).first()
-    if found is None:
-        db.session.add(User(username={FIELD_INSPECTOR!r}, role="inspector", display_name="外勤查检员 孙勤",
-                            district_code="5300", password_hash=hash_password(os.environ["DEMO_PASSWORD"])))
-        db.session.commit()
+    def add(username, **values):
+        if db.session.execute(db.select(User).where(User.username == username)).first() is None:
+            db.session.add(User(username=username, password_hash=hash_password(os.environ["DEMO_PASSWORD"]),
+                                **values))
+    add({FIELD_INSPECTOR!r}, role="inspector", display_name="外勤查检员 孙勤", district_code="5300")
+    clerk = db.session.execute(db.select(User).where(User.username == "ent2-demo")).scalar_one()
+    add({KEY_CLERK!r}, role="enterprise", display_name="单证员 何悦", district_code=clerk.district_code,
+        enterprise_id=clerk.enterprise_id)
+    db.session.commit()
 """
+
+
+@pytest.fixture(scope="session")
+def extra_users(server_setup, live_server) -> None:
+    """Creates FIELD_INSPECTOR and KEY_CLERK in the session server's database (once)."""
+    _run([sys.executable, "-c", _CREATE_EXTRA_USERS], server_setup["env"])
 
 
 class FieldApi:
@@ -370,8 +385,7 @@ class FieldApi:
 
 
 @pytest.fixture(scope="session")
-def field_api(server_setup, live_server) -> FieldApi:
+def field_api(extra_users, live_server) -> FieldApi:
     """Officers' API calls against the session server, with an extra inspector of district 5300
     (the demo inspector keeps its empty task list for the shell tests)."""
-    _run([sys.executable, "-c", _CREATE_FIELD_INSPECTOR], server_setup["env"])
     return FieldApi(live_server)

@@ -1,7 +1,8 @@
 """Certificate verification for anyone, offline, in Chromium against the live server.
 
-A real certificate is issued over HTTP, the way an exporter gets one: ent2-demo registers a security key
-(a virtual WebAuthn authenticator in this Chromium) and logs in with it, submits an application for
+A real certificate is issued over HTTP, the way an exporter gets one: a clerk of ent2-demo's
+enterprise registers a security key (a virtual WebAuthn authenticator in this Chromium) and logs in
+with it, submits an application for
 honey that the reviewer approves (e-record issued), applies for a sanitary certificate, which
 intelligent review issues at once, and downloads its PDF; the QR code is read from the rendered page
 (pdftoppm + zbarimg). That QR text, drawn again as a PNG, is then checked in the PWA's verify screen
@@ -18,11 +19,14 @@ import pytest
 import qrcode
 from playwright.sync_api import APIRequestContext, Browser, Page, Playwright, expect
 
+from tests.e2e.conftest import KEY_CLERK
 from tests.e2e.helpers import DEMO_PASSWORD, wait_for_service_worker_control
 
 pytestmark = pytest.mark.e2e
 
-ENTERPRISE = "ent2-demo"  # 深圳市海鲜冷链进出口有限公司, 4403961XYZ, holds HONEY_PRODUCER 4403HN00009
+# A clerk of 深圳市海鲜冷链进出口有限公司 (ent2-demo's enterprise, 4403961XYZ, holds HONEY_PRODUCER
+# 4403HN00009) with no key yet: ent2-demo's own first key belongs to the enterprise-access test.
+ENTERPRISE = KEY_CLERK
 CONSIGNOR = {"code": "4403961XYZ", "zh": "深圳市海鲜冷链进出口有限公司"}
 
 # Register a security key from the password session, then log in with it: a key session.
@@ -170,7 +174,7 @@ SANITARY_FORM = {
 
 
 @pytest.fixture(scope="module")
-def issued(playwright: Playwright, browser: Browser, live_server, tmp_path_factory) -> dict:
+def issued(playwright: Playwright, browser: Browser, live_server, extra_users, tmp_path_factory) -> dict:
     """A certificate issued over HTTP and the text of the QR code on its PDF."""
     request = playwright.request.new_context(base_url=live_server)
     try:

@@ -6,6 +6,7 @@ import { ENDPOINTS } from '../api/endpoints.js'
 import { ApiError } from '../api/client.js'
 import { api } from './api.js'
 import { tokenStore, whenAuthLost } from './tokens.js'
+import { disconnect as disconnectLive } from './realtime.js'
 
 const ME_KEY = 'auth.me'
 
@@ -15,6 +16,7 @@ let restoring = null
 
 async function forget() {
   session.user = null
+  disconnectLive() // the next user on this page must not keep this one's rooms
   await tokenStore.clear()
   await kvDelete(await appDb(), ME_KEY)
 }
@@ -43,14 +45,20 @@ export function restoreSession() {
   return restoring
 }
 
-/** Password login; resolves to the user. Throws ApiError or OfflineError. */
-export async function login(username, password) {
-  const pair = await api.post(ENDPOINTS.login, { username, password }, { auth: false })
+/** Start the session of a token pair the server just issued (password or key login). */
+export async function adoptTokenPair(pair) {
   await tokenStore.save(pair)
   const me = await api.get(ENDPOINTS.me)
   await kvSet(await appDb(), ME_KEY, me)
   session.user = me
+  disconnectLive() // live messages follow the new token's rooms from the next subscription on
   return me
+}
+
+/** Password login; resolves to the user. Throws ApiError or OfflineError. */
+export async function login(username, password) {
+  const pair = await api.post(ENDPOINTS.login, { username, password }, { auth: false })
+  return adoptTokenPair(pair)
 }
 
 /** Sign out here and, when reachable, on the server. Unsent outbox entries stay on the device. */

@@ -3,11 +3,10 @@
 // Browsers with PublicKeyCredential.parse*OptionsFromJSON / toJSON use them; older ones get the
 // same conversion done here (base64url <-> ArrayBuffer), which the unit tests pin down.
 import { ENDPOINTS } from '../api/endpoints.js'
-import { appDb, kvSet } from '../db/index.js'
 import { api } from './api.js'
-import { session } from './session.js'
+import { adoptTokenPair } from './session.js'
 import { tokenStore } from './tokens.js'
-import { connected, disconnect } from './realtime.js'
+import { connected } from './realtime.js'
 
 const WEBAUTHN = {
   registerOptions: '/api/v1/auth/webauthn/register/options',
@@ -16,8 +15,6 @@ const WEBAUTHN = {
   loginOptions: '/api/v1/auth/webauthn/login/options',
   loginVerify: '/api/v1/auth/webauthn/login/verify',
 }
-// session.js keeps the signed-in user under this kv key; a key login replaces it the same way.
-const ME_KEY = 'auth.me'
 
 /** base64url (no padding) of bytes (ArrayBuffer, typed array or DataView). */
 export function toBase64url(bytes) {
@@ -137,12 +134,7 @@ export async function keyLogin(username) {
       // The old session may already be gone; the new one below is what counts.
     }
   }
-  await tokenStore.save(pair)
-  const me = await api.get(ENDPOINTS.me)
-  await kvSet(await appDb(), ME_KEY, me)
-  session.user = me
-  // The live connection was authenticated with the old token: reconnect with the new one.
-  disconnect()
-  connected()
+  const me = await adoptTokenPair(pair)
+  connected() // reconnect the live connection with the new token at once
   return me
 }
