@@ -2,6 +2,7 @@
 // downloads the enterprise or review screens to show its task list.
 import { createRouter, createWebHistory } from 'vue-router'
 import { homeFor, restoreSession, session } from './app/session.js'
+import { ensureAreas } from './i18n/index.js'
 import inspectorRoutes from './views/inspector/routes.js'
 import enterpriseRoutes from './views/enterprise/routes.js'
 import reviewRoutes from './views/review/routes.js'
@@ -21,9 +22,14 @@ const routes = [
 
 export const router = createRouter({ history: createWebHistory(), routes })
 
+// A role's own words come with its screens: the area named by the path (/inspector/…, /verify/…),
+// the signed-in user's area (their outbox shows their work) and any a route lists in meta.messages.
+const ROLE_AREAS = { inspector: 'inspector', enterprise: 'enterprise', reviewer: 'review' }
+
 router.beforeEach(async (to) => {
   await restoreSession()
   const user = session.user
+  await ensureAreas([to.path.split('/')[1], ROLE_AREAS[user?.role], ...(to.meta.messages ?? [])].filter(Boolean))
   if (to.name === 'login') return user ? homeFor(user) : true
   if (to.name === 'home') return user ? homeFor(user) : { name: 'login' }
   if (to.meta.public) return true

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { MESSAGES } from '../src/i18n/messages.js'
+import { mergeFiles } from '../src/i18n/messages.js'
 
+// Every file, shared and per area, as the running app has them once each area was opened.
+const MESSAGES = mergeFiles(import.meta.glob('../src/i18n/locales/**/*.json', { eager: true, import: 'default' }))
 const zhCN = MESSAGES['zh-CN']
 const en = MESSAGES.en
 
@@ -12,7 +14,7 @@ const keys = (messages, prefix = '') =>
 describe('messages', () => {
   it('merges every area file into its locale', () => {
     expect(Object.keys(MESSAGES).sort()).toEqual(['en', 'zh-CN'])
-    for (const area of ['inspector', 'enterprise', 'review']) expect(zhCN[area], area).toBeTypeOf('object')
+    for (const area of ['inspector', 'enterprise', 'review', 'verify']) expect(zhCN[area], area).toBeTypeOf('object')
   })
 
   it('zh-CN and en have the same keys', () => {
@@ -33,5 +35,21 @@ describe('messages', () => {
 
   it('has a label for every outbox state the outbox page shows', () => {
     expect(Object.keys(zhCN.status.outbox).sort()).toEqual(['conflict', 'sending', 'sent', 'waiting'])
+  })
+})
+
+describe('area messages', () => {
+  it('are not in the shell but load with their area, once, into every locale', async () => {
+    const { SHARED_MESSAGES, AREA_NAMES, areaLoader } = await import('../src/i18n/messages.js')
+    expect(AREA_NAMES).toEqual(['enterprise', 'inspector', 'review', 'verify'])
+    expect(SHARED_MESSAGES['zh-CN'].review).toBeUndefined()
+    // status labels are shown on every screen, so they ship with the shell
+    expect(SHARED_MESSAGES['zh-CN'].status.declaration.submitted).toBeTruthy()
+    const merged = []
+    const ensureAreas = areaLoader((locale, part) => merged.push([locale, part]))
+    await ensureAreas(['review', 'not-an-area'])
+    await ensureAreas(['review'])
+    expect(merged.map(([locale]) => locale).sort()).toEqual(['en', 'zh-CN'])
+    expect(merged.find(([locale]) => locale === 'zh-CN')[1].review.title).toBe('单证审核')
   })
 })

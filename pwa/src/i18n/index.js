@@ -4,7 +4,7 @@ import { createI18n } from 'vue-i18n'
 import { Locale } from 'vant/es/locale/index.mjs'
 import vantEn from 'vant/es/locale/lang/en-US'
 import vantZh from 'vant/es/locale/lang/zh-CN'
-import { MESSAGES } from './messages.js'
+import { SHARED_MESSAGES, areaLoader } from './messages.js'
 
 export const LOCALES = Object.freeze([
   { code: 'zh-CN', label: '中文' },
@@ -27,7 +27,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: rememberedLocale(),
   fallbackLocale: 'zh-CN',
-  messages: MESSAGES,
+  messages: SHARED_MESSAGES, // areas are merged in by ensureAreas() as their screens open
 })
 
 function applyLocale(code) {
@@ -50,3 +50,6 @@ export function setLocale(code) {
   }
   applyLocale(code)
 }
+
+/** Load the messages of `areas` (e.g. ['inspector']) into every locale; each area once. */
+export const ensureAreas = areaLoader((locale, part) => i18n.global.mergeLocaleMessage(locale, part))
