@@ -13,7 +13,7 @@ from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.declarations.models import Declaration, Receipt
 from backend.errors import DomainError, register_errors
-from backend.realtime import enterprise_room, notify
+from backend.realtime import district_room, enterprise_room, notify
 
 
 class Status(StrEnum):
@@ -206,6 +206,12 @@ def apply(
             "version": declaration.version,
             "receipt": {"code": code, "text_zh": receipt.text_zh, "text_en": receipt.text_en},
         },
+    )
+    # The district's desks (review queue, supervisors) re-read their lists; no receipt text for them.
+    notify(
+        district_room(declaration.district_code),
+        "declaration.status",
+        {"declaration_id": declaration.id, "status": target.value, "version": declaration.version},
     )
     return receipt
 
