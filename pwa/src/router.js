@@ -6,6 +6,7 @@ import { ensureAreas } from './i18n/index.js'
 import inspectorRoutes from './views/inspector/routes.js'
 import enterpriseRoutes from './views/enterprise/routes.js'
 import reviewRoutes from './views/review/routes.js'
+import verifyRoutes from './views/verify/routes.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/common/LoginView.vue'), meta: { public: true } },
@@ -14,6 +15,7 @@ const routes = [
   ...inspectorRoutes,
   ...enterpriseRoutes,
   ...reviewRoutes,
+  ...verifyRoutes,
   { path: '/workbench', name: 'workbench', component: () => import('./views/common/WorkbenchView.vue'), meta: { tabbar: true } },
   { path: '/outbox', name: 'outbox', component: () => import('./views/common/OutboxView.vue'), meta: { tabbar: true } },
   { path: '/settings', name: 'settings', component: () => import('./views/common/SettingsView.vue'), meta: { tabbar: true } },

@@ -1,6 +1,4 @@
-// The reviewer's desk (单证审核), each screen a lazily loaded chunk; plus the public certificate
-// verification screens (no login), which the router reaches through this list.
-import verifyRoutes from '../verify/routes.js'
+// The reviewer's desk (单证审核), each screen a lazily loaded chunk.
 
 export default [
   {
@@ -15,5 +13,4 @@ export default [
     component: () => import('./ReviewDetailView.vue'),
     meta: { roles: ['reviewer', 'supervisor'], tabbar: true },
   },
-  ...verifyRoutes,
 ]
