@@ -3,7 +3,8 @@
 (WebAuthn; a CDP virtual authenticator here). A password session books an appointment and opens an
 e-record, but the certificate screens explain themselves instead and the certificate API is never
 answered for it; after registering a key and signing in with it, the certificate list shows the
-enterprise's certificate application, and its detail opens.
+enterprise's certificate application; its detail opens, and submitted there it goes to the officer's
+queue with the intelligent-review rule it failed shown.
 
 ent2-demo is this module's user: its first key is registered from a password session (the server
 allows that once), so no other browser test may register a key for ent2-demo.
@@ -117,8 +118,12 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     expect(page.get_by_test_id("e-record")).to_contain_text(e_record_no)
     expect(page.get_by_test_id("e-record").locator("[data-status=normal]")).to_have_text("正常")
 
-    # Certificates: the home screen's entry leads to the explanation, never to data.
-    open_from_home(page, "证书")
+    # Certificates: the home screen's entry (marked as needing a key) leads to the explanation.
+    page.get_by_role("tab", name="首页").click()
+    entry = page.get_by_role("navigation", name="企业端功能").get_by_role("link", name=re.compile("证书"))
+    expect(entry).to_contain_text("需密钥登录")
+    shoot(page, screenshot_dir, "home-entries")
+    entry.click()
     expect(page).to_have_url(re.compile(r"/enterprise/key-required\?next=(/|%2F)enterprise(/|%2F)certificates$"))
     expect_key_required(page)
     shoot(page, screenshot_dir, "key-required")
@@ -163,6 +168,7 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     expect(application).to_contain_text(e_record_no)
     expect(application).to_contain_text("品质证书")
     expect(application).to_contain_text("尚未签发")
+    expect(page.get_by_text("密钥已登记")).to_be_hidden()  # the keys screen's toast
     shoot(page, screenshot_dir, "certificates")
 
     application.click()
@@ -171,8 +177,22 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     expect(detail).to_contain_text(e_record_no)
     expect(detail).to_contain_text("Wellington Seafood Imports Ltd.")
     expect(detail.locator("[data-status=draft]")).to_have_text("草稿")
-    expect(page.get_by_role("button", name="提交申请")).to_be_visible()
+    expect(page.get_by_test_id("failed-rules")).to_have_count(0)
+
+    # Submitted without the quality certificate's inspection result: intelligent review refers it to
+    # the officer's queue, and the detail names the rule it failed.
+    page.get_by_role("button", name="提交申请").click()
+    expect(detail.locator("[data-status=officer_review]")).to_have_text("待签证人员审核")
+    failed = page.get_by_test_id("failed-rules")
+    expect(failed).to_contain_text("智能审核未通过的规则")
+    expect(failed).to_contain_text("缺少或有误的字段")
+    expect(failed).to_contain_text("inspection_result")
+    expect(failed).to_contain_text("required_fields_present")
+    expect(page.get_by_role("button", name="提交申请")).to_have_count(0)
     shoot(page, screenshot_dir, "certificate-application")
+    referred = key_api(page, live_server, "ent2-demo").call("GET", f"/api/v1/certificate-applications/{draft['id']}")
+    assert referred["status"] == "officer_review"
+    assert [r["rule"] for r in referred["rule_results"] if not r["passed"]] == ["required_fields_present"]
     assert any("/certificate-query/applications" in url for url in answered)
 
     # Sign out, then sign in with the key alone from the login screen.
