@@ -17,7 +17,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.enterprise_steps import Api, e_record_issued, key_api, shoot, steel_pipes, submitted_application
+from tests.e2e.enterprise_steps import (
+    Api,
+    e_record_issued,
+    key_api,
+    shoot,
+    steel_pipes,
+    submitted_application,
+)
 from tests.e2e.helpers import login
 
 pytestmark = pytest.mark.e2e
@@ -66,7 +73,8 @@ def expect_key_required(page: Page) -> None:
     expect(gate).to_contain_text("仅可使用电子底账申报模块")
     expect(gate).to_contain_text("证书业务需使用安全密钥")
     expect(gate.get_by_role("button", name="使用密钥登录")).to_be_visible()
-    for screen in ("certificate-list", "certificate-application-list", "certificate-application", "certificate"):
+    screens = ("certificate-list", "certificate-application-list", "certificate-application", "certificate")
+    for screen in screens:
         expect(page.get_by_test_id(screen)).to_have_count(0)
 
 
@@ -124,7 +132,9 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     expect(entry).to_contain_text("需密钥登录")
     shoot(page, screenshot_dir, "home-entries")
     entry.click()
-    expect(page).to_have_url(re.compile(r"/enterprise/key-required\?next=(/|%2F)enterprise(/|%2F)certificates$"))
+    expect(page).to_have_url(
+        re.compile(r"/enterprise/key-required\?next=(/|%2F)enterprise(/|%2F)certificates$")
+    )
     expect_key_required(page)
     shoot(page, screenshot_dir, "key-required")
     page.goto("/enterprise/certificates?tab=applications")
@@ -190,7 +200,8 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     expect(failed).to_contain_text("required_fields_present")
     expect(page.get_by_role("button", name="提交申请")).to_have_count(0)
     shoot(page, screenshot_dir, "certificate-application")
-    referred = key_api(page, live_server, "ent2-demo").call("GET", f"/api/v1/certificate-applications/{draft['id']}")
+    key = key_api(page, live_server, "ent2-demo")
+    referred = key.call("GET", f"/api/v1/certificate-applications/{draft['id']}")
     assert referred["status"] == "officer_review"
     assert [r["rule"] for r in referred["rule_results"] if not r["passed"]] == ["required_fields_present"]
     assert any("/certificate-query/applications" in url for url in answered)
