@@ -21,7 +21,7 @@ describe('who may open which enterprise screen', () => {
 
   it('keeps every certificate screen behind a key login, with the guard that explains why', () => {
     const certificateRoutes = routes.filter((route) => route.path.startsWith('/enterprise/certificates'))
-    expect(certificateRoutes.map((route) => route.name).sort()).toEqual(['enterprise-certificate', 'enterprise-certificate-application', 'enterprise-certificates'])
+    expect(certificateRoutes.map((route) => route.name).sort()).toEqual(['enterprise-certificate', 'enterprise-certificate-application', 'enterprise-certificate-new', 'enterprise-certificates'])
     for (const route of certificateRoutes) {
       expect(route.meta.assurance).toBe('key')
       expect(route.meta.roles).toEqual(['enterprise'])
@@ -81,5 +81,31 @@ describe('certificate helpers', () => {
     const win = { open: () => tab, URL, setTimeout, location: { assign: () => {} } }
     await expect(openPdf('440300126000123', { win, fetchImpl, tokens: { get: async () => ({ access_token: 'x' }) }, refresh: async () => false })).rejects.toMatchObject({ status: 403, code: 'auth.key_required' })
     expect(tab.closed).toBe(true)
+  })
+})
+
+describe('a new certificate application from its declaration', () => {
+  it('offers only the ticked certificate types, once each', async () => {
+    const { tickedTypes } = await import('../src/views/enterprise/certificates.js')
+    expect(tickedTypes({ certificates: [{ cert_code: '11' }, { cert_code: '16' }, { cert_code: '11' }] })).toEqual(['11', '16'])
+    expect(tickedTypes(null)).toEqual([])
+  })
+
+  it('fills consignee, destination and goods from the declaration and keeps only filled type fields', async () => {
+    const { formFromDeclaration } = await import('../src/views/enterprise/certificates.js')
+    const declaration = {
+      consignee_name_en: 'Wellington Seafood Imports Ltd.',
+      destination_country: 'NZL',
+      marks: 'N/M',
+      goods: [{ hs_code: '7304192000', name_zh: '无缝钢管', quantity: '120.000', quantity_unit: '070', net_weight: '120000.000', packing_count: 40, value: '96000.00' }],
+    }
+    expect(formFromDeclaration(declaration, { inspection_result: '  合格 ', inspection_standard: '  ' })).toEqual({
+      consignee: { name_en: 'Wellington Seafood Imports Ltd.' },
+      destination_country: 'NZL',
+      marks: 'N/M',
+      goods: [{ hs_code: '7304192000', description_zh: '无缝钢管', quantity: '120.000', quantity_unit: '070', net_weight: '120000.000', packages: 40 }],
+      fields: { inspection_result: '合格' },
+    })
+    expect(formFromDeclaration({ goods: [{ hs_code: '0409000000', name_zh: '蜂蜜', quantity: '1.23456' }] }).goods).toEqual([{ hs_code: '0409000000', description_zh: '蜂蜜' }])
   })
 })

@@ -2,9 +2,9 @@
 (applications, receipts, queries, appointments, e-records); certificate work needs a key login
 (WebAuthn; a CDP virtual authenticator here). A password session books an appointment and opens an
 e-record, but the certificate screens explain themselves instead and the certificate API is never
-answered for it; after registering a key and signing in with it, the certificate list shows the
-enterprise's certificate application; its detail opens, and submitted there it goes to the officer's
-queue with the intelligent-review rule it failed shown.
+answered for it. After registering a key and signing in with it, the certificate list opens; a
+certificate application is made from the e-record, submitted (intelligent review refers it to the
+officer's queue, the failed rule shown) and listed with its status.
 
 ent2-demo is this module's user: its first key is registered from a password session (the server
 allows that once), so no other browser test may register a key for ent2-demo.
@@ -31,21 +31,6 @@ pytestmark = pytest.mark.e2e
 
 SEAFOOD = ("4403961XYZ", "深圳市海鲜冷链进出口有限公司")
 CERTIFICATE_API = re.compile(r"/api/v1/(certificate-query|certificate-applications|certificates/\d+)")
-QUALITY_FORM = {
-    "consignee": {"name_en": "Wellington Seafood Imports Ltd."},
-    "destination_country": "NZL",
-    "goods": [
-        {
-            "hs_code": "7304192000",
-            "description_zh": "无缝钢管",
-            "description_en": "Seamless steel pipes",
-            "quantity": "120",
-            "quantity_unit": "070",
-            "net_weight": "120000",
-            "packages": 40,
-        }
-    ],
-}
 
 
 def add_virtual_authenticator(page: Page) -> None:
@@ -125,6 +110,10 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     page.goto(f"/enterprise/e-records/{e_record_no}")
     expect(page.get_by_test_id("e-record")).to_contain_text(e_record_no)
     expect(page.get_by_test_id("e-record").locator("[data-status=normal]")).to_have_text("正常")
+    page.get_by_test_id("apply-certificate").click()
+    expect(page).to_have_url(re.compile(r"/enterprise/key-required\?next="))
+    expect_key_required(page)
+    expect(page.get_by_test_id("certificate-new")).to_have_count(0)
 
     # Certificates: the home screen's entry (marked as needing a key) leads to the explanation.
     page.get_by_role("tab", name="首页").click()
@@ -156,35 +145,27 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     expect_key_required(page)
     assert answered == []
 
-    # A draft certificate application for the e-record, over HTTP with a key login of the same key.
-    draft = key_api(page, live_server, "ent2-demo").call(
-        "POST",
-        "/api/v1/certificate-applications",
-        {"e_record_no": e_record_no, "type_code": "11", "form": QUALITY_FORM},
-    )
-    assert draft["status"] == "draft"
-
     # Key login from the explanation: the certificate list opens on the asked-for screen.
     page.get_by_role("button", name="使用密钥登录").click()
     expect(page).to_have_url(re.compile(r"/enterprise/certificates$"))
     expect(page.get_by_role("heading", name="证书")).to_be_visible()
     expect(page.get_by_test_id("key-required")).to_have_count(0)
     expect(page.get_by_test_id("certificate-list")).to_be_visible()
-    page.get_by_role("tab", name="证书申请").click()
-    application = page.get_by_test_id("certificate-application-row").and_(
-        page.locator(f"[data-application-id='{draft['id']}']")
-    )
-    expect(application.locator("[data-status=draft]")).to_have_text("草稿")
-    expect(application).to_contain_text(e_record_no)
-    expect(application).to_contain_text("品质证书")
-    expect(application).to_contain_text("尚未签发")
-    expect(page.get_by_text("密钥已登记")).to_be_hidden()  # the keys screen's toast
-    shoot(page, screenshot_dir, "certificates")
 
-    application.click()
-    expect(page).to_have_url(re.compile(rf"/enterprise/certificates/applications/{draft['id']}$"))
+    # A certificate application from the e-record: the quality certificate the application ticked,
+    # consignee and goods taken from it; saved as a draft, without the inspection result.
+    page.goto(f"/enterprise/e-records/{e_record_no}")
+    page.get_by_test_id("apply-certificate").click()
+    expect(page.get_by_role("heading", name="申请证书")).to_be_visible()
+    expect(page.get_by_label("证书类型")).to_have_value("11")
+    expect(page.get_by_label("收货人（英文）")).to_have_value("Wellington Seafood Imports Ltd.")
+    expect(page.get_by_label("检验结果 *")).to_be_visible()
+    page.get_by_role("button", name="保存为草稿").click()
+    expect(page).to_have_url(re.compile(r"/enterprise/certificates/applications/\d+$"))
+    application_id = int(page.url.rsplit("/", 1)[1])
     detail = page.get_by_test_id("certificate-application")
     expect(detail).to_contain_text(e_record_no)
+    expect(detail).to_contain_text("品质证书")
     expect(detail).to_contain_text("Wellington Seafood Imports Ltd.")
     expect(detail.locator("[data-status=draft]")).to_have_text("草稿")
     expect(page.get_by_test_id("failed-rules")).to_have_count(0)
@@ -201,9 +182,25 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     expect(page.get_by_role("button", name="提交申请")).to_have_count(0)
     shoot(page, screenshot_dir, "certificate-application")
     key = key_api(page, live_server, "ent2-demo")
-    referred = key.call("GET", f"/api/v1/certificate-applications/{draft['id']}")
+    referred = key.call("GET", f"/api/v1/certificate-applications/{application_id}")
     assert referred["status"] == "officer_review"
+    assert referred["e_record_no"] == e_record_no
     assert [r["rule"] for r in referred["rule_results"] if not r["passed"]] == ["required_fields_present"]
+
+    # The list shows it with its status; its row opens the detail.
+    page.goto("/enterprise/certificates")
+    page.get_by_role("tab", name="证书申请").click()
+    row = page.get_by_test_id("certificate-application-row").and_(
+        page.locator(f"[data-application-id='{application_id}']")
+    )
+    expect(row.locator("[data-status=officer_review]")).to_have_text("待签证人员审核")
+    expect(row).to_contain_text(e_record_no)
+    expect(row).to_contain_text("品质证书")
+    expect(row).to_contain_text("尚未签发")
+    expect(page.get_by_text("密钥已登记")).to_be_hidden()  # the keys screen's toast
+    shoot(page, screenshot_dir, "certificates")
+    row.click()
+    expect(page).to_have_url(re.compile(rf"/enterprise/certificates/applications/{application_id}$"))
     assert any("/certificate-query/applications" in url for url in answered)
 
     # Sign out, then sign in with the key alone from the login screen.

@@ -75,3 +75,35 @@ export async function openPdf(certificateNo, { win = globalThis.window, ...optio
     throw error
   }
 }
+
+export const certificateTypes = () => api.get('/api/v1/certificates/types')
+
+/** The certificate types an application ticked (the only ones a certificate application may ask for). */
+export const tickedTypes = (declaration) => [...new Set((declaration?.certificates ?? []).map((c) => c.cert_code).filter(Boolean))]
+
+const decimal = (value) => {
+  if (value === undefined || value === null || value === '') return null
+  const text = String(value)
+  return /^[0-9]{1,15}(\.[0-9]{1,3})?$/.test(text) ? text : null
+}
+
+/** A new certificate application's form, filled from its declaration (consignee, destination, goods). */
+export function formFromDeclaration(declaration, typeFields = {}) {
+  const goods = (declaration?.goods ?? []).map((item) => {
+    const row = { hs_code: item.hs_code, description_zh: item.name_zh || item.hs_code }
+    if (item.name_en) row.description_en = item.name_en
+    if (decimal(item.quantity)) row.quantity = decimal(item.quantity)
+    if (item.quantity_unit) row.quantity_unit = item.quantity_unit
+    if (decimal(item.net_weight)) row.net_weight = decimal(item.net_weight)
+    if (Number.isInteger(item.packing_count)) row.packages = item.packing_count
+    if (item.packing_kind) row.package_kind = item.packing_kind
+    return row
+  })
+  const form = { consignee: {}, goods, fields: {} }
+  if (declaration?.consignee_name_en) form.consignee.name_en = declaration.consignee_name_en
+  if (declaration?.consignee_address) form.consignee.address_en = declaration.consignee_address
+  if (declaration?.destination_country) form.destination_country = declaration.destination_country
+  if (declaration?.marks) form.marks = String(declaration.marks).slice(0, 1000)
+  for (const [key, value] of Object.entries(typeFields)) if (typeof value === 'string' && value.trim()) form.fields[key] = value.trim()
+  return form
+}

@@ -58,6 +58,13 @@ export default [
     beforeEnter: assuranceGuard,
   },
   {
+    path: '/enterprise/certificates/new',
+    name: 'enterprise-certificate-new',
+    component: () => import('./CertificateApplicationNewView.vue'),
+    meta: enterprise({ tabbar: true, ...keyOnly }),
+    beforeEnter: assuranceGuard,
+  },
+  {
     path: '/enterprise/certificates/applications/:id(\\d+)',
     name: 'enterprise-certificate-application',
     component: () => import('./CertificateApplicationView.vue'),
