@@ -4,7 +4,8 @@
 e-record, but the certificate screens explain themselves instead and the certificate API is never
 answered for it. After registering a key and signing in with it, the certificate list opens; a
 certificate application is made from the e-record, submitted (intelligent review refers it to the
-officer's queue, the failed rule shown) and listed with its status.
+officer's queue, the failed rule shown) and listed with its status; an issued certificate's detail
+opens its PDF and links its public verification page.
 
 ent2-demo is this module's user: its first key is registered from a password session (the server
 allows that once), so no other browser test may register a key for ent2-demo.
@@ -31,6 +32,14 @@ pytestmark = pytest.mark.e2e
 
 SEAFOOD = ("4403961XYZ", "深圳市海鲜冷链进出口有限公司")
 CERTIFICATE_API = re.compile(r"/api/v1/(certificate-query|certificate-applications|certificates/\d+)")
+
+
+def weight_form(form: dict) -> dict:
+    """The form the screen filled in from the application, with a weight certificate's fields."""
+    return {
+        **form,
+        "fields": {"declared_net_weight": "120000", "found_net_weight": "120000", "weight_unit": "KGS"},
+    }
 
 
 def add_virtual_authenticator(page: Page) -> None:
@@ -75,6 +84,7 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     accepted = submitted_application(api, steel_pipes(*SEAFOOD, consignee="Key Login Booking Ltd."))
     to_new_zealand = steel_pipes(*SEAFOOD, consignee="Wellington Seafood Imports Ltd.")
     to_new_zealand.update(trade_country="NZL", destination_country="NZL", arrival_port="NZAKL")
+    to_new_zealand["certificates"].append({"cert_code": "12", "originals": 1, "copies": 1})
     e_record_no = e_record_issued(live_server, submitted_application(api, to_new_zealand))
     add_virtual_authenticator(page)
     answered = []  # certificate API calls the server answered with 2xx
@@ -202,6 +212,42 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     row.click()
     expect(page).to_have_url(re.compile(rf"/enterprise/certificates/applications/{application_id}$"))
     assert any("/certificate-query/applications" in url for url in answered)
+
+    # A weight certificate, filled in completely, is issued at once; its detail links the PDF (the
+    # API's, fetched with the session's token) and the public verification page.
+    issued = key.call(
+        "POST",
+        "/api/v1/certificate-applications",
+        {"e_record_no": e_record_no, "type_code": "12", "form": weight_form(referred["form"])},
+    )
+    issued = key.call("POST", f"/api/v1/certificate-applications/{issued['id']}/submit", {})
+    assert issued["status"] == "issued", [r for r in issued["rule_results"] if not r["passed"]]
+    number = issued["certificate_no"]
+    page.goto("/enterprise/certificates")
+    certificate_row = page.get_by_test_id("certificate-row").and_(
+        page.locator(f"[data-certificate-no='{number}']")
+    )
+    expect(certificate_row.locator("[data-status=issued]")).to_have_text("已签发")
+    expect(certificate_row).to_contain_text(e_record_no)
+    certificate_row.click()
+    certificate = page.get_by_test_id("certificate")
+    expect(certificate).to_contain_text(number)
+    expect(certificate).to_contain_text("重量证书")
+    expect(certificate).to_contain_text(e_record_no)
+    expect(certificate.get_by_role("button", name=re.compile("对应的证书申请"))).to_contain_text(
+        f"#{issued['id']}"
+    )
+    expect(page.get_by_test_id("certificate-verify")).to_have_attribute("href", f"/verify/{number}")
+    shoot(page, screenshot_dir, "certificate")
+    with (
+        page.context.expect_page() as tab,
+        page.expect_response(re.compile(rf"/certificates/{number}/pdf$")) as pdf,
+    ):
+        page.get_by_role("button", name="下载证书 PDF").click()
+    assert pdf.value.status == 200
+    assert pdf.value.headers["content-type"] == "application/pdf"
+    expect(tab.value).to_have_url(re.compile(r"^blob:"))
+    tab.value.close()
 
     # Sign out, then sign in with the key alone from the login screen.
     page.get_by_role("tab", name="设置").click()
