@@ -132,9 +132,9 @@ describe('access by login kind', () => {
 
   it('sends a weaker session to the explanation, remembering where it wanted to go', async () => {
     const { session } = await import('../src/app/session.js')
-    const to = { fullPath: '/enterprise/appointments?declaration=3', meta: { assurance: 'key' } }
+    const to = { fullPath: '/enterprise/certificates?tab=applications', meta: { assurance: 'key' } }
     session.user = { assurance: 'password' }
-    expect(assuranceGuard(to)).toEqual({ name: 'enterprise-key-required', query: { next: '/enterprise/appointments?declaration=3' } })
+    expect(assuranceGuard(to)).toEqual({ name: 'enterprise-key-required', query: { next: '/enterprise/certificates?tab=applications' } })
     session.user = { assurance: 'key' }
     expect(assuranceGuard(to)).toBe(true)
     expect(assuranceGuard({ fullPath: '/x', meta: {} })).toBe(true)

@@ -20,10 +20,23 @@ DESKTOP = {"width": 1280, "height": 800}
 class Api:
     """A demo user's API session against the live server (password login)."""
 
-    def __init__(self, base_url: str, username: str):
+    def __init__(self, base_url: str, username: str, token: str | None = None):
+        """Logs in with the password, unless given the access token of another login (a key's)."""
         self.base_url = base_url
-        credentials = {"username": username, "password": DEMO_PASSWORD}
-        self.token = self.call("POST", "/api/v1/auth/login", credentials)["access_token"]
+        if token is None:
+            credentials = {"username": username, "password": DEMO_PASSWORD}
+            token = self.call("POST", "/api/v1/auth/login", credentials)["access_token"]
+        self.token = token
+
+    def status(self, method: str, path: str) -> int:
+        """The HTTP status of a bodiless call, error or not."""
+        request = urllib.request.Request(self.base_url + path, method=method)
+        request.add_header("Authorization", f"Bearer {self.token}")
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
 
     def call(self, method: str, path: str, body: dict | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
@@ -96,6 +109,35 @@ def e_record_issued(live_server: str, declaration: dict) -> str:
     )
     assert result["outcome"] == "e_record_issued", f"a risk rule selected it for inspection: {result}"
     return result["e_record"]["e_record_no"]
+
+
+# A WebAuthn login in the page (its virtual authenticator holds the user's key): the token pair.
+KEY_LOGIN = """
+async (username) => {
+  const post = async (path, body) => {
+    const response = await fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const data = await response.json()
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(data)}`)
+    return data
+  }
+  const login = await post('/api/v1/auth/webauthn/login/options', { username })
+  const asserted = await navigator.credentials.get({
+    publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(login.options),
+  })
+  return post('/api/v1/auth/webauthn/login/verify', { credential: asserted.toJSON() })
+}
+"""
+
+
+def key_api(page: Page, base_url: str, username: str) -> Api:
+    """An API session of a key login (assurance key), with the key the page's authenticator holds."""
+    pair = page.evaluate(KEY_LOGIN, username)
+    assert pair["assurance"] == "key", pair
+    return Api(base_url, username, token=pair["access_token"])
 
 
 def shoot(page: Page, folder: Path, name: str) -> None:

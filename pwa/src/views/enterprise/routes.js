@@ -1,6 +1,7 @@
-// The enterprise portal's screens (企业端), each a lazily loaded chunk. `meta.assurance: 'key'` marks
-// the screens a password session may not open (the seed: 账号登录仅可使用电子底账申报模块); their
-// beforeEnter shows the key-required explanation instead, never the data.
+// The enterprise portal's screens (企业端), each a lazily loaded chunk. A password session opens the
+// e-record declaration module (declarations, receipts, queries, appointments, e-records), as the
+// server allows; `meta.assurance: 'key'` marks the certificate screens, which need a key login —
+// their beforeEnter shows the key-required explanation instead, never the data.
 import { assuranceGuard } from './guard.js'
 
 const enterprise = (extra = {}) => ({ roles: ['enterprise'], ...extra })
@@ -41,13 +42,39 @@ export default [
     path: '/enterprise/appointments',
     name: 'enterprise-appointments',
     component: () => import('./AppointmentsView.vue'),
-    meta: enterprise({ tabbar: true, ...keyOnly }),
-    beforeEnter: assuranceGuard,
+    meta: enterprise({ tabbar: true }),
   },
   {
     path: '/enterprise/e-records/:no([0-9A-Z]{18})',
     name: 'enterprise-e-record',
     component: () => import('./ERecordView.vue'),
+    meta: enterprise({ tabbar: true }),
+  },
+  {
+    path: '/enterprise/certificates',
+    name: 'enterprise-certificates',
+    component: () => import('./CertificatesView.vue'),
+    meta: enterprise({ tabbar: true, ...keyOnly }),
+    beforeEnter: assuranceGuard,
+  },
+  {
+    path: '/enterprise/certificates/new',
+    name: 'enterprise-certificate-new',
+    component: () => import('./CertificateApplicationNewView.vue'),
+    meta: enterprise({ tabbar: true, ...keyOnly }),
+    beforeEnter: assuranceGuard,
+  },
+  {
+    path: '/enterprise/certificates/applications/:id(\\d+)',
+    name: 'enterprise-certificate-application',
+    component: () => import('./CertificateApplicationView.vue'),
+    meta: enterprise({ tabbar: true, ...keyOnly }),
+    beforeEnter: assuranceGuard,
+  },
+  {
+    path: '/enterprise/certificates/:no([0-9]{15})',
+    name: 'enterprise-certificate',
+    component: () => import('./CertificateView.vue'),
     meta: enterprise({ tabbar: true, ...keyOnly }),
     beforeEnter: assuranceGuard,
   },

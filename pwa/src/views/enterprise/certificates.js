@@ -1,0 +1,109 @@
+// The enterprise's certificates (证书, key login only): calls to the certificate API and the small
+// pure helpers its screens share (failed review rules, the verification path, the PDF as a blob).
+import { api } from '../../app/api.js'
+import { tokenStore } from '../../app/tokens.js'
+import { toApiError } from '../../api/client.js'
+
+const Q = '/api/v1/certificate-query'
+const A = '/api/v1/certificate-applications'
+
+const search = (params) => {
+  const text = new URLSearchParams(Object.entries(params ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString()
+  return text ? `?${text}` : ''
+}
+
+export const certificates = {
+  list: (params) => api.get(`${Q}/certificates${search(params)}`),
+  applications: (params) => api.get(`${Q}/applications${search(params)}`),
+  application: (id) => api.get(`${A}/${id}`),
+  create: (body) => api.post(A, body),
+  submit: (id, version) => api.post(`${A}/${id}/submit`, { version }),
+}
+
+/** The rules intelligent review did not pass (why an application went to the officer's queue). */
+export function failedRules(application) {
+  return (application?.rule_results ?? []).filter((rule) => rule && rule.passed === false)
+}
+
+/** A rule's reason in the UI language, falling back to the other one. */
+export const ruleReason = (rule, locale) => (locale === 'en' ? rule.reason_en || rule.reason_zh : rule.reason_zh || rule.reason_en) || rule.rule
+
+/** The public verification page of a certificate (the same the QR code on the paper opens). */
+export const verifyPath = (certificateNo) => `/verify/${encodeURIComponent(certificateNo)}`
+
+/** The certificate's PDF path on the API. */
+export const pdfPath = (certificateNo) => `/api/v1/certificates/${encodeURIComponent(certificateNo)}/pdf`
+
+/**
+ * The certificate's PDF as a Blob, with the session's bearer token (one refresh on 401). The API
+ * client reads bodies as JSON or text, which would spoil the PDF's bytes, hence a fetch of its own.
+ */
+export async function fetchPdf(certificateNo, { fetchImpl = (...args) => globalThis.fetch(...args), tokens = tokenStore, refresh = () => api.refresh() } = {}) {
+  const attempt = async () => {
+    const pair = await tokens.get()
+    return fetchImpl(pdfPath(certificateNo), {
+      headers: { Accept: 'application/pdf', ...(pair?.access_token ? { Authorization: `Bearer ${pair.access_token}` } : {}) },
+      credentials: 'same-origin',
+    })
+  }
+  let response = await attempt()
+  if (response.status === 401 && (await refresh())) response = await attempt()
+  if (!response.ok) {
+    let body = null
+    try {
+      body = await response.json()
+    } catch {
+      body = null
+    }
+    throw toApiError(response.status, body)
+  }
+  return response.blob()
+}
+
+/** Open the PDF in a new tab (a blob: URL, released after a minute). */
+export async function openPdf(certificateNo, { win = globalThis.window, ...options } = {}) {
+  const opened = win.open('', '_blank')
+  try {
+    const blob = await fetchPdf(certificateNo, options)
+    const url = win.URL.createObjectURL(blob)
+    if (opened) opened.location.href = url
+    else win.location.assign(url)
+    win.setTimeout(() => win.URL.revokeObjectURL(url), 60_000)
+    return url
+  } catch (error) {
+    opened?.close()
+    throw error
+  }
+}
+
+export const certificateTypes = () => api.get('/api/v1/certificates/types')
+
+/** The certificate types an application ticked (the only ones a certificate application may ask for). */
+export const tickedTypes = (declaration) => [...new Set((declaration?.certificates ?? []).map((c) => c.cert_code).filter(Boolean))]
+
+const decimal = (value) => {
+  if (value === undefined || value === null || value === '') return null
+  const text = String(value)
+  return /^[0-9]{1,15}(\.[0-9]{1,3})?$/.test(text) ? text : null
+}
+
+/** A new certificate application's form, filled from its declaration (consignee, destination, goods). */
+export function formFromDeclaration(declaration, typeFields = {}) {
+  const goods = (declaration?.goods ?? []).map((item) => {
+    const row = { hs_code: item.hs_code, description_zh: item.name_zh || item.hs_code }
+    if (item.name_en) row.description_en = item.name_en
+    if (decimal(item.quantity)) row.quantity = decimal(item.quantity)
+    if (item.quantity_unit) row.quantity_unit = item.quantity_unit
+    if (decimal(item.net_weight)) row.net_weight = decimal(item.net_weight)
+    if (Number.isInteger(item.packing_count)) row.packages = item.packing_count
+    if (item.packing_kind) row.package_kind = item.packing_kind
+    return row
+  })
+  const form = { consignee: {}, goods, fields: {} }
+  if (declaration?.consignee_name_en) form.consignee.name_en = declaration.consignee_name_en
+  if (declaration?.consignee_address) form.consignee.address_en = declaration.consignee_address
+  if (declaration?.destination_country) form.destination_country = declaration.destination_country
+  if (declaration?.marks) form.marks = String(declaration.marks).slice(0, 1000)
+  for (const [key, value] of Object.entries(typeFields)) if (typeof value === 'string' && value.trim()) form.fields[key] = value.trim()
+  return form
+}
