@@ -50,8 +50,12 @@ demo-data: install
 run: install pwa migrate demo-data
 	$(BIN)/python -m backend.serve --port $(PORT)
 
+# Every test: the suite on TEST_WORKERS processes (pytest-xdist; each worker has its own database,
+# and its own server for the browser tests), then the timing measurements (Lighthouse) alone.
+TEST_WORKERS ?= auto
 test: install system-packages pwa
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not alone"
+	$(BIN)/python -m pytest -m alone
 
 lint: install
 	$(BIN)/ruff check backend tests bench

@@ -62,14 +62,25 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path, timeout:
     pytest.fail(f"server not healthy after {timeout}s:\n{log.read_text()[-3000:]}", pytrace=False)
 
 
-# Lines for the end of the run (Lighthouse scores, shell size): shown even when output is captured.
-SUMMARY: list[str] = []
+def report_measurement(record_property, line: str) -> None:
+    """A line for the end of the run (Lighthouse scores, shell size), shown even when output is
+    captured; a test property, so it reaches the summary from a pytest-xdist worker too."""
+    print(line)
+    record_property("measurement", line)
 
 
 def pytest_terminal_summary(terminalreporter):
-    if SUMMARY:
+    lines = [
+        value
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if report.when == "call"
+        for name, value in report.user_properties
+        if name == "measurement"
+    ]
+    if lines:
         terminalreporter.section("PWA measurements")
-        for line in SUMMARY:
+        for line in lines:
             terminalreporter.write_line(line)
 
 

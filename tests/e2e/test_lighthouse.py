@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, ROOT, SUMMARY
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM, ROOT, report_measurement
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+# `alone`: `make test` runs it after the rest, on an otherwise idle machine (it measures timing).
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.alone]
 
 LIGHTHOUSE = ROOT / "pwa" / "node_modules" / "lighthouse" / "cli" / "index.js"
 MIN_PERFORMANCE = 0.90
@@ -20,6 +21,11 @@ MIN_PERFORMANCE = 0.90
 # the CPU): a run below the bar is repeated, at most this many runs in all, as Lighthouse's own
 # guidance on variability suggests. PWA audits are deterministic and must pass on every run.
 MAX_RUNS = 3
+# No GPU here: with one, headless Chromium starts SwiftShader's emulated GPU process, and on a busy
+# machine the page's first frame waits for it (observed first paint ~1.2 s after the splash was
+# ready, so every request of the app's start fell before "FCP" and the simulated FCP rose from 2.1
+# to 3.0 s). The software compositor paints as soon as the page can, as a phone's GPU would.
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu"
 
 
 def _lighthouse(url: str, report: Path) -> dict:
@@ -33,7 +39,7 @@ def _lighthouse(url: str, report: Path) -> dict:
             "--only-categories=pwa,performance",
             "--output=json",
             f"--output-path={report}",
-            "--chrome-flags=--headless=new --no-sandbox",
+            f"--chrome-flags={CHROME_FLAGS}",
             "--quiet",
         ],
         env={**os.environ, "CHROME_PATH": CHROMIUM},
@@ -57,7 +63,7 @@ def _failed_pwa_audits(result: dict) -> dict:
     return failed
 
 
-def test_lighthouse_pwa_audits_pass_and_performance_is_at_least_90(live_server):
+def test_lighthouse_pwa_audits_pass_and_performance_is_at_least_90(live_server, record_property):
     folder = ARTIFACTS / "lighthouse"
     folder.mkdir(parents=True, exist_ok=True)
     scores = []
@@ -77,8 +83,7 @@ def test_lighthouse_pwa_audits_pass_and_performance_is_at_least_90(live_server):
         }
         scores.append(performance)
         line = f"Lighthouse run {run}: performance {performance * 100:.0f}, pwa {pwa * 100:.0f}, {metrics}"
-        print(line)
-        SUMMARY.append(line)
+        report_measurement(record_property, line)
         assert _failed_pwa_audits(result) == {}
         assert result["audits"]["uses-text-compression"]["score"] == 1
         if performance >= MIN_PERFORMANCE:
