@@ -91,6 +91,14 @@ def database_url() -> str:
     return _DB_URL
 
 
+@pytest.fixture
+def fresh_database_url():
+    """An empty database of this test's own (for a server process or a migration run), dropped after."""
+    url, drop = _create_database()
+    yield url
+    drop()
+
+
 # Resetting every table for each of ~1200 tests was a third of the PostgreSQL run (TRUNCATE has a
 # cost per table, however empty). So each test empties only the tables that hold rows, found with
 # one EXISTS query, and reseeds the catalogs only when a statement wrote to one of them.

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import threading
 
 import pytest
 
 from backend.core.enums import Assurance, Role
+from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity.models import Enterprise, Qualification, User
 from backend.identity.passwords import hash_password
@@ -340,3 +342,28 @@ def world(factories):
         h_inspector=factories.headers(inspector),
         h_other=factories.headers(other_inspector),
     )
+
+
+def race(app, jobs, timeout: float = 180) -> list:
+    """Run each job in its own thread and app context, all released at once; returns what each
+    returned, the error code of a DomainError, or any other exception (for the test to report)."""
+    results, start = [], threading.Barrier(len(jobs))
+
+    def run(job):
+        with app.app_context():
+            start.wait()
+            try:
+                results.append(job())
+            except DomainError as exc:
+                results.append(exc.error)
+            except BaseException as exc:  # reported in the test thread
+                results.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results

@@ -21,6 +21,7 @@ from backend.certificates.application_content import build_content, signatory_fo
 from backend.certificates.application_models import CertificateAmendment
 from backend.certificates.content import CertificateContent
 from backend.certificates.intelligent_review import CONTENT_RULES, ReviewContext, failed, review
+from backend.certificates.listing import requests_visible_to
 from backend.certificates.models import Certificate
 from backend.certificates.service import issue_in_transaction
 from backend.certificates.supporting import check_attachments
@@ -224,13 +225,4 @@ def list_amendments(
     *, actor: Actor, status: str | None = None, limit: int = 50, cursor: int | None = None
 ) -> list[CertificateAmendment]:
     """Amend/replace/withdraw requests of the enterprise, or of the officer's district; newest first."""
-    query = db.select(CertificateAmendment).order_by(CertificateAmendment.id.desc()).limit(limit)
-    if actor.is_enterprise:
-        query = query.where(CertificateAmendment.enterprise_id == actor.enterprise_id)
-    else:
-        query = query.where(CertificateAmendment.district_code == actor.district_code)
-    if status is not None:
-        query = query.where(CertificateAmendment.status == status)
-    if cursor is not None:
-        query = query.where(CertificateAmendment.id < cursor)
-    return list(db.session.execute(query).scalars())
+    return requests_visible_to(CertificateAmendment, actor=actor, status=status, limit=limit, cursor=cursor)

@@ -14,6 +14,7 @@ from backend.audit.service import record_event
 from backend.certificates import errors  # noqa: F401  (error codes registered)
 from backend.certificates.application_models import BlankSerialCounter, BlankSheet, BlankStock
 from backend.certificates.catalog import type_spec
+from backend.certificates.listing import requests_visible_to
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.core.permissions import ensure_can_see
@@ -207,15 +208,8 @@ def spoil_sheet(*, actor: Actor, type_code: str, serial: int, reason: str) -> Bl
     return sheet
 
 
-def list_stock(*, actor: Actor, status: str | None = None, limit: int = 50, cursor: int | None = None):
+def list_stock(
+    *, actor: Actor, status: str | None = None, limit: int = 50, cursor: int | None = None
+) -> list[BlankStock]:
     """Blank-paper requests the actor may see (own enterprise / own district), newest first."""
-    query = db.select(BlankStock).order_by(BlankStock.id.desc()).limit(limit)
-    if actor.is_enterprise:
-        query = query.where(BlankStock.enterprise_id == actor.enterprise_id)
-    else:
-        query = query.where(BlankStock.district_code == actor.district_code)
-    if status is not None:
-        query = query.where(BlankStock.status == status)
-    if cursor is not None:
-        query = query.where(BlankStock.id < cursor)
-    return list(db.session.execute(query).scalars())
+    return requests_visible_to(BlankStock, actor=actor, status=status, limit=limit, cursor=cursor)

@@ -20,6 +20,7 @@ from backend.audit.service import record_event
 from backend.certificates import errors  # noqa: F401  (error codes registered)
 from backend.certificates.application_models import BlankSheet, CertificatePrint, ReprintRequest
 from backend.certificates.blank_stock import held_sheet
+from backend.certificates.listing import requests_visible_to
 from backend.certificates.models import Certificate
 from backend.certificates.rendering import render_certificate_pdf
 from backend.core.auth import Actor
@@ -178,13 +179,4 @@ def list_reprint_requests(
     *, actor: Actor, status: str | None = None, limit: int = 50, cursor: int | None = None
 ) -> list[ReprintRequest]:
     """Reprint requests of the actor's enterprise, or of the officer's district; newest first."""
-    query = db.select(ReprintRequest).order_by(ReprintRequest.id.desc()).limit(limit)
-    if actor.is_enterprise:
-        query = query.where(ReprintRequest.enterprise_id == actor.enterprise_id)
-    else:
-        query = query.where(ReprintRequest.district_code == actor.district_code)
-    if status is not None:
-        query = query.where(ReprintRequest.status == status)
-    if cursor is not None:
-        query = query.where(ReprintRequest.id < cursor)
-    return list(db.session.execute(query).scalars())
+    return requests_visible_to(ReprintRequest, actor=actor, status=status, limit=limit, cursor=cursor)

@@ -1,37 +1,13 @@
 """Applications submitted at the same moment: every one issued, numbers consecutive and never shared, and
 one submission of the same application wins."""
 
-import threading
 
 from backend.certificates.application_models import CertificateApplication
 from backend.certificates.applications import create_application, submit_application
 from backend.certificates.models import Certificate
-from backend.errors import DomainError
 from backend.extensions import db
 from tests.certificates.conftest import actor_of, phyto_form
-
-
-def _race(app, jobs):
-    results, start = [], threading.Barrier(len(jobs))
-
-    def run(job):
-        with app.app_context():
-            start.wait()
-            try:
-                results.append(job())
-            except DomainError as exc:
-                results.append(exc.error)
-            except BaseException as exc:  # reported in the test thread
-                results.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    return results
+from tests.helpers import race
 
 
 def test_concurrent_submissions_get_consecutive_numbers(app, factories, exporter, exporter_user):
@@ -49,7 +25,7 @@ def test_concurrent_submissions_get_consecutive_numbers(app, factories, exporter
     def submitter(application_id):
         return lambda: submit_application(actor=actor, application_id=application_id).status
 
-    assert _race(app, [submitter(i) for i in drafts]) == ["issued"] * 6
+    assert race(app, [submitter(i) for i in drafts]) == ["issued"] * 6
     numbers = sorted(db.session.execute(db.select(Certificate.certificate_no)).scalars())
     year = numbers[0][4:6]
     assert numbers == [f"5300{year}18{serial:07d}" for serial in range(1, 7)]
@@ -61,7 +37,7 @@ def test_one_application_submitted_twice_at_once_is_issued_once(app, exporter_us
         actor=actor, e_record_no=e_record.e_record_no, type_code="18", form=phyto_form()
     ).id
     db.session.remove()
-    results = _race(app, [lambda: submit_application(actor=actor, application_id=draft_id).status] * 2)
+    results = race(app, [lambda: submit_application(actor=actor, application_id=draft_id).status] * 2)
     assert sorted(map(str, results)) == ["certificate_application.invalid_transition", "issued"], results
     assert db.session.execute(db.select(db.func.count(Certificate.id))).scalar_one() == 1
     application = db.session.get(CertificateApplication, draft_id)

@@ -1,7 +1,6 @@
 """Blank paper, printing originals once per serial, spoiled sheets, reprint approval, counter printing
 and the reconciliation report."""
 
-import threading
 
 import pytest
 
@@ -10,9 +9,9 @@ from backend.certificates.application_models import BlankSheet, CertificatePrint
 from backend.certificates.applications import create_application, submit_application
 from backend.certificates.models import Certificate
 from backend.core.enums import Role
-from backend.errors import DomainError
 from backend.extensions import db
 from tests.certificates.conftest import actor_of, phyto_form
+from tests.helpers import race
 
 STOCK = "/api/v1/blank-stock"
 
@@ -215,29 +214,6 @@ def test_scoping_and_key_login(client, factories, key_headers, exporter_user, e_
         assert response.get_json()["error"] == "auth.key_required", url
 
 
-def _race(app, workers):
-    results, start = [], threading.Barrier(len(workers))
-
-    def run(work):
-        with app.app_context():
-            start.wait()
-            try:
-                results.append(work())
-            except DomainError as exc:
-                results.append(exc.error)
-            except BaseException as exc:  # reported in the test thread
-                results.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 def test_two_concurrent_prints_on_one_serial_one_wins(app, exporter_user, e_record, received_stock):
     first, second = issue(exporter_user, e_record), issue(exporter_user, e_record)
     actor = actor_of(exporter_user)
@@ -247,7 +223,7 @@ def test_two_concurrent_prints_on_one_serial_one_wins(app, exporter_user, e_reco
     def printer(number):
         return lambda: printing.print_original(actor=actor, certificate_no=number, serial=3)[1].variant
 
-    results = _race(app, [printer(n) for n in numbers])
+    results = race(app, [printer(n) for n in numbers])
     assert sorted(map(str, results)) == ["blank_stock.sheet_unavailable", "original"], results
     assert db.session.execute(db.select(db.func.count(CertificatePrint.id))).scalar_one() == 1
     sheet = db.session.execute(db.select(BlankSheet).where(BlankSheet.serial == 3)).scalar_one()
@@ -264,7 +240,7 @@ def test_two_concurrent_first_prints_of_one_certificate_one_wins(
     def printer(serial):
         return lambda: printing.print_original(actor=actor, certificate_no=number, serial=serial)[1].variant
 
-    results = _race(app, [printer(1), printer(2)])
+    results = race(app, [printer(1), printer(2)])
     assert sorted(map(str, results)) == ["certificate_print.reprint_required", "original"], results
 
 
@@ -279,6 +255,6 @@ def test_concurrent_allocations_never_overlap(app, factories, officer_user):
             blank_stock.allocate_stock(actor=officer, stock_id=stock_id)
         )
 
-    ranges = sorted(_race(app, [allocator(i) for i in requests]))
+    ranges = sorted(race(app, [allocator(i) for i in requests]))
     assert ranges == [(1 + 4 * i, 4 + 4 * i) for i in range(6)], ranges
     assert db.session.execute(db.select(db.func.count(BlankSheet.id))).scalar_one() == 24

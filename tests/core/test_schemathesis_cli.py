@@ -1,14 +1,10 @@
 """The `schemathesis run` CLI against a real server process on a freshly migrated database."""
 
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
 import textwrap
-
-import pytest
-import sqlalchemy as sa
 
 from tests.core.live_server import PROJECT_ROOT, LiveServer, run_flask, server_env
 
@@ -25,24 +21,6 @@ ISSUE_KEY_TOKEN = textwrap.dedent("""
         db.session.commit()
         print(body["access_token"])
 """)
-
-
-@pytest.fixture
-def fresh_database_url():
-    """An empty database of its own: a SQLite file, or a new PostgreSQL database when testing on one."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tempfile.mkdtemp(prefix='chajian-cli-')}/fuzz.db"
-        return
-    url = sa.make_url(base)
-    name = f"chajian_fuzz_{secrets.token_hex(4)}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
 
 
 def test_schemathesis_cli_finds_no_server_error_or_schema_violation(fresh_database_url):

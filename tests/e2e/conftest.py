@@ -15,7 +15,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,18 +27,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import _create_database
+from tests.core.live_server import free_port
 from tests.e2e.helpers import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "pwa" / "dist"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _run(args: list[str], env: dict) -> None:
@@ -170,7 +164,7 @@ def server_setup(pwa_dist):
 @pytest.fixture(scope="session")
 def live_server(server_setup) -> str:
     """Base URL (http://localhost:PORT) of a real Chajian server with demo data."""
-    server = ServerProcess(server_setup["env"], _free_port(), server_setup["tmp"] / "server.log")
+    server = ServerProcess(server_setup["env"], free_port(), server_setup["tmp"] / "server.log")
     try:
         yield server.start()
     finally:
@@ -181,7 +175,7 @@ def live_server(server_setup) -> str:
 def killable_server(server_setup, live_server):
     """A second server process on its own port, same database and storage dir as `live_server`:
     the test may SIGKILL it and start it again (`.kill()`, `.start()`)."""
-    server = ServerProcess(server_setup["env"], _free_port(), server_setup["tmp"] / "killable-server.log")
+    server = ServerProcess(server_setup["env"], free_port(), server_setup["tmp"] / "killable-server.log")
     server.start()
     try:
         yield server

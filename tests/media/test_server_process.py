@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -18,41 +17,18 @@ import time
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from backend import create_app
 from backend.extensions import db
 from backend.media.models import Photo, Upload
 from backend.seeds import seed_all_catalogs
 from tests.conftest import TestConfig
+from tests.core.live_server import free_port
 from tests.helpers import auth_headers, make_user
 from tests.media import images
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def fresh_database_url(tmp_path):
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'served.db'}"
-        return
-    url = sa.make_url(base)
-    name = f"chajian_serve_{secrets.token_hex(4)}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:

@@ -6,9 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,31 +15,14 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from backend.core.enums import Role
+from tests.core.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATIONS = 1200  # six chunks: the kill lands after the first commit, well before the last
 CHUNK = 200
-
-
-@pytest.fixture
-def fresh_database_url():
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tempfile.mkdtemp(prefix='chajian-kill-')}/kill.db"
-        return
-    url = sa.make_url(base)
-    name = f"chajian_kill_{secrets.token_hex(4)}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
 
 
 def _environment(database_url: str) -> dict:
@@ -53,12 +34,6 @@ def _environment(database_url: str) -> dict:
         "SECRET_KEY": "kill-test",
         "STORAGE_DIR": tempfile.mkdtemp(prefix="chajian-kill-storage-"),
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _start(env: dict, port: int) -> subprocess.Popen:
@@ -171,7 +146,7 @@ def test_a_killed_push_resent_after_restart_applies_every_operation_once(fresh_d
         ],
     }
     engine = sa.create_engine(fresh_database_url)
-    port = _free_port()
+    port = free_port()
     server = _start(env, port)
     try:
         status, tokens = _request(
