@@ -78,8 +78,9 @@ GOODS = {
 
 
 def body(enterprise, *goods: str, qualifications=None, **overrides) -> dict:
-    """A complete application of `enterprise` for the named goods (default: bamboo chopsticks)."""
-    lines = [dict(GOODS[name]) for name in (goods or ("chopsticks",))]
+    """A complete application of `enterprise` for the named goods (default: bamboo chopsticks), or
+    for the lines given as `goods=[...]`; totals follow the lines."""
+    lines = overrides.pop("goods", None) or [dict(GOODS[name]) for name in (goods or ("chopsticks",))]
     data = {
         "applicant_code": enterprise.customs_code,
         "applicant_name": enterprise.name_zh,

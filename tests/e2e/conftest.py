@@ -21,13 +21,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import _create_database
 from tests.core.live_server import free_port
+from tests.e2e.enterprise_steps import BAMBOO, food_application
 from tests.e2e.helpers import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -309,58 +309,22 @@ class FieldApi:
                 },
             )
             self._rule = True
-        line = {
-            "hs_code": "0902109000",
-            "ciq_code": "0902109000999",
-            "name_zh": "绿茶",
-            "name_en": "Green tea",
-            "quantity": "5000.000",
-            "quantity_unit": "035",
-            "net_weight": "5000.000",
-            "value": "60000.00",
-            "currency": "USD",
-            "packing_kind": "CTN",
-            "packing_count": 250,
-        }
-        declaration = self.ok(
-            "POST",
-            "/api/v1/declarations",
-            "ent-demo",
-            {
-                "applicant_code": "4403960ABC",
-                "applicant_name": "深圳市竹韵家居用品有限公司",
-                "consignor_code": "4403960ABC",
-                "consignor_name_zh": "深圳市竹韵家居用品有限公司",
-                "consignor_name_en": "Shenzhen Zhuyun Household Products Co., Ltd.",
-                "consignee_name_en": "Auckland Fine Teas Ltd.",
-                "consignee_address": "1 Queen Street, Auckland",
-                "trade_mode": "0110",
-                "trade_country": "NZL",
-                "destination_country": "NZL",
-                "departure_port": "CNYTN",
-                "arrival_port": "NZAKL",
-                "transport_mode": "2",
-                "transport_name": "COSCO SHIPPING ARIES",
-                "contract_no": "ZY-2026-TEA-01",
-                "shipping_date": (date.today() + timedelta(days=10)).isoformat(),
-                "storage_place": "深圳市龙岗区坂田街道雪岗路 88 号 3 号仓",
-                "marks": "N/M",
-                "total_packages": 250,
-                "package_kind": "CTN",
-                "total_net_weight": "5000.000",
-                "total_gross_weight": "5500.000",
-                "goods": [line],
-                "containers": [{"size_type": "20GP", "count": 1, "numbers": ["CSNU6184322"]}],
-                "qualifications": [
-                    {
-                        "type_code": "FOOD_PRODUCER",
-                        "number": "4403FP00123",
-                        "holder_name": "深圳市竹韵家居用品有限公司",
-                    }
-                ],
-                "certificates": [{"cert_code": "15", "originals": 1, "copies": 1}],
-            },
+        application = food_application(
+            BAMBOO,
+            "tea",
+            qualification="FOOD_PRODUCER",
+            registration_no="4403FP00123",
+            cert_code="15",
+            contract_no="ZY-2026-TEA-01",
+            consignee_name_en="Auckland Fine Teas Ltd.",
+            consignee_address="1 Queen Street, Auckland",
+            trade_country="NZL",
+            destination_country="NZL",
+            arrival_port="NZAKL",
+            storage_place="深圳市龙岗区坂田街道雪岗路 88 号 3 号仓",
+            containers=[{"size_type": "20GP", "count": 1, "numbers": ["CSNU6184322"]}],
         )
+        declaration = self.ok("POST", "/api/v1/declarations", "ent-demo", application)
         submitted = self.ok(
             "POST",
             f"/api/v1/declarations/{declaration['id']}/submit",

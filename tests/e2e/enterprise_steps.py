@@ -8,9 +8,11 @@ import urllib.error
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 from playwright.sync_api import Page
 
+from tests.declarations import bodies
 from tests.e2e.helpers import DEMO_PASSWORD
 
 PHONE = {"width": 390, "height": 844}
@@ -54,13 +56,13 @@ class Api:
         return json.loads(text) if text else {}
 
 
-def steel_pipes(customs_code: str, name_zh: str, consignee: str = "Osaka Steel Trading K.K.") -> dict:
+def steel_pipes(enterprise: SimpleNamespace, consignee: str = "Osaka Steel Trading K.K.") -> dict:
     """A complete application for goods that need no qualification (seamless steel pipes)."""
     return {
-        "applicant_code": customs_code,
-        "applicant_name": name_zh,
-        "consignor_code": customs_code,
-        "consignor_name_zh": name_zh,
+        "applicant_code": enterprise.customs_code,
+        "applicant_name": enterprise.name_zh,
+        "consignor_code": enterprise.customs_code,
+        "consignor_name_zh": enterprise.name_zh,
         "consignee_name_en": consignee,
         "trade_country": "JPN",
         "destination_country": "JPN",
@@ -88,6 +90,42 @@ def steel_pipes(customs_code: str, name_zh: str, consignee: str = "Osaka Steel T
         "containers": [{"size_type": "40GP", "count": 1, "numbers": []}],
         "certificates": [{"cert_code": "11", "originals": 1, "copies": 1}],
     }
+
+
+# The demo enterprises (backend/demo.py): ent-demo's and ent2-demo's.
+BAMBOO = SimpleNamespace(
+    customs_code="4403960ABC",
+    name_zh="深圳市竹韵家居用品有限公司",
+    name_en="Shenzhen Zhuyun Household Products Co., Ltd.",
+)
+SEAFOOD = SimpleNamespace(
+    customs_code="4403961XYZ",
+    name_zh="深圳市海鲜冷链进出口有限公司",
+    name_en="Shenzhen Seafood Cold Chain Import & Export Co., Ltd.",
+)
+
+
+def food_application(
+    enterprise: SimpleNamespace,
+    goods: str,
+    *,
+    qualification: str,
+    registration_no: str,
+    cert_code: str,
+    **fields,
+) -> dict:
+    """A complete application of a demo enterprise for food it produces itself (`goods` names a line of
+    tests/declarations/bodies.py), with its producer qualification and one certificate of `cert_code`."""
+    line = {**bodies.GOODS[goods], "producer_name": enterprise.name_zh}
+    line["producer_registration_no"] = registration_no
+    holder = {"type_code": qualification, "number": registration_no, "holder_name": enterprise.name_zh}
+    return bodies.body(
+        enterprise,
+        goods=[line],
+        qualifications=[holder],
+        certificates=[{"cert_code": cert_code, "originals": 1, "copies": 1}],
+        **fields,
+    )
 
 
 def submitted_application(api: Api, body: dict) -> dict:

@@ -19,6 +19,25 @@ def login(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.wait_for_url(HOME_PATHS)
 
 
+def add_virtual_authenticator(page: Page) -> None:
+    """A platform authenticator with a resident key and user verification, no browser UI."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+
+
 def wait_for_service_worker_control(page: Page) -> None:
     """`serviceWorker.ready` can resolve while the worker still activates: wait for the controller."""
     page.wait_for_function(

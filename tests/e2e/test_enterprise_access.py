@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.enterprise_steps import (
+    SEAFOOD,
     Api,
     e_record_issued,
     key_api,
@@ -26,11 +27,10 @@ from tests.e2e.enterprise_steps import (
     steel_pipes,
     submitted_application,
 )
-from tests.e2e.helpers import login
+from tests.e2e.helpers import add_virtual_authenticator, login
 
 pytestmark = pytest.mark.e2e
 
-SEAFOOD = ("4403961XYZ", "深圳市海鲜冷链进出口有限公司")
 CERTIFICATE_API = re.compile(r"/api/v1/(certificate-query|certificate-applications|certificates/\d+)")
 
 
@@ -41,24 +41,6 @@ def weight_form(form: dict) -> dict:
         "fields": {"declared_net_weight": "120000", "found_net_weight": "120000", "weight_unit": "KGS"},
     }
 
-
-def add_virtual_authenticator(page: Page) -> None:
-    """A platform authenticator with a resident key and user verification, no browser UI."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable", {"enableUI": False})
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
 
 
 def expect_key_required(page: Page) -> None:
@@ -81,8 +63,8 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     page: Page, live_server, screenshot_dir
 ):
     api = Api(live_server, "ent2-demo")
-    accepted = submitted_application(api, steel_pipes(*SEAFOOD, consignee="Key Login Booking Ltd."))
-    to_new_zealand = steel_pipes(*SEAFOOD, consignee="Wellington Seafood Imports Ltd.")
+    accepted = submitted_application(api, steel_pipes(SEAFOOD, consignee="Key Login Booking Ltd."))
+    to_new_zealand = steel_pipes(SEAFOOD, consignee="Wellington Seafood Imports Ltd.")
     to_new_zealand.update(trade_country="NZL", destination_country="NZL", arrival_port="NZAKL")
     to_new_zealand["certificates"].append({"cert_code": "12", "originals": 1, "copies": 1})
     e_record_no = e_record_issued(live_server, submitted_application(api, to_new_zealand))

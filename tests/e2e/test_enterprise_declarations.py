@@ -11,12 +11,18 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.enterprise_steps import Api, e_record_issued, shoot, steel_pipes, submitted_application
+from tests.e2e.enterprise_steps import (
+    BAMBOO,
+    Api,
+    e_record_issued,
+    shoot,
+    steel_pipes,
+    submitted_application,
+)
 from tests.e2e.helpers import login
 
 pytestmark = pytest.mark.e2e
 
-ZHUYUN = ("4403960ABC", "深圳市竹韵家居用品有限公司")
 MARK_PAGE = "window.__sameDocument = 'still here'"
 SAME_PAGE = "window.__sameDocument"
 
@@ -35,7 +41,7 @@ def test_application_findings_fixed_submitted_and_receipts_arrive_live(
 
     # The enterprise itself is pre-filled as applicant; the consignor code is typed in the old
     # inspection-registration style, and bamboo chopsticks are declared without their registration.
-    expect(page.get_by_label("申请单位代码", exact=True)).to_have_value(ZHUYUN[0])
+    expect(page.get_by_label("申请单位代码", exact=True)).to_have_value(BAMBOO.customs_code)
     fill(page, "发货人代码", "440360012")
     fill(page, "收货人（外文）", "Tokyo Kitchenware K.K.")
     fill(page, "贸易国别", "JPN")
@@ -71,7 +77,7 @@ def test_application_findings_fixed_submitted_and_receipts_arrive_live(
     shoot(page, screenshot_dir, "form-findings")
 
     # Fix both: the 10-character customs code, and the registration the enterprise holds.
-    fill(page, "发货人代码", ZHUYUN[0])
+    fill(page, "发货人代码", BAMBOO.customs_code)
     qualifications = page.get_by_test_id("qualifications-section")
     qualifications.get_by_role("button", name="添加资质").click()
     qualifications.get_by_label("资质类别").select_option("BWG_PRODUCER")
@@ -145,9 +151,9 @@ def test_application_findings_fixed_submitted_and_receipts_arrive_live(
 
 def test_copy_withdraw_and_query_by_number_through_the_ui(page: Page, live_server, screenshot_dir):
     api = Api(live_server, "ent-demo")
-    accepted = submitted_application(api, steel_pipes(*ZHUYUN, consignee="Copy Withdraw Query Co."))
+    accepted = submitted_application(api, steel_pipes(BAMBOO, consignee="Copy Withdraw Query Co."))
     number = accepted["inspection_no"]
-    to_new_zealand = steel_pipes(*ZHUYUN, consignee="Auckland Pipe Supplies Ltd.")
+    to_new_zealand = steel_pipes(BAMBOO, consignee="Auckland Pipe Supplies Ltd.")
     to_new_zealand.update(trade_country="NZL", destination_country="NZL", arrival_port="NZAKL")
     approved = submitted_application(api, to_new_zealand)
     e_record_no = e_record_issued(live_server, approved)

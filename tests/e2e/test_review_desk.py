@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import APIRequestContext, Browser, Page, Playwright, expect
 
+from tests.e2e.enterprise_steps import BAMBOO, food_application
 from tests.e2e.helpers import DEMO_PASSWORD, login
 
 pytestmark = pytest.mark.e2e
@@ -41,57 +41,15 @@ class Api:
 
 def tea_application(contract_no: str) -> dict:
     """A complete application of ent-demo (深圳市竹韵家居用品有限公司) for green tea to Japan."""
-    return {
-        "applicant_code": "4403960ABC",
-        "applicant_name": "深圳市竹韵家居用品有限公司",
-        "consignor_code": "4403960ABC",
-        "consignor_name_zh": "深圳市竹韵家居用品有限公司",
-        "consignor_name_en": "Shenzhen Zhuyun Household Products Co., Ltd.",
-        "consignee_name_en": "Tokyo Tea House K.K.",
-        "consignee_address": "1-2-3 Shibaura, Minato-ku, Tokyo",
-        "trade_mode": "0110",
-        "trade_country": "JPN",
-        "destination_country": "JPN",
-        "departure_port": "CNYTN",
-        "arrival_port": "JPTYO",
-        "transport_mode": "2",
-        "transport_name": "COSCO SHIPPING ARIES",
-        "contract_no": contract_no,
-        "shipping_date": (date.today() + timedelta(days=10)).isoformat(),
-        "storage_place": "深圳市龙岗区坂田街道雪岗路 88 号 1 号仓",
-        "marks": "N/M",
-        "total_packages": 250,
-        "package_kind": "CTN",
-        "total_net_weight": "5000.000",
-        "total_gross_weight": "5500.000",
-        "goods": [
-            {
-                "hs_code": "0902109000",
-                "ciq_code": "0902109000999",
-                "name_zh": "绿茶",
-                "name_en": "Green tea",
-                "origin_place": "福建省安溪县",
-                "quantity": "5000.000",
-                "quantity_unit": "035",
-                "net_weight": "5000.000",
-                "value": "60000.00",
-                "currency": "USD",
-                "packing_kind": "CTN",
-                "packing_count": 250,
-                "producer_name": "深圳市竹韵家居用品有限公司",
-                "producer_registration_no": "4403FP00123",
-            }
-        ],
-        "containers": [{"size_type": "40HC", "count": 1, "numbers": ["CSNU6184321"]}],
-        "qualifications": [
-            {
-                "type_code": "FOOD_PRODUCER",
-                "number": "4403FP00123",
-                "holder_name": "深圳市竹韵家居用品有限公司",
-            }
-        ],
-        "certificates": [{"cert_code": "15", "originals": 1, "copies": 1}],
-    }
+    return food_application(
+        BAMBOO,
+        "tea",
+        qualification="FOOD_PRODUCER",
+        registration_no="4403FP00123",
+        cert_code="15",
+        contract_no=contract_no,
+        consignee_name_en="Tokyo Tea House K.K.",
+    )
 
 
 def submit_tea(enterprise: Api, contract_no: str) -> dict:

@@ -13,21 +13,20 @@ from __future__ import annotations
 
 import secrets
 import subprocess
-from datetime import date, timedelta
 
 import pytest
 import qrcode
 from playwright.sync_api import APIRequestContext, Browser, Page, Playwright, expect
 
 from tests.e2e.conftest import KEY_CLERK
-from tests.e2e.helpers import DEMO_PASSWORD, wait_for_service_worker_control
+from tests.e2e.enterprise_steps import SEAFOOD, food_application
+from tests.e2e.helpers import DEMO_PASSWORD, add_virtual_authenticator, wait_for_service_worker_control
 
 pytestmark = pytest.mark.e2e
 
 # A clerk of 深圳市海鲜冷链进出口有限公司 (ent2-demo's enterprise, 4403961XYZ, holds HONEY_PRODUCER
 # 4403HN00009) with no key yet: ent2-demo's own first key belongs to the enterprise-access test.
 ENTERPRISE = KEY_CLERK
-CONSIGNOR = {"code": "4403961XYZ", "zh": "深圳市海鲜冷链进出口有限公司"}
 
 # Register a security key from the password session, then log in with it: a key session.
 KEY_LOGIN = """
@@ -77,21 +76,7 @@ def key_session(browser: Browser, base_url: str, password_headers: dict) -> dict
     try:
         page = context.new_page()
         page.goto("/healthz")  # any page of the origin; WebAuthn needs http://localhost
-        cdp = context.new_cdp_session(page)
-        cdp.send("WebAuthn.enable", {"enableUI": False})
-        cdp.send(
-            "WebAuthn.addVirtualAuthenticator",
-            {
-                "options": {
-                    "protocol": "ctap2",
-                    "transport": "internal",
-                    "hasResidentKey": True,
-                    "hasUserVerification": True,
-                    "isUserVerified": True,
-                    "automaticPresenceSimulation": True,
-                }
-            },
-        )
+        add_virtual_authenticator(page)
         token = password_headers["Authorization"].removeprefix("Bearer ")
         pair = page.evaluate(KEY_LOGIN, {"token": token, "username": ENTERPRISE})
         return {"Authorization": f"Bearer {pair['access_token']}"}
@@ -100,52 +85,23 @@ def key_session(browser: Browser, base_url: str, password_headers: dict) -> dict
 
 
 def honey_application(contract_no: str) -> dict:
-    return {
-        "applicant_code": CONSIGNOR["code"],
-        "applicant_name": CONSIGNOR["zh"],
-        "consignor_code": CONSIGNOR["code"],
-        "consignor_name_zh": CONSIGNOR["zh"],
-        "consignor_name_en": "Shenzhen Seafood Cold Chain Import & Export Co., Ltd.",
-        "consignee_name_en": "Hamburg Honey GmbH",
-        "consignee_address": "Speicherstadt 1, 20457 Hamburg",
-        "trade_mode": "0110",
-        "trade_country": "DEU",
-        "destination_country": "DEU",
-        "departure_port": "CNYTN",
-        "arrival_port": "DEHAM",
-        "transport_mode": "2",
-        "transport_name": "COSCO SHIPPING ARIES",
-        "contract_no": contract_no,
-        "shipping_date": (date.today() + timedelta(days=10)).isoformat(),
-        "storage_place": "深圳市南山区蛇口港湾大道 2 号冷库",
-        "marks": "N/M",
-        "total_packages": 64,
-        "package_kind": "DRUM",
-        "total_net_weight": "19200.000",
-        "total_gross_weight": "20480.000",
-        "goods": [
-            {
-                "hs_code": "0409000000",
-                "ciq_code": "0409000000999",
-                "name_zh": "天然蜂蜜",
-                "name_en": "Natural honey",
-                "quantity": "19200.000",
-                "quantity_unit": "035",
-                "net_weight": "19200.000",
-                "value": "48000.00",
-                "currency": "USD",
-                "packing_kind": "DRUM",
-                "packing_count": 64,
-                "producer_name": CONSIGNOR["zh"],
-                "producer_registration_no": "4403HN00009",
-            }
-        ],
-        "containers": [{"size_type": "20GP", "count": 1, "numbers": ["CSNU6184322"]}],
-        "qualifications": [
-            {"type_code": "HONEY_PRODUCER", "number": "4403HN00009", "holder_name": CONSIGNOR["zh"]}
-        ],
-        "certificates": [{"cert_code": "16", "originals": 1, "copies": 1}],
-    }
+    """A complete application of ent2-demo for its own natural honey to Hamburg (health certificate 16)."""
+    return food_application(
+        SEAFOOD,
+        "honey",
+        qualification="HONEY_PRODUCER",
+        registration_no="4403HN00009",
+        cert_code="16",
+        contract_no=contract_no,
+        consignee_name_en="Hamburg Honey GmbH",
+        consignee_address="Speicherstadt 1, 20457 Hamburg",
+        trade_country="DEU",
+        destination_country="DEU",
+        arrival_port="DEHAM",
+        storage_place="深圳市南山区蛇口港湾大道 2 号冷库",
+        package_kind="DRUM",
+        containers=[{"size_type": "20GP", "count": 1, "numbers": ["CSNU6184322"]}],
+    )
 
 
 SANITARY_FORM = {
@@ -307,7 +263,7 @@ def test_seal_verifies_offline_from_a_photo_and_a_tampered_code_is_invalid(
         expect(page.get_by_test_id("result-status").locator("[data-status]")).to_have_attribute(
             "data-status", "valid"
         )
-        expect(result).to_contain_text(CONSIGNOR["zh"])
+        expect(result).to_contain_text(SEAFOOD.name_zh)
         expect(page.get_by_test_id("status-offline")).to_have_count(0)
     finally:
         context.close()
