@@ -75,9 +75,10 @@ def _foreign_client_key() -> int:
     return key.id
 
 
-def _foreign_security_key() -> int:
-    user = make_user("enterprise", enterprise=foreign_enterprise())
-    key = WebAuthnCredential(user_id=user.id, credential_id=os.urandom(32), public_key=b"\xa0", sign_count=0)
+def _foreign_security_key(values: dict) -> int:
+    """A key of the foreign user in the URL (/admin/users/{user_id}/…), else of a foreign enterprise user."""
+    user_id = values.get("user_id") or make_user("enterprise", enterprise=foreign_enterprise()).id
+    key = WebAuthnCredential(user_id=user_id, credential_id=os.urandom(32), public_key=b"\xa0", sign_count=0)
     db.session.add(key)
     db.session.commit()
     return key.id

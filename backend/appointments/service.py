@@ -72,6 +72,7 @@ def book_appointment(
         entity_id=appointment.id,
         actor=actor,
         after={"status": "requested", "date": date.isoformat(), "slot": slot},
+        district_code=appointment.district_code,
     )
     announce(appointment, actor=actor, event="requested")
     db.session.commit()

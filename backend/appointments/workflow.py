@@ -87,6 +87,7 @@ def apply(
         actor=actor,
         before={"status": before.value},
         after={"status": target.value, **(detail or {})},
+        district_code=appointment.district_code,
     )
     announce(appointment, actor=actor, event=event.value)
 

@@ -1,5 +1,6 @@
-"""Administrators query the audit trail."""
+"""Administrators query the audit trail of their own district."""
 
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -17,5 +18,5 @@ class AuditEvents(MethodView):
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditEventSchema(many=True))
     def get(self, args):
-        """List audit events, newest first (filter by entity, action, actor, time)."""
-        return service.query_events(**args)
+        """Audit events of the caller's district, newest first (filter by entity, action, actor, time)."""
+        return service.query_events(actor=g.actor, **args)

@@ -21,4 +21,10 @@ class AuditEvent(db.Model):
     before: Mapped[dict | None] = mapped_column(JSONType)
     after: Mapped[dict | None] = mapped_column(JSONType)
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
-    __table_args__ = (sa.Index("ix_audit_event_entity", "entity_type", "entity_id"),)
+    # The customs district whose administrators see the row (backend.audit.service.record_event).
+    district_code: Mapped[str | None] = mapped_column(sa.String(4))
+    __table_args__ = (
+        sa.Index("ix_audit_event_entity", "entity_type", "entity_id"),
+        # An administrator's trail: their district's rows, newest first, paged by id.
+        sa.Index("ix_audit_event_district_id", "district_code", "id"),
+    )

@@ -17,6 +17,7 @@ class AuditEventSchema(Schema):
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
     request_id = fields.String(allow_none=True)
+    district_code = fields.String(allow_none=True)
 
 
 # Times far outside this range overflow when converted to UTC (a 500 before this bound).

@@ -78,6 +78,7 @@ def _announce(
         entity_id=amendment.id,
         actor=actor,
         after={"status": amendment.status, **after},
+        district_code=amendment.district_code,
     )
     notify(
         enterprise_room(amendment.enterprise_id),

@@ -134,6 +134,7 @@ def apply(
             **({"reason": reason} if reason else {}),
             **({"certificate_no": certificate_no} if certificate_no else {}),
         },
+        district_code=application.district_code,
     )
     notify(
         enterprise_room(application.enterprise_id),

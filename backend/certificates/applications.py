@@ -112,6 +112,7 @@ def create_application(
         entity_id=application.id,
         actor=actor,
         after={"type_code": type_code, "e_record_no": e_record_no},
+        district_code=application.district_code,
     )
     db.session.commit()
     return application
@@ -137,6 +138,7 @@ def update_application(
         entity_id=application.id,
         actor=actor,
         after={"fields": sorted(changes)},
+        district_code=application.district_code,
     )
     db.session.commit()
     return application
@@ -277,6 +279,7 @@ def copy_application(*, actor: Actor, application_id: int) -> CertificateApplica
         entity_id=copy.id,
         actor=actor,
         after={"copied_from": source.id},
+        district_code=copy.district_code,
     )
     db.session.commit()
     return copy

@@ -72,6 +72,7 @@ def _audit(stock: BlankStock, action: str, actor: Actor, **after) -> None:
         entity_id=stock.id,
         actor=actor,
         after={"status": stock.status, **after},
+        district_code=stock.district_code,
     )
     if stock.enterprise_id is not None:
         notify(

@@ -59,6 +59,7 @@ def certificate_pdf(*, actor: Actor, certificate_no: str, variant: str = "copy")
             action=f"certificate.printed_{variant}", entity_type="certificate",
             entity_id=certificate.certificate_no, actor=actor,
             after={"originals_printed": certificate.originals_printed},
+            district_code=certificate.district_code,
         )
     pdf = render_certificate_pdf(
         certificate.content, seal=certificate.seal, variant=variant,

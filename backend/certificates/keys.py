@@ -64,6 +64,7 @@ def rotate_signing_key(*, actor: Actor | None, district_code: str) -> SigningKey
     record_event(
         action="certificate.signing_key_rotated", entity_type="signing_key", entity_id=key.key_id,
         actor=actor, before={"active": retired}, after={"active": key.key_id, "district_code": district_code},
+        district_code=district_code,
     )
     db.session.commit()
     return key
@@ -81,6 +82,7 @@ def signing_key_for(district_code: str) -> SigningKey:
             record_event(
                 action="certificate.signing_key_created", entity_type="signing_key", entity_id=key.key_id,
                 actor=None, after={"district_code": district_code},
+                district_code=district_code,
             )
         return key
     except IntegrityError:  # a concurrent transaction created it first

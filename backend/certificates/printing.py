@@ -101,6 +101,7 @@ def print_original(
         entity_id=certificate.certificate_no,
         actor=actor,
         after={"serial": serial, "channel": channel, "reprint_request_id": record.reprint_request_id},
+        district_code=certificate.district_code,
     )
     if certificate.enterprise_id is not None:
         notify(
@@ -138,6 +139,7 @@ def request_reprint(*, actor: Actor, certificate_no: str, reason: str) -> Reprin
         entity_id=request.id,
         actor=actor,
         after={"certificate_no": certificate_no, "reason": reason},
+        district_code=request.district_code,
     )
     db.session.commit()
     return request
@@ -164,6 +166,7 @@ def decide_reprint(
         entity_id=request.id,
         actor=actor,
         after={"status": request.status, "note": note},
+        district_code=request.district_code,
     )
     if request.enterprise_id is not None:
         notify(

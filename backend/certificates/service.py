@@ -81,6 +81,7 @@ def issue_in_transaction(
     record_event(
         action="certificate.issued", entity_type="certificate", entity_id=number, actor=actor,
         after={"type_code": content.type_code, "key_id": key.key_id, "content_sha256": frozen_digest},
+        district_code=certificate.district_code,
     )
     return certificate
 

@@ -40,5 +40,6 @@ def apply(certificate, event: str, *, actor: Actor | None, reason: str | None = 
     record_event(
         action=f"certificate.{target}", entity_type="certificate", entity_id=certificate.certificate_no,
         actor=actor, before=before, after=after,
+        district_code=certificate.district_code,
     )
     return certificate

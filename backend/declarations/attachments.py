@@ -90,6 +90,7 @@ def add_attachment(*, actor: Actor, declaration_id: int, kind: str | None, uploa
         entity_id=declaration.id,
         actor=actor,
         after={"attachment_id": attachment.id, "kind": kind, "sha256": digest, "size": len(content)},
+        district_code=declaration.district_code,
     )
     db.session.commit()
     return attachment
@@ -119,6 +120,7 @@ def delete_attachment(*, actor: Actor, declaration_id: int, attachment_id: int) 
         entity_id=declaration.id,
         actor=actor,
         before={"attachment_id": attachment.id, "kind": attachment.kind, "sha256": attachment.sha256},
+        district_code=declaration.district_code,
     )
     declaration.attachments.remove(attachment)
     db.session.commit()

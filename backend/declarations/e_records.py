@@ -108,6 +108,7 @@ def issue_e_record(*, declaration: Declaration, actor: Actor | None) -> ERecord:
             "goods_category": category,
             "valid_until": record.valid_until.isoformat(),
         },
+        district_code=declaration.district_code,
     )
     return record
 
@@ -172,6 +173,7 @@ def expire_due_e_records(*, now: datetime | None = None) -> int:
             actor=None,
             before={"status": ERecordStatus.NORMAL},
             after={"status": ERecordStatus.EXPIRED},
+            district_code=record.declaration.district_code,
         )
         db.session.commit()
         expired += 1

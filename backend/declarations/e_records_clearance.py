@@ -111,6 +111,7 @@ def consume_e_record(
         actor=actor,
         before={"status": ERecordStatus.NORMAL},
         after={"status": ERecordStatus.USED, "customs_declaration_no": customs_declaration_no},
+        district_code=record.declaration.district_code,
     )
     db.session.commit()
     db.session.refresh(record)
@@ -164,6 +165,7 @@ def void_e_record(
         actor=actor,
         before={"status": ERecordStatus.NORMAL},
         after={"status": ERecordStatus.VOIDED, "reason": reason},
+        district_code=record.declaration.district_code,
     )
     db.session.commit()
     db.session.refresh(record)

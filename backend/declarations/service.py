@@ -118,6 +118,7 @@ def new_declaration(
         entity_id=declaration.id,
         actor=actor,
         after={"status": declaration.status, "source": source, "copied_from_id": copied_from_id},
+        district_code=declaration.district_code,
     )
     return declaration
 
@@ -149,6 +150,7 @@ def update_draft(*, actor: Actor, declaration_id: int, data: dict, version: int 
         actor=actor,
         before={"version": version},
         after={"version": declaration.version, "changed": changed},
+        district_code=declaration.district_code,
     )
     db.session.commit()
     return declaration
@@ -167,6 +169,7 @@ def delete_draft(*, actor: Actor, declaration_id: int, version: int | None = Non
         entity_id=declaration.id,
         actor=actor,
         before={"status": declaration.status, "version": declaration.version},
+        district_code=declaration.district_code,
     )
     db.session.delete(declaration)
     db.session.commit()

@@ -196,6 +196,7 @@ def apply(
         actor=actor,
         before={"status": before.value},
         after={"status": target.value, **({"reason": reason} if reason else {})},
+        district_code=declaration.district_code,
     )
     notify(
         enterprise_room(declaration.enterprise_id),

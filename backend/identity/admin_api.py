@@ -1,4 +1,4 @@
-"""系统管理 System administration: districts, enterprises, qualifications, users and client keys.
+"""系统管理 System administration: districts, enterprises, qualifications, users and their keys.
 
 Administrators only, within their own district. Reading needs a login; every change needs a key login.
 """
@@ -28,6 +28,7 @@ from backend.identity.admin_schemas import (
     UserSchema,
     UserUpdateSchema,
 )
+from backend.identity.keys_schemas import SecurityKeySchema
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="系统管理 Administration")
 
@@ -185,6 +186,26 @@ class UserReactivation(MethodView):
     def post(self, user_id):
         """Reactivate a user."""
         return users_admin.set_active(actor=g.actor, user_id=user_id, active=True)
+
+
+@blp.route(f"{USER}/security-keys")
+class UserSecurityKeys(MethodView):
+    @requires(ADMIN)
+    @blp.response(200, SecurityKeySchema(many=True))
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, user_id):
+        """A user's security keys (WebAuthn), by id."""
+        return users_admin.list_security_keys(actor=g.actor, user_id=user_id)
+
+
+@blp.route(f"{USER}/security-keys/<int(max=2147483647):security_key_id>")
+class UserSecurityKey(MethodView):
+    @requires(ADMIN, assurance=KEY)
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, user_id, security_key_id):
+        """Revoke a user's lost security key: it is removed and can no longer log in."""
+        users_admin.revoke_security_key(actor=g.actor, user_id=user_id, security_key_id=security_key_id)
 
 
 @blp.route("/client-keys")

@@ -106,6 +106,7 @@ def login(*, key_id: str, nonce: str, signature: str) -> dict:
         entity_id=user.id,
         actor=None,
         after={"assurance": "key", "username": user.username, "method": "client_key", "key_id": key_id},
+        district_code=scope.owning_district(user),
     )
     db.session.commit()
     return body

@@ -14,7 +14,7 @@ from backend.core.enums import Assurance
 from backend.core.models import utcnow
 from backend.errors import DomainError
 from backend.extensions import db
-from backend.identity import tokens
+from backend.identity import scope, tokens
 from backend.identity.models import LoginThrottle, User
 from backend.identity.passwords import verify_password
 
@@ -62,6 +62,7 @@ def login_with_password(*, username: str, password: str) -> dict:
             record_event(
                 action="identity.login_failed", entity_type="user", entity_id=user.id, actor=None,
                 after={"failures": throttle.failures, "locked": throttle.locked_until is not None},
+                district_code=scope.owning_district(user),
             )
         db.session.commit()  # the failure counts even though the request is refused
         raise DomainError("auth.invalid_credentials")
@@ -71,6 +72,7 @@ def login_with_password(*, username: str, password: str) -> dict:
     record_event(
         action="identity.login", entity_type="user", entity_id=user.id, actor=None,
         after={"assurance": "password", "username": user.username},
+        district_code=scope.owning_district(user),
     )
     db.session.commit()
     return body

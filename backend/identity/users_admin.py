@@ -1,4 +1,5 @@
-"""Administration of users: create with a role and scope, edit, set a password, (de)activate.
+"""Administration of users: create with a role and scope, edit, set a password, (de)activate, and
+list or revoke their security keys.
 
 Scope rules: an enterprise user belongs to an enterprise (and no district); customs users and system
 clients belong to a district (the administrator's own, by default and by rule). Deactivation and a new
@@ -16,7 +17,7 @@ from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity import scope, tokens
 from backend.identity.admin_service import snapshot
-from backend.identity.models import LoginThrottle, User
+from backend.identity.models import LoginThrottle, User, WebAuthnCredential
 from backend.identity.passwords import hash_password
 
 USER_FIELDS = (
@@ -175,3 +176,52 @@ def set_active(*, actor: Actor, user_id: int, active: bool) -> User:
     )
     db.session.commit()
     return user
+
+
+def list_security_keys(*, actor: Actor, user_id: int) -> list[WebAuthnCredential]:
+    """A managed user's security keys (WebAuthn), by id."""
+    user = scope.managed_user(actor, user_id)
+    query = db.select(WebAuthnCredential).where(WebAuthnCredential.user_id == user.id)
+    return list(db.session.execute(query.order_by(WebAuthnCredential.id)).scalars())
+
+
+def revoke_security_key(*, actor: Actor, user_id: int, security_key_id: int) -> None:
+    """Remove a managed user's security key (lost or stolen): it can no longer log in.
+
+    A key of another user, or one already removed, is not found. With no key left the user enrols a
+    new one from a password session (backend.identity.webauthn). Sessions already opened with the key
+    stay until they expire or end: no token records which key opened its session.
+    """
+    user = scope.managed_user(actor, user_id)
+    key = db.session.get(WebAuthnCredential, security_key_id)
+    if key is None or key.user_id != user.id:
+        raise DomainError("resource.not_found")
+    before = {"key_id": key.id, "name": key.name, "last_used_at": _iso(key.last_used_at)}
+    # A bulk delete counts the rows it removed: of two concurrent revocations the second is a 404.
+    removed = db.session.execute(
+        db.delete(WebAuthnCredential)
+        .where(WebAuthnCredential.id == key.id, WebAuthnCredential.user_id == user.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if removed != 1:
+        db.session.rollback()
+        raise DomainError("resource.not_found")
+    db.session.expunge(key)
+    record_event(
+        action="identity.security_key_revoked",
+        entity_type="user",
+        entity_id=user.id,
+        actor=actor,
+        before=before,
+        after={"keys_left": _key_count(user.id)},
+    )
+    db.session.commit()
+
+
+def _key_count(user_id: int) -> int:
+    query = db.select(db.func.count(WebAuthnCredential.id)).where(WebAuthnCredential.user_id == user_id)
+    return db.session.execute(query).scalar_one()
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None

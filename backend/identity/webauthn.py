@@ -37,7 +37,7 @@ from backend.core.enums import Assurance
 from backend.core.models import utcnow
 from backend.errors import DomainError
 from backend.extensions import db
-from backend.identity import challenges, tokens
+from backend.identity import challenges, scope, tokens
 from backend.identity.models import User, WebAuthnCredential
 
 # ES256 for nearly every security key, EdDSA for newer ones.
@@ -243,6 +243,7 @@ def login_with_key(*, credential: dict) -> dict:
         entity_id=user.id,
         actor=None,
         after={"assurance": "key", "username": user.username, "method": "webauthn", "key_id": key.id},
+        district_code=scope.owning_district(user),
     )
     db.session.commit()
     return body

@@ -73,6 +73,7 @@ def create_instruction_for_declaration(
             "declaration_id": declaration.id,
             "items": list(dict.fromkeys(item_codes)),
         },
+        district_code=instruction.district_code,
     )
     notify(
         district_room(declaration.district_code), "instruction.created", {"instruction_id": instruction.id}

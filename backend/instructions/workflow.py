@@ -95,6 +95,7 @@ def apply(
             "inspector_id": instruction.inspector_id,
             **({"reason": reason} if reason else {}),
         },
+        district_code=instruction.district_code,
     )
     record_change(inspector_id=instruction.inspector_id, instruction_id=instruction.id)
     if previous_inspector not in (None, instruction.inspector_id):

@@ -82,3 +82,82 @@ def test_query_arguments_are_strict(client, factories):
 def test_only_administrators_read_the_trail(client, factories):
     response = client.get(URL, headers=factories.headers(factories.user("supervisor")))
     assert response.status_code == 403 and response.get_json()["error"] == "auth.forbidden"
+
+
+def produce_events_in(client, factories, district):
+    """An administrator of `district` with a key, and events in that district made by several kinds of
+    actor: the administrator (an enterprise created), an enterprise user of the district (logout), a
+    customs user (a password login, written with no actor) and a failed login."""
+    admin = factories.user("administrator", district_code=district)
+    headers = factories.headers(admin, assurance="key")
+    body = {"customs_code": f"{district}9600AB", "name_zh": f"{district} 企业"}
+    created = client.post("/api/v1/admin/enterprises", json=body, headers=headers)
+    assert created.status_code == 201, created.get_json()
+    trader = factories.user("enterprise", enterprise=factories.enterprise(district_code=district))
+    assert client.post("/api/v1/auth/logout", headers=factories.headers(trader)).status_code == 204
+    inspector = factories.user("inspector", district_code=district)
+    for password in (factories.password, "wrong-password"):
+        client.post("/api/v1/auth/login", json={"username": inspector.username, "password": password})
+    return headers, {"enterprise": created.get_json()["id"], "trader": trader, "inspector": inspector}
+
+
+def test_administrators_read_only_their_own_districts_events(client, factories):
+    home_headers, home = produce_events_in(client, factories, "5300")
+    away_headers, away = produce_events_in(client, factories, "2200")
+    stored = {e.id: e.district_code for e in db.session.execute(db.select(AuditEvent)).scalars()}
+    assert sorted(set(stored.values())) == ["2200", "5300"]
+
+    for headers, district in ((home_headers, "5300"), (away_headers, "2200")):
+        seen = client.get(URL, headers=headers).get_json()
+        assert sorted(e["id"] for e in seen) == sorted(i for i, d in stored.items() if d == district)
+        assert {e["district_code"] for e in seen} == {district}
+        assert {e["action"] for e in seen} == {
+            "identity.enterprise_created",
+            "identity.logout",
+            "identity.login",
+            "identity.login_failed",
+        }
+
+    # The filters still work inside the district, and never reach into another one.
+    def query(**args):
+        return client.get(URL, query_string=args, headers=home_headers).get_json()
+
+    assert [e["actor_username"] for e in query(action="identity.logout")] == [home["trader"].username]
+    assert query(actor_username=away["trader"].username) == []
+    logins = query(entity_type="user", entity_id=str(home["inspector"].id))
+    assert [e["action"] for e in logins] == ["identity.login_failed", "identity.login"]
+    assert query(entity_type="user", entity_id=str(away["inspector"].id)) == []
+    assert query(entity_type="enterprise", entity_id=str(away["enterprise"])) == []
+    mine = query(entity_type="enterprise", entity_id=str(home["enterprise"]))
+    assert [e["action"] for e in mine] == ["identity.enterprise_created"]
+    newest = max(i for i, d in stored.items() if d == "5300")
+    paged = query(limit=1, before_id=newest)
+    assert len(paged) == 1 and paged[0]["id"] < newest and stored[paged[0]["id"]] == "5300"
+
+
+def test_the_district_comes_from_the_actor_unless_the_caller_names_it(app, factories):
+    from backend.audit.service import record_event
+
+    trader = factories.user("enterprise", enterprise=factories.enterprise(district_code="5301"))
+    officer = factories.user("reviewer", district_code="5100")
+    rows = [
+        record_event(action="t.a", entity_type="t", entity_id=1, actor=factories.actor(trader)),
+        record_event(action="t.b", entity_type="t", entity_id=2, actor=factories.actor(officer)),
+        # An enterprise of 5301 declaring to 5300: the application's district is the better one.
+        record_event(
+            action="t.c", entity_type="t", entity_id=3, actor=factories.actor(trader), district_code="5300"
+        ),
+        record_event(action="t.d", entity_type="t", entity_id=4, actor=None),
+    ]
+    db.session.commit()
+    assert [row.district_code for row in rows] == ["5301", "5100", "5300", None]
+
+
+def test_events_without_a_district_are_shown_to_no_administrator(client, factories):
+    from backend.audit.service import record_event
+
+    record_event(action="system.job", entity_type="job", entity_id="nightly", actor=None)
+    db.session.commit()
+    for district in ("5300", "2200"):
+        headers = factories.headers(factories.user("administrator", district_code=district))
+        assert client.get(URL, query_string={"action": "system.job"}, headers=headers).get_json() == []
