@@ -104,6 +104,8 @@ class AuthToken(db.Model):
     assurance: Mapped[str] = mapped_column(sa.String(10))
     # The login both tokens of a pair descend from: revoking it ends the whole session.
     session_id: Mapped[str] = mapped_column(sa.String(32), index=True)
+    # The security key a key login was made with: removing the key ends the sessions it opened.
+    security_key_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

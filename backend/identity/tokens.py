@@ -15,8 +15,11 @@ from backend.extensions import db
 from backend.identity.models import AuthToken, User
 
 
-def issue_token_pair(user: User, assurance: Assurance, session_id: str | None = None) -> dict:
-    """Create an access and a refresh token for `user`; returns the login response body."""
+def issue_token_pair(
+    user: User, assurance: Assurance, session_id: str | None = None, security_key_id: int | None = None
+) -> dict:
+    """Create an access and a refresh token for `user`; returns the login response body.
+    `security_key_id`: the key a key login was made with (its removal ends the session)."""
     now = utcnow()
     session_id = session_id or secrets.token_hex(16)
     access, refresh = "cja_" + secrets.token_urlsafe(32), "cjr_" + secrets.token_urlsafe(32)
@@ -32,6 +35,7 @@ def issue_token_pair(user: User, assurance: Assurance, session_id: str | None = 
                 user_id=user.id,
                 assurance=str(assurance),
                 session_id=session_id,
+                security_key_id=security_key_id,
                 issued_at=now,
                 expires_at=now + timedelta(seconds=ttl),
             )
@@ -59,7 +63,10 @@ def rotate_refresh_token(refresh_token: str) -> tuple[User, dict]:
         revoke_session(row.session_id)
         raise DomainError("auth.invalid_token")
     row.revoked_at = utcnow()
-    return row.user, issue_token_pair(row.user, Assurance(row.assurance), session_id=row.session_id)
+    pair = issue_token_pair(
+        row.user, Assurance(row.assurance), session_id=row.session_id, security_key_id=row.security_key_id
+    )
+    return row.user, pair
 
 
 def revoke_session(session_id: str) -> int:
@@ -67,6 +74,16 @@ def revoke_session(session_id: str) -> int:
     result = db.session.execute(
         db.update(AuthToken)
         .where(AuthToken.session_id == session_id, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return result.rowcount
+
+
+def revoke_key_sessions(security_key_id: int) -> int:
+    """Revoke every token of the sessions a security key opened (the key is removed or lost)."""
+    result = db.session.execute(
+        db.update(AuthToken)
+        .where(AuthToken.security_key_id == security_key_id, AuthToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
     return result.rowcount

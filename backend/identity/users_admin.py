@@ -188,9 +188,9 @@ def list_security_keys(*, actor: Actor, user_id: int) -> list[WebAuthnCredential
 def revoke_security_key(*, actor: Actor, user_id: int, security_key_id: int) -> None:
     """Remove a managed user's security key (lost or stolen): it can no longer log in.
 
-    A key of another user, or one already removed, is not found. With no key left the user enrols a
-    new one from a password session (backend.identity.webauthn). Sessions already opened with the key
-    stay until they expire or end: no token records which key opened its session.
+    A key of another user, or one already removed, is not found. The sessions opened with the key
+    end with it. With no key left the user enrols a new one from a password session
+    (backend.identity.webauthn).
     """
     user = scope.managed_user(actor, user_id)
     key = db.session.get(WebAuthnCredential, security_key_id)
@@ -207,6 +207,7 @@ def revoke_security_key(*, actor: Actor, user_id: int, security_key_id: int) -> 
         db.session.rollback()
         raise DomainError("resource.not_found")
     db.session.expunge(key)
+    tokens.revoke_key_sessions(key.id)
     record_event(
         action="identity.security_key_revoked",
         entity_type="user",

@@ -172,7 +172,8 @@ def list_keys(*, actor: Actor) -> list[WebAuthnCredential]:
 
 
 def delete_key(*, actor: Actor, key_id: int) -> None:
-    """Remove one of the caller's own keys (a key of anybody else is not found)."""
+    """Remove one of the caller's own keys (a key of anybody else is not found); the sessions it
+    opened end with it, the caller's own current one too if that key opened it."""
     key = db.session.get(WebAuthnCredential, key_id)
     if key is None or key.user_id != actor.user_id:
         raise DomainError("resource.not_found")
@@ -183,6 +184,7 @@ def delete_key(*, actor: Actor, key_id: int) -> None:
         actor=actor,
         before={"key_id": key.id, "name": key.name},
     )
+    tokens.revoke_key_sessions(key.id)
     db.session.delete(key)
     db.session.commit()
 
@@ -236,7 +238,7 @@ def login_with_key(*, credential: dict) -> dict:
     challenges.consume(challenge)
     key.sign_count = verified.new_sign_count
     key.last_used_at = utcnow()
-    body = tokens.issue_token_pair(user, Assurance.KEY)
+    body = tokens.issue_token_pair(user, Assurance.KEY, security_key_id=key.id)
     record_event(
         action="identity.login",
         entity_type="user",

@@ -7,6 +7,7 @@ import pytest
 from backend.audit.models import AuditEvent
 from backend.extensions import db
 from backend.identity.models import WebAuthnCredential
+from tests.helpers import PASSWORD
 from tests.identity.soft_authenticator import SoftAuthenticator
 from tests.identity.test_webauthn import key_login, register
 
@@ -154,3 +155,22 @@ def test_other_roles_may_not_manage_keys(client, factories, enrolled):
     ):
         assert response.status_code == 403 and response.get_json()["error"] == "auth.forbidden"
     assert keys_of(user.id) == [key_id]
+
+
+def test_revoking_a_key_ends_the_sessions_it_opened_and_no_other(client, factories, admin, enrolled):
+    _, headers = admin
+    user, authenticator, key_id = enrolled
+    opened = key_login(client, user.username, authenticator).get_json()
+    # A refreshed pair still descends from the key's login.
+    refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": opened["refresh_token"]})
+    refreshed = refreshed.get_json()
+    password = client.post("/api/v1/auth/login", json={"username": user.username, "password": PASSWORD})
+    by_password = {"Authorization": f"Bearer {password.get_json()['access_token']}"}
+    by_key = {"Authorization": f"Bearer {refreshed['access_token']}"}
+    assert client.get("/api/v1/auth/me", headers=by_key).status_code == 200
+
+    assert client.delete(f"{A}/{user.id}/security-keys/{key_id}", headers=headers).status_code == 204
+    assert client.get("/api/v1/auth/me", headers=by_key).status_code == 401
+    spent = client.post("/api/v1/auth/refresh", json={"refresh_token": refreshed["refresh_token"]})
+    assert spent.status_code == 401 and spent.get_json()["error"] == "auth.invalid_token"
+    assert client.get("/api/v1/auth/me", headers=by_password).status_code == 200

@@ -206,3 +206,17 @@ def test_malformed_credentials_are_422(client, credential):
     response = client.post(f"{BASE}/login/verify", json={"credential": credential})
     assert response.status_code == 422
     assert response.get_json()["error"] == "identity.webauthn_malformed"
+
+
+def test_removing_a_key_ends_the_sessions_it_opened(client, factories, enrolled):
+    user, authenticator = enrolled
+    opened = key_login(client, user.username, authenticator)
+    first = {"Authorization": f"Bearer {opened.get_json()['access_token']}"}
+    [first_key_id] = [key["id"] for key in client.get(f"{BASE}/keys", headers=first).get_json()]
+    second_key = SoftAuthenticator()
+    assert register(client, first, second_key).status_code == 201
+    reopened = key_login(client, user.username, second_key)
+    second = {"Authorization": f"Bearer {reopened.get_json()['access_token']}"}
+    assert client.delete(f"{BASE}/keys/{first_key_id}", headers=second).status_code == 204
+    assert client.get("/api/v1/auth/me", headers=first).status_code == 401
+    assert client.get("/api/v1/auth/me", headers=second).status_code == 200
