@@ -1,7 +1,8 @@
-"""flask commands: demo-data, seed-catalogs, scheduled."""
+"""flask commands: demo-data, seed-catalogs, scheduled, storage prune."""
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from backend.extensions import db
 
@@ -32,3 +33,25 @@ def init_app(app: Flask) -> None:
 
         for task, count in run_scheduled().items():
             click.echo(f"{task}: {count}")
+
+    storage = AppGroup("storage", help="Stored photos, attachments and partial uploads.")
+
+    @storage.command("prune")
+    @click.option(
+        "--older-than-hours",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Age limit for idle uploads and unreferenced files (default: 720, i.e. 30 days).",
+    )
+    @click.option("--dry-run", is_flag=True, help="Report what would be deleted; delete nothing.")
+    def storage_prune_command(older_than_hours: int | None, dry_run: bool):
+        """Expire idle unfinished uploads and delete old files no row refers to (safe while serving)."""
+        from backend.media.cleanup import DEFAULT_OLDER_THAN_HOURS, prune_storage
+
+        report = prune_storage(older_than_hours=older_than_hours or DEFAULT_OLDER_THAN_HOURS, dry_run=dry_run)
+        for line in report.lines():
+            click.echo(line)
+        if report.failures:
+            raise SystemExit(1)
+
+    app.cli.add_command(storage)

@@ -1,6 +1,8 @@
 """Resumable photo uploads and photo reads.
 
 POST /uploads → PUT chunks at the server's offset (ask with GET after a break) → POST …/complete.
+An upload left unfinished for long is expired (`flask storage prune`): GET, PUT and complete then
+answer 404 media.upload_expired, and POST /uploads with the same client_id restarts it at offset 0.
 Inspectors upload; photos are read by their uploader and the customs roles of the same district.
 """
 
@@ -28,6 +30,7 @@ TOO_LARGE, UNPROCESSABLE = HTTPStatus(413).name, HTTPStatus(422).name
 _CONTENT_RANGE = re.compile(r"^bytes (\d{1,15})-(\d{1,15})/(\d{1,15})$")
 # A photo's bytes never change for its URL: cache long, but only in the user's own browser.
 _CACHE_SECONDS = 365 * 24 * 3600
+_GONE = "no such upload of yours, or media.upload_expired: start again with POST /uploads, same client_id"
 
 
 def _with_offset(upload, status=200):
@@ -53,6 +56,7 @@ class Uploads(MethodView):
 class UploadItem(MethodView):
     @requires(*UPLOADERS)
     @blp.response(200, UploadSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description=_GONE)
     def get(self, upload_id):
         """The offset the server holds and the status: ask this before resuming."""
         return _with_offset(service.get_upload(actor=g.actor, upload_id=upload_id))
@@ -76,6 +80,7 @@ class UploadItem(MethodView):
     )
     @blp.response(200, UploadSchema)
     @blp.alt_response(400, response="BAD_REQUEST", description="no offset, or an inconsistent Content-Range")
+    @blp.alt_response(404, response="NOT_FOUND", description=_GONE)
     @blp.alt_response(409, response="CONFLICT", description="wrong offset: detail.offset is the server's")
     @blp.alt_response(413, response=TOO_LARGE)
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
@@ -116,6 +121,7 @@ def _chunk_position(query_offset, content_range):
 class UploadComplete(MethodView):
     @requires(*UPLOADERS)
     @blp.response(200, PhotoSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description=_GONE)
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(413, response=TOO_LARGE)
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")

@@ -51,6 +51,13 @@ register_errors(
             "该上传已完成或已被拒绝，不能再写入。",
             "This upload is already completed or refused; it takes no more bytes.",
         ),
+        # 404 like an unknown upload: clients (the PWA among them) then start again with POST /uploads.
+        "media.upload_expired": (
+            404,
+            "该上传长时间未完成，已过期，已收到的数据已清除；请用相同的 client_id 重新开始上传。",
+            "This upload was left unfinished too long and has expired; its bytes were discarded. "
+            "Start it again with POST /uploads and the same client_id.",
+        ),
         "media.client_id_conflict": (
             409,
             "该客户端编号已用于另一张照片。",

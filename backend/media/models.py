@@ -59,7 +59,9 @@ class Photo(TimestampMixin, db.Model):
 class Upload(TimestampMixin, db.Model):
     """A resumable transfer: the client's id and declared size/hash, and the acknowledged offset.
 
-    status: receiving → completed (photo_id set) | rejected (the bytes are not an acceptable photo).
+    status: receiving → completed (photo_id set) | rejected (the bytes are not an acceptable photo)
+    | expired (left unfinished; backend.media.cleanup discarded its bytes). Starting the same
+    client_id again turns an expired upload back into receiving from offset 0.
     """
 
     __tablename__ = "upload"

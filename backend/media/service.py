@@ -1,5 +1,8 @@
 """Use cases of media: resumable photo uploads, completing them into Photos, reading photos back.
 
+An upload left unfinished is expired by backend.media.cleanup (`flask storage prune`): resuming it
+answers media.upload_expired (404), and starting the same client_id again restarts it from offset 0.
+
 Who may do what (decided here and in api.py): inspectors upload; an upload is visible only to its
 uploader. A photo is visible to its uploader and to the other customs roles of the same district
 (backend.core.permissions, with the uploader as `inspector_id`: other inspectors do not see it).
@@ -61,7 +64,13 @@ def _offset_mismatch(upload: Upload) -> DomainError:
     )
 
 
+def _expired(upload: Upload) -> DomainError:
+    return DomainError("media.upload_expired", detail={"upload_id": upload.id, "client_id": upload.client_id})
+
+
 def _ensure_receiving(upload: Upload) -> None:
+    if upload.status == "expired":
+        raise _expired(upload)
     if upload.status != "receiving":
         raise DomainError("media.upload_closed", detail={"status": upload.status, "error": upload.error})
 
@@ -86,7 +95,7 @@ def create_upload(
         db.select(Upload).where(Upload.uploaded_by_id == actor.user_id, Upload.client_id == client_id)
     ).scalar_one_or_none()
     if existing is not None:
-        return _same_upload(existing, size=size, sha256=sha256), False
+        return _restart_if_expired(actor, _same_upload(existing, size=size, sha256=sha256)), False
     upload = Upload(
         uploaded_by_id=actor.user_id,
         district_code=actor.district_code,
@@ -111,7 +120,7 @@ def create_upload(
         existing = db.session.execute(
             db.select(Upload).where(Upload.uploaded_by_id == actor.user_id, Upload.client_id == client_id)
         ).scalar_one()
-        return _same_upload(existing, size=size, sha256=sha256), False
+        return _restart_if_expired(actor, _same_upload(existing, size=size, sha256=sha256)), False
     db.session.commit()
     return upload, True
 
@@ -119,6 +128,22 @@ def create_upload(
 def _same_upload(upload: Upload, *, size: int, sha256: str) -> Upload:
     if upload.size != size or upload.sha256 != sha256:
         raise DomainError("media.client_id_conflict", detail={"upload_id": upload.id})
+    return upload
+
+
+def _restart_if_expired(actor: Actor, upload: Upload) -> Upload:
+    """An expired upload started again by its client begins anew at offset 0 (or completes at once)."""
+    if upload.status != "expired":
+        return upload
+    # Under the row lock that chunks are written and cleanup deletes parts under.
+    upload = _own_upload(actor, upload.id, lock=True)
+    if upload.status == "expired":
+        spool.discard(upload.id)  # whatever is left of the old bytes
+        upload.status, upload.error, upload.received = "receiving", None, 0
+        known = _photo_by_hash(actor, upload.sha256)
+        if known is not None and known.size == upload.size:
+            _mark_completed(upload, known)
+        db.session.commit()
     return upload
 
 
@@ -137,7 +162,10 @@ def _mark_completed(upload: Upload, photo: Photo) -> None:
 
 def get_upload(*, actor: Actor, upload_id: int) -> Upload:
     """The upload's offset and status: what a client asks after a break."""
-    return _own_upload(actor, upload_id)
+    upload = _own_upload(actor, upload_id)
+    if upload.status == "expired":
+        raise _expired(upload)
+    return upload
 
 
 def append_chunk(

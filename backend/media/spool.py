@@ -50,9 +50,12 @@ def write_chunk(upload_id: int, offset: int, data: bytes) -> None:
 
 
 def read_part(upload_id: int, size: int) -> bytes:
-    """The first `size` bytes of the part (the acknowledged ones)."""
-    with open(part_path(upload_id), "rb") as handle:
-        return handle.read(size)
+    """The first `size` bytes of the part (the acknowledged ones); b"" if the part is gone."""
+    try:
+        with open(part_path(upload_id), "rb") as handle:
+            return handle.read(size)
+    except FileNotFoundError:  # lost (a crash, an operator): the hash check then restarts the upload
+        return b""
 
 
 def sha256_of(data: bytes) -> str:

@@ -72,7 +72,15 @@ class LocalStorage:
     def put(self, key: str, data: bytes) -> bool:
         final = self.path(key)
         if final.exists():
-            return False
+            # The bytes are in use again: a fresh mtime keeps backend.media.cleanup from removing
+            # them before the row that will refer to them commits.
+            try:
+                os.utime(final)
+                return False
+            except FileNotFoundError:
+                pass  # removed just now by the clean-up: store them again
+            except PermissionError:
+                return False
         final.parent.mkdir(parents=True, exist_ok=True)
         temp = final.parent / f"{_TEMP_PREFIX}{final.name}.{secrets.token_hex(6)}"
         try:
