@@ -1,7 +1,9 @@
 """Store a checked photo: three files (atomic, content-addressed) and one Photo row.
 
-Files are written before the row is inserted. If the transaction then fails, the files this call
-created are removed again unless a committed Photo refers to them, so an error leaves nothing behind.
+Files are written before the row is inserted. If the transaction then fails, the files stay: another
+upload of the same bytes may be saving a Photo that refers to them at this very moment, and deleting
+them would lose its evidence. Files that no row refers to are reclaimed by `storage prune`
+(backend/media/cleanup.py) once they are older than any save in progress.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from backend.media.storage import derivative_key, get_storage, original_key
 
 
 def put_files(*, sha256: str, data: bytes, processed: ProcessedPhoto) -> list[str]:
-    """Write the original and its copies; returns the keys this call created (the others existed)."""
+    """Write the original and its copies (content-addressed: existing ones are kept and touched);
+    returns the keys this call created."""
     storage = get_storage()
     files = {
         original_key(sha256): data,
@@ -68,20 +71,3 @@ def add_photo(*, actor: Actor, upload: Upload, size: int, processed: ProcessedPh
         ).scalar_one()
         return winner, False
     return photo, True
-
-
-def discard_unreferenced(keys: list[str]) -> None:
-    """Remove files a failed transaction created, keeping any a committed Photo refers to."""
-    if not keys:
-        return
-    db.session.rollback()
-    storage = get_storage()
-    for key in keys:
-        referenced = db.session.execute(
-            db.select(Photo.id)
-            .where(db.or_(Photo.original_key == key, Photo.display_key == key, Photo.thumbnail_key == key))
-            .limit(1)
-        ).first()
-        if referenced is None:
-            storage.delete(key)
-    db.session.rollback()

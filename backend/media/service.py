@@ -245,16 +245,13 @@ def complete_upload(*, actor: Actor, upload_id: int) -> Photo:
         db.session.commit()
         spool.discard(upload.id)
         raise
-    new_keys = ingest.put_files(sha256=upload.sha256, data=data, processed=processed)
-    try:
-        photo, is_new = ingest.add_photo(actor=actor, upload=upload, size=len(data), processed=processed)
-        _mark_completed(upload, photo)
-        if is_new:
-            _audit_photo(actor, photo, upload)
-        db.session.commit()
-    except BaseException:
-        ingest.discard_unreferenced(new_keys)
-        raise
+    # On a failure below the files stay for `storage prune`: see backend/media/ingest.py.
+    ingest.put_files(sha256=upload.sha256, data=data, processed=processed)
+    photo, is_new = ingest.add_photo(actor=actor, upload=upload, size=len(data), processed=processed)
+    _mark_completed(upload, photo)
+    if is_new:
+        _audit_photo(actor, photo, upload)
+    db.session.commit()
     spool.discard(upload.id)
     return photo
 
