@@ -7,6 +7,7 @@ import inspectorRoutes from './views/inspector/routes.js'
 import enterpriseRoutes from './views/enterprise/routes.js'
 import reviewRoutes from './views/review/routes.js'
 import verifyRoutes from './views/verify/routes.js'
+import supervisorRoutes from './views/supervisor/routes.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/common/LoginView.vue'), meta: { public: true } },
@@ -16,6 +17,7 @@ const routes = [
   ...enterpriseRoutes,
   ...reviewRoutes,
   ...verifyRoutes,
+  ...supervisorRoutes,
   { path: '/workbench', name: 'workbench', component: () => import('./views/common/WorkbenchView.vue'), meta: { tabbar: true } },
   { path: '/outbox', name: 'outbox', component: () => import('./views/common/OutboxView.vue'), meta: { tabbar: true } },
   { path: '/settings', name: 'settings', component: () => import('./views/common/SettingsView.vue'), meta: { tabbar: true } },
@@ -26,7 +28,7 @@ export const router = createRouter({ history: createWebHistory(), routes })
 
 // A role's own words come with its screens: the area named by the path (/inspector/…, /verify/…),
 // the signed-in user's area (their outbox shows their work) and any a route lists in meta.messages.
-const ROLE_AREAS = { inspector: 'inspector', enterprise: 'enterprise', reviewer: 'review' }
+const ROLE_AREAS = { inspector: 'inspector', enterprise: 'enterprise', reviewer: 'review', supervisor: 'supervisor' }
 
 router.beforeEach(async (to) => {
   await restoreSession()

@@ -6,6 +6,13 @@ import { tokenStore, whenAuthLost } from './tokens.js'
 
 let socketPromise = null
 const handlers = new Map() // event name -> Set of handlers
+const watchers = new Set() // functions told true/false when the connection comes up or drops
+let isConnected = false
+
+function setConnected(value) {
+  isConnected = value
+  for (const watcher of watchers) watcher(value)
+}
 
 async function connect() {
   const { io } = await import('socket.io-client')
@@ -14,6 +21,8 @@ async function connect() {
     // Read on every (re)connection attempt, so a refreshed token is used after a reconnect.
     auth: (cb) => tokenStore.get().then((tokens) => cb({ token: tokens?.access_token })),
   })
+  socket.on('connect', () => setConnected(true))
+  socket.on('disconnect', () => setConnected(false))
   socket.onAny((event, data) => {
     for (const handler of handlers.get(event) ?? []) handler(data)
   })
@@ -36,9 +45,21 @@ export async function connected() {
   return new Promise((resolve) => socket.once('connect', () => resolve(true)))
 }
 
+/**
+ * Call `watcher(isConnected)` now and whenever the live connection comes up or drops (Socket.IO
+ * reconnects by itself); returns the unsubscribe function. For "live / reconnecting" indicators.
+ */
+export function onConnectionChange(watcher) {
+  watchers.add(watcher)
+  socketPromise ??= connect()
+  watcher(isConnected)
+  return () => watchers.delete(watcher)
+}
+
 function disconnect() {
   const pending = socketPromise
   socketPromise = null
+  setConnected(false)
   pending?.then((socket) => socket.disconnect())
 }
 

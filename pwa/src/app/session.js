@@ -85,6 +85,8 @@ export function homeFor(user) {
       return { name: 'enterprise-declarations' }
     case 'reviewer':
       return { name: 'review-queue' }
+    case 'supervisor':
+      return { name: 'supervisor-board' }
     default:
       return { name: 'workbench' }
   }

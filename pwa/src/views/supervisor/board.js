@@ -1,0 +1,80 @@
+// The supervisor's board (查检监控) without DOM or Vue: status order, counts, overdue, age and the
+// cancel body. Unit-tested (pwa/tests/supervisor.test.js).
+
+/** The instruction lifecycle in its order (DOMAIN.md): the board's columns and count tiles. */
+export const STATUSES = ['pending', 'assigned', 'accepted', 'in_progress', 'completed', 'cancelled']
+export const CLOSED = ['completed', 'cancelled']
+
+/** { status: n } for every status (0 included). */
+export function countByStatus(instructions) {
+  const counts = Object.fromEntries(STATUSES.map((status) => [status, 0]))
+  for (const instruction of instructions) counts[instruction.status] = (counts[instruction.status] ?? 0) + 1
+  return counts
+}
+
+/** Open and past its deadline at `now` (ms). */
+export function isOverdue(instruction, now = Date.now()) {
+  if (!instruction?.deadline || CLOSED.includes(instruction.status)) return false
+  const deadline = Date.parse(instruction.deadline)
+  return !Number.isNaN(deadline) && deadline < now
+}
+
+/** { key, n } for an i18n message from a span in minutes: minutes / hours / days. */
+export function spanParts(minutes) {
+  if (minutes === null || minutes === undefined || Number.isNaN(minutes)) return null
+  const m = Math.max(0, Math.floor(minutes))
+  if (m < 60) return { key: 'minutes', n: m }
+  if (m < 48 * 60) return { key: 'hours', n: Math.floor(m / 60) }
+  return { key: 'days', n: Math.floor(m / 1440) }
+}
+
+/** Minutes from `from` (ISO text) to `to` (ms); negative when `from` is later. Null without a time. */
+export function minutesUntil(from, to = Date.now()) {
+  if (!from) return null
+  const at = Date.parse(from)
+  return Number.isNaN(at) ? null : (to - at) / 60000
+}
+
+/**
+ * What the row says about time: `{ kind: 'overdue' | 'due' | 'age', parts }`. Open instructions with
+ * a deadline show how long until (or since) it; the rest how long ago they were issued.
+ */
+export function timing(instruction, now = Date.now()) {
+  if (instruction.deadline && !CLOSED.includes(instruction.status)) {
+    const since = minutesUntil(instruction.deadline, now)
+    if (since !== null) return { kind: since > 0 ? 'overdue' : 'due', parts: spanParts(Math.abs(since)) }
+  }
+  return { kind: 'age', parts: spanParts(minutesUntil(instruction.created_at, now)) }
+}
+
+/** Most urgent first: overdue, then open by deadline (none last), then closed newest first. */
+export function boardOrder(instructions, now = Date.now()) {
+  const rank = (i) => (isOverdue(i, now) ? 0 : CLOSED.includes(i.status) ? 2 : 1)
+  const deadline = (i) => (i.deadline ? Date.parse(i.deadline) : Number.POSITIVE_INFINITY)
+  return [...instructions].sort(
+    (a, b) => rank(a) - rank(b) || (rank(a) === 1 ? deadline(a) - deadline(b) : 0) || b.id - a.id,
+  )
+}
+
+/** The cancel request body, or { error: 'reason' } for an empty or too long reason. */
+export function cancelBody(reason, version) {
+  const text = (reason ?? '').trim()
+  if (!text || text.length > 500) return { error: 'reason' }
+  return { body: { reason: text, expected_version: version } }
+}
+
+/** The API lets a supervisor cancel until the instruction is completed (workflow.py TRANSITIONS). */
+export const canCancel = (instruction) => Boolean(instruction) && !CLOSED.includes(instruction.status)
+
+/** Fetch every page of the district's instructions (newest first, keyset on id), at most `maxPages`. */
+export async function loadAllPages(fetchPage, { limit = 200, maxPages = 5 } = {}) {
+  const items = []
+  let beforeId = null
+  for (let page = 0; page < maxPages; page += 1) {
+    const batch = await fetchPage({ limit, beforeId })
+    items.push(...batch)
+    if (batch.length < limit) return { items, complete: true }
+    beforeId = batch[batch.length - 1].id
+  }
+  return { items, complete: false }
+}

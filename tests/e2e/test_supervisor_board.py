@@ -1,0 +1,199 @@
+"""The supervisor's board (查检监控) in Chromium against the live server.
+
+Two instructions are issued over the API (green tea to New Zealand, a 100 % risk rule, assigned to the
+field inspector). supervisor-demo signs in and lands on the board; while the page stays open the
+inspector accepts, starts, records and completes the first one through the REST and sync APIs, and the
+board shows each new status and the counts without a reload. The detail shows what was recorded. The
+second instruction is cancelled from its detail: refused without a reason, cancelled with one.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e import helpers
+from tests.e2e.conftest import FIELD_INSPECTOR, FieldApi
+from tests.e2e.enterprise_steps import shoot
+from tests.e2e.helpers import login
+
+pytestmark = pytest.mark.e2e
+
+SUPERVISOR = "supervisor-demo"
+DEVICE = "e2e-supervisor-board-phone"
+STATUSES = ("pending", "assigned", "accepted", "in_progress", "completed", "cancelled")
+STATUS_ZH = {
+    "assigned": "已分派",
+    "accepted": "已接受",
+    "in_progress": "查检中",
+    "completed": "已完成",
+    "cancelled": "已取消",
+}
+
+
+@pytest.fixture
+def supervisor_home(monkeypatch):
+    # helpers.login waits for a role's home; the supervisor's is new (/supervisor/board).
+    monkeypatch.setattr(
+        helpers,
+        "HOME_PATHS",
+        re.compile(r"/(inspector/tasks|enterprise/declarations|review/queue|supervisor/board|workbench)$"),
+    )
+
+
+def district_counts(api: FieldApi) -> Counter:
+    rows = api.ok("GET", "/api/v1/instructions?limit=200", SUPERVISOR)
+    assert len(rows) < 200  # the board counts every instruction of the district
+    return Counter(row["status"] for row in rows)
+
+
+def expect_counts(page: Page, api: FieldApi) -> None:
+    counts = district_counts(api)
+    for status in STATUSES:
+        expect(page.get_by_test_id(f"count-{status}")).to_have_attribute("data-count", str(counts[status]))
+
+
+def push(api: FieldApi, operations: list[dict]) -> None:
+    now = datetime.now(UTC).isoformat()
+    ops = [{"op_id": str(uuid.uuid4()), "recorded_at": now, **op} for op in operations]
+    answer = api.ok("POST", "/api/v1/sync/push", FIELD_INSPECTOR, {"device_id": DEVICE, "operations": ops})
+    assert [r["status"] for r in answer["results"]] == ["applied"] * len(ops), answer
+
+
+def test_the_board_follows_the_inspection_live_and_cancels_with_a_reason(
+    page: Page, field_api: FieldApi, supervisor_home, screenshot_dir
+):
+    first, second = field_api.new_instruction(), field_api.new_instruction()
+    iid, items = first["id"], first["items"]
+    declaration = field_api.ok("GET", f"/api/v1/declarations/{first['declaration_id']}", SUPERVISOR)
+    number = declaration["inspection_no"]
+
+    login(page, SUPERVISOR)
+    expect(page).to_have_url(re.compile(r"/supervisor/board$"))
+    expect(page.get_by_role("heading", name="查检监控")).to_be_visible()
+    expect(page.get_by_test_id("live-indicator")).to_have_attribute("data-live", "true")
+    expect(page.get_by_test_id("review-link")).to_have_attribute("href", "/review/queue")
+    row = page.locator(f"[data-testid=board-item][data-instruction='{iid}']")
+    expect(row).to_have_attribute("data-status", "assigned")
+    expect(row).to_contain_text(number)
+    expect(row).to_contain_text("深圳市竹韵家居用品有限公司")
+    expect(row).to_contain_text(STATUS_ZH["assigned"])
+    expect_counts(page, field_api)
+    page.evaluate("window.__sameDocument = true")  # gone if anything reloads the page
+
+    # The inspector accepts and starts on site: the row and the counts follow without a reload.
+    accepted = field_api.ok(
+        "POST",
+        f"/api/v1/instructions/{iid}/accept",
+        FIELD_INSPECTOR,
+        {"expected_version": first["version"], "device_id": DEVICE},
+    )
+    expect(row).to_have_attribute("data-status", "accepted")
+    started = field_api.ok(
+        "POST",
+        f"/api/v1/instructions/{iid}/start",
+        FIELD_INSPECTOR,
+        {"expected_version": accepted["version"], "device_id": DEVICE},
+    )
+    expect(row).to_have_attribute("data-status", "in_progress")
+    expect(row).to_contain_text(STATUS_ZH["in_progress"])
+    expect_counts(page, field_api)
+
+    # Findings, a sample and the conclusion through the sync API, as the phone sends them; then done.
+    notes = {item["id"]: f"第{item['seq']}项 科长看板 e2e：与申报一致" for item in items}
+    sampling = next(item for item in items if item["code"] == "sampling")
+    push(
+        field_api,
+        [
+            *(
+                {
+                    "type": "item_result.set",
+                    "target": {"instruction_id": iid, "item_id": item["id"]},
+                    "base_version": 0,
+                    "body": {"result": "conforms", "notes": notes[item["id"]], "measurements": {}},
+                }
+                for item in items
+            ),
+            {
+                "type": "sample.add",
+                "target": {"instruction_id": iid, "sample_id": str(uuid.uuid4())},
+                "base_version": None,
+                "body": {
+                    "sample_no": "S-5300-E2E-01",
+                    "quantity": "2",
+                    "unit": "kg",
+                    "laboratory": "深圳海关技术中心",
+                    "tests": ["农药残留"],
+                    "item_id": sampling["id"],
+                },
+            },
+            {
+                "type": "conclusion.set",
+                "target": {"instruction_id": iid},
+                "base_version": 0,
+                "body": {"conclusion": "pass", "notes": "合格"},
+            },
+            {
+                "type": "disposition.set",
+                "target": {"instruction_id": iid},
+                "base_version": 0,
+                "body": {"kind": "release"},
+            },
+        ],
+    )
+    field_api.ok(
+        "POST",
+        f"/api/v1/instructions/{iid}/complete",
+        FIELD_INSPECTOR,
+        {"expected_version": started["version"], "device_id": DEVICE},
+    )
+    expect(row).to_have_attribute("data-status", "completed")
+    expect_counts(page, field_api)
+    assert page.evaluate("window.__sameDocument") is True
+    expect(page.get_by_test_id("board-error")).to_have_count(0)
+    expect(page.get_by_test_id("board-screen")).to_have_attribute("data-loading", "false")
+    shoot(page, screenshot_dir, "supervisor-board")
+
+    # The detail: every item's result and notes, the sample, conclusion and disposition.
+    row.click()
+    expect(page).to_have_url(re.compile(rf"/supervisor/instructions/{iid}$"))
+    record = page.get_by_test_id("inspection-record")
+    for item in items:
+        line = record.locator(f"[data-item='{item['id']}']")
+        expect(line).to_have_attribute("data-result", "conforms")
+        expect(line).to_contain_text(notes[item["id"]])
+    expect(record.get_by_test_id("samples")).to_contain_text("S-5300-E2E-01")
+    expect(record.get_by_test_id("conclusion")).to_have_text("合格")
+    expect(record.get_by_test_id("disposition")).to_contain_text("放行")
+    expect(record.get_by_test_id("photo-count")).to_have_text("0 张")
+    expect(page.get_by_test_id("instruction-summary")).to_contain_text(number)
+    expect(page.get_by_test_id("cancel-button")).to_have_count(0)  # completed: nothing to cancel
+    expect(page.get_by_test_id("detail-error")).to_have_count(0)
+    shoot(page, screenshot_dir, "supervisor-detail")
+
+    # Cancelling the second: refused without a reason (by the screen and by the API), done with one.
+    sid = second["id"]
+    status, refused = field_api.call("POST", f"/api/v1/instructions/{sid}/cancel", SUPERVISOR, {"reason": ""})
+    assert status == 422, refused
+    page.goto(f"/supervisor/instructions/{sid}")
+    page.get_by_test_id("cancel-button").click()
+    dialog = page.get_by_test_id("cancel-dialog")
+    dialog.get_by_role("button", name="确认取消").click()
+    expect(dialog.get_by_role("alert")).to_have_text("请填写取消原因（500 字以内）")
+    assert field_api.ok("GET", f"/api/v1/instructions/{sid}", SUPERVISOR)["status"] == "assigned"
+    dialog.get_by_label("取消原因").fill("企业申请撤回，货物改期出运")
+    dialog.get_by_role("button", name="确认取消").click()
+    expect(page.get_by_test_id("instruction-summary")).to_contain_text(STATUS_ZH["cancelled"])
+    expect(page.get_by_test_id("cancel-button")).to_have_count(0)
+    assert field_api.ok("GET", f"/api/v1/instructions/{sid}", SUPERVISOR)["status"] == "cancelled"
+
+    page.get_by_role("link", name="返回看板").click()
+    expect(page.locator(f"[data-testid=board-item][data-instruction='{sid}']")).to_have_attribute(
+        "data-status", "cancelled"
+    )
+    expect_counts(page, field_api)
