@@ -85,6 +85,8 @@ export function homeFor(user) {
       return { name: 'enterprise-declarations' }
     case 'reviewer':
       return { name: 'review-queue' }
+    case 'certificate_officer':
+      return { name: 'certdesk-queue' }
     default:
       return { name: 'workbench' }
   }
