@@ -6,6 +6,7 @@ import { ensureAreas } from './i18n/index.js'
 import inspectorRoutes from './views/inspector/routes.js'
 import enterpriseRoutes from './views/enterprise/routes.js'
 import reviewRoutes from './views/review/routes.js'
+import certdeskRoutes from './views/certdesk/routes.js'
 import verifyRoutes from './views/verify/routes.js'
 import supervisorRoutes from './views/supervisor/routes.js'
 
@@ -16,6 +17,7 @@ const routes = [
   ...inspectorRoutes,
   ...enterpriseRoutes,
   ...reviewRoutes,
+  ...certdeskRoutes,
   ...verifyRoutes,
   ...supervisorRoutes,
   { path: '/workbench', name: 'workbench', component: () => import('./views/common/WorkbenchView.vue'), meta: { tabbar: true } },
@@ -28,7 +30,13 @@ export const router = createRouter({ history: createWebHistory(), routes })
 
 // A role's own words come with its screens: the area named by the path (/inspector/…, /verify/…),
 // the signed-in user's area (their outbox shows their work) and any a route lists in meta.messages.
-const ROLE_AREAS = { inspector: 'inspector', enterprise: 'enterprise', reviewer: 'review', supervisor: 'supervisor' }
+const ROLE_AREAS = {
+  inspector: 'inspector',
+  enterprise: 'enterprise',
+  reviewer: 'review',
+  certificate_officer: 'certdesk',
+  supervisor: 'supervisor',
+}
 
 router.beforeEach(async (to) => {
   await restoreSession()

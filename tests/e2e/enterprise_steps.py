@@ -10,10 +10,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from tests.declarations import bodies
-from tests.e2e.helpers import DEMO_PASSWORD
+from tests.e2e.helpers import DEMO_PASSWORD, add_virtual_authenticator
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -178,9 +178,54 @@ def key_api(page: Page, base_url: str, username: str) -> Api:
     return Api(base_url, username, token=pair["access_token"])
 
 
-def shoot(page: Page, folder: Path, name: str) -> None:
+# Register a security key from the password session, then log in with it: a key session.
+REGISTER_KEY_AND_LOGIN = """
+async ({ token, username }) => {
+  const post = async (path, body, bearer) => {
+    const response = await fetch(path, {
+      method: 'POST',
+      headers: bearer
+        ? { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` }
+        : { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    })
+    const data = await response.json()
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(data)}`)
+    return data
+  }
+  const registration = await post('/api/v1/auth/webauthn/register/options', {}, token)
+  const created = await navigator.credentials.create({
+    publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(registration.options),
+  })
+  const credential = created.toJSON()
+  await post('/api/v1/auth/webauthn/register/verify', { credential, name: 'e2e key' }, token)
+  const login = await post('/api/v1/auth/webauthn/login/options', { username })
+  const asserted = await navigator.credentials.get({
+    publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(login.options),
+  })
+  return post('/api/v1/auth/webauthn/login/verify', { credential: asserted.toJSON() })
+}
+"""
+
+
+def key_session(browser: Browser, base_url: str, password_headers: dict, username: str) -> dict:
+    """Bearer headers of a key login (assurance key) for `username`, whose first security key is
+    registered here from its password session (`password_headers`) in a virtual authenticator."""
+    context = browser.new_context(base_url=base_url)
+    try:
+        page = context.new_page()
+        page.goto("/healthz")  # any page of the origin; WebAuthn needs http://localhost
+        add_virtual_authenticator(page)
+        token = password_headers["Authorization"].removeprefix("Bearer ")
+        pair = page.evaluate(REGISTER_KEY_AND_LOGIN, {"token": token, "username": username})
+        return {"Authorization": f"Bearer {pair['access_token']}"}
+    finally:
+        context.close()
+
+
+def shoot(page: Page, folder: Path, name: str, area: str = "enterprise") -> None:
     """Screenshots of the current screen at phone and at desktop size (back to phone afterwards)."""
     for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(viewport)
-        page.screenshot(path=folder / f"enterprise-{size}-{name}.png", full_page=True)
+        page.screenshot(path=folder / f"{area}-{size}-{name}.png", full_page=True)
     page.set_viewport_size(PHONE)

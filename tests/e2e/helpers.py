@@ -7,7 +7,11 @@ import re
 from playwright.sync_api import Page
 
 DEMO_PASSWORD = "e2e-Demo-Password-1"
-HOME_PATHS = re.compile(r"/(inspector/tasks|enterprise/declarations|review/queue|workbench)$")
+# Each role's first screen; a certificate officer with a password lands on the key-required screen.
+HOME_PATHS = re.compile(
+    r"/(inspector/tasks|enterprise/declarations|review/queue|supervisor/board|certdesk/queue"
+    r"|certdesk/key-required(\?.*)?|workbench)$"
+)
 
 
 def login(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:

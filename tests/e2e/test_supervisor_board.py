@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e import helpers
 from tests.e2e.conftest import FIELD_INSPECTOR, FieldApi
 from tests.e2e.enterprise_steps import shoot
 from tests.e2e.helpers import login
@@ -34,16 +33,6 @@ STATUS_ZH = {
     "completed": "已完成",
     "cancelled": "已取消",
 }
-
-
-@pytest.fixture
-def supervisor_home(monkeypatch):
-    # helpers.login waits for a role's home; the supervisor's is new (/supervisor/board).
-    monkeypatch.setattr(
-        helpers,
-        "HOME_PATHS",
-        re.compile(r"/(inspector/tasks|enterprise/declarations|review/queue|supervisor/board|workbench)$"),
-    )
 
 
 def district_counts(api: FieldApi) -> Counter:
@@ -66,7 +55,7 @@ def push(api: FieldApi, operations: list[dict]) -> None:
 
 
 def test_the_board_follows_the_inspection_live_and_cancels_with_a_reason(
-    page: Page, field_api: FieldApi, supervisor_home, screenshot_dir
+    page: Page, field_api: FieldApi, screenshot_dir
 ):
     first, second = field_api.new_instruction(), field_api.new_instruction()
     iid, items = first["id"], first["items"]

@@ -19,43 +19,14 @@ import qrcode
 from playwright.sync_api import APIRequestContext, Browser, Page, Playwright, expect
 
 from tests.e2e.conftest import KEY_CLERK
-from tests.e2e.enterprise_steps import SEAFOOD, food_application
-from tests.e2e.helpers import DEMO_PASSWORD, add_virtual_authenticator, wait_for_service_worker_control
+from tests.e2e.enterprise_steps import SEAFOOD, food_application, key_session
+from tests.e2e.helpers import DEMO_PASSWORD, wait_for_service_worker_control
 
 pytestmark = pytest.mark.e2e
 
 # A clerk of 深圳市海鲜冷链进出口有限公司 (ent2-demo's enterprise, 4403961XYZ, holds HONEY_PRODUCER
 # 4403HN00009) with no key yet: ent2-demo's own first key belongs to the enterprise-access test.
 ENTERPRISE = KEY_CLERK
-
-# Register a security key from the password session, then log in with it: a key session.
-KEY_LOGIN = """
-async ({ token, username }) => {
-  const post = async (path, body, bearer) => {
-    const response = await fetch(path, {
-      method: 'POST',
-      headers: bearer
-        ? { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` }
-        : { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body ?? {}),
-    })
-    const data = await response.json()
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(data)}`)
-    return data
-  }
-  const registration = await post('/api/v1/auth/webauthn/register/options', {}, token)
-  const created = await navigator.credentials.create({
-    publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(registration.options),
-  })
-  const credential = created.toJSON()
-  await post('/api/v1/auth/webauthn/register/verify', { credential, name: 'e2e key' }, token)
-  const login = await post('/api/v1/auth/webauthn/login/options', { username })
-  const asserted = await navigator.credentials.get({
-    publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(login.options),
-  })
-  return post('/api/v1/auth/webauthn/login/verify', { credential: asserted.toJSON() })
-}
-"""
 
 
 def bearer(request: APIRequestContext, username: str) -> dict:
@@ -68,20 +39,6 @@ def call(request: APIRequestContext, method: str, path: str, headers: dict, body
     response = request.fetch(path, method=method, data=body, headers=headers)
     assert response.status == status, f"{method} {path}: {response.status} {response.text()}"
     return response
-
-
-def key_session(browser: Browser, base_url: str, password_headers: dict) -> dict:
-    """Bearer headers of a key login (assurance key) for ENTERPRISE, via a virtual authenticator."""
-    context = browser.new_context(base_url=base_url)
-    try:
-        page = context.new_page()
-        page.goto("/healthz")  # any page of the origin; WebAuthn needs http://localhost
-        add_virtual_authenticator(page)
-        token = password_headers["Authorization"].removeprefix("Bearer ")
-        pair = page.evaluate(KEY_LOGIN, {"token": token, "username": ENTERPRISE})
-        return {"Authorization": f"Bearer {pair['access_token']}"}
-    finally:
-        context.close()
 
 
 def honey_application(contract_no: str) -> dict:
@@ -135,7 +92,7 @@ def issued(playwright: Playwright, browser: Browser, live_server, extra_users, t
     request = playwright.request.new_context(base_url=live_server)
     try:
         password = bearer(request, ENTERPRISE)
-        key = key_session(browser, live_server, password)
+        key = key_session(browser, live_server, password, ENTERPRISE)
         reviewer = bearer(request, "reviewer-demo")
         draft = call(
             request,

@@ -87,6 +87,8 @@ export function homeFor(user) {
       return { name: 'review-queue' }
     case 'supervisor':
       return { name: 'supervisor-board' }
+    case 'certificate_officer':
+      return { name: 'certdesk-queue' }
     default:
       return { name: 'workbench' }
   }

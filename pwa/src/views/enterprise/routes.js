@@ -81,13 +81,13 @@ export default [
   {
     path: '/enterprise/keys',
     name: 'enterprise-keys',
-    component: () => import('./KeysView.vue'),
+    component: () => import('../common/KeysView.vue'),
     meta: enterprise({ tabbar: true }),
   },
   {
     path: '/enterprise/key-required',
     name: 'enterprise-key-required',
-    component: () => import('./KeyRequiredView.vue'),
+    component: () => import('../common/KeyRequiredView.vue'),
     meta: enterprise({ tabbar: true }),
   },
 ]

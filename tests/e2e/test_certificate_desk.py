@@ -1,0 +1,232 @@
+"""The certificate officer's desk (证书审核) in Chromium against the live server.
+
+An enterprise clerk (created here through the admin API, for ent2-demo's enterprise) applies for
+quality certificates on a normal e-record without the inspection result: intelligent review refers
+each to the district's certificate officers, naming the failed rule. certofficer-demo signs in with
+the password and gets the key-required explanation, registers a key there (a virtual WebAuthn
+authenticator) and signs in with it; the queue lists the applications with the failed rule, grows
+live when another is referred, and the detail shows the rule's reason. One is returned with a
+reason (the enterprise sees it returned), one is issued (certificate number, PDF and verification
+links), one is rejected once an empty reason has been refused.
+
+This module owns certofficer-demo's and admin-demo's first security keys (registered from a
+password session, which the server allows once per user): no other browser test may register one.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.enterprise_steps import (
+    PHONE,
+    SEAFOOD,
+    Api,
+    e_record_issued,
+    key_session,
+    shoot,
+    steel_pipes,
+    submitted_application,
+)
+from tests.e2e.helpers import DEMO_PASSWORD, add_virtual_authenticator
+
+pytestmark = pytest.mark.e2e
+
+OFFICER = "certofficer-demo"
+CLERK = "ent2-certdesk-e2e"
+APPLICATIONS = "/api/v1/certificate-applications"
+RESULT = "经检验，外观、尺寸及力学性能符合合同要求。 Conforms to the contract."
+
+
+def password_headers(base_url: str, username: str) -> dict:
+    return {"Authorization": f"Bearer {Api(base_url, username).token}"}
+
+
+def key_api(browser: Browser, base_url: str, username: str) -> Api:
+    """An API session of `username`'s key login (its first key, registered now)."""
+    headers = key_session(browser, base_url, password_headers(base_url, username), username)
+    return Api(base_url, username, token=headers["Authorization"].removeprefix("Bearer "))
+
+
+def quality_form(**fields) -> dict:
+    """A quality certificate's form for the steel pipes; without `fields`, the inspection result
+    (required) is missing."""
+    return {
+        "consignee": {"name_en": "Osaka Steel Trading K.K.", "address_en": "1-1 Umeda, Osaka"},
+        "destination_country": "JPN",
+        "port_of_departure": "Yantian, China",
+        "port_of_destination": "Osaka, Japan",
+        "goods": [
+            {
+                "hs_code": "7304192000",
+                "description_zh": "无缝钢管",
+                "description_en": "Seamless steel pipes",
+                "quantity": "120",
+                "quantity_unit": "070",
+                "net_weight": "120000",
+                "packages": 40,
+            }
+        ],
+        "fields": fields,
+    }
+
+
+@pytest.fixture(scope="module")
+def scene(browser: Browser, live_server) -> dict:
+    """A key-logged-in clerk of ent2-demo's enterprise with an e-record and three draft applications
+    for quality certificates, two of them submitted and referred to the officer: the first lacks the
+    inspection result, the second is complete but a second application of that type on the e-record
+    (a possible second original: the officer checks it)."""
+    enterprise_id = Api(live_server, "ent2-demo").call("GET", "/api/v1/auth/me")["enterprise"]["id"]
+    admin = key_api(browser, live_server, "admin-demo")
+    admin.call(
+        "POST",
+        "/api/v1/admin/users",
+        {
+            "username": CLERK,
+            "display_name": "证书单证员 林悦",
+            "role": "enterprise",
+            "enterprise_id": enterprise_id,
+            "password": DEMO_PASSWORD,
+        },
+    )
+    clerk = key_api(browser, live_server, CLERK)
+    body = steel_pipes(SEAFOOD) | {"contract_no": f"CD-{secrets.token_hex(3)}"}
+    e_record_no = e_record_issued(live_server, submitted_application(clerk, body))
+    drafts = [
+        clerk.call("POST", APPLICATIONS, {"e_record_no": e_record_no, "type_code": "11", "form": form})
+        for form in (quality_form(), quality_form(inspection_result=RESULT), quality_form())
+    ]
+    for draft in drafts[:2]:
+        referred = clerk.call("POST", f"{APPLICATIONS}/{draft['id']}/submit", {})
+        assert referred["status"] == "officer_review", referred["rule_results"]
+    return {"clerk": clerk, "e_record_no": e_record_no, "ids": [d["id"] for d in drafts]}
+
+
+def item(page: Page, application_id: int):
+    return page.get_by_test_id("certdesk-queue-item").and_(
+        page.locator(f"[data-application-id='{application_id}']")
+    )
+
+
+def open_application(page: Page, application_id: int) -> None:
+    page.goto("/certdesk/queue")
+    item(page, application_id).click()
+    expect(page.get_by_test_id("certdesk-application")).to_have_attribute("data-status", "officer_review")
+
+
+def test_officer_signs_in_with_a_key_and_decides_referred_applications(
+    browser: Browser, live_server, scene, screenshot_dir
+):
+    returned_id, issued_id, rejected_id = scene["ids"]
+    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport=PHONE)
+    page = context.new_page()
+    try:
+        # Password login: the desk explains that it needs a key, and shows no application.
+        page.goto("/login")
+        add_virtual_authenticator(page)
+        page.get_by_label("用户名").fill(OFFICER)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/certdesk/key-required\?next=(/|%2F)certdesk(/|%2F)queue$"))
+        gate = page.get_by_test_id("key-required")
+        expect(gate).to_contain_text("须使用安全密钥（卡介质）登录")
+        expect(gate).to_contain_text("账号登录（不能审核证书）")
+        expect(page.get_by_test_id("certdesk-queue")).to_have_count(0)
+
+        # The officer's first key, registered from the explanation; then a key login from there.
+        gate.get_by_role("button", name="还没有密钥？先登记一个").click()
+        expect(page).to_have_url(re.compile(r"/certdesk/keys$"))
+        page.get_by_label("密钥名称").fill("签证窗口密钥")
+        page.get_by_role("button", name="登记新密钥").click()
+        expect(page.get_by_test_id("key-row")).to_contain_text("签证窗口密钥")
+        page.goto("/certdesk/applications/1")
+        expect(page).to_have_url(re.compile(r"/certdesk/key-required\?next="))
+        page.goto("/certdesk/queue")
+        page.get_by_role("button", name="使用密钥登录").click()
+
+        # The queue: the referred applications with the rule they failed; a third one arrives live.
+        expect(page).to_have_url(re.compile(r"/certdesk/queue$"))
+        expect(page.get_by_role("heading", name="证书审核")).to_be_visible()
+        expect(page.get_by_test_id("live")).to_be_visible()
+        first = item(page, returned_id)
+        expect(first).to_contain_text("品质证书")
+        expect(first).to_contain_text(scene["e_record_no"])
+        expect(first).to_contain_text(SEAFOOD.name_zh)
+        expect(first.get_by_test_id("queue-failed-rule")).to_contain_text("必填项齐全")
+        expect(item(page, rejected_id)).to_have_count(0)
+        scene["clerk"].call("POST", f"{APPLICATIONS}/{rejected_id}/submit", {})
+        expect(item(page, rejected_id)).to_be_visible()
+        page.get_by_role("combobox", name="未通过的规则").select_option("key_login")
+        expect(page.get_by_test_id("certdesk-queue-item")).to_have_count(0)
+        page.get_by_role("combobox", name="未通过的规则").select_option("required_fields_present")
+        expect(item(page, issued_id)).to_have_count(0)
+        expect(first).to_be_visible()
+        page.get_by_role("combobox", name="未通过的规则").select_option("")
+        expect(item(page, issued_id).get_by_test_id("queue-failed-rule")).to_contain_text("无重复正本")
+        shoot(page, screenshot_dir, "queue", area="certdesk")
+
+        # The detail: the failed rule first with its reason in both languages, then the rest.
+        first.click()
+        detail = page.get_by_test_id("certdesk-application")
+        expect(detail).to_have_attribute("data-status", "officer_review")
+        failed = page.get_by_test_id("rule-result").first
+        expect(failed).to_have_attribute("data-rule", "required_fields_present")
+        expect(failed).to_contain_text("缺少或有误的字段：fields.inspection_result")
+        expect(failed).to_contain_text("Missing or invalid fields: fields.inspection_result")
+        expect(page.get_by_test_id("rule-result").nth(1)).to_have_attribute("data-passed", "true")
+        expect(page.locator("[data-field=inspection_result]")).to_contain_text("必填，未填写")
+        expect(page.get_by_test_id("applicant")).to_contain_text(SEAFOOD.customs_code)
+        expect(page.get_by_test_id("e-record")).to_contain_text("正常")
+        expect(page.get_by_test_id("application-goods-line")).to_contain_text("120 / 070")
+        expect(page.get_by_test_id("declared-goods-line")).to_contain_text("无缝钢管")
+        shoot(page, screenshot_dir, "application", area="certdesk")
+
+        # Return with a reason: the enterprise sees it returned, with the reason in its receipt.
+        page.get_by_role("button", name="退回修改").click()
+        dialog = page.get_by_test_id("certdesk-return-dialog")
+        dialog.get_by_label("退回原因").fill("请填写检验结果栏。")
+        dialog.get_by_role("button", name="确认退回").click()
+        expect(detail).to_have_attribute("data-status", "returned")
+        returned = scene["clerk"].call("GET", f"{APPLICATIONS}/{returned_id}")
+        assert returned["status"] == "returned"
+        assert any("请填写检验结果栏。" in r["text_zh"] for r in returned["receipts"]), returned["receipts"]
+
+        # Approve: issued, with its certificate number, PDF and public verification page.
+        open_application(page, issued_id)
+        page.get_by_role("button", name="审核通过并签发").click()
+        page.get_by_role("dialog").get_by_role("button", name="签发", exact=True).click()
+        expect(detail).to_have_attribute("data-status", "issued")
+        number = page.get_by_test_id("issued-certificate-no")
+        expect(number).to_have_text(re.compile(r"^\d{15}$"))
+        issued = scene["clerk"].call("GET", f"{APPLICATIONS}/{issued_id}")
+        assert issued["status"] == "issued" and issued["certificate_no"] == number.inner_text()
+        verify = page.get_by_test_id("certificate-verify")
+        expect(verify).to_have_attribute("href", f"/verify/{issued['certificate_no']}")
+        with page.expect_response(re.compile(r"/certificates/\d{15}/pdf$")) as pdf:
+            with page.context.expect_page() as tab:
+                page.get_by_test_id("certificate-pdf").click()
+        assert pdf.value.status == 200
+        tab.value.close()
+
+        # Reject: an empty reason is refused on the spot, then the application ends.
+        open_application(page, rejected_id)
+        page.get_by_role("button", name="不予签发").click()
+        dialog = page.get_by_test_id("certdesk-reject-dialog")
+        dialog.get_by_role("button", name="确认不予签发").click()
+        expect(dialog.get_by_role("alert")).to_have_text("请填写原因")
+        expect(detail).to_have_attribute("data-status", "officer_review")
+        dialog.get_by_label("不予签发的原因").fill("货物与申报不符，不予签发。")
+        dialog.get_by_role("button", name="确认不予签发").click()
+        expect(detail).to_have_attribute("data-status", "rejected")
+        assert scene["clerk"].call("GET", f"{APPLICATIONS}/{rejected_id}")["status"] == "rejected"
+
+        page.goto("/certdesk/queue")
+        expect(page.get_by_role("heading", name="证书审核")).to_be_visible()
+        for application_id in scene["ids"]:
+            expect(item(page, application_id)).to_have_count(0)
+    finally:
+        context.close()
