@@ -230,6 +230,10 @@ FIELD_INSPECTOR = "inspector-field-e2e"
 # second clerk of ent2-demo's enterprise (a first security key may be registered only once per user
 # from a password session, and the enterprise-access test registers ent2-demo's).
 KEY_CLERK = "ent2-verify-e2e"
+# ent-demo's second clerk and a second certificate officer, each with no key yet: the self-print
+# tests register their first keys (certofficer-demo's and admin-demo's belong to the desk test).
+PRINT_CLERK = "ent-print-e2e"
+PRINT_OFFICER = "certofficer-print-e2e"
 _CREATE_EXTRA_USERS = f"""
 import os
 from backend import create_app
@@ -246,13 +250,17 @@ with app.app_context():
     clerk = db.session.execute(db.select(User).where(User.username == "ent2-demo")).scalar_one()
     add({KEY_CLERK!r}, role="enterprise", display_name="单证员 何悦", district_code=clerk.district_code,
         enterprise_id=clerk.enterprise_id)
+    bamboo = db.session.execute(db.select(User).where(User.username == "ent-demo")).scalar_one()
+    add({PRINT_CLERK!r}, role="enterprise", display_name="单证员 林晓", district_code=bamboo.district_code,
+        enterprise_id=bamboo.enterprise_id)
+    add({PRINT_OFFICER!r}, role="certificate_officer", display_name="签证官 周正", district_code="5300")
     db.session.commit()
 """
 
 
 @pytest.fixture(scope="session")
 def extra_users(server_setup, live_server) -> None:
-    """Creates FIELD_INSPECTOR and KEY_CLERK in the session server's database (once)."""
+    """Creates FIELD_INSPECTOR, KEY_CLERK, PRINT_CLERK and PRINT_OFFICER in the session server's database."""
     _run([sys.executable, "-c", _CREATE_EXTRA_USERS], server_setup["env"])
 
 
