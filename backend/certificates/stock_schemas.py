@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from backend.certificates.application_schemas import REASON, TYPE_CODE
+from backend.certificates.application_schemas import REASON, TYPE_CODE, _certificate_no_of
 from backend.core.schemas import StrictSchema
 
 SERIAL = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=9_999_999_999))
@@ -73,6 +73,7 @@ class ReprintSchema(Schema):
     id = fields.Integer()
     version = fields.Integer()
     certificate_id = fields.Integer()
+    certificate_no = fields.Function(lambda r: _certificate_no_of(r.certificate_id))
     reason = fields.String()
     status = fields.String()
     decided_at = fields.DateTime(allow_none=True)
