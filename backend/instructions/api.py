@@ -11,6 +11,7 @@ from backend.instructions import service
 from backend.instructions.schemas import (
     AssignSchema,
     CancelSchema,
+    InspectorChoiceSchema,
     InstructionCreateSchema,
     InstructionQuerySchema,
     InstructionSchema,
@@ -44,6 +45,15 @@ class Instructions(MethodView):
     def post(self, args):
         """Issue an instruction by hand for a declaration of the district in inspection_notice."""
         return service.create_instruction(actor=g.actor, **args)
+
+
+@blp.route("/inspectors")
+class Inspectors(MethodView):
+    @requires(*OFFICERS)
+    @blp.response(200, InspectorChoiceSchema(many=True))
+    def get(self):
+        """The district's active inspectors with their open instructions, to choose an assignee."""
+        return service.list_assignable_inspectors(actor=g.actor)
 
 
 @blp.route(f"/{ID}")

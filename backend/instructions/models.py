@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.models import JSONType, TimestampMixin, UTCDateTime, VersionedMixin, db
+
+if TYPE_CHECKING:
+    from backend.declarations.models import Declaration
+    from backend.identity.models import Enterprise, User
 
 
 class Instruction(TimestampMixin, VersionedMixin, db.Model):
@@ -34,6 +39,11 @@ class Instruction(TimestampMixin, VersionedMixin, db.Model):
     items: Mapped[list[InstructionItem]] = relationship(
         order_by="InstructionItem.seq", cascade="all, delete-orphan", back_populates="instruction"
     )
+    # Read-only context for responses (names, numbers, the lease); lists load them with selectinload.
+    inspector: Mapped[User | None] = relationship(foreign_keys=[inspector_id], viewonly=True)
+    declaration: Mapped[Declaration] = relationship(viewonly=True)
+    enterprise: Mapped[Enterprise] = relationship(viewonly=True)
+    lease: Mapped[InstructionLease | None] = relationship(viewonly=True)
 
     __table_args__ = (sa.Index("ix_instruction_inspector_status", "inspector_id", "status"),)
 
@@ -68,3 +78,5 @@ class InstructionLease(db.Model):
     device_id: Mapped[str] = mapped_column(sa.String(64))
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    inspector: Mapped[User] = relationship(viewonly=True)

@@ -2,12 +2,14 @@
 
 from marshmallow import Schema, fields, validate
 
+from backend.core.models import utcnow
 from backend.core.schemas import StrictSchema
 from backend.instructions.catalog import INSPECTION_ITEMS
 from backend.instructions.workflow import Status
 
 _ID = validate.Range(min=1, max=2**31 - 1)
 DEVICE_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{4,64}$")
+_STRING = {"type": "string"}  # documents the type of a computed (Function) field
 
 
 class InstructionCreateSchema(StrictSchema):
@@ -73,6 +75,28 @@ class InstructionItemSchema(Schema):
     evidence = fields.List(fields.String())
 
 
+class InstructionLeaseViewSchema(Schema):
+    """Which device of which inspector holds the instruction for offline work, and until when."""
+
+    inspector_id = fields.Integer()
+    inspector_name = fields.String(attribute="inspector.display_name")
+    device_id = fields.String()
+    acquired_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    expired = fields.Method(
+        "_expired", metadata={"type": "boolean", "description": "expires_at has passed (server time)"}
+    )
+
+    def _expired(self, lease) -> bool:
+        return lease.expires_at <= utcnow()
+
+
+class InspectorChoiceSchema(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+    open_count = fields.Integer(metadata={"description": "instructions assigned, accepted or in progress"})
+
+
 class InstructionSchema(Schema):
     id = fields.Integer()
     declaration_id = fields.Integer()
@@ -87,8 +111,18 @@ class InstructionSchema(Schema):
     site_contact = fields.String(allow_none=True)
     deadline = fields.DateTime(allow_none=True)
     inspector_id = fields.Integer(allow_none=True)
+    inspector_name = fields.Function(
+        lambda i: i.inspector.display_name if i.inspector else None, allow_none=True, metadata=_STRING
+    )
+    inspection_no = fields.Function(lambda i: i.declaration.inspection_no, allow_none=True, metadata=_STRING)
+    enterprise_name = fields.Function(lambda i: i.enterprise.name_zh, metadata=_STRING)
     created_at = fields.DateTime()
     items = fields.List(fields.Nested(InstructionItemSchema))
+    lease = fields.Nested(
+        InstructionLeaseViewSchema,
+        allow_none=True,
+        metadata={"description": "the device lease as stored, expired or not; null when none is held"},
+    )
 
 
 class TransitionOutSchema(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from backend.audit.service import record_event
 from backend.core.auth import Actor
@@ -19,12 +20,21 @@ from backend.instructions import (
     leases,
 )
 from backend.instructions.catalog import INSPECTION_ITEMS
-from backend.instructions.models import Instruction, InstructionItem
-from backend.instructions.workflow import Event, Status, apply
+from backend.instructions.models import Instruction, InstructionItem, InstructionLease
+from backend.instructions.workflow import OPEN, Event, Status, apply
 from backend.realtime import district_room, notify
 from backend.sync.changes import lock_inspectors, record_change
 
 CLOSED = ("completed", "cancelled")
+
+# What a response shows beside the row (items, names, numbers, the lease): one IN query each for a list.
+RESPONSE_CONTEXT = (
+    selectinload(Instruction.items),
+    selectinload(Instruction.inspector),
+    selectinload(Instruction.declaration),
+    selectinload(Instruction.enterprise),
+    selectinload(Instruction.lease).selectinload(InstructionLease.inspector),
+)
 
 
 def create_instruction_for_declaration(
@@ -177,7 +187,7 @@ def list_instructions(
     limit: int = 50,
 ) -> list[Instruction]:
     """Newest first; inspectors see their own, officers their district's."""
-    query = sa.select(Instruction).order_by(Instruction.id.desc()).limit(limit)
+    query = sa.select(Instruction).options(*RESPONSE_CONTEXT).order_by(Instruction.id.desc()).limit(limit)
     if actor.role == Role.INSPECTOR:
         query = query.where(Instruction.inspector_id == actor.user_id)
     query = query.where(Instruction.district_code == actor.district_code)
@@ -188,6 +198,26 @@ def list_instructions(
     if before_id is not None:
         query = query.where(Instruction.id < before_id)
     return list(db.session.execute(query).scalars())
+
+
+def list_assignable_inspectors(*, actor: Actor) -> list[dict]:
+    """The active inspectors of the caller's district with their count of open instructions, by name."""
+    open_count = (
+        sa.select(sa.func.count(Instruction.id))
+        .where(Instruction.inspector_id == User.id, Instruction.status.in_([s.value for s in OPEN]))
+        .correlate(User)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(User.id, User.display_name, open_count.label("open_count"))
+        .where(
+            User.role == Role.INSPECTOR.value,
+            User.active.is_(True),
+            User.district_code == actor.district_code,
+        )
+        .order_by(User.display_name, User.id)
+    )
+    return [row._asdict() for row in rows]
 
 
 def assign_instruction(

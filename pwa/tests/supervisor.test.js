@@ -1,11 +1,15 @@
 // The supervisor's board logic without a browser: counts per status, overdue, deadline / age,
-// ordering, the cancel body and paging through the district's instructions.
+// ordering, the cancel and assign bodies, the inspector choices, the lease and paging.
 import { describe, expect, it } from 'vitest'
 import {
   STATUSES,
+  assignBody,
   boardOrder,
+  canAssign,
   canCancel,
   cancelBody,
+  inspectorChoices,
+  leaseState,
   countByStatus,
   isOverdue,
   loadAllPages,
@@ -70,6 +74,52 @@ describe('cancel', () => {
   it('is offered until the instruction is completed or cancelled', () => {
     expect(['pending', 'assigned', 'accepted', 'in_progress'].every((status) => canCancel({ status }))).toBe(true)
     expect(canCancel({ status: 'completed' }) || canCancel({ status: 'cancelled' }) || canCancel(null)).toBe(false)
+  })
+})
+
+describe('assign', () => {
+  const instruction = { id: 7, status: 'accepted', inspector_id: 3, version: 5 }
+
+  it('sends the chosen inspector with the version seen, never nobody or the current assignee', () => {
+    expect(assignBody(4, instruction)).toEqual({ body: { inspector_id: 4, expected_version: 5 } })
+    expect(assignBody(null, instruction)).toEqual({ error: 'inspector' })
+    expect(assignBody(3, instruction)).toEqual({ error: 'inspector' })
+    expect(assignBody(3, { ...instruction, inspector_id: null, status: 'pending' })).toEqual({
+      body: { inspector_id: 3, expected_version: 5 },
+    })
+  })
+
+  it('is offered while the instruction is open, as the API allows', () => {
+    expect(['pending', 'assigned', 'accepted', 'in_progress'].every((status) => canAssign({ status }))).toBe(true)
+    expect(canAssign({ status: 'completed' }) || canAssign({ status: 'cancelled' }) || canAssign(null)).toBe(false)
+  })
+
+  it('lists the least busy inspectors first, then by name, and marks the current one', () => {
+    const inspectors = [
+      { id: 1, display_name: '王五', open_count: 2 },
+      { id: 2, display_name: '李四', open_count: 0 },
+      { id: 3, display_name: '张三', open_count: 0 },
+    ]
+    const choices = inspectorChoices(inspectors, 1)
+    expect(choices.map((c) => c.id)).toEqual([2, 3, 1])
+    expect(choices.map((c) => c.current)).toEqual([false, false, true])
+    expect(inspectors[0]).not.toHaveProperty('current') // the API's list is left as it was
+    expect(inspectorChoices(undefined)).toEqual([])
+  })
+})
+
+describe('lease', () => {
+  const lease = { inspector_id: 8, inspector_name: '外勤查检员 孙勤', device_id: 'phone-a-0001', expires_at: at(2), expired: false }
+
+  it('is nothing without a lease, else holder, device and until when', () => {
+    expect(leaseState(null, NOW)).toBeNull()
+    expect(leaseState(lease, NOW)).toEqual({ holder: '外勤查检员 孙勤', holderId: 8, device: 'phone-a-0001', until: at(2), expired: false })
+  })
+
+  it('is expired when the server said so or its time has passed since', () => {
+    expect(leaseState({ ...lease, expired: true }, NOW).expired).toBe(true)
+    expect(leaseState(lease, NOW + 3 * 3600_000).expired).toBe(true)
+    expect(leaseState({ ...lease, expired: undefined, expires_at: at(-1) }, NOW).expired).toBe(true)
   })
 })
 

@@ -3,8 +3,11 @@
 Two instructions are issued over the API (green tea to New Zealand, a 100 % risk rule, assigned to the
 field inspector). supervisor-demo signs in and lands on the board; while the page stays open the
 inspector accepts, starts, records and completes the first one through the REST and sync APIs, and the
-board shows each new status and the counts without a reload. The detail shows what was recorded. The
-second instruction is cancelled from its detail: refused without a reason, cancelled with one.
+board shows each new status and the counts without a reload; rows name the inspector. The detail shows
+what was recorded. The second instruction: once the inspector holds its lease on a phone, its detail
+shows the holder, device and expiry; it is reassigned to inspector-demo through the dialog (the lease
+goes with it), then cancelled: refused without a reason, cancelled with one. The board names the new
+inspector.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ pytestmark = pytest.mark.e2e
 
 SUPERVISOR = "supervisor-demo"
 DEVICE = "e2e-supervisor-board-phone"
+LEASE_DEVICE = "e2e-supervisor-lease-phone"
+FIELD_NAME = "外勤查检员 孙勤"  # FIELD_INSPECTOR's display name (tests/e2e/conftest.py)
+OTHER_NAME = "查检员 张检"  # inspector-demo, also of 5300 (backend/demo.py)
 STATUSES = ("pending", "assigned", "accepted", "in_progress", "completed", "cancelled")
 STATUS_ZH = {
     "assigned": "已分派",
@@ -72,6 +78,7 @@ def test_the_board_follows_the_inspection_live_and_cancels_with_a_reason(
     expect(row).to_contain_text(number)
     expect(row).to_contain_text("深圳市竹韵家居用品有限公司")
     expect(row).to_contain_text(STATUS_ZH["assigned"])
+    expect(row.get_by_test_id("board-inspector")).to_have_text(FIELD_NAME)
     expect_counts(page, field_api)
     page.evaluate("window.__sameDocument = true")  # gone if anything reloads the page
 
@@ -165,16 +172,50 @@ def test_the_board_follows_the_inspection_live_and_cancels_with_a_reason(
     expect(page.get_by_test_id("detail-error")).to_have_count(0)
     shoot(page, screenshot_dir, "supervisor-detail")
 
-    # Cancelling the second: refused without a reason (by the screen and by the API), done with one.
+    # The second: the inspector holds it on a phone, and the detail says who, on which device, until when.
     sid = second["id"]
+    lease = field_api.ok(
+        "POST", f"/api/v1/instructions/{sid}/lease", FIELD_INSPECTOR, {"device_id": LEASE_DEVICE}
+    )
+    page.goto(f"/supervisor/instructions/{sid}")
+    summary = page.get_by_test_id("instruction-summary")
+    expect(summary.get_by_test_id("inspector")).to_have_text(FIELD_NAME)
+    shown_lease = summary.get_by_test_id("lease")
+    expect(shown_lease).to_have_attribute("data-expired", "false")
+    expect(shown_lease).to_contain_text(f"{FIELD_NAME} 的设备 {LEASE_DEVICE}")
+    expect(shown_lease).to_contain_text("有效至")
+    assert lease["device_id"] == LEASE_DEVICE
+    shoot(page, screenshot_dir, "supervisor-lease")
+
+    # Reassigned through the dialog to another inspector of 5300, chosen with their open count.
+    inspectors = field_api.ok("GET", "/api/v1/instructions/inspectors", SUPERVISOR)
+    other = next(i for i in inspectors if i["display_name"] == OTHER_NAME)
+    page.get_by_test_id("assign-button").click()
+    assign = page.get_by_test_id("assign-dialog")
+    current = assign.locator("[data-testid=inspector-choice]", has_text=FIELD_NAME)
+    expect(current).to_contain_text("当前查检员")
+    choice = assign.locator(f"[data-testid=inspector-choice][data-inspector='{other['id']}']")
+    expect(choice).to_contain_text(f"在办 {other['open_count']} 条")
+    assign.get_by_role("button", name="确认改派").click()
+    expect(assign.get_by_role("alert")).to_have_text("请选择另一位查检员")
+    choice.get_by_role("radio").check()
+    shoot(page, screenshot_dir, "supervisor-assign")
+    assign.get_by_role("button", name="确认改派").click()
+    expect(summary.get_by_test_id("inspector")).to_have_text(OTHER_NAME)
+    expect(shown_lease).to_have_attribute("data-expired", "none")  # the old inspector's lease went with it
+    reassigned = field_api.ok("GET", f"/api/v1/instructions/{sid}", SUPERVISOR)
+    assert (reassigned["inspector_id"], reassigned["lease"]) == (other["id"], None)
+
+    # Cancelling it: refused without a reason (by the screen and by the API), done with one.
     status, refused = field_api.call("POST", f"/api/v1/instructions/{sid}/cancel", SUPERVISOR, {"reason": ""})
     assert status == 422, refused
-    page.goto(f"/supervisor/instructions/{sid}")
     page.get_by_test_id("cancel-button").click()
     dialog = page.get_by_test_id("cancel-dialog")
     dialog.get_by_role("button", name="确认取消").click()
     expect(dialog.get_by_role("alert")).to_have_text("请填写取消原因（500 字以内）")
-    assert field_api.ok("GET", f"/api/v1/instructions/{sid}", SUPERVISOR)["status"] == "assigned"
+    assert (
+        field_api.ok("GET", f"/api/v1/instructions/{sid}", SUPERVISOR)["status"] == "assigned"
+    )  # reassigned
     dialog.get_by_label("取消原因").fill("企业申请撤回，货物改期出运")
     dialog.get_by_role("button", name="确认取消").click()
     expect(page.get_by_test_id("instruction-summary")).to_contain_text(STATUS_ZH["cancelled"])
@@ -182,7 +223,7 @@ def test_the_board_follows_the_inspection_live_and_cancels_with_a_reason(
     assert field_api.ok("GET", f"/api/v1/instructions/{sid}", SUPERVISOR)["status"] == "cancelled"
 
     page.get_by_role("link", name="返回看板").click()
-    expect(page.locator(f"[data-testid=board-item][data-instruction='{sid}']")).to_have_attribute(
-        "data-status", "cancelled"
-    )
+    second_row = page.locator(f"[data-testid=board-item][data-instruction='{sid}']")
+    expect(second_row).to_have_attribute("data-status", "cancelled")
+    expect(second_row.get_by_test_id("board-inspector")).to_have_text(OTHER_NAME)
     expect_counts(page, field_api)

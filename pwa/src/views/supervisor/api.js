@@ -1,5 +1,5 @@
-// The API paths the supervisor's board calls (see /api/docs, tags "instructions", "inspections",
-// "declarations").
+// The API paths the supervisor's board calls (see /api/docs, tags "instructions", "inspections").
+// Instructions carry their inspection number, enterprise, inspector's name and device lease.
 import { api } from '../../app/api.js'
 
 const INSTRUCTIONS = '/api/v1/instructions'
@@ -12,26 +12,7 @@ export const supervisorApi = {
   },
   instruction: (id) => api.get(`${INSTRUCTIONS}/${id}`),
   inspection: (id) => api.get(`/api/v1/inspections/${id}`),
-  declaration: (id) => api.get(`/api/v1/declarations/${id}`),
+  inspectors: () => api.get(`${INSTRUCTIONS}/inspectors`),
+  assign: (id, body) => api.post(`${INSTRUCTIONS}/${id}/assign`, body),
   cancel: (id, body) => api.post(`${INSTRUCTIONS}/${id}/cancel`, body),
-}
-
-// A declaration's number and applicant never change once an instruction exists: fetched once per page load.
-const declarations = new Map() // id -> Promise<{ inspection_no, applicant_name, applicant_code }>
-
-/** The declaration brief of an instruction (cached), or null when it could not be read. */
-export function declarationBrief(id) {
-  if (!declarations.has(id)) {
-    declarations.set(
-      id,
-      supervisorApi.declaration(id).then(
-        (d) => ({ inspection_no: d.inspection_no, applicant_name: d.applicant_name, applicant_code: d.applicant_code }),
-        (error) => {
-          declarations.delete(id) // try again on the next refresh
-          throw error
-        },
-      ),
-    )
-  }
-  return declarations.get(id)
 }

@@ -78,3 +78,33 @@ export async function loadAllPages(fetchPage, { limit = 200, maxPages = 5 } = {}
   }
   return { items, complete: false }
 }
+
+/** The API lets a supervisor assign or reassign while the instruction is open (workflow.py TRANSITIONS). */
+export const canAssign = (instruction) => Boolean(instruction) && !CLOSED.includes(instruction.status)
+
+/**
+ * The district's inspectors for the assign dialog: fewest open instructions first, then by name;
+ * the current assignee is marked (choosing them again changes nothing).
+ */
+export function inspectorChoices(inspectors, currentId = null) {
+  return [...(inspectors ?? [])]
+    .map((inspector) => ({ ...inspector, current: inspector.id === currentId }))
+    .sort((a, b) => a.open_count - b.open_count || a.display_name.localeCompare(b.display_name, 'zh-CN') || a.id - b.id)
+}
+
+/** The assign request body, or { error: 'inspector' } when nobody or the current assignee is chosen. */
+export function assignBody(inspectorId, instruction) {
+  if (!inspectorId || inspectorId === instruction?.inspector_id) return { error: 'inspector' }
+  return { body: { inspector_id: inspectorId, expected_version: instruction.version } }
+}
+
+/**
+ * What the detail says about the device lease: null without one, else who holds it on which device
+ * until when, and whether that time has passed (by the server when it answered, or by `now` since).
+ */
+export function leaseState(lease, now = Date.now()) {
+  if (!lease) return null
+  const until = Date.parse(lease.expires_at)
+  const expired = lease.expired === true || (!Number.isNaN(until) && until <= now)
+  return { holder: lease.inspector_name ?? null, holderId: lease.inspector_id, device: lease.device_id, until: lease.expires_at, expired }
+}
