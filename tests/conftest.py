@@ -71,6 +71,24 @@ def pytest_sessionfinish(session, exitstatus):
         _DROP_DB()
 
 
+
+# Here, not in tests/e2e/conftest.py: under pytest-xdist only the root conftest is loaded by the
+# process that prints the summary. The lines come from report_measurement() in tests/e2e/conftest.py.
+def pytest_terminal_summary(terminalreporter):
+    lines = [
+        value
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if report.when == "call"
+        for name, value in report.user_properties
+        if name == "measurement"
+    ]
+    if lines:
+        terminalreporter.section("PWA measurements")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 _app = None
 
 

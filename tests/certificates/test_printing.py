@@ -98,6 +98,7 @@ def test_print_spoil_reprint_and_copies(
     assert client.post(reprints, json={}, headers=key_headers).status_code == 422  # a reason is required
     request = client.post(reprints, json={"reason": "卡纸重打"}, headers=key_headers).get_json()
     assert request["status"] == "requested"
+    assert request["certificate_no"] == certificate.certificate_no
     pending = print_(client, certificate, 2, key_headers, reprint_request_id=request["id"])
     assert pending.get_json()["error"] == "certificate_print.reprint_required"
     approved = client.post(

@@ -63,21 +63,6 @@ def report_measurement(record_property, line: str) -> None:
     record_property("measurement", line)
 
 
-def pytest_terminal_summary(terminalreporter):
-    lines = [
-        value
-        for outcome in ("passed", "failed")
-        for report in terminalreporter.stats.get(outcome, [])
-        if report.when == "call"
-        for name, value in report.user_properties
-        if name == "measurement"
-    ]
-    if lines:
-        terminalreporter.section("PWA measurements")
-        for line in lines:
-            terminalreporter.write_line(line)
-
-
 @pytest.fixture(autouse=True)
 def _fresh_database():
     """The browser tests talk to their own server process, not to the in-process test database."""

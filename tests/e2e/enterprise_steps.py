@@ -223,6 +223,53 @@ def key_session(browser: Browser, base_url: str, password_headers: dict, usernam
         context.close()
 
 
+def password_headers(base_url: str, username: str) -> dict:
+    """Bearer headers of a password login."""
+    return {"Authorization": f"Bearer {Api(base_url, username).token}"}
+
+
+def registered_key_api(browser: Browser, base_url: str, username: str) -> Api:
+    """An API session of `username`'s key login (its first key, registered now in a context of its own)."""
+    headers = key_session(browser, base_url, password_headers(base_url, username), username)
+    return Api(base_url, username, token=headers["Authorization"].removeprefix("Bearer "))
+
+
+def page_key_api(page: Page, base_url: str, username: str) -> Api:
+    """`username`'s first key, registered into the page's virtual authenticator (the page is on the
+    app's origin, add_virtual_authenticator done), and an API session of a key login with it: the
+    page can then sign in with that key through the login screen."""
+    token = Api(base_url, username).token
+    pair = page.evaluate(REGISTER_KEY_AND_LOGIN, {"token": token, "username": username})
+    assert pair["assurance"] == "key", pair
+    return Api(base_url, username, token=pair["access_token"])
+
+
+RESULT = "经检验，外观、尺寸及力学性能符合合同要求。 Conforms to the contract."
+
+
+def quality_form(**fields) -> dict:
+    """A quality certificate's form for the steel pipes; without `fields`, the inspection result
+    (required) is missing."""
+    return {
+        "consignee": {"name_en": "Osaka Steel Trading K.K.", "address_en": "1-1 Umeda, Osaka"},
+        "destination_country": "JPN",
+        "port_of_departure": "Yantian, China",
+        "port_of_destination": "Osaka, Japan",
+        "goods": [
+            {
+                "hs_code": "7304192000",
+                "description_zh": "无缝钢管",
+                "description_en": "Seamless steel pipes",
+                "quantity": "120",
+                "quantity_unit": "070",
+                "net_weight": "120000",
+                "packages": 40,
+            }
+        ],
+        "fields": fields,
+    }
+
+
 def shoot(page: Page, folder: Path, name: str, area: str = "enterprise") -> None:
     """Screenshots of the current screen at phone and at desktop size (back to phone afterwards)."""
     for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):

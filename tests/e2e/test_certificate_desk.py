@@ -26,10 +26,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.enterprise_steps import (
     PHONE,
+    RESULT,
     SEAFOOD,
     Api,
     e_record_issued,
-    key_session,
+    quality_form,
+    registered_key_api,
     shoot,
     steel_pipes,
     submitted_application,
@@ -41,40 +43,6 @@ pytestmark = pytest.mark.e2e
 OFFICER = "certofficer-demo"
 CLERK = "ent2-certdesk-e2e"
 APPLICATIONS = "/api/v1/certificate-applications"
-RESULT = "经检验，外观、尺寸及力学性能符合合同要求。 Conforms to the contract."
-
-
-def password_headers(base_url: str, username: str) -> dict:
-    return {"Authorization": f"Bearer {Api(base_url, username).token}"}
-
-
-def key_api(browser: Browser, base_url: str, username: str) -> Api:
-    """An API session of `username`'s key login (its first key, registered now)."""
-    headers = key_session(browser, base_url, password_headers(base_url, username), username)
-    return Api(base_url, username, token=headers["Authorization"].removeprefix("Bearer "))
-
-
-def quality_form(**fields) -> dict:
-    """A quality certificate's form for the steel pipes; without `fields`, the inspection result
-    (required) is missing."""
-    return {
-        "consignee": {"name_en": "Osaka Steel Trading K.K.", "address_en": "1-1 Umeda, Osaka"},
-        "destination_country": "JPN",
-        "port_of_departure": "Yantian, China",
-        "port_of_destination": "Osaka, Japan",
-        "goods": [
-            {
-                "hs_code": "7304192000",
-                "description_zh": "无缝钢管",
-                "description_en": "Seamless steel pipes",
-                "quantity": "120",
-                "quantity_unit": "070",
-                "net_weight": "120000",
-                "packages": 40,
-            }
-        ],
-        "fields": fields,
-    }
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +52,7 @@ def scene(browser: Browser, live_server) -> dict:
     inspection result, the second is complete but a second application of that type on the e-record
     (a possible second original: the officer checks it)."""
     enterprise_id = Api(live_server, "ent2-demo").call("GET", "/api/v1/auth/me")["enterprise"]["id"]
-    admin = key_api(browser, live_server, "admin-demo")
+    admin = registered_key_api(browser, live_server, "admin-demo")
     admin.call(
         "POST",
         "/api/v1/admin/users",
@@ -96,7 +64,7 @@ def scene(browser: Browser, live_server) -> dict:
             "password": DEMO_PASSWORD,
         },
     )
-    clerk = key_api(browser, live_server, CLERK)
+    clerk = registered_key_api(browser, live_server, CLERK)
     body = steel_pipes(SEAFOOD) | {"contract_no": f"CD-{secrets.token_hex(3)}"}
     e_record_no = e_record_issued(live_server, submitted_application(clerk, body))
     drafts = [

@@ -35,36 +35,43 @@ export const verifyPath = (certificateNo) => `/verify/${encodeURIComponent(certi
 export const pdfPath = (certificateNo) => `/api/v1/certificates/${encodeURIComponent(certificateNo)}/pdf`
 
 /**
- * The certificate's PDF as a Blob, with the session's bearer token (one refresh on 401). The API
- * client reads bodies as JSON or text, which would spoil the PDF's bytes, hence a fetch of its own.
+ * A PDF of the API as a Blob, with the session's bearer token (one refresh on 401). The API client
+ * reads bodies as JSON or text, which would spoil the PDF's bytes, hence a fetch of its own.
+ * `body` (an object) makes it a JSON POST; `onResponse(response)` sees the answer's headers.
  */
-export async function fetchPdf(certificateNo, { fetchImpl = (...args) => globalThis.fetch(...args), tokens = tokenStore, refresh = () => api.refresh() } = {}) {
+export async function fetchPdfAt(path, { body, onResponse, fetchImpl = (...args) => globalThis.fetch(...args), tokens = tokenStore, refresh = () => api.refresh() } = {}) {
   const attempt = async () => {
     const pair = await tokens.get()
-    return fetchImpl(pdfPath(certificateNo), {
-      headers: { Accept: 'application/pdf', ...(pair?.access_token ? { Authorization: `Bearer ${pair.access_token}` } : {}) },
-      credentials: 'same-origin',
-    })
+    const headers = { Accept: 'application/pdf', ...(pair?.access_token ? { Authorization: `Bearer ${pair.access_token}` } : {}) }
+    if (body === undefined) return fetchImpl(path, { headers, credentials: 'same-origin' })
+    return fetchImpl(path, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' })
   }
   let response = await attempt()
   if (response.status === 401 && (await refresh())) response = await attempt()
   if (!response.ok) {
-    let body = null
+    let data = null
     try {
-      body = await response.json()
+      data = await response.json()
     } catch {
-      body = null
+      data = null
     }
-    throw toApiError(response.status, body)
+    throw toApiError(response.status, data)
   }
+  onResponse?.(response)
   return response.blob()
 }
 
-/** Open the PDF in a new tab (a blob: URL, released after a minute). */
-export async function openPdf(certificateNo, { win = globalThis.window, ...options } = {}) {
+/** The certificate's PDF (a copy, watermarked 副本) as a Blob. */
+export const fetchPdf = (certificateNo, options = {}) => fetchPdfAt(pdfPath(certificateNo), options)
+
+/**
+ * Open a PDF in a new tab (a blob: URL, released after a minute). The tab opens at once, inside the
+ * click, so that pop-up blockers let it through; `load()` then fetches the Blob.
+ */
+export async function openPdfFrom(load, { win = globalThis.window } = {}) {
   const opened = win.open('', '_blank')
   try {
-    const blob = await fetchPdf(certificateNo, options)
+    const blob = await load()
     const url = win.URL.createObjectURL(blob)
     if (opened) opened.location.href = url
     else win.location.assign(url)
@@ -75,6 +82,9 @@ export async function openPdf(certificateNo, { win = globalThis.window, ...optio
     throw error
   }
 }
+
+/** Open the certificate's PDF in a new tab. */
+export const openPdf = (certificateNo, { win, ...options } = {}) => openPdfFrom(() => fetchPdf(certificateNo, options), { win })
 
 export const certificateTypes = () => api.get('/api/v1/certificates/types')
 

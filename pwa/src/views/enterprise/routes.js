@@ -79,6 +79,13 @@ export default [
     beforeEnter: assuranceGuard,
   },
   {
+    path: '/enterprise/blank-stock',
+    name: 'enterprise-blank-stock',
+    component: () => import('./BlankStockView.vue'),
+    meta: enterprise({ tabbar: true, ...keyOnly }),
+    beforeEnter: assuranceGuard,
+  },
+  {
     path: '/enterprise/keys',
     name: 'enterprise-keys',
     component: () => import('../common/KeysView.vue'),
