@@ -7,11 +7,16 @@ Issued certificates themselves are `models.Certificate`; everything here leads t
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.models import JSONType, TimestampMixin, UTCDateTime, VersionedMixin, db, utcnow
+
+if TYPE_CHECKING:
+    from backend.declarations.models import ERecord
+    from backend.identity.models import Enterprise
 
 _BIG_ID = sa.BigInteger().with_variant(sa.Integer, "sqlite")
 
@@ -75,6 +80,9 @@ class CertificateApplication(TimestampMixin, VersionedMixin, db.Model):
     receipts: Mapped[list[ApplicationReceipt]] = relationship(
         order_by="ApplicationReceipt.id", cascade="all, delete-orphan", passive_deletes=True
     )
+    # Read-only, for listings that load them with the rows (the officer's queue: applicant, e-record).
+    enterprise: Mapped[Enterprise] = relationship(viewonly=True)
+    e_record: Mapped[ERecord] = relationship(viewonly=True)
     __table_args__ = (sa.Index("ix_certificate_application_district_status", "district_code", "status"),)
 
 

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from backend.certificates.intelligent_review import RULES
 from backend.core.schemas import StrictSchema
 
 TYPE_CODE = validate.OneOf(["11", "12", "13", "14", "15", "16", "17", "18", "19", "99"])
@@ -91,9 +92,26 @@ class DecisionSchema(VersionSchema):
     reason = fields.String(required=True, validate=REASON)
 
 
+RULE_NAMES = tuple(rule.__name__ for rule in RULES)  # intelligent review's rules, in order
+
+
 class QueueArgsSchema(StrictSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.Integer(load_default=None, validate=validate.Range(min=0, max=2**31 - 1))
+    cursor = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=0, max=2**31 - 1),
+        metadata={"description": "the last id of the previous page (pages are oldest first by id)"},
+    )
+    type_code = fields.String(
+        load_default=None,
+        validate=TYPE_CODE,
+        metadata={"description": "only applications of this certificate type"},
+    )
+    failed_rule = fields.String(
+        load_default=None,
+        validate=validate.OneOf(RULE_NAMES),
+        metadata={"description": "only applications whose intelligent review failed this rule"},
+    )
 
 
 class ReceiptSchema(Schema):
@@ -111,6 +129,26 @@ class RuleResultSchema(Schema):
     passed = fields.Boolean()
     reason_zh = fields.String()
     reason_en = fields.String()
+
+
+class ApplicantSchema(Schema):
+    """The applying enterprise (申请企业)."""
+
+    name_zh = fields.String()
+    name_en = fields.String(allow_none=True)
+    customs_code = fields.String()
+
+
+def enterprise_of(enterprise_id: int | None) -> dict | None:
+    """The enterprise's names and customs code for a request listing (the session caches each one)."""
+    from backend.extensions import db
+    from backend.identity.models import Enterprise
+
+    enterprise = db.session.get(Enterprise, enterprise_id) if enterprise_id else None
+    return ApplicantSchema().dump(enterprise) if enterprise else None
+
+
+ENTERPRISE_DOC = {"description": "the requesting enterprise: name_zh, name_en, customs_code"}
 
 
 class ApplicationSchema(Schema):
@@ -131,6 +169,17 @@ class ApplicationSchema(Schema):
     decided_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     receipts = fields.List(fields.Nested(ReceiptSchema))
+    applicant = fields.Nested(ApplicantSchema, attribute="enterprise")
+    missing_fields = fields.Function(
+        lambda a: _missing_fields(a),
+        metadata={"description": "fields to complete before it can be issued (keys as in `form`)"},
+    )
+
+
+def _missing_fields(application) -> list[str]:
+    from backend.certificates.intelligent_review import missing_fields
+
+    return sorted(missing_fields(application.type_code, application.form or {}))
 
 
 def _e_record_no(application) -> str:
@@ -206,12 +255,13 @@ class AmendmentSchema(Schema):
     original_received_at = fields.DateTime(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
     decision_note = fields.String(allow_none=True)
-    certificate_no = fields.Function(lambda a: _certificate_no_of(a.certificate_id))
-    new_certificate_no = fields.Function(lambda a: _certificate_no_of(a.new_certificate_id))
+    certificate_no = fields.Function(lambda a: certificate_no_of(a.certificate_id))
+    new_certificate_no = fields.Function(lambda a: certificate_no_of(a.new_certificate_id))
+    enterprise = fields.Function(lambda a: enterprise_of(a.enterprise_id), metadata=ENTERPRISE_DOC)
     created_at = fields.DateTime()
 
 
-def _certificate_no_of(certificate_id: int | None) -> str | None:
+def certificate_no_of(certificate_id: int | None) -> str | None:
     from backend.certificates.models import Certificate
     from backend.extensions import db
 

@@ -6,7 +6,8 @@
                                           └──reject──▶ rejected
 
 apply() checks the transition, sets the status, bumps the version, appends the receipt (回执), writes
-the audit row and queues the realtime announcement to the enterprise, all in the caller's transaction.
+the audit row and queues the realtime announcements (the enterprise: its receipt; the district's
+officers: a referral, or a decision on a referred one), all in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -146,6 +147,12 @@ def apply(
             "receipt": {"code": code, "text_zh": receipt.text_zh, "text_en": receipt.text_en},
         },
     )
+    if before == S.OFFICER_REVIEW:  # decided: every officer of the district drops it from the queue
+        notify(
+            district_room(application.district_code),
+            "certificate_application.decided",
+            {"application_id": application.id, "status": target.value, "version": application.version},
+        )
     if target == S.OFFICER_REVIEW:  # the district's certificate officers see the queue grow
         notify(
             district_room(application.district_code),

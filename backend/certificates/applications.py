@@ -8,6 +8,10 @@ else is 404 resource.not_found.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import joinedload, selectinload
+
 from backend.audit.service import record_event
 from backend.certificates import errors  # noqa: F401  (error codes registered)
 from backend.certificates.application_content import build_content, signatory_for
@@ -18,6 +22,7 @@ from backend.certificates.intelligent_review import (
     ReviewContext,
     failed,
     has_valid_authorisation,
+    missing_fields,
     review,
 )
 from backend.certificates.service import issue_in_transaction
@@ -219,6 +224,11 @@ def approve_application(
         raise DomainError(
             "certificate_application.invalid_transition", status=application.status, event="approve"
         )
+    problems = missing_fields(application.type_code, application.form)
+    if problems:  # the officer cannot complete the enterprise's form: return it instead
+        raise DomainError(
+            "certificate_application.incomplete", errors=problems, fields=", ".join(sorted(problems))
+        )
     application.decided_by_id = actor.user_id
     certificate = _issue(application, actor)
     apply(
@@ -285,12 +295,39 @@ def copy_application(*, actor: Actor, application_id: int) -> CertificateApplica
     return copy
 
 
+def _failed_rule(rule: str):
+    """SQL: the application's last intelligent review failed `rule` (JSONB containment / SQLite json_each)."""
+    results = CertificateApplication.rule_results
+    if db.session.get_bind().dialect.name == "postgresql":
+        return results.op("@>")(sa.cast([{"rule": rule, "passed": False}], JSONB))
+    entry = sa.func.json_each(results).table_valued("value")
+    return sa.exists(
+        sa.select(1)
+        .select_from(entry)
+        .where(
+            sa.func.json_extract(entry.c.value, "$.rule") == rule,
+            sa.func.json_extract(entry.c.value, "$.passed") == 0,
+        )
+    )
+
+
 def officer_queue(
-    *, actor: Actor, limit: int = 50, cursor: int | None = None
+    *,
+    actor: Actor,
+    limit: int = 50,
+    cursor: int | None = None,
+    type_code: str | None = None,
+    failed_rule: str | None = None,
 ) -> list[CertificateApplication]:
-    """Applications waiting for a certificate officer of the actor's district, oldest first."""
+    """Applications waiting for a certificate officer of the actor's district, oldest first, optionally
+    of one type or failing one rule; applicant, e-record and receipts come with the rows (one query each)."""
     query = (
         db.select(CertificateApplication)
+        .options(
+            joinedload(CertificateApplication.enterprise),
+            joinedload(CertificateApplication.e_record),
+            selectinload(CertificateApplication.receipts),
+        )
         .where(
             CertificateApplication.district_code == actor.district_code,
             CertificateApplication.status == Status.OFFICER_REVIEW.value,
@@ -300,4 +337,8 @@ def officer_queue(
     )
     if cursor is not None:
         query = query.where(CertificateApplication.id > cursor)
+    if type_code is not None:
+        query = query.where(CertificateApplication.type_code == type_code)
+    if failed_rule is not None:
+        query = query.where(_failed_rule(failed_rule))
     return list(db.session.execute(query).scalars())

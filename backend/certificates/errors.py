@@ -57,6 +57,12 @@ register_errors(
             "证书申请已被修改，请刷新后重试。",
             "The application was changed meanwhile; reload and try again.",
         ),
+        "certificate_application.incomplete": (
+            409,
+            "申请缺少必填项或字段有误（{fields}），不能签发；请退回企业补正。",
+            "The application lacks required fields or has invalid ones ({fields}), so it cannot be"
+            " issued; return it to the enterprise to complete.",
+        ),
         "certificate_application.e_record_not_normal": (
             409,
             "电子底账不是正常状态，不能申请证书。",

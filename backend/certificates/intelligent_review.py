@@ -244,15 +244,21 @@ def no_second_original(ctx: ReviewContext) -> RuleResult:
     return _ok(name, "无重复正本。", "No second original.")
 
 
-def required_fields_present(ctx: ReviewContext) -> RuleResult:
-    name = "required_fields_present"
-    problems = dict(field_errors(type_spec(ctx.type_code), ctx.form.get("fields") or {}))
-    consignee = ctx.form.get("consignee") or {}
+def missing_fields(type_code: str, form: dict) -> dict[str, list[str]]:
+    """Fields a certificate of `type_code` needs that `form` lacks or gets wrong, by field key."""
+    problems = dict(field_errors(type_spec(type_code), form.get("fields") or {}))
+    consignee = form.get("consignee") or {}
     if not (consignee.get("name_zh") or consignee.get("name_en")):
         problems["consignee.name_en"] = ["required"]
     for key in ("destination_country", "goods"):
-        if not ctx.form.get(key):
+        if not form.get(key):
             problems[key] = ["required"]
+    return problems
+
+
+def required_fields_present(ctx: ReviewContext) -> RuleResult:
+    name = "required_fields_present"
+    problems = missing_fields(ctx.type_code, ctx.form)
     if problems:
         keys = ", ".join(sorted(problems))
         return _fail(name, f"缺少或有误的字段：{keys}。", f"Missing or invalid fields: {keys}.")

@@ -2,7 +2,13 @@
 
 from marshmallow import Schema, fields, validate
 
-from backend.certificates.application_schemas import REASON, TYPE_CODE, _certificate_no_of
+from backend.certificates.application_schemas import (
+    ENTERPRISE_DOC,
+    REASON,
+    TYPE_CODE,
+    certificate_no_of,
+    enterprise_of,
+)
 from backend.core.schemas import StrictSchema
 
 SERIAL = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=9_999_999_999))
@@ -38,6 +44,7 @@ class StockSchema(Schema):
     allocated_at = fields.DateTime(allow_none=True)
     received_at = fields.DateTime(allow_none=True)
     reason = fields.String(allow_none=True)
+    enterprise = fields.Function(lambda s: enterprise_of(s.enterprise_id), metadata=ENTERPRISE_DOC)
     created_at = fields.DateTime()
 
 
@@ -73,11 +80,12 @@ class ReprintSchema(Schema):
     id = fields.Integer()
     version = fields.Integer()
     certificate_id = fields.Integer()
-    certificate_no = fields.Function(lambda r: _certificate_no_of(r.certificate_id))
+    certificate_no = fields.Function(lambda r: certificate_no_of(r.certificate_id))
     reason = fields.String()
     status = fields.String()
     decided_at = fields.DateTime(allow_none=True)
     decision_note = fields.String(allow_none=True)
+    enterprise = fields.Function(lambda r: enterprise_of(r.enterprise_id), metadata=ENTERPRISE_DOC)
     created_at = fields.DateTime()
 
 

@@ -1,7 +1,7 @@
 // The certificate officer's desk logic without a browser: rule results in reading order, the
 // queue's filters on the device, a decision's reason; and the shared key-only route rule.
 import { describe, expect, it, vi } from 'vitest'
-import { decisionReason, failedRuleNames, filterQueue, reasons, rulesFailedFirst } from '../src/views/certdesk/desk.js'
+import { decisionReason, enterpriseLine, failedRuleNames, filterQueue, reasons, rulesFailedFirst, withoutDecided } from '../src/views/certdesk/desk.js'
 import { hasAssurance, nextPath } from '../src/app/assurance.js'
 import { keyPagesOf } from '../src/views/common/keyPages.js'
 import zh from '../src/i18n/locales/certdesk/zh-CN.json'
@@ -38,10 +38,9 @@ describe('rule results', () => {
 describe('queue filters', () => {
   const items = [
     { id: 1, type_code: '11', e_record_no: '226N53000000001001', form: { consignee: { name_en: 'Osaka Steel' } }, rule_results: [rule('required_fields_present', false)] },
-    { id: 2, type_code: '16', e_record_no: '226N53000000002001', form: {}, rule_results: [rule('no_second_original', false), rule('key_login', true)] },
+    { id: 2, type_code: '16', e_record_no: '226N53000000002001', applicant: { name_zh: '深圳市海鲜冷链进出口有限公司', name_en: 'Shenzhen Seafood', customs_code: '4403961XYZ' }, form: {}, rule_results: [rule('no_second_original', false), rule('key_login', true)] },
   ]
-  const applicants = { '226N53000000002001': { name: '深圳市海鲜冷链进出口有限公司', code: '4403961XYZ' } }
-  const ids = (filters) => filterQueue(items, filters, applicants).map((item) => item.id)
+  const ids = (filters) => filterQueue(items, filters).map((item) => item.id)
 
   it('filters by type, failed rule and text in the e-record, applicant or consignee', () => {
     expect(ids({})).toEqual([1, 2])
@@ -50,8 +49,23 @@ describe('queue filters', () => {
     expect(ids({ rule: 'key_login' })).toEqual([]) // passed, not failed
     expect(ids({ text: 'osaka' })).toEqual([1])
     expect(ids({ text: '海鲜' })).toEqual([2])
+    expect(ids({ text: 'seafood' })).toEqual([2])
     expect(ids({ text: ' 4403961xyz ' })).toEqual([2])
     expect(ids({ text: '0000001001' })).toEqual([1])
+  })
+
+  it('drops a decided application from the queue', () => {
+    expect(withoutDecided(items, { application_id: 2, status: 'issued' }).map((i) => i.id)).toEqual([1])
+    expect(withoutDecided(items, { application_id: 9 }).map((i) => i.id)).toEqual([1, 2])
+    expect(withoutDecided(items, {})).toBe(items)
+  })
+
+  it('writes an enterprise as name and customs code in the chosen language', () => {
+    const enterprise = { name_zh: '深圳竹韵', name_en: 'Zhuyun', customs_code: '4403960001' }
+    expect(enterpriseLine(enterprise, 'zh-CN')).toBe('深圳竹韵 · 4403960001')
+    expect(enterpriseLine(enterprise, 'en')).toBe('Zhuyun · 4403960001')
+    expect(enterpriseLine({ ...enterprise, name_en: null }, 'en')).toBe('深圳竹韵 · 4403960001')
+    expect(enterpriseLine(null, 'en')).toBe('')
   })
 })
 

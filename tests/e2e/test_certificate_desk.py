@@ -7,7 +7,10 @@ the password and gets the key-required explanation, registers a key there (a vir
 authenticator) and signs in with it; the queue lists the applications with the failed rule, grows
 live when another is referred, and the detail shows the rule's reason. One is returned with a
 reason (the enterprise sees it returned), one is issued (certificate number, PDF and verification
-links), one is rejected once an empty reason has been refused.
+links), one is rejected once an empty reason has been refused. The queue shows each applicant and
+filters by type and failed rule on the server; the incomplete application cannot be issued (the
+detail names the missing field). On the requests section the clerk's blank-paper request (空白证书
+申请) gets a serial range allocated.
 
 This module owns certofficer-demo's and admin-demo's first security keys (registered from a
 password session, which the server allows once per user): no other browser test may register one.
@@ -71,7 +74,13 @@ def scene(browser: Browser, live_server) -> dict:
     for draft in drafts[:2]:
         referred = clerk.call("POST", f"{APPLICATIONS}/{draft['id']}/submit", {})
         assert referred["status"] == "officer_review", referred["rule_results"]
-    return {"clerk": clerk, "e_record_no": e_record_no, "ids": [d["id"] for d in drafts]}
+    stock = clerk.call("POST", "/api/v1/blank-stock", {"type_code": "11", "quantity": 25})
+    return {
+        "clerk": clerk,
+        "e_record_no": e_record_no,
+        "ids": [d["id"] for d in drafts],
+        "stock_id": stock["id"],
+    }
 
 
 def item(page: Page, application_id: int):
@@ -125,6 +134,8 @@ def test_officer_signs_in_with_a_key_and_decides_referred_applications(
         expect(first).to_contain_text(scene["e_record_no"])
         expect(first).to_contain_text(SEAFOOD.name_zh)
         expect(first.get_by_test_id("queue-failed-rule")).to_contain_text("必填项齐全")
+        expect(first.get_by_test_id("queue-applicant")).to_have_text(SEAFOOD.name_zh)
+        expect(first.get_by_test_id("queue-applicant-code")).to_have_text(SEAFOOD.customs_code)
         expect(item(page, rejected_id)).to_have_count(0)
         scene["clerk"].call("POST", f"{APPLICATIONS}/{rejected_id}/submit", {})
         expect(item(page, rejected_id)).to_be_visible()
@@ -135,6 +146,11 @@ def test_officer_signs_in_with_a_key_and_decides_referred_applications(
         expect(first).to_be_visible()
         page.get_by_role("combobox", name="未通过的规则").select_option("")
         expect(item(page, issued_id).get_by_test_id("queue-failed-rule")).to_contain_text("无重复正本")
+        with page.expect_response(re.compile(r"/queue\?.*type_code=12")):
+            page.get_by_role("combobox", name="证书种类").select_option("12")
+        expect(page.get_by_test_id("certdesk-queue-item")).to_have_count(0)
+        page.get_by_role("combobox", name="证书种类").select_option("11")
+        expect(item(page, issued_id)).to_be_visible()
         shoot(page, screenshot_dir, "queue", area="certdesk")
 
         # The detail: the failed rule first with its reason in both languages, then the rest.
@@ -148,6 +164,9 @@ def test_officer_signs_in_with_a_key_and_decides_referred_applications(
         expect(page.get_by_test_id("rule-result").nth(1)).to_have_attribute("data-passed", "true")
         expect(page.locator("[data-field=inspection_result]")).to_contain_text("必填，未填写")
         expect(page.get_by_test_id("applicant")).to_contain_text(SEAFOOD.customs_code)
+        expect(page.get_by_test_id("missing-fields")).to_contain_text("检验结果")
+        expect(page.get_by_test_id("approve")).to_be_disabled()
+        expect(page.get_by_role("button", name="退回修改")).to_be_enabled()
         expect(page.get_by_test_id("e-record")).to_contain_text("正常")
         expect(page.get_by_test_id("application-goods-line")).to_contain_text("120 / 070")
         expect(page.get_by_test_id("declared-goods-line")).to_contain_text("无缝钢管")
@@ -196,5 +215,26 @@ def test_officer_signs_in_with_a_key_and_decides_referred_applications(
         expect(page.get_by_role("heading", name="证书审核")).to_be_visible()
         for application_id in scene["ids"]:
             expect(item(page, application_id)).to_have_count(0)
+
+        # Requests: the clerk's blank paper request, with its enterprise; a serial range is allocated.
+        page.get_by_test_id("desk-tab-requests").click()
+        page.get_by_test_id("requests-kind-stock").click()
+        row = page.get_by_test_id("request-row").and_(
+            page.locator(f"[data-request-id='{scene['stock_id']}']")
+        )
+        expect(row).to_contain_text("25 张")
+        expect(row.get_by_test_id("request-enterprise")).to_contain_text(SEAFOOD.customs_code)
+        expect(row.get_by_test_id("request-status")).to_have_text("待处理")
+        shoot(page, screenshot_dir, "requests", area="certdesk")
+        row.get_by_role("button", name="分配号段").click()
+        page.get_by_role("dialog").get_by_role("button", name="分配", exact=True).click()
+        expect(row).to_have_count(0)  # no longer pending
+        page.get_by_test_id("requests-pending-only").uncheck()
+        expect(row.get_by_test_id("request-status")).to_have_text("已分配号段")
+        expect(row.get_by_test_id("stock-range")).to_contain_text("号段")
+        [stock] = [
+            s for s in scene["clerk"].call("GET", "/api/v1/blank-stock") if s["id"] == scene["stock_id"]
+        ]
+        assert stock["status"] == "allocated" and stock["serial_last"] - stock["serial_first"] == 24
     finally:
         context.close()

@@ -1,16 +1,33 @@
-// The certificate API paths the officer's desk calls (see /api/docs, tags "certificate_applications"
-// and "declarations"). Every certificate call needs a key login.
+// The certificate API paths the officer's desk calls (see /api/docs, tags "certificate_applications",
+// "certificate_amendments", "certificate_printing" and "declarations"). Every certificate call needs
+// a key login.
 import { api } from '../../app/api.js'
 
 const A = '/api/v1/certificate-applications'
+const query = (values) => new URLSearchParams(Object.entries(values).filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [k, String(v)]))
 
 export const certdeskApi = {
-  /** Referred applications of the officer's district, oldest first (keyset pages by id). */
-  queue: ({ cursor = null, limit = 50 } = {}) => api.get(`${A}/queue?${new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor: String(cursor) } : {}) })}`),
+  /** Referred applications of the officer's district, oldest first (keyset pages by id), each with its
+   * applicant; optionally of one type (`type`) or failing one rule (`rule`), filtered by the server. */
+  queue: ({ cursor = null, limit = 50, type = '', rule = '' } = {}) => api.get(`${A}/queue?${query({ limit, cursor, type_code: type, failed_rule: rule })}`),
   application: (id) => api.get(`${A}/${id}`),
   /** The declaration an e-record rests on, with the e-record's status and validity. */
   declarationOf: (eRecordNo) => api.get(`/api/v1/declarations/lookup?${new URLSearchParams({ e_record_no: eRecordNo })}`),
   approve: (id, version) => api.post(`${A}/${id}/approve`, { version }),
   return: (id, version, reason) => api.post(`${A}/${id}/return`, { version, reason }),
   reject: (id, version, reason) => api.post(`${A}/${id}/reject`, { version, reason }),
+}
+
+/** The requests enterprises send to the district's officers (改证/重发/撤证, reprints, blank paper). */
+export const requestsApi = {
+  amendments: (status = 'requested') => api.get(`/api/v1/certificate-amendments?${query({ status, limit: 200 })}`),
+  originalReceived: (id) => api.post(`/api/v1/certificate-amendments/${id}/original-received`, {}),
+  approveAmendment: (id) => api.post(`/api/v1/certificate-amendments/${id}/approve`, {}),
+  rejectAmendment: (id, note) => api.post(`/api/v1/certificate-amendments/${id}/reject`, { note }),
+  reprints: (status = 'requested') => api.get(`/api/v1/reprint-requests?${query({ status, limit: 200 })}`),
+  approveReprint: (id, note = null) => api.post(`/api/v1/reprint-requests/${id}/approve`, note ? { note } : {}),
+  rejectReprint: (id, note) => api.post(`/api/v1/reprint-requests/${id}/reject`, { note }),
+  stock: (status = 'requested') => api.get(`/api/v1/blank-stock?${query({ status, limit: 200 })}`),
+  allocateStock: (id) => api.post(`/api/v1/blank-stock/${id}/allocate`, {}),
+  refuseStock: (id, reason) => api.post(`/api/v1/blank-stock/${id}/refuse`, { reason }),
 }

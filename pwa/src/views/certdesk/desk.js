@@ -1,5 +1,5 @@
 // The certificate officer's desk without DOM or Vue: rule results in the order an officer reads
-// them, the queue's client-side filters, a decision reason. Unit-tested.
+// them, the queue's text filter and live removal, enterprise lines, a decision reason. Unit-tested.
 export { waitingMinutes, waitingParts } from '../review/desk.js'
 
 /** The intelligent review's results with the failed rules first, each group in the server's order. */
@@ -18,19 +18,34 @@ export function reasons(rule, locale) {
 }
 
 /**
- * The queue as filtered on this device (the queue API pages by id only): by certificate type, by a
- * failed rule, and by text in the e-record number, applicant or consignee.
+ * The queue page as narrowed on this device. Type and failed rule are filtered by the server (the
+ * page already holds only those); they are checked again so a row that arrived otherwise cannot
+ * show. Text matches the e-record number, the applicant's name or customs code, the consignee or #id.
  */
-export function filterQueue(items, { type = '', rule = '', text = '' } = {}, applicants = {}) {
+export function filterQueue(items, { type = '', rule = '', text = '' } = {}) {
   const needle = text.trim().toLowerCase()
   return items.filter((item) => {
     if (type && item.type_code !== type) return false
     if (rule && !failedRuleNames(item).includes(rule)) return false
     if (!needle) return true
     const consignee = item.form?.consignee ?? {}
-    const haystack = [item.e_record_no, applicants[item.e_record_no]?.name, applicants[item.e_record_no]?.code, consignee.name_zh, consignee.name_en, `#${item.id}`]
+    const applicant = item.applicant ?? {}
+    const haystack = [item.e_record_no, applicant.name_zh, applicant.name_en, applicant.customs_code, consignee.name_zh, consignee.name_en, `#${item.id}`]
     return haystack.some((value) => value && String(value).toLowerCase().includes(needle))
   })
+}
+
+/** The queue after a `certificate_application.decided` message: the decided application leaves it. */
+export function withoutDecided(items, message) {
+  const id = Number(message?.application_id)
+  return Number.isFinite(id) ? items.filter((item) => item.id !== id) : items
+}
+
+/** An enterprise as one line: its name in `locale` (the other as fallback) and its customs code. */
+export function enterpriseLine(enterprise, locale) {
+  if (!enterprise) return ''
+  const name = locale === 'en' ? enterprise.name_en || enterprise.name_zh : enterprise.name_zh || enterprise.name_en
+  return [name, enterprise.customs_code].filter(Boolean).join(' · ')
 }
 
 /** The body of a return or rejection: a trimmed reason of 1–500 characters, or { error }. */

@@ -17,6 +17,13 @@ export default [
     beforeEnter,
   },
   {
+    path: '/certdesk/requests',
+    name: 'certdesk-requests',
+    component: () => import('./CertRequestsView.vue'),
+    meta: officer(keyOnly),
+    beforeEnter,
+  },
+  {
     path: '/certdesk/applications/:id(\\d+)',
     name: 'certdesk-application',
     component: () => import('./CertApplicationView.vue'),
