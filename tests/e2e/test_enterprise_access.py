@@ -56,7 +56,7 @@ def expect_key_required(page: Page) -> None:
 
 def open_from_home(page: Page, name: str) -> None:
     page.get_by_role("tab", name="首页").click()
-    page.get_by_role("navigation", name="企业端功能").get_by_role("link", name=re.compile(name)).click()
+    page.get_by_role("navigation", name="企业端功能").get_by_role("link", name=re.compile(f"^{name}")).click()
 
 
 def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates(
@@ -109,7 +109,7 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
 
     # Certificates: the home screen's entry (marked as needing a key) leads to the explanation.
     page.get_by_role("tab", name="首页").click()
-    entry = page.get_by_role("navigation", name="企业端功能").get_by_role("link", name=re.compile("证书"))
+    entry = page.get_by_role("navigation", name="企业端功能").get_by_role("link", name=re.compile("^证书"))
     expect(entry).to_contain_text("需密钥登录")
     shoot(page, screenshot_dir, "home-entries")
     entry.click()
