@@ -1,7 +1,7 @@
 // The certificate officer's desk logic without a browser: rule results in reading order, the
 // queue's filters on the device, a decision's reason; and the shared key-only route rule.
 import { describe, expect, it, vi } from 'vitest'
-import { decisionReason, enterpriseLine, failedRuleNames, filterQueue, reasons, rulesFailedFirst, withoutDecided } from '../src/views/certdesk/desk.js'
+import { enterpriseLine, failedRuleNames, filterQueue, reasons, rulesFailedFirst, withoutDecided } from '../src/views/certdesk/desk.js'
 import { hasAssurance, nextPath } from '../src/app/assurance.js'
 import { keyPagesOf } from '../src/views/common/keyPages.js'
 import zh from '../src/i18n/locales/certdesk/zh-CN.json'
@@ -66,15 +66,6 @@ describe('queue filters', () => {
     expect(enterpriseLine(enterprise, 'en')).toBe('Zhuyun · 4403960001')
     expect(enterpriseLine({ ...enterprise, name_en: null }, 'en')).toBe('深圳竹韵 · 4403960001')
     expect(enterpriseLine(null, 'en')).toBe('')
-  })
-})
-
-describe('decision reasons', () => {
-  it('needs 1 to 500 characters after trimming', () => {
-    expect(decisionReason('  ')).toEqual({ error: 'empty' })
-    expect(decisionReason(undefined)).toEqual({ error: 'empty' })
-    expect(decisionReason('x'.repeat(501))).toEqual({ error: 'long' })
-    expect(decisionReason(' 请补充检验结果 ')).toEqual({ reason: '请补充检验结果' })
   })
 })
 

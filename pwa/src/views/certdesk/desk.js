@@ -1,5 +1,6 @@
 // The certificate officer's desk without DOM or Vue: rule results in the order an officer reads
-// them, the queue's text filter and live removal, enterprise lines, a decision reason. Unit-tested.
+// them, the queue's text filter and live removal, enterprise lines. Unit-tested. (A decision
+// reason's rule is components/decision.js, shared with the other desks.)
 export { waitingMinutes, waitingParts } from '../review/desk.js'
 
 /** The intelligent review's results with the failed rules first, each group in the server's order. */
@@ -48,10 +49,3 @@ export function enterpriseLine(enterprise, locale) {
   return [name, enterprise.customs_code].filter(Boolean).join(' · ')
 }
 
-/** The body of a return or rejection: a trimmed reason of 1–500 characters, or { error }. */
-export function decisionReason(text) {
-  const reason = (text ?? '').trim()
-  if (!reason) return { error: 'empty' }
-  if (reason.length > 500) return { error: 'long' }
-  return { reason }
-}

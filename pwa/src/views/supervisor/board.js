@@ -1,5 +1,6 @@
 // The supervisor's board (查检监控) without DOM or Vue: status order, counts, overdue, age and the
 // cancel body. Unit-tested (pwa/tests/supervisor.test.js).
+import { decisionReason } from '../../components/decision.js'
 
 /** The instruction lifecycle in its order (DOMAIN.md): the board's columns and count tiles. */
 export const STATUSES = ['pending', 'assigned', 'accepted', 'in_progress', 'completed', 'cancelled']
@@ -58,9 +59,9 @@ export function boardOrder(instructions, now = Date.now()) {
 
 /** The cancel request body, or { error: 'reason' } for an empty or too long reason. */
 export function cancelBody(reason, version) {
-  const text = (reason ?? '').trim()
-  if (!text || text.length > 500) return { error: 'reason' }
-  return { body: { reason: text, expected_version: version } }
+  const checked = decisionReason(reason)
+  if (checked.error) return { error: 'reason' }
+  return { body: { reason: checked.reason, expected_version: version } }
 }
 
 /** The API lets a supervisor cancel until the instruction is completed (workflow.py TRANSITIONS). */

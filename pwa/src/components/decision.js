@@ -1,0 +1,13 @@
+// The rule the officers' decision dialogs (DecisionDialog.vue and the dialogs that fill it) share
+// for a written reason: review reject, certificate return / reject, supervisor cancel. No DOM or
+// Vue, unit-tested (pwa/tests/decision.test.js).
+
+export const REASON_MAX = 500
+
+/** A return, rejection or cancellation reason: trimmed, 1–500 characters; { reason } or { error }. */
+export function decisionReason(text) {
+  const reason = (text ?? '').trim()
+  if (!reason) return { error: 'empty' }
+  if (reason.length > REASON_MAX) return { error: 'long' }
+  return { reason }
+}
