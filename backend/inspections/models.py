@@ -79,17 +79,32 @@ class InspectionSample(db.Model):
 
 
 class InspectionPhoto(db.Model):
-    """A photo (uploaded through the media API) attached to the inspection or one of its items."""
+    """A photo (uploaded through the media API) attached to the inspection or one of its items.
+
+    A photo may be declared first (sync op photo.declare, sent with the findings ahead of the
+    bytes): the row then exists with photo_id None — "photos pending" — until photo.attach links the
+    uploaded photo, which is allowed even after the instruction was completed.
+    """
 
     __tablename__ = "inspection_photo"
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspection.id", ondelete="CASCADE"), index=True)
     instruction_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("instruction_item.id"))
-    photo_id: Mapped[int] = mapped_column(sa.ForeignKey("photo.id"))
-    sha256: Mapped[str] = mapped_column(sa.String(64))
+    photo_id: Mapped[int | None] = mapped_column(sa.ForeignKey("photo.id"))
+    sha256: Mapped[str] = mapped_column(sa.String(64))  # of the bytes sent (declared, then checked)
     caption: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    __table_args__ = (sa.UniqueConstraint("inspection_id", "photo_id", name="uq_inspection_photo_photo"),)
+    # The phone's id of the photo (its upload's client_id), and what it declared before sending.
+    client_photo_id: Mapped[str | None] = mapped_column(sa.String(36))
+    original_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    original_exif: Mapped[dict | None] = mapped_column(JSONType)
+    captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    client_gps: Mapped[dict | None] = mapped_column(JSONType)
+    attached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        sa.UniqueConstraint("inspection_id", "photo_id", name="uq_inspection_photo_photo"),
+        sa.UniqueConstraint("inspection_id", "client_photo_id", name="uq_inspection_photo_client_photo_id"),
+    )
 
 
 class EvidenceRecord(db.Model):

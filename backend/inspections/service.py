@@ -100,8 +100,11 @@ def evidence_bundle(*, actor: Actor, instruction_id: int) -> tuple[bytes, str]:
     files: dict[str, bytes] = {}
     if inspection.signature_png:
         files["signature.png"] = inspection.signature_png
-    photos = []
+    photos, pending = [], []
     for link in inspection.photos:
+        if link.photo_id is None:  # declared on site, its bytes not (yet) on the server
+            pending.append(_declared_photo_entry(link))
+            continue
         photo = db.session.get(Photo, link.photo_id)
         name = f"photos/{photo.id}{_EXTENSIONS.get(photo.content_type, '')}"
         files[name] = get_storage().get(photo.original_key)
@@ -119,6 +122,12 @@ def evidence_bundle(*, actor: Actor, instruction_id: int) -> tuple[bytes, str]:
                 "client_gps": photo.client_gps,
                 "exif_captured_at": photo.exif_captured_at,
                 "exif_gps": photo.exif_gps,
+                "exif_make": photo.exif_make,
+                "exif_model": photo.exif_model,
+                # Chain of custody across the phone's re-encoding: the camera's own file and its EXIF.
+                "original_sha256": photo.original_sha256 or link.original_sha256,
+                "original_exif": photo.original_exif or link.original_exif,
+                "client_photo_id": link.client_photo_id,
             }
         )
     manifest = {
@@ -128,6 +137,7 @@ def evidence_bundle(*, actor: Actor, instruction_id: int) -> tuple[bytes, str]:
         "inspection": json.loads(json.dumps(inspection_view(inspection), default=str)),
         "records": [evidence_view(record) for record in records],
         "photos": photos,
+        "photos_pending": pending,
         "files": [
             {"name": name, "sha256": sha256_hex(data), "size": len(data)} for name, data in files.items()
         ],
@@ -142,6 +152,20 @@ def evidence_bundle(*, actor: Actor, instruction_id: int) -> tuple[bytes, str]:
     )
     db.session.commit()
     return buffer.getvalue(), f"evidence-{instruction.id}.zip"
+
+
+def _declared_photo_entry(link) -> dict:
+    return {
+        "client_photo_id": link.client_photo_id,
+        "item_id": link.instruction_item_id,
+        "sha256": link.sha256,
+        "original_sha256": link.original_sha256,
+        "original_exif": link.original_exif,
+        "captured_at": link.captured_at.isoformat() if link.captured_at else None,
+        "client_gps": link.client_gps,
+        "caption": link.caption,
+        "declared_at": link.created_at.isoformat(),
+    }
 
 
 def request_reinspection(*, actor: Actor, instruction_id: int, note: str | None = None) -> dict:

@@ -59,6 +59,8 @@ def add_photo(*, actor: Actor, upload: Upload, size: int, processed: ProcessedPh
         exif_make=evidence.get("make"),
         exif_model=evidence.get("model"),
         exif_orientation=evidence.get("orientation"),
+        original_sha256=upload.original_sha256,
+        original_exif=upload.original_exif,
     )
     try:
         with db.session.begin_nested():

@@ -49,6 +49,11 @@ class Photo(TimestampMixin, db.Model):
     exif_make: Mapped[str | None] = mapped_column(sa.String(100))
     exif_model: Mapped[str | None] = mapped_column(sa.String(100))
     exif_orientation: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    # Chain of custody when the phone re-encoded the camera's file before sending it (the usual
+    # case): the SHA-256 of the camera's own file, and its EXIF as the phone read it (make, model,
+    # taken_at, gps), since the re-encoded bytes carry none. None: not told (sent as taken).
+    original_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    original_exif: Mapped[dict | None] = mapped_column(JSONType)
 
     __table_args__ = (
         # The same bytes from the same user are one photo (a retried or repeated upload).
@@ -76,6 +81,8 @@ class Upload(TimestampMixin, db.Model):
     device_id: Mapped[str | None] = mapped_column(sa.String(100))
     captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     client_gps: Mapped[dict | None] = mapped_column(JSONType)
+    original_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    original_exif: Mapped[dict | None] = mapped_column(JSONType)
     received: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     status: Mapped[str] = mapped_column(sa.String(12), default="receiving")
     error: Mapped[str | None] = mapped_column(sa.String(60))

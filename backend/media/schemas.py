@@ -23,6 +23,35 @@ class GpsSchema(StrictSchema):
     )
 
 
+# EXIF time as the camera wrote it, in ISO 8601: local time, the zone offset only if recorded.
+EXIF_TIME = validate.Regexp(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?$",
+    error="ISO 8601 local time, e.g. 2026-11-27T15:30:05 or 2026-11-27T15:30:05+08:00",
+)
+
+
+class ExifGpsSchema(StrictSchema):
+    lat = fields.Float(required=True, validate=validate.Range(-90, 90), allow_nan=False)
+    lon = fields.Float(required=True, validate=validate.Range(-180, 180), allow_nan=False)
+    alt = fields.Float(
+        load_default=None, allow_none=True, validate=validate.Range(-1000, 10000), allow_nan=False
+    )
+
+
+class OriginalExifSchema(StrictSchema):
+    """The camera's EXIF evidence as the phone read it from the original file, before re-encoding."""
+
+    make = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    model = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    taken_at = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=40), EXIF_TIME],
+        metadata={"description": "DateTimeOriginal (+ OffsetTimeOriginal when present)"},
+    )
+    gps = fields.Nested(ExifGpsSchema, load_default=None, allow_none=True)
+
+
 class CreateUploadSchema(StrictSchema):
     client_id = fields.String(
         required=True,
@@ -44,10 +73,24 @@ class CreateUploadSchema(StrictSchema):
     )
     device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     gps = fields.Nested(GpsSchema, load_default=None, allow_none=True)
+    original_sha256 = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=SHA256,
+        metadata={"description": "SHA-256 of the camera's own file, when the phone re-encoded it"},
+    )
+    exif = fields.Nested(
+        OriginalExifSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the camera's EXIF read on the phone (re-encoding drops it)"},
+    )
 
     @post_load
     def lower_hash(self, data, **kwargs):
         data["sha256"] = data["sha256"].lower()
+        if data["original_sha256"]:
+            data["original_sha256"] = data["original_sha256"].lower()
         return data
 
 
@@ -100,7 +143,16 @@ class PhotoSchema(Schema):
     captured_at = fields.DateTime(allow_none=True, metadata={"description": "device clock"})
     received_at = fields.DateTime(metadata={"description": "server clock"})
     client_gps = fields.Dict(allow_none=True)
-    exif = fields.Function(lambda photo: ExifSchema().dump(photo))
+    exif = fields.Function(
+        lambda photo: ExifSchema().dump(photo), metadata={"description": "read by the server from the bytes"}
+    )
+    original_sha256 = fields.String(
+        allow_none=True, metadata={"description": "SHA-256 of the camera's own file (before re-encoding)"}
+    )
+    original_exif = fields.Dict(
+        allow_none=True,
+        metadata={"description": "the camera's EXIF as the phone read it: make, model, taken_at, gps"},
+    )
     display_sha256 = fields.String()
     display_width = fields.Integer()
     display_height = fields.Integer()

@@ -86,6 +86,8 @@ def create_upload(
     captured_at: datetime,
     filename: str | None = None,
     gps: dict | None = None,
+    original_sha256: str | None = None,
+    exif: dict | None = None,
 ) -> tuple[Upload, bool]:
     """Start (or find again, by client_id) an upload; (upload, created). Known bytes complete at once."""
     max_bytes, _, _ = _limits()
@@ -107,6 +109,8 @@ def create_upload(
         device_id=device_id,
         captured_at=captured_at,
         client_gps=gps,
+        original_sha256=original_sha256,
+        original_exif=exif,
         received=0,
         status="receiving",
     )
@@ -269,6 +273,7 @@ def _audit_photo(actor: Actor, photo: Photo, upload: Upload) -> None:
             "upload_id": upload.id,
             "client_id": upload.client_id,
             "device_id": photo.device_id,
+            "original_sha256": photo.original_sha256,
         },
     )
 
