@@ -27,6 +27,11 @@ register_errors(
         "inspection.sample_exists": (409, "该样品已登记。", "This sample is already recorded."),
         "inspection.photo_already_attached": (409, "该照片已关联。", "This photo is already attached."),
         "inspection.photo_not_found": (404, "照片不存在。", "No such photo."),
+        "inspection.photo_already_declared": (
+            409,
+            "该照片编号已登记为另一张照片。",
+            "This photo id was already declared for a different photo.",
+        ),
         "inspection.invalid_body": (
             422,
             "记录内容有误，请按字段提示修改。",

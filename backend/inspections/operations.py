@@ -18,19 +18,17 @@ from backend.errors import DomainError
 from backend.extensions import db
 from backend.inspections import errors  # noqa: F401
 from backend.inspections.custody import Provenance, record_evidence, sha256_hex
-from backend.inspections.models import Inspection, InspectionItemResult, InspectionPhoto, InspectionSample
+from backend.inspections.models import Inspection, InspectionItemResult, InspectionSample
 from backend.inspections.schemas import (
     ConclusionBody,
     DispositionBody,
     ItemResultBody,
-    PhotoBody,
     SampleBody,
     SignatureBody,
 )
 from backend.inspections.views import disposition_view, item_result_view
 from backend.instructions.models import Instruction, InstructionItem
 from backend.instructions.workflow import Status
-from backend.media.models import Photo
 from backend.sync.changes import record_change
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -154,54 +152,6 @@ def add_sample(instruction: Instruction, *, prov: Provenance, sample_id: str, bo
     )
     _changed(instruction)
     return {"version": 1, "data": {"sample_id": sample_id, "sample_no": values["sample_no"]}}
-
-
-def attach_photo(
-    instruction: Instruction, *, prov: Provenance, photo_id: int, item_id: int | None, body: dict
-) -> dict:
-    inspection = open_inspection_of(instruction, prov)
-    _item(instruction, item_id)
-    values = load_body(PhotoBody, body)
-    photo = db.session.get(Photo, photo_id)
-    own = photo is not None and (
-        photo.uploaded_by_id == prov.actor.user_id
-        or (prov.actor.role != Role.INSPECTOR and photo.district_code == instruction.district_code)
-    )
-    if not own:
-        raise DomainError("inspection.photo_not_found")  # not uploaded yet, or not the caller's to link
-    if photo.sha256 != values["sha256"]:
-        raise DomainError("inspection.invalid_body", errors={"sha256": ["does not match the uploaded photo"]})
-    if db.session.execute(
-        sa.select(InspectionPhoto.id).where(
-            InspectionPhoto.inspection_id == inspection.id, InspectionPhoto.photo_id == photo_id
-        )
-    ).first():
-        raise DomainError("inspection.photo_already_attached")
-    db.session.add(
-        InspectionPhoto(
-            inspection_id=inspection.id,
-            instruction_item_id=item_id,
-            photo_id=photo_id,
-            sha256=values["sha256"],
-            caption=values["caption"],
-        )
-    )
-    record_evidence(
-        inspection,
-        kind="photo",
-        ref=photo_id,
-        content={
-            "photo_id": photo_id,
-            "item_id": item_id,
-            **values,
-            "photo_device_id": photo.device_id,
-            "captured_at": photo.captured_at,
-            "client_gps": photo.client_gps,
-        },
-        prov=prov,
-    )
-    _changed(instruction)
-    return {"version": 1, "data": {"photo_id": photo_id, "item_id": item_id}}
 
 
 def set_conclusion(

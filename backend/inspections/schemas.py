@@ -10,6 +10,7 @@ from backend.inspections.catalog import (
     ITEM_RESULTS,
     SAMPLE_UNITS,
 )
+from backend.media.schemas import GpsSchema, OriginalExifSchema
 
 _TEXT = validate.Length(max=2000)
 
@@ -52,6 +53,26 @@ class SampleBody(StrictSchema):
 
 class PhotoBody(StrictSchema):
     sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    caption = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+
+
+class PhotoDeclareBody(StrictSchema):
+    """A photo taken on site, announced ahead of its bytes (sync op photo.declare)."""
+
+    sha256 = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[0-9a-f]{64}$"),
+        metadata={"description": "SHA-256 of the bytes that will be uploaded"},
+    )
+    original_sha256 = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^[0-9a-f]{64}$"),
+        metadata={"description": "SHA-256 of the camera's own file, before the phone re-encoded it"},
+    )
+    captured_at = fields.AwareDateTime(required=True, metadata={"description": "device clock"})
+    gps = fields.Nested(GpsSchema, load_default=None, allow_none=True)
+    exif = fields.Nested(OriginalExifSchema, load_default=None, allow_none=True)
     caption = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
 
 
@@ -135,6 +156,7 @@ class InspectionOutSchema(Schema):
     item_results = fields.List(fields.Nested(ItemResultOutSchema))
     samples = fields.List(fields.Raw())
     photos = fields.List(fields.Raw())
+    photos_pending = fields.Integer(metadata={"description": "photos declared on site, not yet arrived"})
 
 
 class CompletionOutSchema(Schema):

@@ -65,5 +65,8 @@ def inspection_view(inspection: Inspection | None) -> dict | None:
                 "caption": p.caption,
             }
             for p in inspection.photos
+            if p.photo_id is not None
         ],
+        # Declared on site (sync op photo.declare), their bytes not yet on the server.
+        "photos_pending": sum(1 for p in inspection.photos if p.photo_id is None),
     }

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from backend.core.auth import requires
 from backend.core.enums import Role
 from backend.inspections import service as inspection_service
+from backend.inspections.photos import with_photos_pending
 from backend.instructions import service
 from backend.instructions.schemas import (
     AssignSchema,
@@ -37,7 +38,7 @@ class Instructions(MethodView):
     @blp.response(200, InstructionSchema(many=True))
     def get(self, args):
         """Instructions, newest first: an inspector's own, or the officer's district's."""
-        return service.list_instructions(actor=g.actor, **args)
+        return with_photos_pending(service.list_instructions(actor=g.actor, **args))
 
     @requires(*OFFICERS)
     @blp.arguments(InstructionCreateSchema)
@@ -62,7 +63,7 @@ class InstructionDetail(MethodView):
     @blp.response(200, InstructionSchema)
     def get(self, instruction_id):
         """One instruction with its items."""
-        return service.get_visible(actor=g.actor, instruction_id=instruction_id)
+        return with_photos_pending(service.get_visible(actor=g.actor, instruction_id=instruction_id))
 
 
 @blp.route(f"/{ID}/assign")
@@ -72,7 +73,9 @@ class Assign(MethodView):
     @blp.response(200, InstructionSchema)
     def post(self, args, instruction_id):
         """Assign or reassign to an inspector of the district."""
-        return service.assign_instruction(actor=g.actor, instruction_id=instruction_id, **args)
+        return with_photos_pending(
+            service.assign_instruction(actor=g.actor, instruction_id=instruction_id, **args)
+        )
 
 
 @blp.route(f"/{ID}/accept")
@@ -82,7 +85,9 @@ class Accept(MethodView):
     @blp.response(200, InstructionSchema)
     def post(self, args, instruction_id):
         """The assigned inspector accepts the instruction."""
-        return service.accept_instruction(actor=g.actor, instruction_id=instruction_id, **args)
+        return with_photos_pending(
+            service.accept_instruction(actor=g.actor, instruction_id=instruction_id, **args)
+        )
 
 
 @blp.route(f"/{ID}/start")
@@ -112,7 +117,9 @@ class Cancel(MethodView):
     @blp.response(200, InstructionSchema)
     def post(self, args, instruction_id):
         """Cancel an instruction that is not completed."""
-        return service.cancel_instruction(actor=g.actor, instruction_id=instruction_id, **args)
+        return with_photos_pending(
+            service.cancel_instruction(actor=g.actor, instruction_id=instruction_id, **args)
+        )
 
 
 @blp.route(f"/{ID}/lease")

@@ -118,6 +118,10 @@ class InstructionSchema(Schema):
     enterprise_name = fields.Function(lambda i: i.enterprise.name_zh, metadata=_STRING)
     created_at = fields.DateTime()
     items = fields.List(fields.Nested(InstructionItemSchema))
+    photos_pending = fields.Integer(
+        dump_default=0,
+        metadata={"description": "photos declared on site whose bytes have not arrived yet (待到照片)"},
+    )
     lease = fields.Nested(
         InstructionLeaseViewSchema,
         allow_none=True,

@@ -131,4 +131,5 @@ def instruction_document(
         ],
         "lease": lease,
         "inspection": inspection_view(inspection),
+        "photos_pending": sum(1 for p in inspection.photos if p.photo_id is None) if inspection else 0,
     }

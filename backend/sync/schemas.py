@@ -15,12 +15,13 @@ OPERATION_TARGETS = {
     "instruction.complete": (),
     "item_result.set": ("item_id",),
     "sample.add": ("sample_id",),
+    "photo.declare": ("client_photo_id",),
     "photo.attach": ("photo_id",),
     "conclusion.set": (),
     "disposition.set": (),
     "signature.set": (),
 }
-CREATES = {"sample.add", "photo.attach"}
+CREATES = {"sample.add", "photo.declare", "photo.attach"}
 MAX_BATCH = 10_000
 
 
@@ -36,6 +37,7 @@ class TargetSchema(StrictSchema):
     item_id = fields.Integer(strict=True, validate=_ID)
     sample_id = fields.String(validate=UUID)
     photo_id = fields.Integer(strict=True, validate=_ID)
+    client_photo_id = fields.String(validate=UUID)  # the phone's photo id (its upload's client_id)
 
 
 class LocationSchema(StrictSchema):

@@ -11,7 +11,7 @@ from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.errors import CATALOGUE, DomainError, preferred_language
 from backend.extensions import db
-from backend.inspections import lifecycle, operations
+from backend.inspections import lifecycle, operations, photos
 from backend.inspections.custody import Provenance, canonical_json, sha256_hex
 from backend.instructions import leases
 from backend.instructions.models import Instruction, InstructionLease
@@ -45,8 +45,20 @@ HANDLERS = {
     "sample.add": lambda i, p, op: operations.add_sample(
         i, prov=p, sample_id=op["target"]["sample_id"].lower(), body=op["body"]
     ),
-    "photo.attach": lambda i, p, op: operations.attach_photo(
-        i, prov=p, photo_id=op["target"]["photo_id"], item_id=op["target"].get("item_id"), body=op["body"]
+    "photo.declare": lambda i, p, op: photos.declare_photo(
+        i,
+        prov=p,
+        client_photo_id=op["target"]["client_photo_id"].lower(),
+        item_id=op["target"].get("item_id"),
+        body=op["body"],
+    ),
+    "photo.attach": lambda i, p, op: photos.attach_photo(
+        i,
+        prov=p,
+        photo_id=op["target"]["photo_id"],
+        item_id=op["target"].get("item_id"),
+        body=op["body"],
+        client_photo_id=(op["target"].get("client_photo_id") or "").lower() or None,
     ),
     "conclusion.set": lambda i, p, op: operations.set_conclusion(
         i, prov=p, base_version=op["base_version"], body=op["body"]
