@@ -157,6 +157,10 @@ def test_inspector_records_offline_and_it_syncs_exactly_once(browser, field_api,
         assert hashlib.sha256(original).hexdigest() == photo["sha256"]
         meta = field_api.ok("GET", f"/api/v1/photos/{photo_id}", "supervisor-demo")
         assert max(meta["width"], meta["height"]) == 1600 and meta["client_gps"]["lat"] == SITE["latitude"]
+        # Chromium encodes WebP; the camera file's own hash travels beside the hash of what was sent.
+        assert meta["content_type"] == "image/webp"
+        assert meta["original_sha256"] in {hashlib.sha256(p["buffer"]).hexdigest() for p in photos}
+    assert record["photos_pending"] == 0  # declared with the findings, all arrived
 
 
 def test_conflicts_show_both_sides_and_the_chosen_side_is_applied(
@@ -251,7 +255,9 @@ def test_a_photo_upload_cut_by_a_server_kill_resumes_without_doubling(
     instruction = field_api.new_instruction()
     iid, item = instruction["id"], instruction["items"][0]
     server = killable_server
-    chunk = 8 * 1024  # small chunks: the photo takes several, so the cut lands mid-upload
+    # Small chunks: the photo (a WebP of ~13 KB after the phone re-encodes it) takes several, so the
+    # cut lands mid-upload.
+    chunk = 2 * 1024
     context = field_context(browser, server.base_url)
     page = context.new_page()
     held = []

@@ -85,6 +85,7 @@ export function targetKey(op) {
     case 'signature.set':
       return `signature:${instructionId}`
     case 'sample.add':
+    case 'photo.declare':
     case 'photo.attach':
       return null // they create: no base version
     default:
@@ -146,6 +147,7 @@ export function applyVersion(doc, op, version) {
       next.inspection.signature_version = version
       break
     case 'sample.add':
+    case 'photo.declare':
     case 'photo.attach':
       break
     default:

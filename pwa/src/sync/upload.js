@@ -33,6 +33,9 @@ export async function uploadPhoto({ request, photo, deviceId, chunkBytes = DEFAU
         captured_at: meta.capturedAt,
         device_id: deviceId,
         gps: meta.gps ?? null,
+        // Chain of custody: the camera's own file, re-encoded on the phone (imaging.js).
+        original_sha256: meta.originalSha256 ?? null,
+        exif: meta.exif ?? null,
       },
     })
     if (!ok(answer.status)) return answer

@@ -86,13 +86,25 @@ export async function startInspection(draft, doc, { label, location }) {
   await saveDraft(draft)
 }
 
-/** Keep a photo on the device and queue its upload and its link to the inspection. */
-export async function addPhoto(doc, { blob, sha256, width, height, gps, capturedAt, itemId = null, label }) {
+// The position a photo was taken at, as the server's photo metadata takes it.
+const photoGps = (gps) => (gps ? { lat: gps.lat, lon: gps.lon, accuracy: gps.accuracy ?? null } : null)
+
+/**
+ * Keep a photo on the device and queue, in this order: its upload, its declaration (sent with the
+ * findings, so the office sees "photos pending" before the bytes arrive) and its link (sent once
+ * the upload is done). `originalSha256` and `exif` are the camera file's hash and EXIF
+ * (imaging.js preparePhoto): the chain of custody across the re-encode.
+ */
+export async function addPhoto(doc, { blob, sha256, originalSha256 = null, exif = null, width, height, gps, capturedAt, itemId = null, label }) {
   const db = await appDb()
-  const photo = await putPhoto(db, { blob, recordId: recordIdOf(doc.id), meta: { sha256, width, height, gps, capturedAt, itemId, filename: `photo-${capturedAt.replace(/[^0-9]/g, '')}.jpg` } })
+  const extension = blob.type === 'image/webp' ? 'webp' : 'jpg'
+  const meta = { sha256, originalSha256, exif, width, height, gps: photoGps(gps), capturedAt, itemId, filename: `photo-${capturedAt.replace(/[^0-9]/g, '')}.${extension}` }
+  const photo = await putPhoto(db, { blob, recordId: recordIdOf(doc.id), meta })
   await enqueue({ kind: 'upload', method: 'PUT', url: '/api/v1/uploads', recordId: recordIdOf(doc.id), label, meta: { photoId: photo.id, size: blob.size } })
-  const target = itemId ? { photo_id: null, item_id: itemId } : { photo_id: null }
-  await enqueueOp(doc.id, 'photo.attach', target, { sha256, caption: '' }, { label: `${label} · 关联`, location: gps, meta: { photoId: photo.id } })
+  const item = itemId ? { item_id: itemId } : {}
+  const declared = { sha256, original_sha256: originalSha256, captured_at: capturedAt, gps: meta.gps, exif, caption: null }
+  await enqueueOp(doc.id, 'photo.declare', { client_photo_id: photo.id, ...item }, declared, { label: `${label} · 登记`, location: gps, meta: { photoId: photo.id } })
+  await enqueueOp(doc.id, 'photo.attach', { photo_id: null, client_photo_id: photo.id, ...item }, { sha256, caption: '' }, { label: `${label} · 关联`, location: gps, meta: { photoId: photo.id } })
   return photo
 }
 
