@@ -46,3 +46,36 @@ def test_the_bundle_names_the_camera_files_hash_and_exif_beside_the_sent_bytes(
     assert entry["original_sha256"] == images.sha256(original)
     assert entry["original_exif"] == photos.CAMERA_EXIF
     assert manifest["photos_pending"] == []
+
+
+def test_a_declared_photo_that_never_arrived_is_listed_as_pending_in_the_bundle(
+    client, world, factories, started
+):
+    data, original = photos.webp(), photos.camera_file()
+    cid = "7d4b8f0e-1c2a-4e3b-9f5d-6a7b8c9d0e1f"
+    item = started.items[1]
+    declared = factories.push(
+        client,
+        world.h_inspector,
+        [photos.declare_op(factories, started.id, cid, data, original=original, item_id=item.id)],
+    )
+    assert declared[0]["status"] == "applied", declared
+    manifest, archive = manifest_of(client, world, started.id)
+    assert manifest["photos"] == []
+    assert manifest["photos_pending"] == [
+        {
+            "client_photo_id": cid,
+            "item_id": item.id,
+            "sha256": images.sha256(data),
+            "original_sha256": images.sha256(original),
+            "original_exif": photos.CAMERA_EXIF,
+            "captured_at": "2026-11-27T07:30:05+00:00",
+            "client_gps": {"lat": 22.5417, "lon": 113.9458, "alt": None, "accuracy": 8.0},
+            "caption": "唛头",
+            "declared_at": manifest["photos_pending"][0]["declared_at"],
+        }
+    ]
+    record = next(r for r in manifest["records"] if r["kind"] == "photo_declared")
+    assert record["content"]["original_sha256"] == images.sha256(original)
+    assert record["content"]["exif"] == photos.CAMERA_EXIF
+    assert not [name for name in archive.namelist() if name.startswith("photos/")]
