@@ -154,16 +154,31 @@ export function applyVersion(doc, op, version) {
   return next
 }
 
-/** The request body of one queued operation (`op_id` is the entry's id: the idempotency key). */
-export function pushBody(device, entry, photoId = null) {
+/** One queued operation as the push sends it (`op_id` is the entry's id: the idempotency key). */
+export function pushOperation(entry, photoId = null) {
   const op = { op_id: entry.id, ...entry.body }
   if (op.type === 'photo.attach') op.target = { ...op.target, photo_id: photoId }
-  return { device_id: device, operations: [op] }
+  return op
+}
+
+/** The request body of one queued operation. */
+export function pushBody(device, entry, photoId = null) {
+  return { device_id: device, operations: [pushOperation(entry, photoId)] }
 }
 
 /**
- * What a push answer means for the outbox: applied (or replayed) → sent; a conflict or a
- * rejection → "conflict" for a person to decide; a photo link whose upload is not there yet → retry.
+ * The request body of a batch of queued operations, in queue order (the server applies each
+ * instruction's operations in batch order). `photoIds` maps an entry id to its uploaded photo's
+ * server id (photo links).
+ */
+export function pushBatchBody(device, entries, photoIds = new Map()) {
+  return { device_id: device, operations: entries.map((entry) => pushOperation(entry, photoIds.get(entry.id) ?? null)) }
+}
+
+/**
+ * What a one-operation push answer means for the outbox: applied (or replayed) → sent; a conflict
+ * or a rejection → "conflict" for a person to decide; a photo link whose upload is not there yet
+ * → retry. Batches read each result with sync/outbox.js interpretResult.
  */
 export function interpretPush(response) {
   if (response.status < 200 || response.status >= 300) return undefined

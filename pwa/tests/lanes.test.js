@@ -1,0 +1,263 @@
+// The outbox's lanes (docs/sync.md, "The device's outbox"): operations in batches with each
+// instruction's order kept, photo uploads beside them, photo links waiting for their upload
+// without holding anything else.
+import { describe, expect, it } from 'vitest'
+import { listOutbox } from '../src/db/outbox.js'
+import { OfflineError, createOutbox } from '../src/sync/outbox.js'
+import { freshDb, fakeTime } from './helpers.js'
+
+const BACKOFF = { baseMs: 1000, maxMs: 60_000, factor: 2 }
+
+const op = (instructionId, type, extra = {}) => ({
+  kind: 'op',
+  method: 'POST',
+  url: '/api/v1/sync/push',
+  recordId: `instruction:${instructionId}`,
+  label: `${instructionId} ${type}`,
+  body: { type, target: { instruction_id: instructionId, ...(extra.target ?? {}) }, base_version: 0, body: extra.body ?? {} },
+  meta: extra.meta ?? null,
+})
+const upload = (instructionId, photoId) => ({ kind: 'upload', method: 'PUT', url: '/api/v1/uploads', recordId: `instruction:${instructionId}`, label: `photo ${photoId}`, meta: { photoId } })
+const link = (instructionId, photoId) => op(instructionId, 'photo.attach', { body: { sha256: `sha-${photoId}` }, meta: { photoId } })
+
+/**
+ * An outbox against a scripted server. `decide(op)` answers one operation of a push (default:
+ * applied); `uploads(entry)` answers one photo upload (default: done at once).
+ */
+async function setup({ decide = () => ({ status: 'applied' }), uploads = async () => ({ status: 200, data: { id: 900 } }), paused = () => false, batchSize = 200 } = {}) {
+  const db = await freshDb()
+  const time = fakeTime()
+  const pushes = [] // each push: the labels it carried
+  const uploaded = []
+  const sendBatch = async (entries) => {
+    pushes.push(entries.map((entry) => entry.label))
+    const blocked = new Set()
+    const results = entries.map((entry) => {
+      const instruction = entry.body.target.instruction_id
+      if (blocked.has(instruction)) return { op_id: entry.id, status: 'skipped', blocked_by: 'earlier' }
+      const result = { op_id: entry.id, ...decide(entry) }
+      if (result.status !== 'applied') blocked.add(instruction)
+      return result
+    })
+    return { status: 200, data: { results } }
+  }
+  const send = async (entry, { progress }) => {
+    uploaded.push(entry.label)
+    progress(0.5)
+    return uploads(entry)
+  }
+  const outbox = createOutbox({ db, send, sendBatch, batchSize, backoff: BACKOFF, random: () => 0.5, photosPaused: paused, ...time })
+  const sent = []
+  outbox.on('sent', ({ entry, data }) => sent.push([entry.label, data]))
+  return { db, time, outbox, pushes, uploaded, sent }
+}
+
+describe('data lane', () => {
+  it('carries many operations of many instructions in one push, each instruction in order', async () => {
+    const { outbox, pushes, db, sent } = await setup()
+    for (const id of [1, 2, 3]) {
+      await outbox.enqueue(op(id, 'instruction.start'))
+      await outbox.enqueue(op(id, 'item_result.set', { target: { item_id: id * 10 } }))
+    }
+    await outbox.enqueue(op(1, 'instruction.complete'))
+    await outbox.run()
+    expect(pushes).toEqual([['1 instruction.start', '1 item_result.set', '2 instruction.start', '2 item_result.set', '3 instruction.start', '3 item_result.set', '1 instruction.complete']])
+    expect(await listOutbox(db)).toEqual([])
+    // Each entry's own result, in the shape a one-operation push answers.
+    expect(sent[0][1].results).toHaveLength(1)
+    expect(sent[0][1].results[0].status).toBe('applied')
+  })
+
+  it('splits a long queue into pushes of the batch size', async () => {
+    const { outbox, pushes } = await setup({ batchSize: 3 })
+    for (let n = 0; n < 7; n += 1) await outbox.enqueue(op(n, 'instruction.start'))
+    await outbox.run()
+    expect(pushes.map((labels) => labels.length)).toEqual([3, 3, 1])
+  })
+
+  it("a refused operation holds only its instruction's later operations; skipped ones stay queued", async () => {
+    const decide = (entry) => (entry.label === '1 conclusion.set' ? { status: 'rejected', http_status: 422, error: 'inspection.invalid_body', errors: { notes: ['too long'] } } : { status: 'applied' })
+    const { outbox, pushes, db } = await setup({ decide })
+    await outbox.enqueue(op(1, 'conclusion.set'))
+    await outbox.enqueue(op(2, 'conclusion.set'))
+    await outbox.enqueue(op(1, 'signature.set'))
+    await outbox.enqueue(op(1, 'instruction.complete'))
+    await outbox.enqueue(op(2, 'instruction.complete'))
+    await outbox.run()
+    expect(pushes).toEqual([['1 conclusion.set', '2 conclusion.set', '1 signature.set', '1 instruction.complete', '2 instruction.complete']])
+    const left = await listOutbox(db)
+    expect(left.map((e) => [e.label, e.state])).toEqual([
+      ['1 conclusion.set', 'conflict'],
+      ['1 signature.set', 'waiting'],
+      ['1 instruction.complete', 'waiting'],
+    ])
+    expect(left[0].lastError).toMatchObject({ kind: 'sync', error: 'inspection.invalid_body', errors: { notes: ['too long'] } })
+    expect(left[1].lastError).toMatchObject({ status: 'skipped', blocked_by: 'earlier' })
+    expect(left[1].attempts).toBe(0) // skipped is not a failure of its own
+
+    // Nothing more goes for instruction 1 while its conflict stands…
+    await outbox.run()
+    expect(pushes).toHaveLength(1)
+    // …and once the person resolved it, the rest follows in order.
+    await outbox.requeue(left[0].seq)
+    expect(pushes[1]).toEqual(['1 conclusion.set', '1 signature.set', '1 instruction.complete'])
+  })
+
+  it('does not send an instruction\'s later operations past one that waits for a retry', async () => {
+    let fail = true
+    const decide = (entry) => (entry.label === '1 instruction.start' && fail ? { status: 'rejected', error: 'inspection.photo_not_found' } : { status: 'applied' })
+    const { outbox, pushes, time } = await setup({ decide })
+    await outbox.enqueue(op(1, 'instruction.start'))
+    await outbox.enqueue(op(1, 'instruction.complete'))
+    await outbox.enqueue(op(2, 'instruction.start'))
+    await outbox.run()
+    // The first push: 1 start refused for now (retry), 1 complete skipped, 2 start applied.
+    expect(pushes).toEqual([['1 instruction.start', '1 instruction.complete', '2 instruction.start']])
+    fail = false
+    await time.advance(60_000)
+    await outbox.run()
+    expect(pushes[1]).toEqual(['1 instruction.start', '1 instruction.complete'])
+  })
+
+  it('a whole push that gets no answer keeps every operation and retries with backoff', async () => {
+    const db = await freshDb()
+    const time = fakeTime()
+    let calls = 0
+    const failing = createOutbox({
+      db,
+      send: async () => ({ status: 201 }),
+      sendBatch: async (entries) => {
+        calls += 1
+        if (calls === 1) throw new OfflineError('Failed to fetch')
+        return { status: 200, data: { results: entries.map((entry) => ({ op_id: entry.id, status: 'applied' })) } }
+      },
+      backoff: BACKOFF,
+      random: () => 0.5,
+      ...time,
+    })
+    await failing.enqueue(op(1, 'instruction.start'))
+    await failing.enqueue(op(2, 'instruction.start'))
+    await failing.run()
+    expect((await listOutbox(db)).map((e) => [e.state, e.attempts, e.lastError.kind])).toEqual([
+      ['waiting', 1, 'offline'],
+      ['waiting', 1, 'offline'],
+    ])
+    expect(time.pending()).toEqual([750])
+    await time.advance(750)
+    expect(calls).toBe(2)
+    expect(await listOutbox(db)).toEqual([])
+  })
+
+  it('a push refused whole is sent again one operation at a time to find the culprit', async () => {
+    const db = await freshDb()
+    const time = fakeTime()
+    const pushes = []
+    const outbox = createOutbox({
+      db,
+      send: async () => ({ status: 201 }),
+      sendBatch: async (entries) => {
+        pushes.push(entries.map((entry) => entry.label))
+        if (entries.some((entry) => entry.label === '2 instruction.start')) return { status: 400, data: { error: 'request.invalid_body' } }
+        return { status: 200, data: { results: entries.map((entry) => ({ op_id: entry.id, status: 'applied' })) } }
+      },
+      backoff: BACKOFF,
+      random: () => 0.5,
+      ...time,
+    })
+    for (const id of [1, 2, 3]) await outbox.enqueue(op(id, 'instruction.start'))
+    await outbox.run()
+    expect(pushes).toEqual([['1 instruction.start', '2 instruction.start', '3 instruction.start'], ['1 instruction.start'], ['2 instruction.start'], ['3 instruction.start']])
+    expect((await listOutbox(db)).map((e) => [e.label, e.state])).toEqual([['2 instruction.start', 'conflict']])
+  })
+})
+
+describe('photo lane beside the data lane', () => {
+  it('operations go while a photo upload is in flight, and do not wait for it', async () => {
+    let release
+    const inFlight = new Promise((resolve) => (release = resolve))
+    const { outbox, pushes, uploaded, db } = await setup({ uploads: async () => (await inFlight, { status: 200, data: { id: 901 } }) })
+    await outbox.enqueue(op(1, 'instruction.start'))
+    await outbox.enqueue(upload(1, 'p1'))
+    await outbox.enqueue(link(1, 'p1'))
+    await outbox.enqueue(op(1, 'conclusion.set'))
+    await outbox.enqueue(op(1, 'signature.set'))
+    const running = outbox.run()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(uploaded).toEqual(['photo p1']) // the upload started…
+    // …and every result went past it, the photo link (waiting for its upload) held nothing back.
+    expect(pushes).toEqual([['1 instruction.start', '1 conclusion.set', '1 signature.set']])
+    expect((await listOutbox(db)).map((e) => e.label)).toEqual(['photo p1', '1 photo.attach'])
+    release()
+    await running
+    await outbox.run()
+    expect(pushes[1]).toEqual(['1 photo.attach'])
+    expect(await listOutbox(db)).toEqual([])
+  })
+
+  it('a failing upload backs off in its own lane; operations keep flowing', async () => {
+    const { outbox, pushes, uploaded, db, time } = await setup({ uploads: async () => ({ status: 503, data: null }) })
+    await outbox.enqueue(upload(1, 'p1'))
+    await outbox.enqueue(link(1, 'p1'))
+    await outbox.enqueue(op(1, 'item_result.set', { target: { item_id: 5 } }))
+    await outbox.run()
+    await outbox.enqueue(op(2, 'instruction.start'))
+    await outbox.run()
+    expect(uploaded).toEqual(['photo p1'])
+    expect(pushes).toEqual([['1 item_result.set'], ['2 instruction.start']])
+    expect((await listOutbox(db)).map((e) => [e.label, e.attempts])).toEqual([
+      ['photo p1', 1],
+      ['1 photo.attach', 0],
+    ])
+    expect(time.pending()).toEqual([750])
+  })
+
+  it('a photo link goes once its upload is complete, carrying the server photo id', async () => {
+    const { outbox, pushes, db } = await setup()
+    await outbox.enqueue(upload(1, 'p1'))
+    await outbox.enqueue(link(1, 'p1'))
+    await outbox.run()
+    await outbox.run()
+    expect(pushes).toEqual([['1 photo.attach']])
+    expect(await listOutbox(db)).toEqual([])
+  })
+
+  it('holds completion behind an undeclared photo link, but not behind a declared one', async () => {
+    let release
+    const inFlight = new Promise((resolve) => (release = resolve))
+    const { outbox, pushes } = await setup({ uploads: async () => (await inFlight, { status: 200, data: { id: 902 } }) })
+    // Instruction 1: photo declared first (the server then takes its link after completion).
+    await outbox.enqueue(op(1, 'photo.declare', { body: { sha256: 'sha-p1' }, meta: { photoId: 'p1' } }))
+    await outbox.enqueue(upload(1, 'p1'))
+    await outbox.enqueue(link(1, 'p1'))
+    await outbox.enqueue(op(1, 'instruction.complete'))
+    // Instruction 2: an undeclared photo — its completion waits for the link.
+    await outbox.enqueue(upload(2, 'p2'))
+    await outbox.enqueue(link(2, 'p2'))
+    await outbox.enqueue(op(2, 'conclusion.set'))
+    await outbox.enqueue(op(2, 'instruction.complete'))
+    const running = outbox.run()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(pushes).toEqual([['1 photo.declare', '1 instruction.complete', '2 conclusion.set']])
+    release()
+    await running
+    for (let n = 0; n < 3; n += 1) await outbox.run()
+    expect(pushes.slice(1).flat()).toEqual(['1 photo.attach', '2 photo.attach', '2 instruction.complete'])
+  })
+
+  it('pausing photo upload holds the photo lane only', async () => {
+    let paused = true
+    const { outbox, pushes, uploaded, db } = await setup({ paused: () => paused })
+    await outbox.enqueue(upload(1, 'p1'))
+    await outbox.enqueue(link(1, 'p1'))
+    await outbox.enqueue(op(1, 'conclusion.set'))
+    await outbox.run()
+    expect(uploaded).toEqual([])
+    expect(pushes).toEqual([['1 conclusion.set']])
+    expect((await listOutbox(db)).map((e) => e.label)).toEqual(['photo p1', '1 photo.attach'])
+    paused = false
+    await outbox.run()
+    await outbox.run()
+    expect(uploaded).toEqual(['photo p1'])
+    expect(await listOutbox(db)).toEqual([])
+  })
+})
