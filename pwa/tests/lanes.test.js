@@ -28,9 +28,11 @@ async function setup({ decide = () => ({ status: 'applied' }), uploads = async (
   const db = await freshDb()
   const time = fakeTime()
   const pushes = [] // each push: the labels it carried
+  const batches = [] // …and the entries themselves
   const uploaded = []
   const sendBatch = async (entries) => {
     pushes.push(entries.map((entry) => entry.label))
+    batches.push(entries)
     const blocked = new Set()
     const results = entries.map((entry) => {
       const instruction = entry.body.target.instruction_id
@@ -49,7 +51,7 @@ async function setup({ decide = () => ({ status: 'applied' }), uploads = async (
   const outbox = createOutbox({ db, send, sendBatch, batchSize, backoff: BACKOFF, random: () => 0.5, photosPaused: paused, ...time })
   const sent = []
   outbox.on('sent', ({ entry, data }) => sent.push([entry.label, data]))
-  return { db, time, outbox, pushes, uploaded, sent }
+  return { db, time, outbox, pushes, batches, uploaded, sent }
 }
 
 describe('data lane', () => {
@@ -212,12 +214,13 @@ describe('photo lane beside the data lane', () => {
   })
 
   it('a photo link goes once its upload is complete, carrying the server photo id', async () => {
-    const { outbox, pushes, db } = await setup()
+    const { outbox, pushes, batches, db } = await setup()
     await outbox.enqueue(upload(1, 'p1'))
     await outbox.enqueue(link(1, 'p1'))
     await outbox.run()
     await outbox.run()
     expect(pushes).toEqual([['1 photo.attach']])
+    expect(batches[0][0].meta).toEqual({ photoId: 'p1', serverPhotoId: 900 })
     expect(await listOutbox(db)).toEqual([])
   })
 
