@@ -1,7 +1,7 @@
 // The outbox's lanes (docs/sync.md, "The device's outbox"): operations in batches with each
 // instruction's order kept, photo uploads beside them, photo links waiting for their upload
 // without holding anything else.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { listOutbox } from '../src/db/outbox.js'
 import { OfflineError, createOutbox } from '../src/sync/outbox.js'
 import { freshDb, fakeTime } from './helpers.js'
@@ -75,6 +75,15 @@ describe('data lane', () => {
     for (let n = 0; n < 7; n += 1) await outbox.enqueue(op(n, 'instruction.start'))
     await outbox.run()
     expect(pushes.map((labels) => labels.length)).toEqual([3, 3, 1])
+  })
+
+  it('caps a push by its bytes too (signatures are large), one operation always going', async () => {
+    const { outbox, pushes } = await setup({ batchSize: 200 })
+    const big = (id) => ({ ...op(id, 'signature.set'), body: { type: 'signature.set', target: { instruction_id: id }, base_version: 0, body: { png_base64: 'A'.repeat(70 * 1024) } } })
+    for (const id of [1, 2, 3]) await outbox.enqueue(big(id))
+    await outbox.enqueue(op(4, 'instruction.start'))
+    await outbox.run()
+    expect(pushes).toEqual([['1 signature.set'], ['2 signature.set'], ['3 signature.set', '4 instruction.start']])
   })
 
   it("a refused operation holds only its instruction's later operations; skipped ones stay queued", async () => {
@@ -184,7 +193,8 @@ describe('photo lane beside the data lane', () => {
     await outbox.enqueue(op(1, 'conclusion.set'))
     await outbox.enqueue(op(1, 'signature.set'))
     const running = outbox.run()
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The upload stays in flight until released: the push must come meanwhile.
+    await vi.waitFor(() => expect(pushes).toHaveLength(1), { timeout: 5000 })
     expect(uploaded).toEqual(['photo p1']) // the upload started…
     // …and every result went past it, the photo link (waiting for its upload) held nothing back.
     expect(pushes).toEqual([['1 instruction.start', '1 conclusion.set', '1 signature.set']])
@@ -239,7 +249,7 @@ describe('photo lane beside the data lane', () => {
     await outbox.enqueue(op(2, 'conclusion.set'))
     await outbox.enqueue(op(2, 'instruction.complete'))
     const running = outbox.run()
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await vi.waitFor(() => expect(pushes).toHaveLength(1), { timeout: 5000 })
     expect(pushes).toEqual([['1 photo.declare', '1 instruction.complete', '2 conclusion.set']])
     release()
     await running

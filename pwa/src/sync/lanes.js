@@ -28,14 +28,16 @@ function photoKeys(entry) {
 const mine = (entry, me) => entry.ownerId == null || entry.ownerId === me
 
 /**
- * A visitor that picks the next data batch: up to `limit` operations, in seq order, keeping each
+ * A visitor that picks the next data batch: up to `limit` operations (and about `maxBytes` of
+ * JSON), in seq order, keeping each
  * instruction's order. `solo(entry)` says an entry must go alone (after a batch was refused
  * whole, each of its entries goes by itself so the one at fault is found).
  * Use: `const pick = dataPicker(...)`; scanLane(db, 'data', pick.visit); pick.result().
  */
-export function dataPicker({ me, now, limit, solo = () => false }) {
+export function dataPicker({ me, now, limit, maxBytes = Infinity, solo = () => false }) {
   const records = new Map()
   const batch = []
+  let bytes = 0
   let wakeAt = Infinity
   const recordOf = (entry) => {
     const key = entry.recordId ?? `seq:${entry.seq}`
@@ -44,8 +46,13 @@ export function dataPicker({ me, now, limit, solo = () => false }) {
   }
   const take = (entry) => {
     if (batch.length && solo(entry)) return false
+    // A few large bodies (drawn signatures) make a message long on a slow link: cap its bytes
+    // too, so the first answers come back early (one entry always goes, whatever its size).
+    const size = JSON.stringify(entry.body ?? null).length
+    if (batch.length && bytes + size > maxBytes) return false
     batch.push(entry)
-    return !(solo(entry) || batch.length >= limit)
+    bytes += size
+    return !(solo(entry) || batch.length >= limit || bytes >= maxBytes)
   }
   function visit(entry) {
     if (!mine(entry, me)) return true

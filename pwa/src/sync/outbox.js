@@ -41,6 +41,9 @@ const TRANSIENT_STATUSES = new Set([408, 425, 429])
 /** About as many operations as the server commits at once (docs/sync.md, Atomicity). */
 export const DEFAULT_BATCH_SIZE = 200
 
+/** …and at most about this much JSON per push (a few seconds at 2G speed). */
+export const DEFAULT_BATCH_BYTES = 128 * 1024
+
 export function classifyStatus(status) {
   if (status >= 200 && status < 300) return 'sent'
   if (status === 401) return 'auth'
@@ -83,6 +86,7 @@ export function createOutbox({
   send,
   sendBatch = null,
   batchSize = DEFAULT_BATCH_SIZE,
+  batchBytes = DEFAULT_BATCH_BYTES,
   backoff = DEFAULT_BACKOFF,
   now = () => Date.now(),
   random = Math.random,
@@ -114,7 +118,7 @@ export function createOutbox({
     const at = now()
     const picker =
       lane.name === LANES.data
-        ? dataPicker({ me, now: at, limit: sendBatch ? batchSize : 1, solo: (entry) => entry.seq <= lane.soloUntilSeq })
+        ? dataPicker({ me, now: at, limit: sendBatch ? batchSize : 1, maxBytes: batchBytes, solo: (entry) => entry.seq <= lane.soloUntilSeq })
         : lane.name === LANES.photo
           ? photoPicker({ me, now: at, paused: photosPaused() })
           : restPicker({ me, now: at })
