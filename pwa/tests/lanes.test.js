@@ -273,4 +273,14 @@ describe('photo lane beside the data lane', () => {
     expect(uploaded).toEqual(['photo p1'])
     expect(await listOutbox(db)).toEqual([])
   })
+
+  it('at start, gives entries written without a lane (an older page, a direct write) their lane', async () => {
+    const { db, outbox, pushes, sent } = await setup()
+    await db.add('outbox', { id: 'raw-1', kind: null, method: 'GET', url: '/healthz', label: 'raw rest', recordId: null, state: 'waiting', attempts: 0, nextAttemptAt: 0 })
+    await db.add('outbox', { id: 'raw-2', ...op(5, 'instruction.start'), state: 'waiting', attempts: 0, nextAttemptAt: 0 })
+    await outbox.start()
+    expect(pushes).toEqual([['5 instruction.start']])
+    expect(sent.map(([label]) => label).sort()).toEqual(['5 instruction.start', 'raw rest'])
+    expect(await listOutbox(db)).toEqual([])
+  })
 })

@@ -20,6 +20,8 @@ import {
   LANES,
   OUTBOX_STATES,
   addOutboxEntry,
+  laneOf,
+  listOutbox,
   listOutboxByLane,
   listOutboxByPhoto,
   listOutboxByState,
@@ -367,6 +369,13 @@ export function createOutbox({
   async function recover() {
     const changes = new Map()
     for (const entry of await listOutboxByState(db, OUTBOX_STATES.sending)) changes.set(entry.seq, { state: OUTBOX_STATES.waiting })
+    // Entries written without a lane (an older page still open in another tab, a test writing
+    // straight into IndexedDB): give them theirs. One read of the queue, once per start.
+    for (const entry of await listOutbox(db)) {
+      if (entry.lane) continue
+      const fields = { lane: laneOf(entry.kind), targetKey: entry.kind === 'op' && entry.body?.target ? targetKey(entry.body) : null, photoId: entry.meta?.photoId ?? null, photoReady: false }
+      changes.set(entry.seq, { ...changes.get(entry.seq), ...fields })
+    }
     if (changes.size) await updateOutboxEntries(db, changes)
     const uploads = new Set()
     const links = []
