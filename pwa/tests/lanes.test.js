@@ -70,6 +70,20 @@ describe('data lane', () => {
     expect(sent[0][1].results[0].status).toBe('applied')
   })
 
+  it("hands a batch's results to listeners one after the other (their local writes never overlap)", async () => {
+    const { outbox } = await setup()
+    const log = []
+    outbox.on('sent', async ({ entry }) => {
+      log.push(`start ${entry.label}`)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      log.push(`end ${entry.label}`)
+    })
+    await outbox.enqueue(op(1, 'conclusion.set'))
+    await outbox.enqueue(op(1, 'signature.set'))
+    await outbox.run()
+    expect(log).toEqual(['start 1 conclusion.set', 'end 1 conclusion.set', 'start 1 signature.set', 'end 1 signature.set'])
+  })
+
   it('splits a long queue into pushes of the batch size', async () => {
     const { outbox, pushes } = await setup({ batchSize: 3 })
     for (let n = 0; n < 7; n += 1) await outbox.enqueue(op(n, 'instruction.start'))

@@ -306,7 +306,8 @@ export function createOutbox({
     const stored = await updateOutboxEntries(db, changes)
     for (const { entry, outcome, result } of verdicts) {
       if (outcome === 'sent') {
-        events.emit('sent', { entry, status: response.status, data: { results: [result] }, result })
+        // One after the other: listeners keeping a local document's versions must not overlap.
+        await events.emitAsync('sent', { entry, status: response.status, data: { results: [result] }, result })
         if (entry.body?.type === 'photo.declare') await photoDeclared(entry)
       } else if (outcome === 'conflict') events.emit('conflict', stored.get(entry.seq))
     }
