@@ -109,22 +109,25 @@ async function loadAll() {
 const dirty = new Set()
 let refreshing = null
 
+async function drainRefreshes() {
+  try {
+    const db = await appDb()
+    while (dirty.size) {
+      const keysNow = [...dirty]
+      dirty.clear()
+      for (const key of keysNow) await summarize(db, key, await readRecord(db, key))
+      publish()
+    }
+  } finally {
+    // Same synchronous step as the last `dirty.size` check: a change arriving after it starts a new pass.
+    refreshing = null
+  }
+}
+
 /** Re-read the records a change touched (changes arriving meanwhile are folded into one more pass). */
 function refreshRecords(keys) {
   for (const key of keys) dirty.add(key ?? NO_RECORD)
-  if (!refreshing) {
-    refreshing = (async () => {
-      const db = await appDb()
-      while (dirty.size) {
-        const keysNow = [...dirty]
-        dirty.clear()
-        for (const key of keysNow) await summarize(db, key, await readRecord(db, key))
-        publish()
-      }
-    })().finally(() => {
-      refreshing = null
-    })
-  }
+  if (!refreshing) refreshing = drainRefreshes()
   return refreshing
 }
 
@@ -192,8 +195,24 @@ function registerBackgroundSync() {
     .catch(() => {}) // unsupported or refused: "online", visibility and the timer still wake the outbox
 }
 
-/** Start sending (after sign-in). Safe to call more than once. */
-export async function startOutbox() {
+let active = null // the running start (cleared by stopOutbox): enqueue() must not restart the outbox
+
+/**
+ * Start sending (after sign-in). Safe to call more than once: only the first call after a stop
+ * reads the queue and recovers entries a reload caught in flight (a later call must not: it would
+ * mark an upload on its way as waiting, and read the whole queue on every enqueue).
+ */
+export function startOutbox() {
+  if (!active) {
+    active = startOnce().catch((error) => {
+      active = null
+      throw error
+    })
+  }
+  return active
+}
+
+async function startOnce() {
   if (!outbox) {
     const db = await appDb()
     outboxState.photosPaused = Boolean(await kvGet(db, PAUSE_KEY))
@@ -239,6 +258,7 @@ export async function startOutbox() {
 
 export function stopOutbox() {
   outbox?.stop()
+  active = null
 }
 
 /** Queue a write (screens of other teams call this). */
