@@ -298,3 +298,30 @@ describe('photo lane beside the data lane', () => {
     expect(await listOutbox(db)).toEqual([])
   })
 })
+
+describe('per-instruction summary', () => {
+  it('counts records, photos (sent and not), links and conflicts of one instruction', async () => {
+    const { summarizeRecord } = await import('../src/sync/summary.js')
+    const entries = [
+      { seq: 1, kind: 'op', body: { type: 'conclusion.set' }, state: 'conflict', attempts: 1 },
+      { seq: 2, kind: 'op', body: { type: 'signature.set' }, state: 'waiting', attempts: 0, nextAttemptAt: 0 },
+      { seq: 3, kind: 'upload', state: 'sending', attempts: 2, progress: 0.25 },
+      { seq: 4, kind: 'op', body: { type: 'photo.attach' }, state: 'waiting', attempts: 0, nextAttemptAt: 0 },
+      { seq: 5, kind: 'upload', state: 'conflict', attempts: 1 },
+    ]
+    expect(summarizeRecord('instruction:3', entries, { photosTotal: 6, title: 'N-3' })).toMatchObject({
+      title: 'N-3',
+      total: 5,
+      records: 2,
+      uploads: 2,
+      links: 1,
+      conflicts: 2,
+      opConflicts: 1,
+      sending: 1,
+      attempts: 2,
+      photosTotal: 6,
+      photosSent: 4,
+      progress: { seq: 3, progress: 0.25 },
+    })
+  })
+})

@@ -16,6 +16,7 @@ export function summarizeRecord(recordId, entries, { photosTotal = 0, title = nu
     uploads: 0, // photo uploads waiting
     links: 0, // photo links waiting for their upload
     conflicts: 0,
+    opConflicts: 0, // refused sync operations: the conflict screen resolves them
     sending: 0,
     attempts: 0, // the most retries any entry of the record has had
     nextAttemptAt: 0,
@@ -25,7 +26,10 @@ export function summarizeRecord(recordId, entries, { photosTotal = 0, title = nu
     progress: null, // the photo being uploaded: { seq, progress }
   }
   for (const entry of entries) {
-    if (entry.state === OUTBOX_STATES.conflict) summary.conflicts += 1
+    if (entry.state === OUTBOX_STATES.conflict) {
+      summary.conflicts += 1
+      if (entry.kind === 'op') summary.opConflicts += 1
+    }
     if (entry.state === OUTBOX_STATES.sending) summary.sending += 1
     if (entry.kind === 'upload') {
       summary.uploads += 1
