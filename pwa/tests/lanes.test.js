@@ -220,6 +220,40 @@ describe('photo lane beside the data lane', () => {
     expect(await listOutbox(db)).toEqual([])
   })
 
+  it("data first: a photo's next chunk waits while a push is on its way", async () => {
+    const db = await freshDb()
+    const time = fakeTime()
+    const log = []
+    let answerPush
+    const pushHeld = new Promise((resolve) => (answerPush = resolve))
+    const outbox = createOutbox({
+      db,
+      ...time,
+      sendBatch: async (entries) => {
+        log.push('push sent')
+        await pushHeld
+        log.push('push answered')
+        return { status: 200, data: { results: entries.map((entry) => ({ op_id: entry.id, status: 'applied' })) } }
+      },
+      send: async (entry, { dataFirst }) => {
+        for (const chunk of [1, 2]) {
+          await dataFirst()
+          log.push(`chunk ${chunk}`)
+        }
+        return { status: 200, data: { id: 5 } }
+      },
+    })
+    await outbox.enqueue(op(1, 'conclusion.set'))
+    await outbox.enqueue(upload(1, 'p1'))
+    const running = outbox.run()
+    await vi.waitFor(() => expect(log).toContain('push sent'))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(log).toEqual(['push sent'])
+    answerPush()
+    await running
+    expect(log).toEqual(['push sent', 'push answered', 'chunk 1', 'chunk 2'])
+  })
+
   it('a failing upload backs off in its own lane; operations keep flowing', async () => {
     const { outbox, pushes, uploaded, db, time } = await setup({ uploads: async () => ({ status: 503, data: null }) })
     await outbox.enqueue(upload(1, 'p1'))

@@ -142,7 +142,7 @@ function chunkBytes() {
   return Number.isInteger(chosen) && chosen >= 1024 ? chosen : DEFAULT_CHUNK_BYTES
 }
 
-async function sendUpload(db, entry, progress) {
+async function sendUpload(db, entry, progress, dataFirst) {
   const photo = await getPhoto(db, entry.meta.photoId)
   if (!photo) return { status: 410, data: { error: 'photo.missing_on_device', message: 'photo missing on this device' } }
   if (photo.meta.serverPhotoId) return { status: 200, data: { id: photo.meta.serverPhotoId } }
@@ -154,14 +154,15 @@ async function sendUpload(db, entry, progress) {
     onUploadId: (uploadId) => updatePhotoMeta(db, photo.id, { uploadId }),
     progress,
     shouldStop: () => outboxState.photosPaused,
+    beforeChunk: dataFirst,
   })
   if (answer.status >= 200 && answer.status < 300) await markUploaded(db, photo.id, answer.data)
   return answer
 }
 
-async function sendEntry(entry, progress) {
+async function sendEntry(entry, progress, dataFirst) {
   const db = await appDb()
-  if (entry.kind === 'upload') return sendUpload(db, entry, progress)
+  if (entry.kind === 'upload') return sendUpload(db, entry, progress, dataFirst)
   return api.send(entry.method, entry.url, { body: entry.body, headers: { 'Idempotency-Key': entry.id } })
 }
 
@@ -219,7 +220,7 @@ async function startOnce() {
     outbox = createOutbox({
       db,
       owner: () => session.user?.id ?? null,
-      send: (entry, { progress } = {}) => sendEntry(entry, progress ?? (() => {})),
+      send: (entry, { progress, dataFirst } = {}) => sendEntry(entry, progress ?? (() => {}), dataFirst ?? (async () => {})),
       sendBatch,
       photosPaused: () => outboxState.photosPaused,
     })

@@ -70,9 +70,10 @@ export function interpretResult(result) {
 /**
  * Create the outbox processor.
  *
- * `send(entry, { progress })` performs one entry's HTTP request and resolves to
+ * `send(entry, { progress, dataFirst })` performs one entry's HTTP request and resolves to
  * `{ status, data }` for any HTTP answer; it throws OfflineError when no answer came,
- * AuthRequiredError when signing in is needed, PausedError when photo upload was paused.
+ * AuthRequiredError when signing in is needed, PausedError when photo upload was paused;
+ * `dataFirst()` resolves when no data push is on its way (a photo upload awaits it between chunks).
  * `sendBatch(entries)` sends data-lane operations in one push and resolves to the push's
  * `{ status, data: { results } }` (one result per operation, by `op_id` = entry id); without it
  * operations go one per request through `send` and `interpret`.
@@ -195,7 +196,7 @@ export function createOutbox({
     }
     let response
     try {
-      response = await send(sending, { progress })
+      response = await send(sending, { progress, dataFirst })
     } catch (error) {
       if (error instanceof AuthRequiredError) {
         await updateOutboxEntry(db, entry.seq, { state: OUTBOX_STATES.waiting })
@@ -313,6 +314,11 @@ export function createOutbox({
     }
     events.emit('change', { reason: 'batch', entries: sending })
     return allSkipped ? 'backoff' : 'next'
+  }
+
+  /** Resolves when no data push is on its way (a photo chunk waits for it: results first). */
+  function dataFirst() {
+    return lanes.data.running ? lanes.data.running.catch(() => {}) : Promise.resolve()
   }
 
   function isIdle() {

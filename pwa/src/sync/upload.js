@@ -15,14 +15,16 @@ const MAX_REAUTH = 3
  * Upload one stored photo. `photo`: { id, blob, meta: { sha256, capturedAt, gps, filename, uploadId } }.
  * `onUploadId(id)` keeps the server's upload id on the device (before any byte is sent);
  * `progress(fraction)` reports bytes sent: the server's offset, plus the bytes of the chunk on
- * its way (so a bar moves within the first chunk on a slow link). `shouldStop()` is asked before
- * each chunk (photo upload paused): it throws PausedError, the server keeps what it has.
+ * its way (so a bar moves within the first chunk on a slow link). `beforeChunk()` is awaited
+ * before each chunk (the outbox lets a data push in flight finish first: results before photos);
+ * then `shouldStop()` is asked (photo upload paused): it throws PausedError, the server keeps what
+ * it has.
  * A chunk answered 401 is not sent again blindly: the client refreshed the token
  * (`resendAfterRefresh: false`), so the upload asks the server for its offset and goes on from there.
  * Resolves to the final answer: `{ status: 200, data: <server photo> }` when done, else the
  * first answer that was not a success (the outbox decides what it means).
  */
-export async function uploadPhoto({ request, photo, deviceId, chunkBytes = DEFAULT_CHUNK_BYTES, onUploadId = async () => {}, progress = () => {}, shouldStop = () => false }) {
+export async function uploadPhoto({ request, photo, deviceId, chunkBytes = DEFAULT_CHUNK_BYTES, onUploadId = async () => {}, progress = () => {}, shouldStop = () => false, beforeChunk = async () => {} }) {
   const { blob, meta } = photo
   let upload = null
   if (meta.uploadId) {
@@ -51,6 +53,7 @@ export async function uploadPhoto({ request, photo, deviceId, chunkBytes = DEFAU
   let reauth = 0
   progress(offset / blob.size)
   while (upload.status === 'receiving' && offset < blob.size) {
+    await beforeChunk() // data first: a push on its way has the link to itself
     if (shouldStop()) throw new PausedError()
     const start = offset
     const chunk = blob.slice(start, Math.min(blob.size, start + chunkBytes))
