@@ -11,7 +11,7 @@ import { createOutbox } from '../sync/outbox.js'
 import { PUSH_URL, deviceId, pushBatchBody } from '../sync/field.js'
 import { DEFAULT_CHUNK_BYTES, uploadPhoto } from '../sync/upload.js'
 import { markLinked, markUploaded } from '../sync/release.js'
-import { instructionIdOf, orderGroups, summarizeRecord } from '../sync/summary.js'
+import { instructionIdOf, orderGroups, summarizeRecord, withEntry } from '../sync/summary.js'
 import { api } from './api.js'
 import { session } from './session.js'
 import { ensurePersistentStorage } from './storage.js'
@@ -73,10 +73,10 @@ async function readRecord(db, recordId) {
   return listOutboxByRecord(db, recordId)
 }
 
-function publish() {
+function publish({ conflicts = true } = {}) {
   outboxState.count = [...cache.values()].reduce((sum, entries) => sum + entries.length, 0)
   outboxState.groups = orderGroups([...summaries.values()])
-  outboxState.conflicts = [...cache.values()].flat().filter((entry) => entry.state === 'conflict').sort((a, b) => a.seq - b.seq)
+  if (conflicts) outboxState.conflicts = [...cache.values()].flat().filter((entry) => entry.state === 'conflict').sort((a, b) => a.seq - b.seq)
   outboxState.revision += 1
 }
 
@@ -129,6 +129,21 @@ function refreshRecords(keys) {
   for (const key of keys) dirty.add(key ?? NO_RECORD)
   if (!refreshing) refreshing = drainRefreshes()
   return refreshing
+}
+
+/**
+ * A new entry: its record's summary grows in memory (the entry is known, nothing to read), so
+ * recording the 1,000th thing of the day costs what the 10th did. A record not shown yet, or a
+ * re-read in progress, takes the reading path instead.
+ */
+function appended(entry) {
+  const key = entry.recordId ?? NO_RECORD
+  const before = summaries.get(key)
+  if (refreshing || !before) return refreshRecords([key])
+  const entries = [...cache.get(key), entry]
+  cache.set(key, entries)
+  summaries.set(key, withEntry(before, entries, entry))
+  publish({ conflicts: false })
 }
 
 function touched(detail) {
@@ -224,7 +239,7 @@ async function startOnce() {
       sendBatch,
       photosPaused: () => outboxState.photosPaused,
     })
-    outbox.on('change', (detail) => refreshRecords(touched(detail)))
+    outbox.on('change', (detail) => (detail?.reason === 'enqueued' ? appended(detail.entry) : refreshRecords(touched(detail))))
     outbox.on('offline', () => {
       outboxState.offline = true
       registerBackgroundSync()

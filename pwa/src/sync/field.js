@@ -44,7 +44,7 @@ export async function pullInstructions(db, { request, device, limit = 50, maxPag
       throw error
     }
     const body = answer.data
-    const pending = new Set((await db.getAll(STORES.outbox)).map((entry) => entry.recordId))
+    const pending = await pendingRecords(db)
     const tx = db.transaction([STORES.records, STORES.kv], 'readwrite')
     const records = tx.objectStore(STORES.records)
     const index = records.index('by_server_id')
@@ -70,6 +70,19 @@ export async function pullInstructions(db, { request, device, limit = 50, maxPag
     if (!body.has_more) break
   }
   return { changed, cursor }
+}
+
+/** The records (instructions) with entries in the outbox: one step per record, not per entry. */
+async function pendingRecords(db) {
+  const records = new Set()
+  const tx = db.transaction(STORES.outbox)
+  let cursor = await tx.store.index('by_record').openKeyCursor(null, 'nextunique')
+  while (cursor) {
+    records.add(cursor.key)
+    cursor = await cursor.continue()
+  }
+  await tx.done
+  return records
 }
 
 /** Which versioned thing an operation changes (operations on one target count up its version). */

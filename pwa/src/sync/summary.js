@@ -44,6 +44,11 @@ export function summarizeRecord(recordId, entries, { photosTotal = 0, title = nu
   return summary
 }
 
+/** A record's summary once `entry` was queued (`entries`: the record's entries, it included). */
+export function withEntry(summary, entries, entry) {
+  return summarizeRecord(summary.recordId, entries, { photosTotal: summary.photosTotal + (entry.kind === 'upload' ? 1 : 0), title: summary.title })
+}
+
 /** The instruction id of an outbox record id (`instruction:<id>`), else null. */
 export function instructionIdOf(recordId) {
   const match = /^instruction:(\d+)$/.exec(recordId ?? '')
