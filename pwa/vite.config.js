@@ -85,6 +85,9 @@ export default defineConfig({
         // Only GETs are ever cached (precache + navigation). API data lives in IndexedDB, not in
         // Cache Storage: it is per user and the outbox, not the worker, owns writes.
         runtimeCaching: [],
+        // Background Sync: the worker's `sync` event asks the open page to drain its outbox
+        // (public/sw-sync.js); the page sends, the worker never does.
+        importScripts: ['sw-sync.js'],
         cleanupOutdatedCaches: true,
         clientsClaim: true, // the first install controls the open page at once…
         skipWaiting: false, // …but an update waits for the user's "reload" (SKIP_WAITING message).

@@ -26,7 +26,7 @@ describe('schema', () => {
     expect(db.version).toBe(DB_VERSION)
     expect([...db.objectStoreNames].sort()).toEqual(['kv', 'outbox', 'photos', 'records'])
     const tx = db.transaction([STORES.outbox, STORES.records, STORES.photos])
-    expect([...tx.objectStore(STORES.outbox).indexNames].sort()).toEqual(['by_id', 'by_record'])
+    expect([...tx.objectStore(STORES.outbox).indexNames].sort()).toEqual(['by_id', 'by_lane', 'by_photo', 'by_queue_state', 'by_record', 'by_target'])
     expect([...tx.objectStore(STORES.records).indexNames].sort()).toEqual(['by_server_id', 'by_type'])
     expect([...tx.objectStore(STORES.photos).indexNames]).toEqual(['by_record'])
     expect(tx.objectStore(STORES.outbox).autoIncrement).toBe(true)
@@ -49,6 +49,26 @@ describe('schema', () => {
     expect(ran).toEqual([2])
     expect(await v2.getAllFromIndex(STORES.outbox, 'by_state', 'waiting')).toEqual([entry])
     v2.close()
+  })
+
+  it('step 2 puts entries queued before lanes existed into their lane, with target and photo', async () => {
+    const name = `chajian-lanes-${Date.now()}`
+    const v1 = await openAppDb({ name, upgrades: SCHEMA_UPGRADES.slice(0, 1) })
+    const op = { type: 'item_result.set', target: { instruction_id: 4, item_id: 9 }, base_version: 0, body: {} }
+    const link = { type: 'photo.attach', target: { instruction_id: 4, photo_id: null }, base_version: null, body: { sha256: 'a' } }
+    await v1.add(STORES.outbox, { id: 'a', kind: 'op', body: op, recordId: 'instruction:4', state: 'waiting' })
+    await v1.add(STORES.outbox, { id: 'b', kind: 'upload', meta: { photoId: 'p1' }, recordId: 'instruction:4', state: 'waiting' })
+    await v1.add(STORES.outbox, { id: 'c', kind: 'op', body: link, meta: { photoId: 'p1' }, recordId: 'instruction:4', state: 'conflict' })
+    await v1.add(STORES.outbox, { id: 'd', kind: null, body: {}, recordId: null, state: 'waiting' })
+    v1.close()
+    const db = await openAppDb({ name })
+    expect((await db.getAllFromIndex(STORES.outbox, 'by_lane', 'data')).map((e) => e.id)).toEqual(['a', 'c'])
+    expect((await db.getAllFromIndex(STORES.outbox, 'by_lane', 'photo')).map((e) => e.id)).toEqual(['b'])
+    expect((await db.getAllFromIndex(STORES.outbox, 'by_lane', 'rest')).map((e) => e.id)).toEqual(['d'])
+    expect((await db.getAllFromIndex(STORES.outbox, 'by_target', 'item:4:9')).map((e) => e.id)).toEqual(['a'])
+    expect((await db.getAllFromIndex(STORES.outbox, 'by_photo', 'p1')).map((e) => e.id)).toEqual(['b', 'c'])
+    expect((await db.getAllFromIndex(STORES.outbox, 'by_queue_state', 'conflict')).map((e) => e.id)).toEqual(['c'])
+    db.close()
   })
 
   it('reopening at the same version keeps the data', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { uploadPhoto } from '../src/sync/upload.js'
+import { PausedError } from '../src/sync/errors.js'
 import { sha256Hex } from '../src/sync/hash.js'
 import { fitWithin } from '../src/components/inspector/imaging.js'
 
@@ -84,5 +85,68 @@ describe('photo evidence helpers', () => {
     expect(fitWithin(4000, 3000)).toEqual({ width: 1600, height: 1200 })
     expect(fitWithin(1800, 2400)).toEqual({ width: 1200, height: 1600 })
     expect(fitWithin(800, 600)).toEqual({ width: 800, height: 600 })
+  })
+})
+
+describe('upload progress and token expiry', () => {
+  it('moves the bar while a chunk is on its way', async () => {
+    const server = fakeServer()
+    const request = async (method, path, options = {}) => {
+      if (method === 'PUT') {
+        options.onUploadProgress(1024) // the browser reports bytes leaving before the answer
+        options.onUploadProgress(3072)
+      }
+      return server.request(method, path, options)
+    }
+    const seen = []
+    await uploadPhoto({ request, photo: photo(), deviceId: 'pwa-1', chunkBytes: 10_000, progress: (p) => seen.push(p) })
+    expect(seen).toEqual([0, 0.1024, 0.3072, 1, 1])
+  })
+
+  it('after a token refresh on a chunk, asks the server its offset and sends no stored byte again', async () => {
+    const server = fakeServer()
+    let puts = 0
+    const request = async (method, path, options = {}) => {
+      if (method === 'PUT') {
+        puts += 1
+        if (puts === 2) {
+          // The token expired while this chunk travelled: a proxy in front answered 401 although
+          // the server had stored the bytes. The client refreshed (resendAfterRefresh: false).
+          expect(options.resendAfterRefresh).toBe(false)
+          await server.request(method, path, options)
+          server.calls.push(['401', path])
+          return { status: 401, data: { error: 'auth.token_expired' }, refreshed: true }
+        }
+        if (puts === 3) {
+          server.calls.push(['401', path]) // expired before the server stored anything
+          return { status: 401, data: { error: 'auth.token_expired' }, refreshed: true }
+        }
+      }
+      return server.request(method, path, options)
+    }
+    const answer = await uploadPhoto({ request, photo: photo(), deviceId: 'pwa-1', chunkBytes: 4096 })
+    expect(answer.status).toBe(200)
+    expect(server.state.bytes).toEqual([[0, 4096], [4096, 4096], [8192, 1808]]) // every byte stored once
+    const after = server.calls.slice(server.calls.findIndex(([kind]) => kind === '401'))
+    expect(after.map(([method, path]) => `${method} ${path}`)).toEqual([
+      '401 /api/v1/uploads/41?offset=4096',
+      'GET /api/v1/uploads/41', // where is the server? at 8192: the chunk is not sent again
+      '401 /api/v1/uploads/41?offset=8192', // the next chunk met a dead token: nothing stored…
+      'GET /api/v1/uploads/41', // …the server says so…
+      'PUT /api/v1/uploads/41?offset=8192', // …and only then does it go again
+      'POST /api/v1/uploads/41/complete',
+    ])
+  })
+
+  it('stops between chunks when photo upload is paused', async () => {
+    const server = fakeServer()
+    let paused = false
+    const request = async (method, path, options) => {
+      const answer = await server.request(method, path, options)
+      if (method === 'PUT') paused = true
+      return answer
+    }
+    await expect(uploadPhoto({ request, photo: photo(), deviceId: 'pwa-1', chunkBytes: 4096, shouldStop: () => paused })).rejects.toThrow(PausedError)
+    expect(server.state.bytes).toEqual([[0, 4096]])
   })
 })

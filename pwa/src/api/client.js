@@ -41,7 +41,16 @@ export function toApiError(status, body) {
  * `tokens`: { get() → {access_token, refresh_token} | null, save(pair), clear() } (async allowed).
  * `getLocale()`: the UI language ("zh-CN" or "en"). `onAuthLost()`: called when refreshing fails.
  */
-export function createApiClient({ baseUrl = '', fetchImpl = (...args) => globalThis.fetch(...args), tokens, getLocale = () => 'zh-CN', onAuthLost = () => {} }) {
+export function createApiClient({
+  baseUrl = '',
+  fetchImpl = (...args) => globalThis.fetch(...args),
+  xhrImpl = () => (typeof XMLHttpRequest === 'undefined' ? null : new XMLHttpRequest()),
+  tokens,
+  getLocale = () => 'zh-CN',
+  onAuthLost = () => {},
+  now = () => Date.now(),
+  refreshAheadMs = 30_000,
+}) {
   let refreshing = null
 
   function headersFor({ json, access, extra }) {
@@ -51,8 +60,36 @@ export function createApiClient({ baseUrl = '', fetchImpl = (...args) => globalT
     return headers
   }
 
-  async function rawFetch(method, path, { body, access, headers: extra, signal }) {
+  /** XMLHttpRequest, for its upload progress (fetch reports none while the body goes out). */
+  function rawXhr(xhr, method, path, { body, json, access, headers: extra, signal, onUploadProgress }) {
+    return new Promise((resolve, reject) => {
+      xhr.open(method, baseUrl + path)
+      for (const [name, value] of Object.entries(headersFor({ json, access, extra }))) xhr.setRequestHeader(name, value)
+      xhr.upload.onprogress = (event) => onUploadProgress(event.loaded, event.lengthComputable ? event.total : null)
+      xhr.onload = () => {
+        const type = xhr.getResponseHeader('content-type') || ''
+        let data = xhr.status === 204 ? null : xhr.responseText || null
+        if (data && type.includes('application/json')) {
+          try {
+            data = JSON.parse(data)
+          } catch {
+            data = null
+          }
+        }
+        resolve({ status: xhr.status, data })
+      }
+      xhr.onerror = () => reject(new OfflineError('network error'))
+      xhr.ontimeout = () => reject(new OfflineError('timeout'))
+      xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'))
+      if (signal) signal.addEventListener('abort', () => xhr.abort(), { once: true })
+      xhr.send(json ? JSON.stringify(body) : body ?? null)
+    })
+  }
+
+  async function rawFetch(method, path, { body, access, headers: extra, signal, onUploadProgress }) {
     const json = body !== undefined && body !== null && !(body instanceof Blob) && !(body instanceof FormData)
+    const xhr = onUploadProgress ? xhrImpl() : null
+    if (xhr) return rawXhr(xhr, method, path, { body, json, access, headers: extra, signal, onUploadProgress })
     try {
       const response = await fetchImpl(baseUrl + path, {
         method,
@@ -97,15 +134,27 @@ export function createApiClient({ baseUrl = '', fetchImpl = (...args) => globalT
   /**
    * One request, returning `{ status, data }` for every HTTP answer (the outbox decides what a
    * status means). Throws OfflineError without an answer, AuthRequiredError when signed out.
+   *
+   * A token about to expire (`expiresAt` kept with the pair) is refreshed before the request, so
+   * no body goes out with a dead token. On a 401 the token is refreshed once and the request
+   * repeated — unless `resendAfterRefresh: false` (a photo chunk): then the answer is
+   * `{ status: 401, refreshed: true }` and the caller asks the server where to go on, instead of
+   * sending bytes the server may already hold. `onUploadProgress(loaded, total)` reports the
+   * body's bytes as they leave (XMLHttpRequest).
    */
-  async function send(method, path, { body, auth = true, headers, signal } = {}) {
-    const pair = auth ? await tokens.get() : null
+  async function send(method, path, { body, auth = true, headers, signal, onUploadProgress, resendAfterRefresh = true } = {}) {
+    let pair = auth ? await tokens.get() : null
     if (auth && !pair?.access_token) throw new AuthRequiredError()
-    let result = await rawFetch(method, path, { body, access: pair?.access_token, headers, signal })
+    if (auth && pair.expiresAt && pair.expiresAt - now() < refreshAheadMs) {
+      if (!(await refresh())) throw new AuthRequiredError()
+      pair = await tokens.get()
+    }
+    let result = await rawFetch(method, path, { body, access: pair?.access_token, headers, signal, onUploadProgress })
     if (auth && result.status === 401) {
       if (!(await refresh())) throw new AuthRequiredError()
+      if (!resendAfterRefresh) return { ...result, refreshed: true }
       const renewed = await tokens.get()
-      result = await rawFetch(method, path, { body, access: renewed?.access_token, headers, signal })
+      result = await rawFetch(method, path, { body, access: renewed?.access_token, headers, signal, onUploadProgress })
       if (result.status === 401) {
         await tokens.clear()
         onAuthLost()

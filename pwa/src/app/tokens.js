@@ -12,7 +12,10 @@ export const tokenStore = {
     return cached
   },
   async save(pair) {
-    cached = { access_token: pair.access_token, refresh_token: pair.refresh_token, assurance: pair.assurance, savedAt: Date.now() }
+    const savedAt = Date.now()
+    // expiresAt: the API client refreshes shortly before it, so no request goes out with a dead token.
+    const expiresAt = pair.expires_in ? savedAt + pair.expires_in * 1000 : null
+    cached = { access_token: pair.access_token, refresh_token: pair.refresh_token, assurance: pair.assurance, savedAt, expiresAt }
     await kvSet(await appDb(), TOKENS_KEY, cached)
   },
   async clear() {

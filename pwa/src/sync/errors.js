@@ -15,3 +15,11 @@ export class AuthRequiredError extends Error {
     this.name = 'AuthRequiredError'
   }
 }
+
+/** The inspector paused photo upload (metered link): the upload stops between chunks and waits. */
+export class PausedError extends Error {
+  constructor(message = 'photo upload paused') {
+    super(message)
+    this.name = 'PausedError'
+  }
+}

@@ -44,7 +44,7 @@ export async function pullInstructions(db, { request, device, limit = 50, maxPag
       throw error
     }
     const body = answer.data
-    const pending = new Set((await db.getAll(STORES.outbox)).map((entry) => entry.recordId))
+    const pending = await pendingRecords(db)
     const tx = db.transaction([STORES.records, STORES.kv], 'readwrite')
     const records = tx.objectStore(STORES.records)
     const index = records.index('by_server_id')
@@ -70,6 +70,19 @@ export async function pullInstructions(db, { request, device, limit = 50, maxPag
     if (!body.has_more) break
   }
   return { changed, cursor }
+}
+
+/** The records (instructions) with entries in the outbox: one step per record, not per entry. */
+async function pendingRecords(db) {
+  const records = new Set()
+  const tx = db.transaction(STORES.outbox)
+  let cursor = await tx.store.index('by_record').openKeyCursor(null, 'nextunique')
+  while (cursor) {
+    records.add(cursor.key)
+    cursor = await cursor.continue()
+  }
+  await tx.done
+  return records
 }
 
 /** Which versioned thing an operation changes (operations on one target count up its version). */
@@ -156,16 +169,31 @@ export function applyVersion(doc, op, version) {
   return next
 }
 
-/** The request body of one queued operation (`op_id` is the entry's id: the idempotency key). */
-export function pushBody(device, entry, photoId = null) {
+/** One queued operation as the push sends it (`op_id` is the entry's id: the idempotency key). */
+export function pushOperation(entry, photoId = null) {
   const op = { op_id: entry.id, ...entry.body }
   if (op.type === 'photo.attach') op.target = { ...op.target, photo_id: photoId }
-  return { device_id: device, operations: [op] }
+  return op
+}
+
+/** The request body of one queued operation. */
+export function pushBody(device, entry, photoId = null) {
+  return { device_id: device, operations: [pushOperation(entry, photoId)] }
 }
 
 /**
- * What a push answer means for the outbox: applied (or replayed) → sent; a conflict or a
- * rejection → "conflict" for a person to decide; a photo link whose upload is not there yet → retry.
+ * The request body of a batch of queued operations, in queue order (the server applies each
+ * instruction's operations in batch order). `photoIds` maps an entry id to its uploaded photo's
+ * server id (photo links).
+ */
+export function pushBatchBody(device, entries, photoIds = new Map()) {
+  return { device_id: device, operations: entries.map((entry) => pushOperation(entry, photoIds.get(entry.id) ?? null)) }
+}
+
+/**
+ * What a one-operation push answer means for the outbox: applied (or replayed) → sent; a conflict
+ * or a rejection → "conflict" for a person to decide; a photo link whose upload is not there yet
+ * → retry. Batches read each result with sync/outbox.js interpretResult.
  */
 export function interpretPush(response) {
   if (response.status < 200 || response.status >= 300) return undefined

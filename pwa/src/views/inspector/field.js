@@ -2,7 +2,7 @@
 // being recorded (a local draft, saved on every change), and the operations it becomes in the
 // outbox. Conflicts answered by the server are resolved here ("keep mine" / "keep theirs").
 import { reactive } from 'vue'
-import { appDb, findByServerId, getRecord, kvGet, listOutbox, listPhotos, listRecords, newId, putPhoto, putRecord } from '../../db/index.js'
+import { appDb, findByServerId, getRecord, kvGet, listOutbox, listOutboxByTarget, listPhotos, listRecords, newId, putPhoto, putRecord } from '../../db/index.js'
 import { api } from '../../app/api.js'
 import { amendOutboxEntry, discardOutboxEntry, enqueue, onOutboxEvent, outboxState } from '../../app/outbox.js'
 import { CATALOGS_KEY, INSTRUCTION, PUSH_URL, applyVersion, baseVersion, deviceId, keepMineChanges, pullInstructions, recordIdOf, targetKey } from '../../sync/field.js'
@@ -74,7 +74,9 @@ async function enqueueOp(instructionId, type, target, body, { label, location = 
   // Plain data only: the draft's reactive proxies cannot be stored in IndexedDB.
   const op = { type, target: { instruction_id: instructionId, ...target }, recorded_at: new Date().toISOString(), body: JSON.parse(JSON.stringify(body)) }
   if (location) op.location = { lat: location.lat, lon: location.lon, accuracy_m: location.accuracy ?? null }
-  op.base_version = baseVersion(doc, op, await listOutbox(db))
+  // Only this target's pending operations (an index read), not the whole day's queue.
+  const key = targetKey(op)
+  op.base_version = baseVersion(doc, op, key === null ? [] : await listOutboxByTarget(db, key))
   return enqueue({ kind: 'op', method: 'POST', url: PUSH_URL, body: op, recordId: recordIdOf(instructionId), label, meta })
 }
 
@@ -136,7 +138,7 @@ export async function submitInspection(draft, doc, { label, location }) {
 export const newSampleId = () => newId()
 
 /** Outbox entries the server answered with a conflict (or refused), oldest first. */
-export const conflictEntries = () => outboxState.entries.filter((entry) => entry.state === 'conflict')
+export const conflictEntries = () => outboxState.conflicts
 
 // Entries come from the reactive outbox state: IndexedDB cannot store Vue's proxies.
 const plain = (value) => JSON.parse(JSON.stringify(value))

@@ -4,7 +4,7 @@ export default [
     path: '/inspector/tasks',
     name: 'inspector-tasks',
     component: () => import('./TaskListView.vue'),
-    meta: { roles: ['inspector'], tabbar: true },
+    meta: { roles: ['inspector'], tabbar: true, offlineNotice: true }, // the list says "offline" itself
   },
   {
     path: '/inspector/tasks/:id(\\d+)',
