@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import dataclasses
 
+from backend.amendments import errors  # noqa: F401  (error codes registered)
+from backend.amendments.models import CertificateAmendment
 from backend.audit.service import record_event
-from backend.certificates import errors  # noqa: F401  (error codes registered)
+from backend.certificate_applications.content import build_content, signatory_for
+from backend.certificate_applications.intelligent_review import CONTENT_RULES, ReviewContext, failed, review
+from backend.certificate_applications.supporting import check_attachments
 from backend.certificates import workflow as certificate_workflow
-from backend.certificates.application_content import build_content, signatory_for
-from backend.certificates.application_models import CertificateAmendment
 from backend.certificates.content import CertificateContent
-from backend.certificates.intelligent_review import CONTENT_RULES, ReviewContext, failed, review
 from backend.certificates.listing import requests_visible_to
 from backend.certificates.models import Certificate
 from backend.certificates.service import issue_in_transaction
-from backend.certificates.supporting import check_attachments
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.core.permissions import ensure_can_see

@@ -5,12 +5,12 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.certificates import amendments
-from backend.certificates.application_schemas import (
+from backend.certificate_applications.schemas import (
     AmendmentDecisionSchema,
     AmendmentRequestSchema,
     AmendmentSchema,
 )
+from backend.certificates import amendments
 from backend.certificates.stock_schemas import RequestListArgsSchema
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role

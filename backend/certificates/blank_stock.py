@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 
 from backend.audit.service import record_event
-from backend.certificates import errors  # noqa: F401  (error codes registered)
-from backend.certificates.application_models import BlankSerialCounter, BlankSheet, BlankStock
+from backend.blank_stock import errors  # noqa: F401  (error codes registered)
+from backend.blank_stock.models import BlankSerialCounter, BlankSheet, BlankStock
 from backend.certificates.catalog import type_spec
 from backend.certificates.listing import requests_visible_to
 from backend.core.auth import Actor

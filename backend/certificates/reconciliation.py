@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from backend.certificates.application_models import BlankSheet, BlankStock, CertificatePrint
+from backend.blank_stock.models import BlankSheet, BlankStock, CertificatePrint
 from backend.certificates.models import Certificate
 from backend.core.auth import Actor
 from backend.errors import DomainError

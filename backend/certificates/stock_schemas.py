@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from backend.certificates.application_schemas import (
+from backend.certificate_applications.schemas import (
     ENTERPRISE_DOC,
     REASON,
     TYPE_CODE,

@@ -6,7 +6,7 @@ import pytest
 from backend.certificates.models import Certificate
 from backend.core.enums import Role
 from backend.extensions import db
-from tests.certificates.conftest import phyto_form
+from tests.certificates_shared.fixtures import phyto_form
 
 AMENDMENTS = "/api/v1/certificate-amendments"
 

@@ -4,13 +4,13 @@ and the reconciliation report."""
 
 import pytest
 
+from backend.blank_stock.models import BlankSheet, CertificatePrint
+from backend.certificate_applications.service import create_application, submit_application
 from backend.certificates import blank_stock, printing
-from backend.certificates.application_models import BlankSheet, CertificatePrint
-from backend.certificates.applications import create_application, submit_application
 from backend.certificates.models import Certificate
 from backend.core.enums import Role
 from backend.extensions import db
-from tests.certificates.conftest import actor_of, phyto_form
+from tests.certificates_shared.fixtures import actor_of, phyto_form
 from tests.helpers import race
 
 STOCK = "/api/v1/blank-stock"
@@ -26,7 +26,7 @@ def issue(exporter_user, e_record, *, delivery="self_print", quantity="10") -> C
     )
     application = submit_application(actor=actor, application_id=draft.id)
     if application.certificate_id is None:  # a second slice is referred (no_second_original): approve it
-        from backend.certificates.applications import approve_application
+        from backend.certificate_applications.service import approve_application
         from tests.helpers import make_user
 
         officer = make_user(Role.CERTIFICATE_OFFICER, district_code="5300")

@@ -2,8 +2,11 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from backend.certificates.application_schemas import TYPE_CODE
+from backend.certificate_applications.schemas import TYPE_CODE
 from backend.core.schemas import StrictSchema
+
+# Component names stay "Certificates…": they were published before the query moved with applications.
+OPENAPI_PREFIX = "Certificates"
 
 STATUSES = ["issued", "replaced", "withdrawn", "draft", "submitted", "officer_review", "returned", "rejected"]
 

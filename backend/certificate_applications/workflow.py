@@ -15,8 +15,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from backend.audit.service import record_event
-from backend.certificates import errors  # noqa: F401  (error codes registered)
-from backend.certificates.application_models import ApplicationReceipt, CertificateApplication
+from backend.certificate_applications import errors  # noqa: F401  (error codes registered)
+from backend.certificate_applications.models import ApplicationReceipt, CertificateApplication
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.errors import DomainError

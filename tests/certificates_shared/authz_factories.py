@@ -1,7 +1,7 @@
 """Objects of ANOTHER enterprise in ANOTHER district, one per path parameter of the 云签发 API, for the
 object-level authorisation matrix (tests/authz_registry.py on the `keys` branch): to register, add
 
-    from tests.certificates.authz_factories import BODIES, FACTORIES
+    from tests.certificates_shared.authz_factories import BODIES, FACTORIES
     OBJECT_FACTORIES.update(FACTORIES)
     REQUEST_BODIES.update(BODIES)
 
@@ -10,16 +10,13 @@ test_authz_foreign.py runs the same check locally until that registry lands.
 
 from __future__ import annotations
 
-from backend.certificates.application_models import (
-    BlankStock,
-    CertificateAmendment,
-    CertificateApplication,
-    ReprintRequest,
-)
+from backend.amendments.models import CertificateAmendment
+from backend.blank_stock.models import BlankStock, ReprintRequest
+from backend.certificate_applications.models import CertificateApplication
 from backend.certificates.service import issue_certificate
 from backend.extensions import db
-from tests.certificates.conftest import phyto_form
-from tests.certificates.samples import sample_content
+from tests.certificates_shared.fixtures import phyto_form
+from tests.certificates_shared.samples import sample_content
 from tests.helpers import make_declaration, make_enterprise, make_stored_e_record, make_user
 
 OTHER_DISTRICT = "2200"

@@ -1,5 +1,6 @@
 """Fixtures of the 云签发 tests: an exporter with a normal e-record that ticked a phytosanitary
-certificate, its key-login headers, and a certificate officer of the same district."""
+certificate, its key-login headers, and a certificate officer of the same district. A pytest plugin
+(tests/conftest.py), so the tests of certificates, applications, blank stock and amendments share them."""
 
 from __future__ import annotations
 

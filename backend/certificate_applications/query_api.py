@@ -4,8 +4,8 @@ from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.certificates import query
-from backend.certificates.query_schemas import (
+from backend.certificate_applications import query
+from backend.certificate_applications.query_schemas import (
     ApplicationPageSchema,
     CertificatePageSchema,
     QueryFilterSchema,

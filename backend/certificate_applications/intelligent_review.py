@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from backend.certificates.application_models import AgentAuthorisation, CertificateApplication
+from backend.certificate_applications.models import AgentAuthorisation, CertificateApplication
 from backend.certificates.catalog import field_errors, type_spec
 from backend.certificates.models import Certificate
 from backend.core.models import utcnow

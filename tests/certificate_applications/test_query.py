@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from backend.certificates.applications import create_application, submit_application
+from backend.certificate_applications.service import create_application, submit_application
 from backend.certificates.models import Certificate
 from backend.core.enums import Role
 from backend.extensions import db
-from tests.certificates.conftest import actor_of, phyto_form
+from tests.certificates_shared.fixtures import actor_of, phyto_form
 
 Q = "/api/v1/certificate-query"
 

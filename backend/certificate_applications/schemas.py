@@ -2,8 +2,15 @@
 
 from marshmallow import Schema, fields, validate
 
-from backend.certificates.intelligent_review import RULES
+from backend.certificate_applications.intelligent_review import RULES, missing_fields
+from backend.certificates.models import Certificate
 from backend.core.schemas import StrictSchema
+from backend.declarations.models import ERecord
+from backend.extensions import db
+from backend.identity.models import Enterprise
+
+# Component names stay "Certificates…": they were published before applications had their own package.
+OPENAPI_PREFIX = "Certificates"
 
 TYPE_CODE = validate.OneOf(["11", "12", "13", "14", "15", "16", "17", "18", "19", "99"])
 DELIVERY = validate.OneOf(["self_print", "counter"])
@@ -141,9 +148,6 @@ class ApplicantSchema(Schema):
 
 def enterprise_of(enterprise_id: int | None) -> dict | None:
     """The enterprise's names and customs code for a request listing (the session caches each one)."""
-    from backend.extensions import db
-    from backend.identity.models import Enterprise
-
     enterprise = db.session.get(Enterprise, enterprise_id) if enterprise_id else None
     return ApplicantSchema().dump(enterprise) if enterprise else None
 
@@ -177,22 +181,14 @@ class ApplicationSchema(Schema):
 
 
 def _missing_fields(application) -> list[str]:
-    from backend.certificates.intelligent_review import missing_fields
-
     return sorted(missing_fields(application.type_code, application.form or {}))
 
 
 def _e_record_no(application) -> str:
-    from backend.declarations.models import ERecord
-    from backend.extensions import db
-
     return db.session.get(ERecord, application.e_record_id).e_record_no
 
 
 def _certificate_no(application) -> str | None:
-    from backend.certificates.models import Certificate
-    from backend.extensions import db
-
     if application.certificate_id is None:
         return None
     return db.session.get(Certificate, application.certificate_id).certificate_no
@@ -262,7 +258,4 @@ class AmendmentSchema(Schema):
 
 
 def certificate_no_of(certificate_id: int | None) -> str | None:
-    from backend.certificates.models import Certificate
-    from backend.extensions import db
-
     return db.session.get(Certificate, certificate_id).certificate_no if certificate_id else None

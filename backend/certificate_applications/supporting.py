@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 
 from backend.audit.service import record_event
-from backend.certificates import errors  # noqa: F401  (error codes registered)
-from backend.certificates.application_models import AgentAuthorisation, CertificateAttachment
+from backend.certificate_applications import errors  # noqa: F401  (error codes registered)
+from backend.certificate_applications.models import AgentAuthorisation, CertificateAttachment
 from backend.core.auth import Actor
 from backend.errors import DomainError
 from backend.extensions import db

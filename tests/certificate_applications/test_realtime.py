@@ -2,7 +2,7 @@
 the district's officers hear a referral."""
 
 from backend.extensions import socketio
-from tests.certificates.conftest import phyto_form
+from tests.certificates_shared.fixtures import phyto_form
 
 
 def _token(headers: dict) -> str:

@@ -2,11 +2,11 @@
 one submission of the same application wins."""
 
 
-from backend.certificates.application_models import CertificateApplication
-from backend.certificates.applications import create_application, submit_application
+from backend.certificate_applications.models import CertificateApplication
+from backend.certificate_applications.service import create_application, submit_application
 from backend.certificates.models import Certificate
 from backend.extensions import db
-from tests.certificates.conftest import actor_of, phyto_form
+from tests.certificates_shared.fixtures import actor_of, phyto_form
 from tests.helpers import race
 
 

@@ -13,20 +13,20 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import joinedload, selectinload
 
 from backend.audit.service import record_event
-from backend.certificates import errors  # noqa: F401  (error codes registered)
-from backend.certificates.application_content import build_content, signatory_for
-from backend.certificates.application_models import CertificateApplication
-from backend.certificates.application_workflow import Event, Status, apply, ensure_editable
-from backend.certificates.catalog import type_spec
-from backend.certificates.intelligent_review import (
+from backend.certificate_applications import errors  # noqa: F401  (error codes registered)
+from backend.certificate_applications.content import build_content, signatory_for
+from backend.certificate_applications.intelligent_review import (
     ReviewContext,
     failed,
     has_valid_authorisation,
     missing_fields,
     review,
 )
+from backend.certificate_applications.models import CertificateApplication
+from backend.certificate_applications.supporting import check_attachments
+from backend.certificate_applications.workflow import Event, Status, apply, ensure_editable
+from backend.certificates.catalog import type_spec
 from backend.certificates.service import issue_in_transaction
-from backend.certificates.supporting import check_attachments
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.core.permissions import ensure_can_see

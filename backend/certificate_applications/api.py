@@ -5,9 +5,8 @@ from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.certificates import applications as service
-from backend.certificates import supporting
-from backend.certificates.application_schemas import (
+from backend.certificate_applications import service, supporting
+from backend.certificate_applications.schemas import (
     AgentAuthorisationArgsSchema,
     AgentAuthorisationSchema,
     ApplicationSchema,

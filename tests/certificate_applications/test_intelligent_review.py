@@ -4,15 +4,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from backend.certificates import intelligent_review as rules
-from backend.certificates.application_models import AgentAuthorisation
-from backend.certificates.applications import create_application, submit_application
-from backend.certificates.intelligent_review import ReviewContext, inspection_outcome
+from backend.certificate_applications import intelligent_review as rules
+from backend.certificate_applications.intelligent_review import ReviewContext, inspection_outcome
+from backend.certificate_applications.models import AgentAuthorisation
+from backend.certificate_applications.service import create_application, submit_application
 from backend.core.enums import Role
 from backend.core.models import utcnow
 from backend.declarations.models import Receipt
 from backend.extensions import db
-from tests.certificates.conftest import actor_of, phyto_form
+from tests.certificates_shared.fixtures import actor_of, phyto_form
 
 
 def context(declaration, e_record, *, enterprise=None, form=None, assurance="key", **extra) -> ReviewContext:

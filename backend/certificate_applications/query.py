@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from backend.certificates.application_models import CertificateApplication
+from backend.certificate_applications.models import CertificateApplication
 from backend.certificates.catalog import type_spec
 from backend.certificates.models import Certificate
 from backend.core.auth import Actor
