@@ -27,7 +27,7 @@ BLUEPRINTS = [
     "backend.media.api",
     "backend.certificates.api",
     "backend.certificate_applications.api",
-    "backend.certificates.stock_api",
+    "backend.blank_stock.api",
     "backend.certificates.amendments_api",
     "backend.certificate_applications.query_api",
     "backend.monitoring.api",

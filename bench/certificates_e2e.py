@@ -73,7 +73,6 @@ def _setup(count: int):
 
 def run(count: int, database_url: str) -> None:
     from flask import current_app
-    from tests.certificates.conftest import phyto_form
 
     from backend import create_app
     from backend.certificate_applications.service import create_application, submit_application
@@ -83,6 +82,7 @@ def run(count: int, database_url: str) -> None:
     from backend.config import Config
     from backend.extensions import db
     from backend.seeds import seed_all_catalogs
+    from tests.certificates_shared.fixtures import phyto_form
 
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = database_url

@@ -11,7 +11,7 @@ from backend.certificate_applications.schemas import (
     AmendmentSchema,
 )
 from backend.certificates import amendments
-from backend.certificates.stock_schemas import RequestListArgsSchema
+from backend.certificates.schemas import RequestListArgsSchema
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
 

@@ -4,9 +4,10 @@ and the reconciliation report."""
 
 import pytest
 
+from backend.blank_stock import printing
+from backend.blank_stock import service as blank_stock
 from backend.blank_stock.models import BlankSheet, CertificatePrint
 from backend.certificate_applications.service import create_application, submit_application
-from backend.certificates import blank_stock, printing
 from backend.certificates.models import Certificate
 from backend.core.enums import Role
 from backend.extensions import db

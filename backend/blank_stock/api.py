@@ -5,14 +5,13 @@ from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.certificates import blank_stock, printing, reconciliation
-from backend.certificates.stock_schemas import (
+from backend.blank_stock import printing, reconciliation, service
+from backend.blank_stock.schemas import (
     PrintSchema,
     ReconciliationArgsSchema,
     ReconciliationSchema,
     ReprintDecisionSchema,
     ReprintSchema,
-    RequestListArgsSchema,
     SheetSchema,
     SpoilSchema,
     StockListArgsSchema,
@@ -20,6 +19,7 @@ from backend.certificates.stock_schemas import (
     StockRequestSchema,
     StockSchema,
 )
+from backend.certificates.schemas import RequestListArgsSchema
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
 
@@ -43,14 +43,14 @@ class Stock(MethodView):
     @blp.response(200, StockSchema(many=True))
     def get(self, args):
         """Blank-paper requests: the enterprise's own, or the officer's district's; newest first."""
-        return blank_stock.list_stock(actor=g.actor, **args)
+        return service.list_stock(actor=g.actor, **args)
 
     @requires(ENTERPRISE, assurance=KEY)
     @blp.arguments(StockRequestSchema)
     @blp.response(201, StockSchema)
     def post(self, args):
         """The enterprise asks for N blank sheets of a certificate type."""
-        return blank_stock.request_stock(actor=g.actor, **args)
+        return service.request_stock(actor=g.actor, **args)
 
 
 @blp.route("/blank-stock/counter")
@@ -60,7 +60,7 @@ class CounterStock(MethodView):
     @blp.response(201, StockSchema)
     def post(self, args):
         """Sheets for the district's own counter printing (现场缮制), allocated and received at once."""
-        return blank_stock.allocate_customs_stock(actor=g.actor, **args)
+        return service.allocate_customs_stock(actor=g.actor, **args)
 
 
 @blp.route(STOCK + "/allocate")
@@ -71,7 +71,7 @@ class AllocateStock(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, stock_id):
         """The officer allocates the next serial range of the type (never overlapping another)."""
-        return blank_stock.allocate_stock(actor=g.actor, stock_id=stock_id)
+        return service.allocate_stock(actor=g.actor, stock_id=stock_id)
 
 
 @blp.route(STOCK + "/refuse")
@@ -83,7 +83,7 @@ class RefuseStock(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, args, stock_id):
         """The officer refuses a request for blank paper."""
-        return blank_stock.refuse_stock(actor=g.actor, stock_id=stock_id, **args)
+        return service.refuse_stock(actor=g.actor, stock_id=stock_id, **args)
 
 
 @blp.route(STOCK + "/receive")
@@ -94,7 +94,7 @@ class ReceiveStock(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, stock_id):
         """The enterprise confirms it received the sheets; it can print on them from now on."""
-        return blank_stock.confirm_receipt(actor=g.actor, stock_id=stock_id)
+        return service.confirm_receipt(actor=g.actor, stock_id=stock_id)
 
 
 @blp.route("/blank-sheets/spoil")
@@ -105,7 +105,7 @@ class SpoilSheet(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, args):
         """Register a sheet of one's own stock void (作废), unused or spoiled in printing, with a reason."""
-        return blank_stock.spoil_sheet(actor=g.actor, **args)
+        return service.spoil_sheet(actor=g.actor, **args)
 
 
 @blp.route("/blank-stock/reconciliation")

@@ -19,7 +19,7 @@ from flask import current_app
 from backend.audit.service import record_event
 from backend.blank_stock import errors  # noqa: F401  (error codes registered)
 from backend.blank_stock.models import BlankSheet, CertificatePrint, ReprintRequest
-from backend.certificates.blank_stock import held_sheet
+from backend.blank_stock.service import held_sheet
 from backend.certificates.listing import requests_visible_to
 from backend.certificates.models import Certificate
 from backend.certificates.rendering import render_certificate_pdf
