@@ -28,7 +28,7 @@ BLUEPRINTS = [
     "backend.certificates.api",
     "backend.certificate_applications.api",
     "backend.blank_stock.api",
-    "backend.certificates.amendments_api",
+    "backend.amendments.api",
     "backend.certificate_applications.query_api",
     "backend.monitoring.api",
 ]

@@ -5,12 +5,8 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.certificate_applications.schemas import (
-    AmendmentDecisionSchema,
-    AmendmentRequestSchema,
-    AmendmentSchema,
-)
-from backend.certificates import amendments
+from backend.amendments import service
+from backend.amendments.schemas import AmendmentDecisionSchema, AmendmentRequestSchema, AmendmentSchema
 from backend.certificates.schemas import RequestListArgsSchema
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
@@ -35,7 +31,7 @@ class Amendments(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, args, certificate_no):
         """Ask to amend (full amended form), replace or withdraw a certificate, with reason and documents."""
-        return amendments.request_amendment(actor=g.actor, certificate_no=certificate_no, **args)
+        return service.request_amendment(actor=g.actor, certificate_no=certificate_no, **args)
 
 
 @blp.route("/certificate-amendments")
@@ -45,7 +41,7 @@ class AmendmentList(MethodView):
     @blp.response(200, AmendmentSchema(many=True))
     def get(self, args):
         """Requests of the enterprise, or of the officer's district (e.g. status=requested), newest first."""
-        return amendments.list_amendments(actor=g.actor, **args)
+        return service.list_amendments(actor=g.actor, **args)
 
 
 @blp.route(AMENDMENT)
@@ -55,7 +51,7 @@ class Amendment(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, amendment_id):
         """One request, with the content rules' outcome for an amendment."""
-        return amendments.get_amendment(actor=g.actor, amendment_id=amendment_id)
+        return service.get_amendment(actor=g.actor, amendment_id=amendment_id)
 
 
 @blp.route(AMENDMENT + "/original-received")
@@ -66,7 +62,7 @@ class OriginalReceived(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, amendment_id):
         """The officer confirms the paper original was returned."""
-        return amendments.confirm_original_received(actor=g.actor, amendment_id=amendment_id)
+        return service.confirm_original_received(actor=g.actor, amendment_id=amendment_id)
 
 
 @blp.route(AMENDMENT + "/approve")
@@ -77,7 +73,7 @@ class ApproveAmendment(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, amendment_id):
         """Issue the new certificate superseding the old one, or withdraw it."""
-        return amendments.approve_amendment(actor=g.actor, amendment_id=amendment_id)
+        return service.approve_amendment(actor=g.actor, amendment_id=amendment_id)
 
 
 @blp.route(AMENDMENT + "/reject")
@@ -89,4 +85,4 @@ class RejectAmendment(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, args, amendment_id):
         """Refuse the request; the certificate stays as it is."""
-        return amendments.reject_amendment(actor=g.actor, amendment_id=amendment_id, **args)
+        return service.reject_amendment(actor=g.actor, amendment_id=amendment_id, **args)
