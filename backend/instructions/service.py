@@ -20,10 +20,10 @@ from backend.instructions import (
     leases,
 )
 from backend.instructions.catalog import INSPECTION_ITEMS
+from backend.instructions.changes import lock_inspectors, record_change
 from backend.instructions.models import Instruction, InstructionItem, InstructionLease
 from backend.instructions.workflow import OPEN, Event, Status, apply
 from backend.realtime import district_room, notify
-from backend.sync.changes import lock_inspectors, record_change
 
 CLOSED = ("completed", "cancelled")
 
