@@ -70,3 +70,6 @@ def _decimal_as_string(converter, field, **kwargs) -> dict:
     if isinstance(field, fields.Decimal) and field.as_string:
         return {"type": "string", "format": "decimal"}
     return {}
+
+
+api = ChajianApi()  # bound to the app in create_app()
