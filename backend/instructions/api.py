@@ -1,4 +1,8 @@
-"""指令管理: instructions over REST (devices offline use the sync API)."""
+"""指令管理: instructions over REST (devices offline use the sync API).
+
+Starting and completing one opens and closes its inspection record: those views live in
+backend/inspections/api.py, under the same URLs and the instructions tag.
+"""
 
 from flask import g
 from flask.views import MethodView
@@ -6,7 +10,6 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import requires
 from backend.core.enums import Role
-from backend.inspections import service as inspection_service
 from backend.instructions import service
 from backend.instructions.schemas import (
     AssignSchema,
@@ -18,7 +21,6 @@ from backend.instructions.schemas import (
     LeaseOutSchema,
     LeaseQuerySchema,
     LeaseSchema,
-    TransitionOutSchema,
     TransitionSchema,
 )
 
@@ -83,26 +85,6 @@ class Accept(MethodView):
     def post(self, args, instruction_id):
         """The assigned inspector accepts the instruction."""
         return service.accept_instruction(actor=g.actor, instruction_id=instruction_id, **args)
-
-
-@blp.route(f"/{ID}/start")
-class Start(MethodView):
-    @requires(Role.INSPECTOR)
-    @blp.arguments(TransitionSchema)
-    @blp.response(200, TransitionOutSchema)
-    def post(self, args, instruction_id):
-        """The assigned inspector starts on site; the declaration becomes `inspecting`."""
-        return inspection_service.start_inspection(actor=g.actor, instruction_id=instruction_id, **args)
-
-
-@blp.route(f"/{ID}/complete")
-class Complete(MethodView):
-    @requires(Role.INSPECTOR)
-    @blp.arguments(TransitionSchema)
-    @blp.response(200, TransitionOutSchema)
-    def post(self, args, instruction_id):
-        """Complete: every item has a result, a conclusion, and for a fail a disposition."""
-        return inspection_service.complete_inspection(actor=g.actor, instruction_id=instruction_id, **args)
 
 
 @blp.route(f"/{ID}/cancel")

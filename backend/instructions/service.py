@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -26,6 +27,15 @@ from backend.instructions.workflow import OPEN, Event, Status, apply
 from backend.realtime import district_room, notify
 
 CLOSED = ("completed", "cancelled")
+
+# Called in the transaction after an instruction changed inspector (inspections moves its record along).
+_REASSIGN_HOOKS: list[Callable[[Instruction], None]] = []
+
+
+def on_reassign(hook: Callable[[Instruction], None]) -> Callable[[Instruction], None]:
+    """Register `hook(instruction)`, called when an instruction is reassigned (a domain above this one)."""
+    _REASSIGN_HOOKS.append(hook)
+    return hook
 
 # What a response shows beside the row (items, names, numbers, the lease): one IN query each for a list.
 RESPONSE_CONTEXT = (
@@ -237,19 +247,10 @@ def assign_instruction(
         lease = db.session.get(leases.InstructionLease, instruction.id)
         if lease is not None:
             db.session.delete(lease)
-        _reassign_open_inspection(instruction)
+        for hook in _REASSIGN_HOOKS:
+            hook(instruction)
     db.session.commit()
     return instruction
-
-
-def _reassign_open_inspection(instruction: Instruction) -> None:
-    from backend.inspections.models import Inspection  # the record follows its instruction
-
-    inspection = db.session.execute(
-        sa.select(Inspection).where(Inspection.instruction_id == instruction.id)
-    ).scalar_one_or_none()
-    if inspection is not None:
-        inspection.inspector_id = instruction.inspector_id
 
 
 def accept(instruction: Instruction, *, actor: Actor) -> None:
