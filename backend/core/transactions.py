@@ -23,6 +23,7 @@ class TransactionList:
         self._after_commit = after_commit
         event.listen(Session, "after_transaction_create", self._savepoint_begun)
         event.listen(Session, "after_soft_rollback", self._rolled_back)
+        event.listen(Session, "after_transaction_end", self._ended)
         if after_commit is not None:
             event.listen(Session, "after_commit", self._committed)
 
@@ -53,6 +54,10 @@ class TransactionList:
         items = session.info.get(self._key)
         if items is not None and mark is not None:
             del items[mark:]
+
+    def _ended(self, session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:  # the outermost transaction: its savepoints' marks are done with
+            session.info.pop(self._marks, None)
 
     def _committed(self, session: Session) -> None:
         if session.in_nested_transaction():
