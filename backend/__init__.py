@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Flask
 
 from backend.config import Config
-from backend.extensions import api, db, migrate, socketio
+from backend.core.api import api
+from backend.extensions import db, migrate, socketio
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -18,8 +19,11 @@ BLUEPRINTS = [
     "backend.identity.keys_api",
     "backend.audit.api",
     "backend.declarations.api",
+    "backend.declarations.attachments_api",
+    "backend.declarations.intake_api",
     "backend.declarations.e_records_api",
     "backend.review.api",
+    "backend.review.rules_api",
     "backend.appointments.api",
     "backend.instructions.api",
     "backend.inspections.api",
@@ -35,12 +39,13 @@ BLUEPRINTS = [
 
 
 def create_app(config: type[Config] | Config = Config) -> Flask:
-    """Build the app: settings, extensions, blueprints, errors, logs, CLI, realtime."""
+    """Build the app: settings, extensions, auth, blueprints, errors, logs, CLI, realtime."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.json.ensure_ascii = False
     _init_extensions(app)
+    _init_auth(app)
     _init_compression(app)
     _register_blueprints(app)
     _register_errors_and_logs(app)
@@ -60,6 +65,14 @@ def _init_extensions(app: Flask) -> None:
 
         with app.app_context():
             configure_sqlite(db.engine)
+
+
+def _init_auth(app: Flask) -> None:
+    """Core checks tokens with identity's resolver, handed in here: core knows no users table."""
+    from backend.core import auth
+    from backend.identity.tokens import resolve_token
+
+    auth.init_app(app, token_resolver=resolve_token)
 
 
 def _init_compression(app: Flask) -> None:

@@ -1,11 +1,13 @@
-"""The extension objects, created once and bound to the app in create_app()."""
+"""The extension objects, created once and bound to the app in create_app().
+
+The REST API object (flask-smorest, with Chajian's error shape) is backend.core.api.api: it is built
+on core's schemas, and this module sits below core.
+"""
 
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
-
-from backend.core.api import ChajianApi
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -18,5 +20,4 @@ NAMING_CONVENTION = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
-api = ChajianApi()
 socketio = SocketIO()

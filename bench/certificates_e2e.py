@@ -66,7 +66,9 @@ def _setup(count: int):
         make_stored_e_record(make_declaration(enterprise, status="e_record_issued")).e_record_no
         for _ in range(count)
     ]
-    actor = Actor(user.id, user.username, Role.ENTERPRISE, Assurance.KEY, enterprise.id, None, "bench")
+    actor = Actor(
+        user.id, user.username, Role.ENTERPRISE, Assurance.KEY, enterprise.id, None, "bench", enterprise.district_code
+    )
     db.session.remove()
     return actor, records
 

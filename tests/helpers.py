@@ -200,6 +200,7 @@ def actor_of(user: User, assurance: Assurance | str = Assurance.PASSWORD):
         enterprise_id=user.enterprise_id,
         district_code=user.district_code,
         session_id="test",
+        enterprise_district_code=user.enterprise.district_code if user.enterprise is not None else None,
     )
 
 

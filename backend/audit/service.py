@@ -13,19 +13,6 @@ from flask import g, has_request_context
 from backend.audit.models import AuditEvent
 from backend.core.auth import Actor
 from backend.extensions import db
-from backend.identity.models import Enterprise
-
-
-def actor_district(actor: Actor | None) -> str | None:
-    """The district an actor works in: an enterprise user's enterprise's, anybody else's own."""
-    if actor is None:
-        return None
-    if actor.enterprise_id is not None:
-        # Never flush the caller's pending changes from here: its own flush or commit reports their errors.
-        with db.session.no_autoflush:
-            enterprise = db.session.get(Enterprise, actor.enterprise_id)
-        return enterprise.district_code if enterprise is not None else None
-    return actor.district_code
 
 
 def record_event(
@@ -41,7 +28,7 @@ def record_event(
     """Add an audit row to the current transaction (it commits or rolls back with the change).
 
     `district_code` is the district whose administrators see the row. By default it is the actor's
-    (a customs user's or system client's own district, an enterprise user's enterprise's district);
+    (Actor.home_district_code: a customs user's or system client's own, an enterprise user's enterprise's);
     callers pass it where they know the entity's district better: an application an enterprise
     declared to another district, a step taken automatically with no actor, a login.
     """
@@ -55,7 +42,7 @@ def record_event(
         before=before,
         after=after,
         request_id=g.get("request_id") if has_request_context() else None,
-        district_code=district_code or actor_district(actor),
+        district_code=district_code or (actor.home_district_code if actor else None),
     )
     db.session.add(event)
     return event

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 
+import sqlalchemy as sa
+
 from backend.audit.service import record_event
 from backend.certificate_applications import errors  # noqa: F401  (error codes registered)
 from backend.certificate_applications.models import AgentAuthorisation, CertificateAttachment
@@ -12,7 +14,27 @@ from backend.core.auth import Actor
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity.models import Enterprise
+from backend.media import references
 from backend.media.storage import get_storage
+
+DOCUMENTS = "documents"  # their folder in the store: documents/ab/<sha256>
+
+
+def _document_keys():
+    return db.session.execute(sa.select(CertificateAttachment.storage_key).distinct()).scalars()
+
+
+def _document_referring_to(key: str):
+    return sa.select(CertificateAttachment.id).where(CertificateAttachment.storage_key == key)
+
+
+# Storage clean-up keeps every stored document a certificate application or amendment refers to.
+references.register(
+    "certificate attachments",
+    folders={DOCUMENTS},
+    all_keys=_document_keys,
+    refers_to=_document_referring_to,
+)
 
 
 def check_attachments(actor: Actor, attachment_ids: list[int]) -> None:
@@ -41,7 +63,7 @@ def upload_attachment(
     if not data:
         raise DomainError("certificate_application.empty_attachment")
     digest = hashlib.sha256(data).hexdigest()
-    key = f"documents/{digest[:2]}/{digest}"
+    key = f"{DOCUMENTS}/{digest[:2]}/{digest}"
     get_storage().put(key, data)  # idempotent: the same bytes share one file
     attachment = CertificateAttachment(
         enterprise_id=actor.enterprise_id,

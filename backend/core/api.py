@@ -3,9 +3,10 @@
 import http
 import sys
 
+import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import fields
 
@@ -13,14 +14,31 @@ from backend.core.schemas import ErrorSchema
 
 # Query strings follow each schema's own `unknown` (StrictSchema: RAISE) instead of webargs' EXCLUDE,
 # so an unknown or misspelt query parameter is refused everywhere, not silently ignored.
-Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
-    **Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION,
+flask_smorest.Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
+    **flask_smorest.Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION,
     "query": None,
     "querystring": None,
 }
 
 # Error responses that operations reference by hand (auth, conflicts); registered eagerly.
 EAGER_RESPONSES = {400, 401, 403, 404, 409, 413, 415, 422, 429}
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint; with `doc_tag`, its operations are filed under another blueprint's tag.
+
+    One API module holds one blueprint. A module that adds routes to a domain's resources (its
+    attachments, its intake) documents them under the domain's tag instead of adding a tag of its own.
+    """
+
+    def __init__(self, *args, doc_tag: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.doc_tag = doc_tag
+
+    def route(self, rule, *, parameters=None, tags=None, **options):
+        if tags is None and self.doc_tag is not None:
+            tags = [self.doc_tag]
+        return super().route(rule, parameters=parameters, tags=tags, **options)
 
 
 class ChajianApi(Api):
@@ -35,6 +53,12 @@ class ChajianApi(Api):
     def init_app(self, app, *args, **kwargs):
         super().init_app(app, *args, **kwargs)
         self.ma_plugin.converter.add_attribute_function(_decimal_as_string)
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """Register `blp`; one with a `doc_tag` adds no tag to the document (its operations use that one)."""
+        super().register_blueprint(blp, parameters=parameters, **options)
+        if getattr(blp, "doc_tag", None) is not None:
+            self.spec._tags.pop()  # the tag flask-smorest just added for it (apispec has no public remove)
 
     def handle_http_exception(self, error):
         from backend.errors import handle_http_exception
@@ -75,3 +99,6 @@ def _decimal_as_string(converter, field, **kwargs) -> dict:
     if isinstance(field, fields.Decimal) and field.as_string:
         return {"type": "string", "format": "decimal"}
     return {}
+
+
+api = ChajianApi()  # bound to the app in create_app()

@@ -2,20 +2,22 @@
 
 Every endpoint declares the roles and the assurance it needs. The declaration is also written into
 the OpenAPI document (`security`, `x-roles`, `x-assurance`) so tests can check every operation.
+Core knows no users table: create_app() hands in identity's token resolver (init_app).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import g, request
+from flask import Flask, current_app, g, request
 
 from backend.core.enums import CUSTOMS_ROLES, Assurance, Role
-from backend.core.models import utcnow
 from backend.errors import DomainError
-from backend.extensions import db
+
+_RESOLVER = "chajian.token_resolver"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,12 @@ class Actor:
     enterprise_id: int | None
     district_code: str | None
     session_id: str
+    enterprise_district_code: str | None = None  # an enterprise user's: the district of their enterprise
+
+    @property
+    def home_district_code(self) -> str | None:
+        """The district the actor works in: an enterprise user's enterprise's, anybody else's own."""
+        return self.enterprise_district_code if self.enterprise_id is not None else self.district_code
 
     @property
     def is_customs(self) -> bool:
@@ -43,25 +51,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+TokenResolver = Callable[..., Actor]  # resolver(token, *, kind) -> Actor, or raises auth.invalid_token
+
+
+def init_app(app: Flask, *, token_resolver: TokenResolver) -> None:
+    """Hand in the function that turns a bearer token into its Actor (identity's)."""
+    app.extensions[_RESOLVER] = token_resolver
+
+
 def actor_from_token(token: str, *, kind: str = "access") -> Actor:
     """Resolve a bearer token to its Actor, or raise auth.invalid_token."""
-    from backend.identity.models import AuthToken
-
-    row = db.session.execute(
-        db.select(AuthToken).where(AuthToken.token_hash == hash_token(token), AuthToken.kind == kind)
-    ).scalar_one_or_none()
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
-        raise DomainError("auth.invalid_token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    user = row.user
-    return Actor(
-        user_id=user.id,
-        username=user.username,
-        role=Role(user.role),
-        assurance=Assurance(row.assurance),
-        enterprise_id=user.enterprise_id,
-        district_code=user.district_code,
-        session_id=row.session_id,
-    )
+    return current_app.extensions[_RESOLVER](token, kind=kind)
 
 
 def bearer_token() -> str | None:

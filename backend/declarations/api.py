@@ -2,7 +2,7 @@
 
 Enterprise users (password assurance suffices) manage their own applications; customs users of the
 declaration's district may read them. Attachment and Single Window intake views live in
-attachments_api.py and intake_api.py, on this same blueprint.
+attachments_api.py and intake_api.py, each with its own blueprint documented under this one's tag.
 """
 
 from __future__ import annotations
@@ -168,5 +168,3 @@ class Receipts(MethodView):
         """回执: code, status, text, time and who, oldest first."""
         return service.list_receipts(actor=g.actor, declaration_id=declaration_id)
 
-
-from backend.declarations import attachments_api, intake_api  # noqa: E402, F401  (routes on blp)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import BinaryIO
 
+import sqlalchemy as sa
 from flask import current_app
 
 from backend.audit.service import record_event
@@ -22,6 +23,7 @@ from backend.declarations.models import DeclarationAttachment
 from backend.declarations.service import EDITABLE, load_declaration
 from backend.errors import DomainError
 from backend.extensions import db
+from backend.media import references
 from backend.media.storage import get_storage
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -35,6 +37,27 @@ MAGIC = (
 def attachment_key(sha256: str) -> str:
     """Content address of an attached document in the shared store: declarations/ab/<sha256>."""
     return f"declarations/{sha256[:2]}/{sha256}"
+
+
+def _attachment_keys():
+    sha256s = db.session.execute(sa.select(DeclarationAttachment.sha256).distinct()).scalars()
+    return (attachment_key(sha256) for sha256 in sha256s)
+
+
+def _attachment_referring_to(key: str):
+    sha256 = key.rsplit("/", 1)[-1]
+    if attachment_key(sha256) != key:
+        return None
+    return sa.select(DeclarationAttachment.id).where(DeclarationAttachment.sha256 == sha256)
+
+
+# Storage clean-up keeps every stored document an application still refers to.
+references.register(
+    "declaration attachments",
+    folders={"declarations"},
+    all_keys=_attachment_keys,
+    refers_to=_attachment_referring_to,
+)
 
 
 def store_blob(content: bytes) -> str:

@@ -1,4 +1,4 @@
-"""REST for attached documents of an application (routes on the declarations blueprint)."""
+"""REST for attached documents of an application (own blueprint, under the declarations tag)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,21 @@ from flask import g, send_file
 from flask.views import MethodView
 from flask_smorest.fields import Upload
 
+from backend.core.api import Blueprint
 from backend.core.auth import requires
 from backend.core.enums import Role
 from backend.core.schemas import StrictSchema
 from backend.declarations import attachments
-from backend.declarations.api import ID, READERS, blp
+from backend.declarations.api import ID, READERS
 from backend.declarations.schemas import AttachmentSchema, AttachmentUploadFormSchema
+
+blp = Blueprint(
+    "declaration_attachments",
+    __name__,
+    url_prefix="/api/v1",
+    description="电子底账申请附件 Attached documents",
+    doc_tag="declarations",
+)
 
 ATTACHMENT = "<int(max=2147483647):attachment_id>"
 

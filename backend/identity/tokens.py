@@ -8,11 +8,31 @@ from datetime import timedelta
 from flask import current_app
 
 from backend.core.auth import Actor, hash_token
-from backend.core.enums import Assurance
+from backend.core.enums import Assurance, Role
 from backend.core.models import utcnow
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity.models import AuthToken, User
+
+
+def resolve_token(token: str, *, kind: str = "access") -> Actor:
+    """Resolve a bearer token to its Actor, or raise auth.invalid_token (core.auth's token resolver)."""
+    row = db.session.execute(
+        db.select(AuthToken).where(AuthToken.token_hash == hash_token(token), AuthToken.kind == kind)
+    ).scalar_one_or_none()
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
+        raise DomainError("auth.invalid_token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    user = row.user
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        assurance=Assurance(row.assurance),
+        enterprise_id=user.enterprise_id,
+        district_code=user.district_code,
+        session_id=row.session_id,
+        enterprise_district_code=user.enterprise.district_code if user.enterprise is not None else None,
+    )
 
 
 def issue_token_pair(

@@ -1,4 +1,9 @@
-"""现场检验检疫与处置: inspection records, officers' corrections, evidence bundles, re-inspection."""
+"""现场检验检疫与处置: start and complete on site, inspection records, officers' corrections, evidence
+bundles, re-inspection.
+
+Start and complete keep their instruction URLs (/api/v1/instructions/<id>/start|complete) and are
+documented under the instructions tag, beside the instruction's other steps.
+"""
 
 import io
 
@@ -16,11 +21,12 @@ from backend.inspections.schemas import (
     ReinspectionOutSchema,
     ReinspectionSchema,
 )
+from backend.instructions.schemas import TransitionOutSchema, TransitionSchema
 
 blp = Blueprint(
     "inspections",
     __name__,
-    url_prefix="/api/v1/inspections",
+    url_prefix="/api/v1",
     description="现场检验检疫与处置 On-site inspection",
 )
 
@@ -28,7 +34,27 @@ ID = "<int(max=2147483647):instruction_id>"
 READERS = (Role.INSPECTOR, Role.SUPERVISOR, Role.REVIEWER)
 
 
-@blp.route(f"/{ID}")
+@blp.route(f"/instructions/{ID}/start", tags=["instructions"])
+class Start(MethodView):
+    @requires(Role.INSPECTOR)
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, TransitionOutSchema)
+    def post(self, args, instruction_id):
+        """The assigned inspector starts on site; the declaration becomes `inspecting`."""
+        return service.start_inspection(actor=g.actor, instruction_id=instruction_id, **args)
+
+
+@blp.route(f"/instructions/{ID}/complete", tags=["instructions"])
+class Complete(MethodView):
+    @requires(Role.INSPECTOR)
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, TransitionOutSchema)
+    def post(self, args, instruction_id):
+        """Complete: every item has a result, a conclusion, and for a fail a disposition."""
+        return service.complete_inspection(actor=g.actor, instruction_id=instruction_id, **args)
+
+
+@blp.route(f"/inspections/{ID}")
 class InspectionDetail(MethodView):
     @requires(*READERS)
     @blp.response(200, InspectionOutSchema)
@@ -37,7 +63,7 @@ class InspectionDetail(MethodView):
         return service.get_inspection(actor=g.actor, instruction_id=instruction_id)
 
 
-@blp.route(f"/{ID}/items/<int(max=2147483647):item_id>")
+@blp.route(f"/inspections/{ID}/items/<int(max=2147483647):item_id>")
 class ItemResult(MethodView):
     @requires(Role.SUPERVISOR)
     @blp.arguments(ItemResultEditSchema)
@@ -49,7 +75,7 @@ class ItemResult(MethodView):
         )
 
 
-@blp.route(f"/{ID}/evidence-bundle")
+@blp.route(f"/inspections/{ID}/evidence-bundle")
 class EvidenceBundle(MethodView):
     @requires(*READERS)
     @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/zip")
@@ -59,7 +85,7 @@ class EvidenceBundle(MethodView):
         return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=name)
 
 
-@blp.route(f"/{ID}/reinspection")
+@blp.route(f"/inspections/{ID}/reinspection")
 class Reinspection(MethodView):
     @requires(Role.SUPERVISOR)
     @blp.arguments(ReinspectionSchema)

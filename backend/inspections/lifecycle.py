@@ -27,6 +27,14 @@ from backend.instructions.workflow import Event, apply
 from backend.realtime import district_room, enterprise_room, notify
 
 
+@instruction_service.on_reassign
+def follow_reassignment(instruction: Instruction) -> None:
+    """The inspection record follows its instruction to the new inspector."""
+    inspection = inspection_of(instruction)
+    if inspection is not None:
+        inspection.inspector_id = instruction.inspector_id
+
+
 def _instruction_state(instruction: Instruction) -> dict:
     return {"version": instruction.version, "status": instruction.status}
 

@@ -27,9 +27,9 @@ from backend.inspections.schemas import (
     SignatureBody,
 )
 from backend.inspections.views import disposition_view, item_result_view
+from backend.instructions.changes import record_change
 from backend.instructions.models import Instruction, InstructionItem
 from backend.instructions.workflow import Status
-from backend.sync.changes import record_change
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

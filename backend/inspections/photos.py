@@ -20,6 +20,7 @@ from backend.inspections import operations
 from backend.inspections.custody import Provenance, record_evidence
 from backend.inspections.models import Inspection, InspectionPhoto
 from backend.inspections.schemas import PhotoBody, PhotoDeclareBody
+from backend.instructions import service as instruction_service
 from backend.instructions.models import Instruction
 from backend.media.models import Photo
 from backend.realtime import district_room, notify
@@ -245,10 +246,9 @@ def pending_photo_counts(instruction_ids: list[int]) -> dict[int, int]:
     return {instruction_id: count for instruction_id, count in rows}
 
 
-def with_photos_pending(result: Instruction | list[Instruction]):
+@instruction_service.on_response
+def with_photos_pending(rows: list[Instruction]) -> None:
     """Set `photos_pending` on instructions about to be answered (one query for the whole list)."""
-    rows = result if isinstance(result, list) else [result]
     counts = pending_photo_counts([row.id for row in rows])
     for row in rows:
         row.photos_pending = counts.get(row.id, 0)
-    return result

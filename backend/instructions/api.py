@@ -1,4 +1,8 @@
-"""指令管理: instructions over REST (devices offline use the sync API)."""
+"""指令管理: instructions over REST (devices offline use the sync API).
+
+Starting and completing one opens and closes its inspection record: those views live in
+backend/inspections/api.py, under the same URLs and the instructions tag.
+"""
 
 from flask import g
 from flask.views import MethodView
@@ -6,8 +10,6 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import requires
 from backend.core.enums import Role
-from backend.inspections import service as inspection_service
-from backend.inspections.photos import with_photos_pending
 from backend.instructions import service
 from backend.instructions.schemas import (
     AssignSchema,
@@ -19,7 +21,6 @@ from backend.instructions.schemas import (
     LeaseOutSchema,
     LeaseQuerySchema,
     LeaseSchema,
-    TransitionOutSchema,
     TransitionSchema,
 )
 
@@ -38,7 +39,7 @@ class Instructions(MethodView):
     @blp.response(200, InstructionSchema(many=True))
     def get(self, args):
         """Instructions, newest first: an inspector's own, or the officer's district's."""
-        return with_photos_pending(service.list_instructions(actor=g.actor, **args))
+        return service.for_response(service.list_instructions(actor=g.actor, **args))
 
     @requires(*OFFICERS)
     @blp.arguments(InstructionCreateSchema)
@@ -63,7 +64,7 @@ class InstructionDetail(MethodView):
     @blp.response(200, InstructionSchema)
     def get(self, instruction_id):
         """One instruction with its items."""
-        return with_photos_pending(service.get_visible(actor=g.actor, instruction_id=instruction_id))
+        return service.for_response(service.get_visible(actor=g.actor, instruction_id=instruction_id))
 
 
 @blp.route(f"/{ID}/assign")
@@ -73,7 +74,7 @@ class Assign(MethodView):
     @blp.response(200, InstructionSchema)
     def post(self, args, instruction_id):
         """Assign or reassign to an inspector of the district."""
-        return with_photos_pending(
+        return service.for_response(
             service.assign_instruction(actor=g.actor, instruction_id=instruction_id, **args)
         )
 
@@ -85,29 +86,9 @@ class Accept(MethodView):
     @blp.response(200, InstructionSchema)
     def post(self, args, instruction_id):
         """The assigned inspector accepts the instruction."""
-        return with_photos_pending(
+        return service.for_response(
             service.accept_instruction(actor=g.actor, instruction_id=instruction_id, **args)
         )
-
-
-@blp.route(f"/{ID}/start")
-class Start(MethodView):
-    @requires(Role.INSPECTOR)
-    @blp.arguments(TransitionSchema)
-    @blp.response(200, TransitionOutSchema)
-    def post(self, args, instruction_id):
-        """The assigned inspector starts on site; the declaration becomes `inspecting`."""
-        return inspection_service.start_inspection(actor=g.actor, instruction_id=instruction_id, **args)
-
-
-@blp.route(f"/{ID}/complete")
-class Complete(MethodView):
-    @requires(Role.INSPECTOR)
-    @blp.arguments(TransitionSchema)
-    @blp.response(200, TransitionOutSchema)
-    def post(self, args, instruction_id):
-        """Complete: every item has a result, a conclusion, and for a fail a disposition."""
-        return inspection_service.complete_inspection(actor=g.actor, instruction_id=instruction_id, **args)
 
 
 @blp.route(f"/{ID}/cancel")
@@ -117,7 +98,7 @@ class Cancel(MethodView):
     @blp.response(200, InstructionSchema)
     def post(self, args, instruction_id):
         """Cancel an instruction that is not completed."""
-        return with_photos_pending(
+        return service.for_response(
             service.cancel_instruction(actor=g.actor, instruction_id=instruction_id, **args)
         )
 

@@ -1,4 +1,4 @@
-"""Instruction (指令) and the inspection items (查检要求) it requires."""
+"""Instruction (指令), the inspection items (查检要求) it requires, its device lease, and the change feed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from backend.core.models import JSONType, TimestampMixin, UTCDateTime, Versioned
 if TYPE_CHECKING:
     from backend.declarations.models import Declaration
     from backend.identity.models import Enterprise, User
+
+_BIGINT = sa.BigInteger().with_variant(sa.Integer, "sqlite")
 
 
 class Instruction(TimestampMixin, VersionedMixin, db.Model):
@@ -80,3 +82,26 @@ class InstructionLease(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     inspector: Mapped[User] = relationship(viewonly=True)
+
+
+# --- the change feed (backend/instructions/changes.py): what each inspector's devices must pull ---
+
+
+class SyncCounter(db.Model):
+    """Per-inspector change counter; its row lock orders concurrent writers so cursors never skip."""
+
+    __tablename__ = "sync_counter"
+    inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(_BIGINT, default=0)
+
+
+class SyncChange(db.Model):
+    """The latest change sequence of one instruction as seen by one inspector (tombstone when moved away)."""
+
+    __tablename__ = "sync_change"
+    inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    instruction_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("instruction.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(_BIGINT)
+    __table_args__ = (sa.Index("ix_sync_change_inspector_seq", "inspector_id", "seq", unique=True),)

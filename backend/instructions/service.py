@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -20,12 +21,39 @@ from backend.instructions import (
     leases,
 )
 from backend.instructions.catalog import INSPECTION_ITEMS
+from backend.instructions.changes import lock_inspectors, record_change
 from backend.instructions.models import Instruction, InstructionItem, InstructionLease
 from backend.instructions.workflow import OPEN, Event, Status, apply
 from backend.realtime import district_room, notify
-from backend.sync.changes import lock_inspectors, record_change
 
 CLOSED = ("completed", "cancelled")
+
+# Called in the transaction after an instruction changed inspector (inspections moves its record along).
+_REASSIGN_HOOKS: list[Callable[[Instruction], None]] = []
+
+
+def on_reassign(hook: Callable[[Instruction], None]) -> Callable[[Instruction], None]:
+    """Register `hook(instruction)`, called when an instruction is reassigned (a domain above this one)."""
+    _REASSIGN_HOOKS.append(hook)
+    return hook
+
+
+# Fill in what a domain above this one shows beside instructions in responses (e.g. photos pending).
+_RESPONSE_HOOKS: list[Callable[[list[Instruction]], None]] = []
+
+
+def on_response(hook: Callable[[list[Instruction]], None]) -> Callable[[list[Instruction]], None]:
+    """Register `hook(instructions)`, called once per response with every instruction it answers."""
+    _RESPONSE_HOOKS.append(hook)
+    return hook
+
+
+def for_response(result: Instruction | list[Instruction]):
+    """The instructions about to be answered, completed by the registered hooks (one call per response)."""
+    rows = result if isinstance(result, list) else [result]
+    for hook in _RESPONSE_HOOKS:
+        hook(rows)
+    return result
 
 # What a response shows beside the row (items, names, numbers, the lease): one IN query each for a list.
 RESPONSE_CONTEXT = (
@@ -237,19 +265,10 @@ def assign_instruction(
         lease = db.session.get(leases.InstructionLease, instruction.id)
         if lease is not None:
             db.session.delete(lease)
-        _reassign_open_inspection(instruction)
+        for hook in _REASSIGN_HOOKS:
+            hook(instruction)
     db.session.commit()
     return instruction
-
-
-def _reassign_open_inspection(instruction: Instruction) -> None:
-    from backend.inspections.models import Inspection  # the record follows its instruction
-
-    inspection = db.session.execute(
-        sa.select(Inspection).where(Inspection.instruction_id == instruction.id)
-    ).scalar_one_or_none()
-    if inspection is not None:
-        inspection.inspector_id = instruction.inspector_id
 
 
 def accept(instruction: Instruction, *, actor: Actor) -> None:

@@ -12,9 +12,9 @@ from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.errors import DomainError
 from backend.instructions import errors  # noqa: F401  (registers the codes)
+from backend.instructions.changes import record_change
 from backend.instructions.models import Instruction
 from backend.realtime import district_room, notify, user_room
-from backend.sync.changes import record_change
 
 
 class Status(StrEnum):

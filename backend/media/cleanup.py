@@ -7,12 +7,13 @@ stored files that no row refers to. Safe to run from cron while the API serves, 
   upload is still not receiving. The row stays, so a phone that resumes gets media.upload_expired (404)
   and starts the same client_id again from offset 0; the photo itself never left the phone, whose
   outbox keeps it until a 2xx however long that takes.
-- A stored file is deleted only when it is older than the limit and no Photo, declaration attachment
-  or certificate attachment refers to it. Stored bytes are content-addressed, so a new upload may
-  reuse an old unreferenced file at any moment (put() finds it, refreshes its mtime, writes nothing,
-  and the row commits later). So the file is first renamed aside, then its mtime and the database are
-  read again: a put() before the rename shows in the mtime, a committed row in the query, and a put()
-  after the rename writes a new copy. Anything in doubt is put back.
+- A stored file is deleted only when it is older than the limit, lies in a folder whose owner
+  registered with backend.media.references (photos here; declaration and certificate attachments in
+  their own domains), and no registered row refers to it. Stored bytes are content-addressed, so a
+  new upload may reuse an old unreferenced file at any moment (put() finds it, refreshes its mtime,
+  writes nothing, and the row commits later). So the file is first renamed aside, then its mtime and
+  the database are read again: a put() before the rename shows in the mtime, a committed row in the
+  query, and a put() after the rename writes a new copy. Anything in doubt is put back.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import sqlalchemy as sa
 from backend.audit.service import record_event
 from backend.core.models import utcnow
 from backend.extensions import db
-from backend.media import spool
+from backend.media import references, spool
 from backend.media.models import Photo, Upload
 from backend.media.storage import get_storage
 
@@ -42,9 +43,6 @@ log = logging.getLogger("chajian.storage")
 # restarts from zero). The limit only decides how often that costs a re-send: 30 days outlasts a
 # Golden Week offline.
 DEFAULT_OLDER_THAN_HOURS = 30 * 24
-# Top-level folders of the store whose files rows refer to; a file anywhere else belongs to code this
-# sweep does not know, and is kept.
-PRUNABLE_PREFIXES = frozenset({"originals", "display", "thumbnail", "declarations", "documents"})
 _TEMP = ".tmp-"  # LocalStorage.put's temporary files
 _ASIDE = ".tmp-prune-"  # a file renamed aside while it is checked again (keys() never lists it)
 _ASIDE_NAME = re.compile(r"^\.tmp-prune-(.+)\.[0-9a-f]{12}$")
@@ -194,13 +192,16 @@ def _delete_orphaned_files(cutoff: datetime, report: PruneReport) -> None:
     limit = cutoff.timestamp()
     if not report.dry_run:
         _put_back_set_aside(root)
+    # Top-level folders whose owners registered their references; a file anywhere else belongs to code
+    # this sweep does not know, and is kept.
+    prunable = references.prunable_folders()
     referenced = _referenced_keys()
     db.session.rollback()
     for path in _walk(root):
         key = path.relative_to(root).as_posix()
         if path.name.startswith(_ASIDE):
             continue  # another run is checking it right now
-        if path.is_symlink() or "/" not in key or key.split("/", 1)[0] not in PRUNABLE_PREFIXES:
+        if path.is_symlink() or "/" not in key or key.split("/", 1)[0] not in prunable:
             report.unknown_files_kept += 1
             continue
         if key in referenced:
@@ -286,42 +287,44 @@ def _size_and_mtime(path: Path) -> tuple[int | None, float]:
     return stat.st_size, stat.st_mtime
 
 
-def _reference_models():
-    # Imported here: media is below declarations and certificates, which store their files through it.
-    from backend.certificate_applications.models import CertificateAttachment
-    from backend.declarations.attachments import attachment_key
-    from backend.declarations.models import DeclarationAttachment
-
-    return CertificateAttachment, DeclarationAttachment, attachment_key
-
-
 def _referenced_keys() -> set[str]:
-    """Every key a Photo, declaration attachment or certificate attachment refers to."""
-    certificate_attachment, declaration_attachment, attachment_key = _reference_models()
+    """Every key a registered row (a Photo, a declaration or certificate attachment…) refers to."""
     keys: set[str] = set()
-    photo_keys = sa.select(Photo.original_key, Photo.display_key, Photo.thumbnail_key)
-    for row in db.session.execute(photo_keys.execution_options(yield_per=5000)):
-        keys.update(row)
-    sha256s = db.session.execute(sa.select(declaration_attachment.sha256).distinct()).scalars()
-    keys.update(attachment_key(sha256) for sha256 in sha256s)
-    keys.update(db.session.execute(sa.select(certificate_attachment.storage_key).distinct()).scalars())
+    for reference in references.registered():
+        keys.update(reference.all_keys())
     return keys
 
 
 def _is_referenced(key: str) -> bool:
     """Whether a committed row refers to `key` now (read in a transaction of its own)."""
-    certificate_attachment, declaration_attachment, attachment_key = _reference_models()
-    sha256 = key.rsplit("/", 1)[-1]
     queries = [
-        sa.select(Photo.id).where(
-            sa.or_(Photo.original_key == key, Photo.display_key == key, Photo.thumbnail_key == key)
-        ),
-        sa.select(certificate_attachment.id).where(certificate_attachment.storage_key == key),
+        query for reference in references.registered() if (query := reference.refers_to(key)) is not None
     ]
-    if attachment_key(sha256) == key:
-        queries.append(sa.select(declaration_attachment.id).where(declaration_attachment.sha256 == sha256))
     db.session.rollback()
     try:
         return any(db.session.execute(query.limit(1)).first() is not None for query in queries)
     finally:
         db.session.rollback()
+
+
+# --- the media domain's own references: photos --------------------------------------------------------
+
+
+def _photo_keys():
+    photo_keys = sa.select(Photo.original_key, Photo.display_key, Photo.thumbnail_key)
+    for row in db.session.execute(photo_keys.execution_options(yield_per=5000)):
+        yield from row
+
+
+def _photo_referring_to(key: str):
+    return sa.select(Photo.id).where(
+        sa.or_(Photo.original_key == key, Photo.display_key == key, Photo.thumbnail_key == key)
+    )
+
+
+references.register(
+    "photos",
+    folders={"originals", "display", "thumbnail"},
+    all_keys=_photo_keys,
+    refers_to=_photo_referring_to,
+)

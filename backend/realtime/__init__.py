@@ -10,16 +10,12 @@ import logging
 
 from flask import request
 from flask_socketio import ConnectionRefusedError, join_room
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from backend.core.transactions import TransactionList
 from backend.errors import DomainError
 from backend.extensions import db, socketio
 
 log = logging.getLogger("chajian.realtime")
-
-_PENDING = "chajian_pending_messages"
-
 
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
@@ -34,13 +30,14 @@ def district_room(district_code: str) -> str:
 
 
 def notify(room: str, event_name: str, data: dict) -> None:
-    """Queue a message for `room`; it is sent only if the current transaction commits."""
-    db.session.info.setdefault(_PENDING, []).append((room, event_name, data))
+    """Queue a message for `room`; it is sent only if the transaction commits.
+
+    Queued inside a savepoint that is rolled back, it is dropped with it.
+    """
+    _pending.start(db.session).append((room, event_name, data))
 
 
-@event.listens_for(Session, "after_commit")
-def _send_pending(session: Session) -> None:
-    pending = session.info.pop(_PENDING, [])
+def _send(pending: list) -> None:
     for room, event_name, data in pending:
         try:
             socketio.emit(event_name, data, to=room)
@@ -48,9 +45,7 @@ def _send_pending(session: Session) -> None:
             log.exception("could not emit %s to %s", event_name, room)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+_pending = TransactionList("chajian_pending_messages", after_commit=_send)
 
 
 def register_handlers() -> None:

@@ -1,6 +1,6 @@
 """单证审核 endpoints: the district queue, open, approve, return, reject and the rule hits.
 
-Risk-rule administration lives in rules_api.py on the same blueprint.
+Risk-rule administration lives in rules_api.py (its own blueprint, documented under this one's tag).
 """
 
 from flask import g
@@ -102,5 +102,3 @@ class RulePreview(MethodView):
         """The risk rules the application matches now (conditions, draw, selected), without deciding."""
         return service.rule_preview(actor=g.actor, declaration_id=declaration_id)
 
-
-from backend.review import rules_api  # noqa: E402,F401  (adds the risk-rule routes to blp)

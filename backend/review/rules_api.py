@@ -1,18 +1,26 @@
-"""布控规则 administration (administrators of the district), on the review blueprint."""
+"""布控规则 administration (administrators of the district): its own blueprint, under the review tag."""
 
 from flask import g
 from flask.views import MethodView
 
+from backend.core.api import Blueprint
 from backend.core.auth import requires
 from backend.core.enums import Role
 from backend.review import rule_admin
-from backend.review.api import blp
 from backend.review.schemas import (
     DeactivateArgsSchema,
     RiskRuleArgsSchema,
     RiskRuleListArgsSchema,
     RiskRuleSchema,
     RiskRuleUpdateSchema,
+)
+
+blp = Blueprint(
+    "review_rules",
+    __name__,
+    url_prefix="/api/v1/review",
+    description="布控规则 Risk rules",
+    doc_tag="review",
 )
 
 RULE = "/risk-rules/<int(max=2147483647):rule_id>"

@@ -1,4 +1,4 @@
-"""What each inspector's devices must pull (change sequence) and what they pushed (processed operations)."""
+"""What each inspector's devices pushed: processed operations (the change feed lives in instructions)."""
 
 from __future__ import annotations
 
@@ -10,26 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from backend.core.models import JSONType, UTCDateTime, db, utcnow
 
 _BIGINT = sa.BigInteger().with_variant(sa.Integer, "sqlite")
-
-
-class SyncCounter(db.Model):
-    """Per-inspector change counter; its row lock orders concurrent writers so cursors never skip."""
-
-    __tablename__ = "sync_counter"
-    inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
-    last_seq: Mapped[int] = mapped_column(_BIGINT, default=0)
-
-
-class SyncChange(db.Model):
-    """The latest change sequence of one instruction as seen by one inspector (tombstone when moved away)."""
-
-    __tablename__ = "sync_change"
-    inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
-    instruction_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("instruction.id", ondelete="CASCADE"), primary_key=True
-    )
-    seq: Mapped[int] = mapped_column(_BIGINT)
-    __table_args__ = (sa.Index("ix_sync_change_inspector_seq", "inspector_id", "seq", unique=True),)
 
 
 class SyncOperation(db.Model):

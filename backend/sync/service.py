@@ -13,17 +13,16 @@ from backend.errors import CATALOGUE, DomainError, preferred_language
 from backend.extensions import db
 from backend.inspections import lifecycle, operations, photos
 from backend.inspections.custody import Provenance, canonical_json, sha256_hex
+from backend.instructions import changes as change_feed
 from backend.instructions import leases
 from backend.instructions.models import Instruction, InstructionLease
 from backend.instructions.service import get_visible
 from backend.instructions.workflow import OPEN, Status
 from backend.sync import errors  # noqa: F401
-from backend.sync.changes import changes_after, defer_changes, flush_deferred_changes, lock_inspectors
 from backend.sync.documents import CATALOG_VERSION, CATALOGS, instruction_document, jsonable, load_documents
 from backend.sync.models import SyncOperation
 
 CHUNK = 200  # operations per commit in a large batch
-_PENDING = "chajian_pending_messages"  # backend.realtime's queue of messages to send after commit
 
 # A conflict is kept for retries unless it is transient (a lease can be handed over, then the op retried).
 CONFLICTS = {
@@ -76,8 +75,8 @@ def pull(
     *, actor: Actor, device_id: str, cursor: int = 0, limit: int = 50, catalog_version: str | None = None
 ) -> dict:
     """The instructions changed for this inspector since `cursor`, as whole documents; grants free leases."""
-    lock_inspectors([actor.user_id])  # leases are written: queue behind this inspector's pushes
-    rows = changes_after(inspector_id=actor.user_id, cursor=cursor, limit=limit + 1)
+    change_feed.lock_inspectors([actor.user_id])  # leases are written: queue behind this inspector's pushes
+    rows = change_feed.changes_after(inspector_id=actor.user_id, cursor=cursor, limit=limit + 1)
     has_more = len(rows) > limit
     rows = rows[:limit]
     instructions, declarations, inspections = load_documents([iid for _, iid in rows])
@@ -140,16 +139,11 @@ def push(*, actor: Actor, device_id: str, operations: list[dict]) -> dict:
     results = []
     for start in range(0, len(operations), CHUNK):
         ops = operations[start : start + CHUNK]
-        lock_inspectors([actor.user_id])
+        change_feed.lock_inspectors([actor.user_id])
         chunk = _Chunk(stored=_stored_many(actor, [op["op_id"].lower() for op in ops]))
-        defer_changes()
-        try:
+        with change_feed.deferred_changes():
             for op in ops:
                 results.append(_process(actor, device_id, op, blocked, chunk))
-            flush_deferred_changes()
-        except BaseException:
-            db.session.info.pop("chajian_sync_deferred_changes", None)
-            raise
         db.session.commit()
     lang = preferred_language()
     return {"results": [_with_message(result, lang) for result in results]}
@@ -227,8 +221,6 @@ def _process(actor: Actor, device_id: str, op: dict, blocked: dict, chunk: _Chun
             "error": "sync.blocked_by_earlier",
             "blocked_by": blocked[instruction_id],
         }
-    pending = db.session.info.setdefault(_PENDING, [])
-    queued = len(pending)
     savepoint = db.session.begin_nested()
     try:
         with db.session.no_autoflush:  # one flush per operation, in _record: a third of the cost
@@ -237,12 +229,10 @@ def _process(actor: Actor, device_id: str, op: dict, blocked: dict, chunk: _Chun
         savepoint.commit()
         return result
     except DomainError as exc:
-        savepoint.rollback()
-        del pending[queued:]  # announcements of an operation that did not happen
+        savepoint.rollback()  # with the messages and changes it announced: the operation did not happen
         result = _failure(exc, op, op_id)
     except IntegrityError:  # the same op_id committed meanwhile by a concurrent delivery
         savepoint.rollback()
-        del pending[queued:]
         return _replay(_stored(actor, op_id), op_hash, op_id, instruction_id, blocked)
     blocked[instruction_id] = op_id
     if result["error"] not in TRANSIENT:

@@ -56,6 +56,7 @@ def actor_of(user, assurance: str = "key") -> Actor:
         user.enterprise_id,
         user.district_code,
         "test-session",
+        user.enterprise.district_code if user.enterprise is not None else None,
     )
 
 

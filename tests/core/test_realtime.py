@@ -49,6 +49,26 @@ def test_notify_sends_after_commit_and_never_after_rollback(app, factories):
     client.disconnect()
 
 
+def test_a_rolled_back_savepoint_drops_its_messages_and_a_released_one_waits_for_the_commit(app, factories):
+    user = factories.user("inspector")
+    room = user_room(user.id)
+    client = socketio.test_client(app, auth={"token": token_of(factories.headers(user))})
+    client.get_received()
+
+    notify(room, "instruction.changed", {"id": 1})
+    savepoint = db.session.begin_nested()
+    notify(room, "instruction.changed", {"id": 2})
+    savepoint.rollback()  # an operation that did not happen: its announcement goes, the earlier one stays
+    with db.session.begin_nested():
+        notify(room, "instruction.changed", {"id": 3})
+    assert client.get_received() == []  # a released savepoint is not a commit
+    record_event(action="test.committed", entity_type="test", entity_id=1, actor=None)
+    db.session.commit()
+    received = client.get_received()
+    assert [m["args"] for m in received] == [[{"id": 1}], [{"id": 3}]]
+    client.disconnect()
+
+
 def test_messages_reach_only_their_room(app, factories):
     one, other = factories.user("enterprise"), factories.user("enterprise")
     other_room = user_room(other.id)  # the connect handler ends the session: read ids first

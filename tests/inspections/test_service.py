@@ -289,3 +289,18 @@ def test_the_evidence_bundle_lists_every_record_with_a_hash_that_matches(client,
         client.get(f"/api/v1/inspections/{started.id}/evidence-bundle", headers=world.h_other).status_code
         == 404
     )
+
+
+def test_the_inspection_record_follows_its_instruction_to_a_new_inspector(client, world, factories, started):
+    from backend.inspections.models import Inspection
+
+    response = client.post(
+        f"/api/v1/instructions/{started.id}/assign",
+        json={"inspector_id": world.other_inspector.id},
+        headers=world.h_supervisor,
+    )
+    assert response.status_code == 200, response.get_json()
+    inspection = db.session.execute(
+        db.select(Inspection).where(Inspection.instruction_id == started.id)
+    ).scalar_one()
+    assert inspection.inspector_id == world.other_inspector.id

@@ -1,4 +1,5 @@
-"""record_change(): the one way a write tells an inspector's devices to pull an instruction again.
+"""The change feed: record_change() is the one way a write tells an inspector's devices to pull an
+instruction again; the sync pull reads it with changes_after().
 
 Called in the writer's transaction. The per-inspector counter row is updated first, so it stays locked
 until commit: writers for one inspector commit in seq order and a pull cursor never skips a change.
@@ -6,11 +7,15 @@ until commit: writers for one inspector commit in seq order and a pull cursor ne
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from backend.core.transactions import TransactionList
 from backend.extensions import db
-from backend.sync.models import SyncChange, SyncCounter
+from backend.instructions.models import SyncChange, SyncCounter
 
 
 def _upsert(model, values: dict, keys: list[str], updates: dict):
@@ -34,9 +39,9 @@ def record_change(*, inspector_id: int | None, instruction_id: int) -> None:
     """Mark `instruction_id` changed for `inspector_id` (its current or previous inspector)."""
     if inspector_id is None:
         return
-    deferred = db.session.info.get(_DEFERRED)
+    deferred = _deferred.get(db.session)
     if deferred is not None:
-        deferred.add((inspector_id, instruction_id))
+        deferred.append((inspector_id, instruction_id))
         return
     seq = next_seq(inspector_id)
     db.session.execute(
@@ -73,16 +78,20 @@ def lock_inspectors(inspector_ids) -> None:
         )
 
 
-_DEFERRED = "chajian_sync_deferred_changes"
+_deferred = TransactionList("chajian_deferred_changes")
 
 
-def defer_changes() -> None:
-    """Collect record_change() calls until flush_deferred_changes(): one bump per instruction per chunk."""
-    db.session.info[_DEFERRED] = set()
+@contextmanager
+def deferred_changes() -> Iterator[None]:
+    """Collect record_change() calls in the block and write them at its end, one bump per instruction.
 
-
-def flush_deferred_changes() -> None:
-    """Write the collected changes (a change of an operation rolled back since only costs a spare re-pull)."""
-    pending = db.session.info.pop(_DEFERRED, None) or set()
-    for inspector_id, instruction_id in sorted(pending):
+    A change recorded inside a savepoint that is rolled back is dropped with it (the write did not
+    happen); nothing is written if the block raises (the caller rolls its transaction back).
+    """
+    _deferred.start(db.session)
+    try:
+        yield
+    finally:
+        pending = _deferred.take(db.session)
+    for inspector_id, instruction_id in sorted(set(pending)):
         record_change(inspector_id=inspector_id, instruction_id=instruction_id)
