@@ -44,7 +44,8 @@ def _start(env: dict, port: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(200):
+    deadline = time.monotonic() + 60  # a loaded 2-core CI machine can take 10 s to import the app
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if _request(port, "GET", "/healthz")[0] == 200:
                 return process
