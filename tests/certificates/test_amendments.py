@@ -155,7 +155,7 @@ def test_officer_rejects_and_the_certificate_stays(client, issued, key_headers, 
 def test_supporting_documents_must_be_the_enterprises(client, factories, issued, key_headers):
     uploaded = client.post(
         "/api/v1/certificate-attachments?filename=letter.pdf",
-        data=b"%PDF letter",
+        data=b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
         content_type="application/pdf",
         headers=key_headers,
     ).get_json()
