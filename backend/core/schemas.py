@@ -102,10 +102,9 @@ class StrictSchema(Schema):
     @pre_load
     def _clean_text(self, data, **kwargs):
         if isinstance(data, MultiDictProxy):  # query string or form: keep repeated keys for List fields
-            pairs = [
-                (key, _clean_value(value, code=is_code_field(key)))
-                for key, value in data.data.items(multi=True)
-            ]
+            source = data.data
+            items = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
+            pairs = [(key, _clean_value(value, code=is_code_field(key))) for key, value in items]
             errors = {printable_key(key): problem for key, (_, problem) in pairs if problem}
             cleaned = MultiDictProxy(MultiDict([(key, value) for key, (value, _) in pairs]), self)
         elif isinstance(data, dict):
