@@ -89,8 +89,8 @@ def current_build() -> Build:
 
 
 def _probing(path: str) -> bool:
-    segments = path.split("/")
-    return "\\" in path or any(s in ("", ".", "..") or s.startswith(".") for s in segments)
+    """`..`, `.`, dotfiles and backslashes: never a file of the build, nor a client-side route."""
+    return "\\" in path or any(segment.startswith(".") for segment in path.split("/"))
 
 
 @bp.get("/")

@@ -33,6 +33,7 @@ def test_the_build_is_served_with_its_caching(client, dist):
     shell = client.get("/")
     assert shell.status_code == 200 and shell.data == SHELL and shell.headers["Cache-Control"] == "no-cache"
     assert client.get("/inspector/tasks/12").data == SHELL  # a client-side route
+    assert client.get("/inspector/tasks/").data == SHELL
     assert client.get("/index.html").data == SHELL
     again = client.get("/", headers={"If-None-Match": shell.headers["ETag"]})
     assert again.status_code == 304
