@@ -106,10 +106,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_errors_and_logs(app: Flask) -> None:
-    from backend import errors, request_log
+    from backend import errors, input_guard, request_log, security_headers
 
     errors.init_app(app)
     request_log.init_app(app)
+    input_guard.init_app(app)
+    security_headers.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -19,6 +19,11 @@ log = logging.getLogger("chajian.errors")
 CATALOGUE: dict[str, tuple[int, str, str]] = {
     "request.invalid": (422, "请求数据有误，请按字段提示修改。", "The request has invalid fields."),
     "request.malformed": (400, "请求格式错误。", "The request is malformed."),
+    "request.too_deep": (
+        400,
+        "请求数据嵌套层级过多（最多 {max_depth} 层）。",
+        "The request body is nested too deeply (at most {max_depth} levels).",
+    ),
     "request.too_large": (413, "请求内容过大。", "The request body is too large."),
     "request.unsupported_media_type": (415, "不支持的内容类型。", "Unsupported media type."),
     "request.not_found": (404, "请求的地址不存在。", "No such resource."),

@@ -20,6 +20,7 @@ from backend.certificate_applications.models import CertificateApplication
 from backend.certificates.catalog import type_spec
 from backend.certificates.models import Certificate
 from backend.core.auth import Actor
+from backend.core.exports import append_xlsx_row, csv_cell
 from backend.declarations.models import Declaration, ERecord
 from backend.extensions import db
 
@@ -175,7 +176,7 @@ def export_csv(*, actor: Actor, kind: str, **filters) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([label for _, label in columns])
     for row in rows:
-        writer.writerow([_cell(row[key]) for key, _ in columns])
+        writer.writerow([csv_cell(_cell(row[key])) for key, _ in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -187,7 +188,7 @@ def export_xlsx(*, actor: Actor, kind: str, **filters) -> bytes:
     sheet.title = "证书" if kind == "certificates" else "证书申请"
     sheet.append([label for _, label in columns])
     for row in rows:
-        sheet.append([_cell(row[key]) for key, _ in columns])
+        append_xlsx_row(sheet, [_cell(row[key]) for key, _ in columns])
     sheet.freeze_panes = "A2"
     for index, (key, _) in enumerate(columns, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = (

@@ -11,6 +11,7 @@ from backend.audit.service import record_event
 from backend.certificate_applications import errors  # noqa: F401  (error codes registered)
 from backend.certificate_applications.models import AgentAuthorisation, CertificateAttachment
 from backend.core.auth import Actor
+from backend.core.uploads import display_filename, document_type
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity.models import Enterprise
@@ -62,13 +63,14 @@ def upload_attachment(
     """Store a supporting document content-addressed in media storage and record it for the enterprise."""
     if not data:
         raise DomainError("certificate_application.empty_attachment")
+    content_type = document_type(data, declared=content_type)  # the bytes decide, not the header
     digest = hashlib.sha256(data).hexdigest()
     key = f"{DOCUMENTS}/{digest[:2]}/{digest}"
     get_storage().put(key, data)  # idempotent: the same bytes share one file
     attachment = CertificateAttachment(
         enterprise_id=actor.enterprise_id,
         uploaded_by_id=actor.user_id,
-        filename=filename,
+        filename=display_filename(filename),
         content_type=content_type,
         size=len(data),
         sha256=digest,

@@ -87,7 +87,9 @@ class VerifiedGoodsSchema(Schema):
 class VerificationSchema(Schema):
     certificate_no = fields.String()
     status = fields.String(validate=validate.OneOf(["valid", "replaced", "withdrawn"]))
-    status_reason = fields.String(allow_none=True)
+    status_reason = fields.String(
+        allow_none=True, metadata={"description": "free text: null unless a valid QR payload `s` was given"}
+    )
     superseded_by = fields.String(allow_none=True)
     type_code = fields.String()
     type_name_zh = fields.String()

@@ -180,7 +180,8 @@ def verify_certificate(*, certificate_no: str, payload: str | None = None) -> di
     return {
         "certificate_no": certificate.certificate_no,
         "status": VERIFY_STATUS[certificate.status],
-        "status_reason": certificate.status_reason,
+        # A withdrawal's reason is an officer's free text: only for the holder of the printed payload.
+        "status_reason": certificate.status_reason if payload_valid else None,
         "superseded_by": certificate.superseded_by.certificate_no if certificate.superseded_by else None,
         "type_code": certificate.type_code,
         "type_name_zh": spec.name_zh,

@@ -1,34 +1,119 @@
-"""Base schemas: strict, unknown fields refused, the error shape documented once."""
+"""Base schemas: strict, unknown fields refused, text cleaned and values bounded once, the error shape
+documented once."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import MultiDict
+
+from backend.core.text import TextRefused, clean_text, is_code_field, printable_key
+
+# Dates a customs document can carry. Wider ones (year 1, 9999) overflow when converted to UTC or
+# shifted by a day in a query, and are typing errors anyway.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+# No Decimal column is wider than Numeric(18, 3): 15 digits before the point.
+DECIMAL_LIMIT = Decimal(10) ** 15
 
 
-def _has_nul(value) -> bool:
+def _clean_value(value, *, code: bool):
+    """(cleaned value, errors or None) for a JSON value: strings cleaned, containers walked."""
     if isinstance(value, str):
-        return "\x00" in value
+        try:
+            return clean_text(value, code=code), None
+        except TextRefused as exc:
+            return value, [str(exc)]
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
+        return _clean_mapping(value)
+    if isinstance(value, list):
+        cleaned, errors = [], {}
+        for index, item in enumerate(value):
+            item, problem = _clean_value(item, code=code)
+            cleaned.append(item)
+            if problem:
+                errors[index] = problem
+        return cleaned, errors or None
+    return value, None
+
+
+def _clean_mapping(data: dict):
+    cleaned, errors = {}, {}
+    for key, value in data.items():
+        if isinstance(key, str):
+            try:
+                key = clean_text(key)
+            except TextRefused as exc:
+                errors[printable_key(key)] = [str(exc)]
+                continue
+        value, problem = _clean_value(value, code=isinstance(key, str) and is_code_field(key))
+        if problem:
+            errors[printable_key(key) if isinstance(key, str) else key] = problem
+        cleaned[key] = value
+    return cleaned, errors or None
+
+
+def _out_of_range() -> ValidationError:
+    return ValidationError(
+        f"日期须在 {EARLIEST_DATE} 至 {LATEST_DATE} 之间 / must lie between {EARLIEST_DATE} and {LATEST_DATE}"
+    )
+
+
+def _date_in_range(value: date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise _out_of_range()
+
+
+def _datetime_in_range(value: datetime) -> None:
+    try:  # 0001-01-01T00:00:00+08:00 has no UTC form
+        day = value.astimezone(UTC).date() if value.tzinfo else value.date()
+    except OverflowError:
+        raise _out_of_range() from None
+    _date_in_range(day)
+
+
+def _decimal_in_range(value: Decimal) -> None:
+    if not value.is_finite() or abs(value) >= DECIMAL_LIMIT:
+        raise ValidationError("数值须小于 10^15 / must be finite and smaller than 10^15 in magnitude")
 
 
 class StrictSchema(Schema):
-    """Refuses unknown fields and NUL characters; use strict=True on Integer fields of JSON bodies."""
+    """The base of every input schema: unknown fields refused, text cleaned, dates and decimals bounded.
+
+    Text (backend/core/text.py): NUL, lone surrogates and bidi override/isolate controls are refused
+    (422), other invisible format characters removed, code fields (…_code, …_no, …) NFKC-normalised.
+    Dates and datetimes lie between EARLIEST_DATE and LATEST_DATE, decimals below DECIMAL_LIMIT, so no
+    input overflows a conversion or a column. Use strict=True on Integer fields of JSON bodies.
+    """
 
     class Meta:
         unknown = RAISE
         ordered = True
 
+    def on_bind_field(self, field_name, field_obj):
+        if isinstance(field_obj, fields.DateTime):
+            field_obj.validators.append(_datetime_in_range)
+        elif isinstance(field_obj, fields.Date):
+            field_obj.validators.append(_date_in_range)
+        elif isinstance(field_obj, fields.Decimal):
+            field_obj.validators.append(_decimal_in_range)
+
     @pre_load
-    def _refuse_nul_characters(self, data, **kwargs):
-        # PostgreSQL text cannot hold U+0000 (a 500 otherwise); no legitimate input contains it.
-        if hasattr(data, "items"):
-            bad = sorted(key for key, value in data.items() if _has_nul(value))
-            if bad:
-                message = "不能包含 NUL 字符 / must not contain NUL (U+0000)"
-                raise ValidationError({key: [message] for key in bad})
-        return data
+    def _clean_text(self, data, **kwargs):
+        if isinstance(data, MultiDictProxy):  # query string or form: keep repeated keys for List fields
+            source = data.data
+            items = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
+            pairs = [(key, _clean_value(value, code=is_code_field(key))) for key, value in items]
+            errors = {printable_key(key): problem for key, (_, problem) in pairs if problem}
+            cleaned = MultiDictProxy(MultiDict([(key, value) for key, (value, _) in pairs]), self)
+        elif isinstance(data, dict):
+            cleaned, errors = _clean_mapping(data)
+        else:
+            return data
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
 
 
 class ErrorSchema(Schema):

@@ -18,6 +18,7 @@ from flask import current_app
 
 from backend.audit.service import record_event
 from backend.core.auth import Actor
+from backend.core.uploads import display_filename, sniff_document
 from backend.declarations import errors  # noqa: F401  (registers the codes)
 from backend.declarations.models import DeclarationAttachment
 from backend.declarations.service import EDITABLE, load_declaration
@@ -27,11 +28,6 @@ from backend.media import references
 from backend.media.storage import get_storage
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
 
 
 def attachment_key(sha256: str) -> str:
@@ -67,19 +63,6 @@ def store_blob(content: bytes) -> str:
     return digest
 
 
-def sniff_content_type(head: bytes) -> str | None:
-    for magic, content_type in MAGIC:
-        if head.startswith(magic):
-            return content_type
-    return None
-
-
-def _clean_filename(name: str | None) -> str:
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return name[-200:] or "attachment"
-
-
 def add_attachment(*, actor: Actor, declaration_id: int, kind: str | None, upload):
     """Upload one document (a werkzeug FileStorage) to an application in draft or returned."""
     declaration = load_declaration(actor, declaration_id, for_update=True)  # 404 before anything else
@@ -94,13 +77,13 @@ def add_attachment(*, actor: Actor, declaration_id: int, kind: str | None, uploa
         raise DomainError("declaration.attachment_too_large", limit_mb=round(limit / 1024 / 1024, 1))
     if not content:
         raise DomainError("declaration.attachment_empty")
-    content_type = sniff_content_type(content[:16])
+    content_type = sniff_document(content)  # by content: a PDF, or an image that decodes
     if content_type is None:
         raise DomainError("declaration.attachment_type")
     digest = store_blob(content)  # before the row: a row never points at a missing blob
     attachment = DeclarationAttachment(
         kind=kind,
-        filename=_clean_filename(filename),
+        filename=display_filename(filename),
         content_type=content_type,
         size=len(content),
         sha256=digest,

@@ -4,6 +4,7 @@ and what public verification shows of the old and the new certificate afterwards
 import pytest
 
 from backend.certificates.models import Certificate
+from backend.certificates.sealing import Seal, compact_payload
 from backend.core.enums import Role
 from backend.extensions import db
 from tests.certificates_shared.fixtures import phyto_form
@@ -25,8 +26,15 @@ def request(client, certificate, headers, **body):
     )
 
 
-def verify(client, number):
-    return client.get(f"/api/v1/verify/{number}").get_json()
+def verify(client, number, *, scanned=False):
+    """Public verification; `scanned` adds the printed QR payload (which shows free-text reasons)."""
+    query = {}
+    if scanned:
+        certificate = db.session.execute(
+            db.select(Certificate).where(Certificate.certificate_no == number)
+        ).scalar_one()
+        query["s"] = compact_payload(certificate.content, Seal.from_dict(certificate.seal)).encode()
+    return client.get(f"/api/v1/verify/{number}", query_string=query).get_json()
 
 
 def test_amend_issues_a_new_certificate_and_the_old_verifies_as_replaced(
@@ -47,7 +55,7 @@ def test_amend_issues_a_new_certificate_and_the_old_verifies_as_replaced(
     approved = client.post(f"{AMENDMENTS}/{body['id']}/approve", headers=officer_headers).get_json()
     assert approved["status"] == "approved" and approved["new_certificate_no"]
     new_no = approved["new_certificate_no"]
-    old = verify(client, issued.certificate_no)
+    old = verify(client, issued.certificate_no, scanned=True)
     assert (
         old["status"] == "replaced"
         and old["superseded_by"] == new_no
@@ -119,12 +127,14 @@ def test_withdraw_needs_the_printed_original_back(
     assert received["original_received_at"] is not None
     approved = client.post(f"{AMENDMENTS}/{body['id']}/approve", headers=officer_headers).get_json()
     assert approved["status"] == "approved" and approved["new_certificate_no"] is None
-    shown = verify(client, issued.certificate_no)
+    shown = verify(client, issued.certificate_no, scanned=True)
     assert (
         shown["status"] == "withdrawn"
         and shown["status_reason"] == "合同取消"
         and shown["superseded_by"] is None
     )
+    walked = verify(client, issued.certificate_no)  # a number typed in, no printed certificate in hand
+    assert walked["status"] == "withdrawn" and walked["status_reason"] is None
     assert "已撤销" in client.get(f"/verify/{issued.certificate_no}").get_data(as_text=True)
     again = request(client, issued, key_headers, kind="replace", reason="x")
     assert (
@@ -145,7 +155,7 @@ def test_officer_rejects_and_the_certificate_stays(client, issued, key_headers, 
 def test_supporting_documents_must_be_the_enterprises(client, factories, issued, key_headers):
     uploaded = client.post(
         "/api/v1/certificate-attachments?filename=letter.pdf",
-        data=b"%PDF letter",
+        data=b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
         content_type="application/pdf",
         headers=key_headers,
     ).get_json()

@@ -3,12 +3,14 @@ the officer's decisions; receipts, copy, attachments, key login and object-level
 
 import pytest
 
+from backend.certificates.application_models import CertificateAttachment
 from backend.certificates.models import Certificate
 from backend.core.enums import Role
 from backend.extensions import db
 from tests.certificates_shared.fixtures import phyto_form
 
 BASE = "/api/v1/certificate-applications"
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def submit(client, application, headers):
@@ -164,13 +166,13 @@ def test_strict_body(client, key_headers, e_record):
 def test_attachments_are_stored_and_scoped_to_the_enterprise(client, factories, apply_for, key_headers):
     uploaded = client.post(
         "/api/v1/certificate-attachments?filename=invoice.pdf",
-        data=b"%PDF-1.4 invoice",
+        data=PDF,
         content_type="application/pdf",
         headers=key_headers,
     )
     assert uploaded.status_code == 201, uploaded.get_json()
     attachment = uploaded.get_json()
-    assert attachment["size"] == 16 and len(attachment["sha256"]) == 64
+    assert attachment["size"] == len(PDF) and len(attachment["sha256"]) == 64
     draft = apply_for(attachment_ids=[attachment["id"]])
     assert draft["attachment_ids"] == [attachment["id"]]
     wrong_type = client.post(
@@ -183,7 +185,7 @@ def test_attachments_are_stored_and_scoped_to_the_enterprise(client, factories, 
     other = factories.user(Role.ENTERPRISE)
     foreign = client.post(
         "/api/v1/certificate-attachments?filename=x.pdf",
-        data=b"%PDF other",
+        data=PDF + b"% other",
         content_type="application/pdf",
         headers=factories.headers(other, "key"),
     ).get_json()
@@ -192,6 +194,41 @@ def test_attachments_are_stored_and_scoped_to_the_enterprise(client, factories, 
     )
     assert refused.status_code == 422
     assert refused.get_json()["error"] == "certificate_application.unknown_attachment"
+
+
+@pytest.mark.parametrize(
+    ("declared", "content", "error"),
+    [
+        ("image/png", PDF, "upload.type_mismatch"),  # a PDF sent as an image
+        ("application/pdf", b"<html><script>alert(1)</script></html>", "upload.unsupported_type"),
+        ("image/jpeg", b"\xff\xd8\xff\xe0<svg onload=alert(1)>", "upload.unsupported_type"),
+    ],
+)
+def test_a_supporting_document_is_typed_by_its_content(client, key_headers, declared, content, error):
+    response = client.post(
+        "/api/v1/certificate-attachments?filename=scan",
+        data=content,
+        content_type=declared,
+        headers=key_headers,
+    )
+    body = response.get_json()
+    assert response.status_code == 415 and body["error"] == error, body
+    if error == "upload.type_mismatch":
+        assert "application/pdf" in body["message"] and "image/png" in body["message"]
+    assert db.session.execute(db.select(CertificateAttachment)).first() is None
+
+
+def test_a_supporting_document_name_is_display_text_only(client, key_headers):
+    response = client.post(
+        "/api/v1/certificate-attachments",
+        query_string={"filename": "..\\..\\windows\\合同\u200b.pdf"},
+        data=PDF,
+        content_type="application/pdf",
+        headers=key_headers,
+    )
+    assert response.status_code == 201 and response.get_json()["filename"] == "合同.pdf"
+    stored = db.session.execute(db.select(CertificateAttachment)).scalar_one()
+    assert stored.filename == "合同.pdf" and stored.storage_key.endswith(stored.sha256)
 
 
 def _application_endpoints(application_id: int) -> list[tuple[str, str, dict | None]]:

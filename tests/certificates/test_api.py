@@ -196,3 +196,27 @@ def test_ephyto_download_for_phytosanitary_only(client, factories):
     quality = issue_certificate(actor=None, content=sample_content("11"))
     refused = client.get(f"/api/v1/certificates/{quality.certificate_no}/ephyto", headers=headers)
     assert refused.status_code == 409 and refused.get_json()["error"] == "certificate.not_phytosanitary"
+
+
+def test_public_verification_without_the_payload_shows_no_free_text_reason(client, factories, issued):
+    """A withdrawal's reason is an officer's free text: shown only to whoever holds the printed QR payload."""
+    from backend.core.auth import Actor
+    from backend.core.enums import Assurance
+
+    user = factories.user(Role.CERTIFICATE_OFFICER, district_code="5300")
+    officer = Actor(user.id, user.username, Role.CERTIFICATE_OFFICER, Assurance.KEY, None, "5300", "s")
+    reason = "企业涉嫌伪造产地证明 suspected forged origin papers"
+    withdraw_certificate(actor=officer, certificate_no=issued.certificate_no, reason=reason)
+    number = issued.certificate_no
+    walked = client.get(f"/api/v1/verify/{number}")
+    body = walked.get_json()
+    assert body["status"] == "withdrawn" and body["status_reason"] is None
+    assert reason not in walked.get_data(as_text=True)
+    page = client.get(f"/verify/{number}").get_data(as_text=True)
+    assert "已撤销" in page and reason not in page
+    payload = compact_payload(issued.content, Seal.from_dict(issued.seal)).encode()
+    scanned = client.get(f"/api/v1/verify/{number}", query_string={"s": payload}).get_json()
+    assert scanned["payload_valid"] is True and scanned["status_reason"] == reason
+    assert reason in client.get(f"/verify/{number}", query_string={"s": payload}).get_data(as_text=True)
+    forged = client.get(f"/api/v1/verify/{number}", query_string={"s": "C1.junk"}).get_json()
+    assert forged["payload_valid"] is False and forged["status_reason"] is None

@@ -4,6 +4,7 @@ import hashlib
 import io
 
 import pytest
+from PIL import Image
 
 from backend.core.enums import Role
 from backend.declarations.attachments import attachment_key
@@ -11,8 +12,16 @@ from backend.media.storage import get_storage
 
 API = "/api/v1/declarations"
 PDF = b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def _image(image_format: str) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), (26, 79, 139)).save(output, format=image_format)
+    return output.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 @pytest.fixture
@@ -116,3 +125,32 @@ def test_kind_and_file_are_required(client, draft):
         url, data={"file": (io.BytesIO(PDF), "a.pdf")}, headers=headers, content_type="multipart/form-data"
     )
     assert no_kind.status_code == 422 and "kind" in no_kind.get_json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff\xd8\xff\xe0<html><script>alert(document.cookie)</script></html>",  # HTML behind a JPEG start
+        PNG[:-20] + b"<script>x</script>" + PNG[-2:],  # a PNG signature on broken chunks
+        JPEG[: len(JPEG) // 2],  # a truncated JPEG
+        b"%PDF-1.7\n<script>alert(1)</script>\n",  # no end of file: not a PDF
+    ],
+)
+def test_a_signature_alone_does_not_make_a_document(client, draft, content):
+    """The whole content decides: an image must decode in full, a PDF must end like one."""
+    _, headers, url = draft
+    response = upload(client, url, headers, content, name="scan.jpg")
+    assert response.status_code == 415 and response.get_json()["error"] == "declaration.attachment_type"
+    assert client.get(url, headers=headers).get_json() == []
+
+
+def test_the_client_file_name_is_display_text_only(client, draft):
+    _, headers, url = draft
+    row = upload(client, url, headers, PDF, name="../../etc/发票\u202egpj.pdf").get_json()
+    assert row["filename"] == "发票gpj.pdf"  # no folders, no invisible direction override
+    assert get_storage().get(attachment_key(row["sha256"])) == PDF  # stored by hash, not by name
+    download = client.get(f"{url}/{row['id']}", headers=headers)
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''%E5%8F%91%E7%A5%A8gpj.pdf" in disposition
+    assert download.headers["X-Content-Type-Options"] == "nosniff"

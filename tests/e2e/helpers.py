@@ -43,9 +43,18 @@ def add_virtual_authenticator(page: Page) -> None:
 
 
 def wait_for_service_worker_control(page: Page) -> None:
-    """`serviceWorker.ready` can resolve while the worker still activates: wait for the controller."""
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000
+    """`serviceWorker.ready` can resolve while the worker still activates: wait for the controller.
+
+    One evaluate awaiting `controllerchange`, not wait_for_function: Playwright polls a string
+    predicate with eval(), which the app's Content-Security-Policy (no 'unsafe-eval') refuses.
+    """
+    page.evaluate(
+        """() => new Promise((resolve, reject) => {
+          if (!navigator.serviceWorker) return reject(new Error('no service worker support'))
+          if (navigator.serviceWorker.controller) return resolve()
+          navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true })
+          setTimeout(() => reject(new Error('no service worker control after 15 s')), 15000)
+        })"""
     )
 
 

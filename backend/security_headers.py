@@ -1,0 +1,89 @@
+"""Security headers on every response: a Content-Security-Policy, nosniff, no referrer, and no caching
+of API answers.
+
+The policy fits the PWA as built (pwa/dist): scripts only from this origin (the built index.html has
+no inline script), the splash's inline <style> allowed by its hash, images also as data: (the inlined
+splash icon) and blob: (photos taken offline), Socket.IO over this origin's ws:/wss: ('self' covers
+them in CSP 3), the service worker from this origin, no framing. Inline <style>/<script> blocks of an
+HTML page built in memory (index.html, the /verify page, Swagger UI at /api/docs) are allowed by their
+SHA-256, computed from the page itself, so no 'unsafe-inline' is needed. Style *attributes* set from
+script (Vue's :style, Vant) go through the CSSOM, which CSP does not restrict.
+
+Caching: every /api/ answer is `no-store` (personal data: declarations, PDFs, attachments, exports,
+evidence bundles) unless the view chose a cache itself: the public signing keys (`public,
+max-age=300`) and inspection photos (`private`, kept on the inspector's phone for offline use). The
+PWA's own files keep the caching backend/pwa.py gives them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from flask import Flask, Response, request
+
+INLINE_BLOCK = re.compile(
+    rb"<(script|style)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</\1\s*>", re.S | re.I
+)
+BASE_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "media-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",  # for browsers without frame-ancestors
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def inline_hashes(html: bytes) -> dict[str, list[str]]:
+    """'sha256-…' sources of the inline <script> and <style> blocks of an HTML page."""
+    found: dict[str, list[str]] = {"script-src": [], "style-src": []}
+    for tag, attributes, body in INLINE_BLOCK.findall(html):
+        if tag.lower() == b"script" and re.search(rb"\ssrc\s*=", attributes, re.I):
+            continue
+        digest = base64.b64encode(hashlib.sha256(body).digest()).decode("ascii")
+        directive = "script-src" if tag.lower() == b"script" else "style-src"
+        if f"'sha256-{digest}'" not in found[directive]:
+            found[directive].append(f"'sha256-{digest}'")
+    return found
+
+
+def content_security_policy(extra: dict[str, list[str]] | None = None) -> str:
+    """The policy, with `extra` sources added to their directives."""
+    policy = {name: list(sources) for name, sources in BASE_POLICY.items()}
+    for name, sources in (extra or {}).items():
+        policy.setdefault(name, ["'self'"]).extend(sources)
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in policy.items())
+
+
+def _secure(response: Response) -> Response:
+    for name, value in STATIC_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if "Content-Security-Policy" not in response.headers:
+        extra = None
+        if response.mimetype == "text/html" and not response.direct_passthrough:
+            extra = inline_hashes(response.get_data())
+        response.headers["Content-Security-Policy"] = content_security_policy(extra)
+    chosen = response.cache_control.public or response.cache_control.private
+    if request.path.startswith("/api/") and not chosen:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_secure)
