@@ -8,7 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, valida
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
-from backend.core.text import TextRefused, clean_text, is_code_field, printable_key
+from backend.core.text import TextRefused, clean_text, is_code_field, is_secret_field, printable_key
 
 # Dates a customs document can carry. Wider ones (year 1, 9999) overflow when converted to UTC or
 # shifted by a day in a query, and are typing errors anyway.
@@ -18,11 +18,11 @@ LATEST_DATE = date(2999, 12, 31)
 DECIMAL_LIMIT = Decimal(10) ** 15
 
 
-def _clean_value(value, *, code: bool):
+def _clean_value(value, *, code: bool, secret: bool = False):
     """(cleaned value, errors or None) for a JSON value: strings cleaned, containers walked."""
     if isinstance(value, str):
         try:
-            return clean_text(value, code=code), None
+            return clean_text(value, code=code, secret=secret), None
         except TextRefused as exc:
             return value, [str(exc)]
     if isinstance(value, dict):
@@ -47,7 +47,10 @@ def _clean_mapping(data: dict):
             except TextRefused as exc:
                 errors[printable_key(key)] = [str(exc)]
                 continue
-        value, problem = _clean_value(value, code=isinstance(key, str) and is_code_field(key))
+        named = isinstance(key, str)
+        value, problem = _clean_value(
+            value, code=named and is_code_field(key), secret=named and is_secret_field(key)
+        )
         if problem:
             errors[printable_key(key) if isinstance(key, str) else key] = problem
         cleaned[key] = value

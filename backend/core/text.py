@@ -60,8 +60,21 @@ def is_code_field(name: str) -> bool:
     return bool(CODE_FIELD.search(name))
 
 
-def clean_text(value: str, *, code: bool = False) -> str:
-    """The stored form of `value`; raises TextRefused for NUL, lone surrogates or bidi controls."""
+# Secrets (passwords) are compared as typed: never changed, only refused when they cannot be stored.
+SECRET_FIELD = re.compile(r"(?:^|_)password$")
+
+
+def is_secret_field(name: str) -> bool:
+    """Whether a field of this name holds a secret, kept exactly as typed."""
+    return bool(SECRET_FIELD.search(name))
+
+
+def clean_text(value: str, *, code: bool = False, secret: bool = False) -> str:
+    """The stored form of `value`; raises TextRefused for NUL, lone surrogates or bidi controls.
+
+    A secret is returned unchanged (only NUL and lone surrogates are refused): removing an invisible
+    character from a password would make the stored one differ from the one the user typed.
+    """
     if "\x00" in value:
         raise TextRefused("nul")
     if value.isascii():
@@ -70,6 +83,8 @@ def clean_text(value: str, *, code: bool = False) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise TextRefused("surrogate") from None
+    if secret:
+        return value
     if _BIDI.search(value):
         raise TextRefused("bidi")
     value = FORMAT_CHARACTERS.sub("", value)

@@ -3,7 +3,7 @@ the officer's decisions; receipts, copy, attachments, key login and object-level
 
 import pytest
 
-from backend.certificates.application_models import CertificateAttachment
+from backend.certificate_applications.models import CertificateAttachment
 from backend.certificates.models import Certificate
 from backend.core.enums import Role
 from backend.extensions import db

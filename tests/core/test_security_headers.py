@@ -15,7 +15,7 @@ import pytest
 from backend.certificates.service import issue_certificate
 from backend.core.enums import Assurance, Role
 from backend.security_headers import inline_hashes
-from tests.certificates.samples import sample_content
+from tests.certificates_shared.samples import sample_content
 
 
 def policy(response) -> dict[str, list[str]]:

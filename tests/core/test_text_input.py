@@ -10,6 +10,7 @@ from backend.core.text import TextRefused, clean_text, is_code_field
 from backend.declarations.models import Declaration
 from backend.extensions import db
 from backend.identity.models import Enterprise
+from backend.identity.passwords import hash_password
 
 FULL_WIDTH_CODE = "４４０３９６０ＡＢＣ"  # what a Chinese input method types in full-width mode
 
@@ -113,3 +114,17 @@ def test_clean_text_rules():
     assert not any(
         is_code_field(n) for n in ("consignee_name_en", "notes", "reason", "storage_place", "nominal")
     )
+
+
+def test_a_password_is_kept_exactly_as_typed(client, factories):
+    """Invisible characters are part of a password: removing them would change the secret."""
+    assert clean_text("a\u200bb\u202ec", secret=True) == "a\u200bb\u202ec"
+    with pytest.raises(TextRefused):
+        clean_text("a\ud800", secret=True)
+    user = factories.user(Role.ENTERPRISE, username="zw-user")
+    user.password_hash = hash_password("Bamboo\u200b-Ware-2026!")
+    db.session.commit()
+    typed = {"username": "zw-user", "password": "Bamboo\u200b-Ware-2026!"}
+    assert client.post("/api/v1/auth/login", json=typed).status_code == 200
+    without = {"username": "zw-user", "password": "Bamboo-Ware-2026!"}
+    assert client.post("/api/v1/auth/login", json=without).status_code == 401
