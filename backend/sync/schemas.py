@@ -1,8 +1,24 @@
-"""The push batch envelope and the pull query (docs/sync.md); bodies are checked per type by inspections."""
+"""The push batch envelope and the pull query (docs/sync.md); bodies are checked per type by inspections.
+
+OPERATION_TARGETS and OPERATION_BODIES are the registry of operation types: a new type joins with one
+line in each (and its handler in service.HANDLERS); backend/sync/rules.py publishes them as JSON Schema.
+"""
+
+import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.core.schemas import StrictSchema
+from backend.inspections.schemas import (
+    ConclusionBody,
+    DispositionBody,
+    EmptyBody,
+    ItemResultBody,
+    JsonNumber,
+    PhotoBody,
+    SampleBody,
+    SignatureBody,
+)
 
 DEVICE_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{4,64}$")
 UUID = validate.Regexp(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -20,7 +36,24 @@ OPERATION_TARGETS = {
     "disposition.set": (),
     "signature.set": (),
 }
+# type -> the schema of its body (inspections/schemas.py), checked before the operation applies
+OPERATION_BODIES: dict[str, type[Schema]] = {
+    "instruction.accept": EmptyBody,
+    "instruction.start": EmptyBody,
+    "instruction.complete": EmptyBody,
+    "item_result.set": ItemResultBody,
+    "sample.add": SampleBody,
+    "photo.attach": PhotoBody,
+    "conclusion.set": ConclusionBody,
+    "disposition.set": DispositionBody,
+    "signature.set": SignatureBody,
+}
 CREATES = {"sample.add", "photo.attach"}
+# RFC 3339 with its offset: what JSON Schema's "date-time" means (Python's parser alone takes more).
+RFC3339 = (
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(\.[0-9]{1,6})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
 MAX_BATCH = 10_000
 
 
@@ -38,10 +71,19 @@ class TargetSchema(StrictSchema):
     photo_id = fields.Integer(strict=True, validate=_ID)
 
 
+class RecordedAt(fields.AwareDateTime):
+    """An ISO 8601 time with its offset, in RFC 3339's form (published as format date-time + pattern)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.match(RFC3339, value):
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class LocationSchema(StrictSchema):
-    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90), allow_nan=False)
-    lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180), allow_nan=False)
-    accuracy_m = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000))
+    lat = JsonNumber(required=True, validate=validate.Range(min=-90, max=90), allow_nan=False)
+    lon = JsonNumber(required=True, validate=validate.Range(min=-180, max=180), allow_nan=False)
+    accuracy_m = JsonNumber(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000))
 
 
 class OperationSchema(StrictSchema):
@@ -51,7 +93,7 @@ class OperationSchema(StrictSchema):
     base_version = fields.Integer(
         strict=True, load_default=None, allow_none=True, validate=validate.Range(min=0, max=2**31 - 1)
     )
-    recorded_at = fields.AwareDateTime(required=True)
+    recorded_at = RecordedAt(required=True, metadata={"pattern": RFC3339})
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
     body = fields.Dict(required=True)
 
@@ -88,3 +130,10 @@ class PullResultSchema(Schema):
     catalog_version = fields.String()
     catalogs = fields.Raw(allow_none=True)
     changes = fields.List(fields.Raw())
+
+
+class OperationSchemasSchema(Schema):
+    catalog_version = fields.String()
+    operation_schemas = fields.Dict(
+        keys=fields.String(), values=fields.Raw(), metadata={"description": "op type -> JSON Schema"}
+    )
