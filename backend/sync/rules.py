@@ -19,7 +19,10 @@ from backend.inspections.schemas import DISPOSITION_KINDS, DecimalText, Disposit
 from backend.sync.schemas import CREATES, OPERATION_BODIES, OPERATION_TARGETS, OperationSchema, TargetSchema
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-NO_NUL = {"pattern": "\u0000"}  # StrictSchema refuses U+0000 anywhere in a body
+NO_NUL = {
+    "type": "string",
+    "pattern": "\u0000",
+}  # StrictSchema refuses U+0000 anywhere in a body (null is no text)
 
 
 def _completions(self, field: fields.Field, ret: dict, **_) -> dict:

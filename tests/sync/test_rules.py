@@ -72,7 +72,7 @@ def test_completions_say_what_the_server_checks(client, world):
     measurements = schemas["item_result.set"]["properties"]["body"]["properties"]["measurements"]
     assert measurements["maxProperties"] == 30 and "maxLength" not in measurements
     assert measurements["propertyNames"]["maxLength"] == 60
-    assert sample["laboratory"]["not"] == {"pattern": "\u0000"}
+    assert sample["laboratory"]["not"] == {"type": "string", "pattern": "\u0000"}
     location = schemas["item_result.set"]["properties"]["location"]["anyOf"][1]["properties"]
     assert location["lat"]["type"] == "number"
 
