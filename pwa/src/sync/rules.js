@@ -106,26 +106,3 @@ export function problemsByField(errors, schema) {
   }
   return fields
 }
-
-/**
- * The server's field errors of a refused operation ({ field: [msg] }, nested for nested fields) as
- * { 'body.field': ['中文 / English'] }. `prefix` is where the body sits in the operation.
- */
-export function serverProblems(errors, prefix = 'body') {
-  const out = {}
-  const walk = (node, path) => {
-    if (Array.isArray(node)) out[path.join('.')] = node.map(String)
-    else if (node && typeof node === 'object') for (const [key, value] of Object.entries(node)) walk(value, [...path, key])
-    else if (node != null) out[path.join('.')] = [String(node)]
-  }
-  walk(errors ?? {}, prefix ? [prefix] : [])
-  return out
-}
-
-/** The half of a "中文 / English" message for `locale` (messages in one language pass through). */
-export function messageIn(message, locale) {
-  const text = String(message ?? '')
-  const cut = text.indexOf(' / ')
-  if (cut < 0) return text
-  return locale === 'en' ? text.slice(cut + 3) : text.slice(0, cut)
-}
