@@ -22,7 +22,13 @@ KINDS = {
     "treatment": (
         "除害处理后重新查检",
         "不合格",
-        {"处理方法": "熏蒸", "药剂": "溴甲烷", "剂量": "48 g/m3", "处理时长（小时）": "24", "处理单位": "深圳某熏蒸公司"},
+        {
+            "处理方法": "熏蒸",
+            "药剂": "溴甲烷",
+            "剂量": "48 g/m3",
+            "处理时长（小时）": "24",
+            "处理单位": "深圳某熏蒸公司",
+        },
     ),
     "return": ("退货", "不合格", {"原因": "标签与申报不符", "监管人": "王五"}),
     "destroy": ("销毁", "不合格", {"原因": "霉变", "监管人": "王五"}),
@@ -44,7 +50,7 @@ EXPECTED_FIELDS = {
 
 
 def open_task(page: Page, iid: int) -> None:
-    page.get_by_role("tab", name="任务").click()
+    page.get_by_role("tab", name="首页").click()
     page.locator(f"[data-instruction='{iid}']").click()
     expect(page.get_by_test_id("instruction-card")).to_be_visible()
 
@@ -83,7 +89,7 @@ def test_every_disposition_kind_recorded_offline_arrives_complete(
             record_disposition(page, instruction["items"], kind)
             if kind == "treatment":
                 snap(page, screenshot_dir, "inspector-treatment-offline")
-        page.get_by_role("tab", name="任务").click()
+        page.get_by_role("tab", name="首页").click()
         for instruction in made.values():  # the list too: started offline, shown as it will be
             expect(page.locator(f"[data-instruction='{instruction['id']}']")).to_contain_text("已完成")
         context.set_offline(False)
@@ -98,7 +104,8 @@ def test_every_disposition_kind_recorded_offline_arrives_complete(
         fields = {key: value for key, value in record["disposition"].items() if key != "kind"}
         fields.pop("notes", None)
         assert record["disposition"]["kind"] == kind and fields == EXPECTED_FIELDS[kind], record
-        assert record["signature_sha256"] and record["conclusion"] == ("pass" if kind == "release" else "fail")
+        assert record["signature_sha256"]
+        assert record["conclusion"] == ("pass" if kind == "release" else "fail")
 
 
 # An older app version queued the hours as text: put such a body into the device's queue.
@@ -109,7 +116,10 @@ BREAK_QUEUED_HOURS = """async () => {
     open.onerror = () => reject(open.error)
   })
   const store = db.transaction('outbox', 'readwrite').objectStore('outbox')
-  const entries = await new Promise((resolve) => { const all = store.getAll(); all.onsuccess = () => resolve(all.result) })
+  const entries = await new Promise((resolve) => {
+    const all = store.getAll()
+    all.onsuccess = () => resolve(all.result)
+  })
   const entry = entries.find((e) => e.body && e.body.type === 'disposition.set')
   entry.body.body.duration_hours = String(entry.body.body.duration_hours)
   await new Promise((resolve) => { const put = store.put(entry); put.onsuccess = resolve })
@@ -151,11 +161,12 @@ def test_a_refused_operation_is_corrected_on_the_phone_and_the_queue_drains(
         assert waiting["signature_sha256"] is None
 
         # Reopen the disposition although the task is submitted, correct the hours, send again.
-        conflict.get_by_role("link", name="打开任务修改").click()
+        conflict.get_by_role("button", name="打开任务修改").click()
         expect(page.get_by_test_id("repair-bar")).to_be_visible()
         hours = page.get_by_test_id("disposition").get_by_label("处理时长（小时）")
         expect(hours).to_be_editable()
-        expect(page.get_by_test_id("item-1").get_by_label("备注")).not_to_be_editable()  # the rest stays locked
+        notes = page.get_by_test_id("item-1").get_by_label("备注")
+        expect(notes).not_to_be_editable()  # the rest of the submitted task stays locked
         hours.fill("0")
         page.get_by_role("button", name="重新发送").click()
         expect(page.get_by_test_id("disposition")).to_contain_text("须大于 0")  # the phone's own rules first
