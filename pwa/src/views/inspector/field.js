@@ -1,12 +1,15 @@
 // The inspector's field work on the device: instructions pulled into IndexedDB, the inspection
 // being recorded (a local draft, saved on every change), and the operations it becomes in the
 // outbox. Conflicts answered by the server are resolved here ("keep mine" / "keep theirs").
-import { reactive } from 'vue'
+import { reactive, shallowRef } from 'vue'
 import { appDb, findByServerId, getRecord, kvGet, listOutbox, listOutboxByTarget, listPhotos, listRecords, newId, putPhoto, putRecord } from '../../db/index.js'
 import { api } from '../../app/api.js'
-import { amendOutboxEntry, discardOutboxEntry, enqueue, onOutboxEvent, outboxState } from '../../app/outbox.js'
+import { amendOutboxEntry, discardOutboxEntry, enqueue, onOutboxEvent, outboxState, retryOutbox } from '../../app/outbox.js'
 import { CATALOGS_KEY, INSTRUCTION, PUSH_URL, applyVersion, baseVersion, deviceId, keepMineChanges, pullInstructions, recordIdOf, targetKey } from '../../sync/field.js'
 import { OfflineError } from '../../sync/errors.js'
+import { keyedBySection, sectionOf } from './taskState.js'
+
+export { expectedStatus, sectionOf } from './taskState.js'
 
 export const field = reactive({ instructions: [], catalogs: null, loaded: false, pulling: false, offline: false, error: null, lastSyncedAt: null })
 
@@ -68,6 +71,70 @@ export async function saveDraft(draft) {
   await putRecord(db, { id: draftId(draft.instructionId), type: DRAFT, draft: JSON.parse(JSON.stringify(draft)) })
 }
 
+// --- The server's rules (catalogs.operation_schemas), checked before anything is queued ---------------
+// The validator (src/sync/rules.js with @cfworker/json-schema) is imported on first use: it lands in
+// its own chunk, loaded by the inspector's task screens and never by the shell.
+export const rules = shallowRef(null)
+let compiledFrom = null
+
+/** Compile the rules of the catalog on this device (again only when they changed). */
+export async function loadRules() {
+  const schemas = field.catalogs?.operation_schemas
+  if (!schemas) return null
+  const text = JSON.stringify(schemas)
+  if (text !== compiledFrom) {
+    const { createRules } = await import('../../sync/rules.js')
+    rules.value = createRules(JSON.parse(text))
+    compiledFrom = text
+  }
+  return rules.value
+}
+
+/** An operation refused by the rules on the phone: `fields` maps field paths to problems. */
+export class RulesError extends Error {
+  constructor(fields, op) {
+    super(`operation ${op.type} does not follow the rules: ${Object.keys(fields).join(', ')}`)
+    this.fields = fields
+    this.op = op
+  }
+}
+
+const CREATES = new Set(['sample.add', 'photo.declare', 'photo.attach'])
+
+/** The rules' problems of one operation as { 'section.field': [problem] } (field: path in the body). */
+export function problemsOf(rulesNow, op) {
+  if (!rulesNow) return {}
+  const { type, target, body } = op // a draft's operation also carries its label
+  const checked = { type, target, base_version: CREATES.has(type) ? null : 0, recorded_at: new Date().toISOString(), body }
+  const { fields } = rulesNow.check(checked)
+  return keyedBySection(sectionOf(op), fields)
+}
+
+/** The operations a draft becomes (no versions yet), each with its label and section. */
+export function draftOperations(draft, doc, { label }) {
+  const ops = []
+  const add = (type, target, body, what) => ops.push({ type, target: { instruction_id: doc.id, ...target }, body: plain(body), label: `${label} · ${what}` })
+  for (const item of doc.items ?? []) {
+    const found = draft.items[item.id]
+    if (!found?.result) continue
+    add('item_result.set', { item_id: item.id }, { result: found.result, notes: found.notes ?? '', measurements: {} }, item.description_zh)
+  }
+  for (const sample of draft.samples) add('sample.add', { sample_id: sample.id }, sampleBody(sample), `样品 ${sample.sample_no}`)
+  add('conclusion.set', {}, { conclusion: draft.conclusion, notes: draft.conclusionNotes ?? '' }, '结论')
+  if (draft.disposition?.kind) add('disposition.set', {}, { ...draft.disposition }, '处置')
+  if (draft.signature) add('signature.set', {}, { png_base64: draft.signature }, '签名')
+  return ops
+}
+
+export const sampleBody = (sample) => ({ sample_no: sample.sample_no, quantity: String(sample.quantity), unit: sample.unit, laboratory: sample.laboratory, tests: [...sample.tests], item_id: sample.item_id ?? null })
+
+/** Every problem of a draft's operations, keyed by the form's fields. */
+export function draftProblems(rulesNow, draft, doc) {
+  const out = {}
+  for (const op of draftOperations(draft, doc, { label: '' })) Object.assign(out, problemsOf(rulesNow, op))
+  return out
+}
+
 async function enqueueOp(instructionId, type, target, body, { label, location = null, meta = null } = {}) {
   const db = await appDb()
   const doc = await instructionDoc(instructionId)
@@ -77,6 +144,8 @@ async function enqueueOp(instructionId, type, target, body, { label, location = 
   // Only this target's pending operations (an index read), not the whole day's queue.
   const key = targetKey(op)
   op.base_version = baseVersion(doc, op, key === null ? [] : await listOutboxByTarget(db, key))
+  const checked = (await loadRules())?.check(op)
+  if (checked && !checked.valid) throw new RulesError(checked.fields, op)
   return enqueue({ kind: 'op', method: 'POST', url: PUSH_URL, body: op, recordId: recordIdOf(instructionId), label, meta })
 }
 
@@ -88,8 +157,10 @@ export async function startInspection(draft, doc, { label, location }) {
   await saveDraft(draft)
 }
 
-// The position a photo was taken at, as the server's photo metadata takes it.
-const photoGps = (gps) => (gps ? { lat: gps.lat, lon: gps.lon, accuracy: gps.accuracy ?? null } : null)
+// The position a photo was taken at, as the server's photo metadata takes it (photo.declare's rules:
+// an accuracy out of their range is left out rather than refusing the photo).
+const inRange = (value, low, high) => typeof value === 'number' && Number.isFinite(value) && value >= low && value <= high
+const photoGps = (gps) => (gps && inRange(gps.lat, -90, 90) && inRange(gps.lon, -180, 180) ? { lat: gps.lat, lon: gps.lon, accuracy: inRange(gps.accuracy, 0, 100000) ? gps.accuracy : null } : null)
 
 /**
  * Keep a photo on the device and queue, in this order: its upload, its declaration (sent with the
@@ -115,25 +186,50 @@ export async function photosOf(instructionId) {
   return listPhotos(db, recordIdOf(instructionId))
 }
 
-/** 提交结果: every finding of the draft becomes an operation, then the completion. */
+/**
+ * 提交结果: every finding of the draft becomes an operation, then the completion. All of them are
+ * checked against the server's rules first: when one breaks a rule nothing is queued (RulesError).
+ */
 export async function submitInspection(draft, doc, { label, location }) {
-  for (const item of doc.items ?? []) {
-    const found = draft.items[item.id]
-    if (!found?.result) continue
-    await enqueueOp(doc.id, 'item_result.set', { item_id: item.id }, { result: found.result, notes: found.notes ?? '', measurements: {} }, { label: `${label} · ${item.description_zh}`, location })
+  const ops = draftOperations(draft, doc, { label }).filter((op) => op.type !== 'sample.add' || !draft.samples.find((s) => s.id === op.target.sample_id)?.queued)
+  const problems = {}
+  for (const op of ops) Object.assign(problems, problemsOf(await loadRules(), op))
+  if (Object.keys(problems).length) throw new RulesError(problems, ops[0])
+  for (const op of ops) {
+    const { instruction_id: _, ...target } = op.target
+    await enqueueOp(doc.id, op.type, target, op.body, { label: op.label, location })
+    if (op.type === 'sample.add') draft.samples.find((s) => s.id === op.target.sample_id).queued = true
   }
-  for (const sample of draft.samples.filter((s) => !s.queued)) {
-    const body = { sample_no: sample.sample_no, quantity: String(sample.quantity), unit: sample.unit, laboratory: sample.laboratory, tests: sample.tests, item_id: sample.item_id ?? null }
-    await enqueueOp(doc.id, 'sample.add', { sample_id: sample.id }, body, { label: `${label} · 样品 ${sample.sample_no}`, location })
-    sample.queued = true
-  }
-  await enqueueOp(doc.id, 'conclusion.set', {}, { conclusion: draft.conclusion, notes: draft.conclusionNotes ?? '' }, { label: `${label} · 结论`, location })
-  if (draft.disposition?.kind) await enqueueOp(doc.id, 'disposition.set', {}, { ...draft.disposition }, { label: `${label} · 处置`, location })
-  if (draft.signature) await enqueueOp(doc.id, 'signature.set', {}, { png_base64: draft.signature }, { label: `${label} · 签名`, location })
   await enqueueOp(doc.id, 'instruction.complete', {}, {}, { label: `${label} · 完成`, location })
   draft.submittedAt = Date.now()
   await saveDraft(draft)
 }
+
+/** Operations of an instruction the server refused (rejected: it can never apply as sent). */
+export const refusedEntries = (instructionId) => conflictEntries().filter((entry) => entry.body?.target?.instruction_id === instructionId && entry.lastError?.status === 'rejected')
+
+/**
+ * Replace a refused operation with its corrected version, read from the draft the inspector just
+ * edited: a new op_id (the server refuses a reused one with other content), the same place in the
+ * queue, so the entries queued behind it go right after it.
+ */
+export async function resendCorrected(shown) {
+  const entry = plain(shown)
+  const op = entry.body
+  const instructionId = op.target.instruction_id
+  const [draft, doc] = [await loadDraft(instructionId), await instructionDoc(instructionId)]
+  const section = sectionOf(op)
+  const fresh = doc ? draftOperations(draft, doc, { label: '' }).find((candidate) => sectionOf(candidate) === section) : null
+  const body = fresh?.body ?? (section === 'steps' ? {} : op.body)
+  const corrected = { ...op, body, recorded_at: new Date().toISOString() }
+  const checked = (await loadRules())?.check(corrected)
+  if (checked && !checked.valid) throw new RulesError(checked.fields, corrected)
+  await amendOutboxEntry(entry.seq, { id: newId(), body: corrected })
+  return retryOutbox() // the entries waiting behind it go now, not after their backoff
+}
+
+/** Give up a refused operation (e.g. it can never apply); the entries behind it go on. */
+export const discardRefused = (shown) => discardOutboxEntry(plain(shown).seq)
 
 export const newSampleId = () => newId()
 
@@ -154,7 +250,8 @@ export async function keepMine(shown) {
     return amendOutboxEntry(entry.seq, {})
   }
   const serverVersion = problem.server?.version
-  if (serverVersion == null) return amendOutboxEntry(entry.seq, {})
+  // The server keeps its answer to an op_id: the same id again would only replay the refusal.
+  if (serverVersion == null) return amendOutboxEntry(entry.seq, { id: newId() })
   const shift = serverVersion - (entry.body.base_version ?? 0)
   const key = targetKey(entry.body)
   const db = await appDb()
@@ -199,9 +296,13 @@ export async function keepTheirs(shown) {
 // operation on it is based on the right version; when everything went, read the server's state.
 onOutboxEvent('sent', async ({ entry, data }) => {
   if (entry.kind !== 'op') return
-  const result = data?.results?.[0]
+  const results = data?.results ?? []
+  const result = results.find((r) => r.op_id === entry.id) ?? (results.length === 1 ? results[0] : null)
   const instructionId = entry.body.target.instruction_id
   const doc = await instructionDoc(instructionId)
-  if (doc && result?.version != null) await saveDoc(instructionId, applyVersion(doc, entry.body, result.version))
+  if (!doc || result?.version == null) return
+  const next = applyVersion(doc, entry.body, result.version)
+  if (result.data?.instruction_status) next.status = result.data.instruction_status // 已分派 → 进行中 without waiting for a pull
+  await saveDoc(instructionId, next)
 })
 onOutboxEvent('idle', () => pull())
