@@ -7,7 +7,15 @@ from flask_smorest import Blueprint
 from backend.core.auth import requires
 from backend.core.enums import Role
 from backend.sync import service
-from backend.sync.schemas import PullArgsSchema, PullResultSchema, PushResultSchema, PushSchema
+from backend.sync.documents import CATALOG_VERSION
+from backend.sync.rules import operation_schemas
+from backend.sync.schemas import (
+    OperationSchemasSchema,
+    PullArgsSchema,
+    PullResultSchema,
+    PushResultSchema,
+    PushSchema,
+)
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="离线同步 Offline sync")
 
@@ -30,3 +38,12 @@ class Push(MethodView):
     def post(self, args):
         """A batch of operations, each applied once, in order per instruction, with one result each."""
         return service.push(actor=g.actor, **args)
+
+
+@blp.route("/operation-schemas")
+class OperationSchemas(MethodView):
+    @requires(Role.INSPECTOR)
+    @blp.response(200, OperationSchemasSchema)
+    def get(self):
+        """The rules of every operation type as JSON Schema (also in the pull's catalogs)."""
+        return {"catalog_version": CATALOG_VERSION, "operation_schemas": operation_schemas()}

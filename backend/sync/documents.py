@@ -17,6 +17,7 @@ from backend.inspections.models import Inspection
 from backend.inspections.views import inspection_view
 from backend.instructions.catalog import INSPECTION_ITEMS
 from backend.instructions.models import Instruction
+from backend.sync.rules import OPERATION_SCHEMAS
 
 CATALOGS = {
     "inspection_items": {
@@ -28,6 +29,8 @@ CATALOGS = {
         code: {"zh": zh, "en": en, "required": req} for code, (zh, en, req) in DISPOSITIONS.items()
     },
     "sample_units": {code: {"zh": zh, "en": en} for code, (zh, en) in SAMPLE_UNITS.items()},
+    # op type -> JSON Schema of one operation of that type: the rules the phone checks before queuing
+    "operation_schemas": OPERATION_SCHEMAS,
 }
 CATALOG_VERSION = hashlib.sha256(json.dumps(CATALOGS, sort_keys=True).encode()).hexdigest()[:16]
 

@@ -1,8 +1,24 @@
-"""The push batch envelope and the pull query (docs/sync.md); bodies are checked per type by inspections."""
+"""The push batch envelope and the pull query (docs/sync.md); bodies are checked per type by inspections.
+
+OPERATION_TARGETS and OPERATION_BODIES are the registry of operation types: a new type joins with one
+line in each (and its handler in service.HANDLERS); backend/sync/rules.py publishes them as JSON Schema.
+"""
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.core.schemas import StrictSchema
+from backend.inspections.schemas import (
+    ConclusionBody,
+    DispositionBody,
+    EmptyBody,
+    ItemResultBody,
+    JsonNumber,
+    PhotoBody,
+    PhotoDeclareBody,
+    Rfc3339Time,
+    SampleBody,
+    SignatureBody,
+)
 
 DEVICE_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{4,64}$")
 UUID = validate.Regexp(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -20,6 +36,19 @@ OPERATION_TARGETS = {
     "conclusion.set": (),
     "disposition.set": (),
     "signature.set": (),
+}
+# type -> the schema of its body (inspections/schemas.py), checked before the operation applies
+OPERATION_BODIES: dict[str, type[Schema]] = {
+    "instruction.accept": EmptyBody,
+    "instruction.start": EmptyBody,
+    "instruction.complete": EmptyBody,
+    "item_result.set": ItemResultBody,
+    "sample.add": SampleBody,
+    "photo.declare": PhotoDeclareBody,
+    "photo.attach": PhotoBody,
+    "conclusion.set": ConclusionBody,
+    "disposition.set": DispositionBody,
+    "signature.set": SignatureBody,
 }
 CREATES = {"sample.add", "photo.declare", "photo.attach"}
 MAX_BATCH = 10_000
@@ -40,10 +69,13 @@ class TargetSchema(StrictSchema):
     client_photo_id = fields.String(validate=UUID)  # the phone's photo id (its upload's client_id)
 
 
+RecordedAt = Rfc3339Time  # the operation's recorded_at
+
+
 class LocationSchema(StrictSchema):
-    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90), allow_nan=False)
-    lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180), allow_nan=False)
-    accuracy_m = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000))
+    lat = JsonNumber(required=True, validate=validate.Range(min=-90, max=90), allow_nan=False)
+    lon = JsonNumber(required=True, validate=validate.Range(min=-180, max=180), allow_nan=False)
+    accuracy_m = JsonNumber(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000))
 
 
 class OperationSchema(StrictSchema):
@@ -53,7 +85,7 @@ class OperationSchema(StrictSchema):
     base_version = fields.Integer(
         strict=True, load_default=None, allow_none=True, validate=validate.Range(min=0, max=2**31 - 1)
     )
-    recorded_at = fields.AwareDateTime(required=True)
+    recorded_at = RecordedAt(required=True)
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
     body = fields.Dict(required=True)
 
@@ -90,3 +122,10 @@ class PullResultSchema(Schema):
     catalog_version = fields.String()
     catalogs = fields.Raw(allow_none=True)
     changes = fields.List(fields.Raw())
+
+
+class OperationSchemasSchema(Schema):
+    catalog_version = fields.String()
+    operation_schemas = fields.Dict(
+        keys=fields.String(), values=fields.Raw(), metadata={"description": "op type -> JSON Schema"}
+    )

@@ -21,6 +21,7 @@ from backend.instructions.workflow import OPEN, Status
 from backend.sync import errors  # noqa: F401
 from backend.sync.documents import CATALOG_VERSION, CATALOGS, instruction_document, jsonable, load_documents
 from backend.sync.models import SyncOperation
+from backend.sync.schemas import OPERATION_BODIES, EmptyBody
 
 CHUNK = 200  # operations per commit in a large batch
 
@@ -257,6 +258,8 @@ def _apply(actor: Actor, device_id: str, op: dict, op_id: str, chunk: _Chunk) ->
         recorded_at=op["recorded_at"],
         location=op.get("location"),
     )
+    if OPERATION_BODIES[op["type"]] is EmptyBody:  # the other bodies are checked by their handlers
+        operations.load_body(EmptyBody, op["body"])
     outcome = HANDLERS[op["type"]](instruction, prov, op)
     return jsonable(
         {

@@ -1,5 +1,5 @@
 // A day's queue stays fast (issue 10): adding the 1,000th outbox entry costs what the 10th did.
-// Each step is what the app does per recorded thing (views/inspector/field.js enqueueOp and
+// Each step is what the app does per recorded thing (views/inspector/recording.js enqueueOp and
 // app/outbox.js): the base version from the target's own pending operations (an index read), the
 // append, and the instruction's summary grown in memory — no read of the whole queue anywhere.
 // Medians of 21 entries around each point, measured in turns.

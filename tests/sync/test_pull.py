@@ -65,6 +65,7 @@ def test_catalogs_are_sent_only_to_a_device_without_the_current_version(client, 
         "conclusions",
         "dispositions",
         "sample_units",
+        "operation_schemas",
     }
     assert first["catalogs"]["dispositions"]["treatment"]["required"][0] == "method"
     assert pull(client, world.h_inspector, catalog_version=first["catalog_version"])["catalogs"] is None

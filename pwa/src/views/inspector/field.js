@@ -1,17 +1,16 @@
-// The inspector's field work on the device: instructions pulled into IndexedDB, the inspection
-// being recorded (a local draft, saved on every change), and the operations it becomes in the
-// outbox. Conflicts answered by the server are resolved here ("keep mine" / "keep theirs").
+// The inspector's field work on the device: instructions pulled into IndexedDB and the local copy kept
+// in step with what the outbox sends. Part of the inspector's shell (the task list): what only the
+// task screens need (drafts, the rules, the operations, conflicts and repairs) is in recording.js.
 import { reactive } from 'vue'
-import { appDb, findByServerId, getRecord, kvGet, listOutbox, listOutboxByTarget, listPhotos, listRecords, newId, putPhoto, putRecord } from '../../db/index.js'
+import { appDb, findByServerId, kvGet, listRecords, putRecord } from '../../db/index.js'
 import { api } from '../../app/api.js'
-import { amendOutboxEntry, discardOutboxEntry, enqueue, onOutboxEvent, outboxState } from '../../app/outbox.js'
-import { CATALOGS_KEY, INSTRUCTION, PUSH_URL, applyVersion, baseVersion, deviceId, keepMineChanges, pullInstructions, recordIdOf, targetKey } from '../../sync/field.js'
+import { onOutboxEvent, outboxState } from '../../app/outbox.js'
+import { CATALOGS_KEY, INSTRUCTION, applyVersion, deviceId, pullInstructions } from '../../sync/field.js'
 import { OfflineError } from '../../sync/errors.js'
 
-export const field = reactive({ instructions: [], catalogs: null, loaded: false, pulling: false, offline: false, error: null, lastSyncedAt: null })
+export { expectedStatus } from './taskState.js'
 
-const DRAFT = 'inspection-draft'
-const draftId = (instructionId) => `draft:${instructionId}`
+export const field = reactive({ instructions: [], catalogs: null, loaded: false, pulling: false, offline: false, error: null, lastSyncedAt: null })
 
 export async function loadLocal() {
   const db = await appDb()
@@ -50,158 +49,26 @@ export async function instructionDoc(instructionId) {
   return (await findByServerId(db, INSTRUCTION, instructionId))?.data ?? null
 }
 
-async function saveDoc(instructionId, doc) {
+export async function saveDoc(instructionId, doc) {
   const db = await appDb()
   const record = await findByServerId(db, INSTRUCTION, instructionId)
   if (record) await putRecord(db, { ...record, data: doc, updatedAt: Date.now() })
 }
 
-/** The local draft of an inspection (created empty the first time). */
-export async function loadDraft(instructionId) {
-  const db = await appDb()
-  const stored = await getRecord(db, draftId(instructionId))
-  return stored?.draft ?? { instructionId, started: false, submittedAt: null, items: {}, samples: [], conclusion: null, conclusionNotes: '', disposition: { kind: null }, signature: null }
-}
-
-export async function saveDraft(draft) {
-  const db = await appDb()
-  await putRecord(db, { id: draftId(draft.instructionId), type: DRAFT, draft: JSON.parse(JSON.stringify(draft)) })
-}
-
-async function enqueueOp(instructionId, type, target, body, { label, location = null, meta = null } = {}) {
-  const db = await appDb()
-  const doc = await instructionDoc(instructionId)
-  // Plain data only: the draft's reactive proxies cannot be stored in IndexedDB.
-  const op = { type, target: { instruction_id: instructionId, ...target }, recorded_at: new Date().toISOString(), body: JSON.parse(JSON.stringify(body)) }
-  if (location) op.location = { lat: location.lat, lon: location.lon, accuracy_m: location.accuracy ?? null }
-  // Only this target's pending operations (an index read), not the whole day's queue.
-  const key = targetKey(op)
-  op.base_version = baseVersion(doc, op, key === null ? [] : await listOutboxByTarget(db, key))
-  return enqueue({ kind: 'op', method: 'POST', url: PUSH_URL, body: op, recordId: recordIdOf(instructionId), label, meta })
-}
-
-/** 开始查检: accept (when only assigned) and start, queued. */
-export async function startInspection(draft, doc, { label, location }) {
-  if (doc.status === 'assigned') await enqueueOp(doc.id, 'instruction.accept', {}, {}, { label: `${label} · 接受` })
-  if (doc.status === 'assigned' || doc.status === 'accepted') await enqueueOp(doc.id, 'instruction.start', {}, {}, { label: `${label} · 开始`, location })
-  draft.started = true
-  await saveDraft(draft)
-}
-
-// The position a photo was taken at, as the server's photo metadata takes it.
-const photoGps = (gps) => (gps ? { lat: gps.lat, lon: gps.lon, accuracy: gps.accuracy ?? null } : null)
-
-/**
- * Keep a photo on the device and queue, in this order: its upload, its declaration (sent with the
- * findings, so the office sees "photos pending" before the bytes arrive) and its link (sent once
- * the upload is done). `originalSha256` and `exif` are the camera file's hash and EXIF
- * (imaging.js preparePhoto): the chain of custody across the re-encode.
- */
-export async function addPhoto(doc, { blob, sha256, originalSha256 = null, exif = null, width, height, gps, capturedAt, itemId = null, label }) {
-  const db = await appDb()
-  const extension = blob.type === 'image/webp' ? 'webp' : 'jpg'
-  const meta = { sha256, originalSha256, exif, width, height, gps: photoGps(gps), capturedAt, itemId, filename: `photo-${capturedAt.replace(/[^0-9]/g, '')}.${extension}` }
-  const photo = await putPhoto(db, { blob, recordId: recordIdOf(doc.id), meta })
-  await enqueue({ kind: 'upload', method: 'PUT', url: '/api/v1/uploads', recordId: recordIdOf(doc.id), label, meta: { photoId: photo.id, size: blob.size } })
-  const item = itemId ? { item_id: itemId } : {}
-  const declared = { sha256, original_sha256: originalSha256, captured_at: capturedAt, gps: meta.gps, exif, caption: null }
-  await enqueueOp(doc.id, 'photo.declare', { client_photo_id: photo.id, ...item }, declared, { label: `${label} · 登记`, location: gps, meta: { photoId: photo.id } })
-  await enqueueOp(doc.id, 'photo.attach', { photo_id: null, client_photo_id: photo.id, ...item }, { sha256, caption: '' }, { label: `${label} · 关联`, location: gps, meta: { photoId: photo.id } })
-  return photo
-}
-
-export async function photosOf(instructionId) {
-  const db = await appDb()
-  return listPhotos(db, recordIdOf(instructionId))
-}
-
-/** 提交结果: every finding of the draft becomes an operation, then the completion. */
-export async function submitInspection(draft, doc, { label, location }) {
-  for (const item of doc.items ?? []) {
-    const found = draft.items[item.id]
-    if (!found?.result) continue
-    await enqueueOp(doc.id, 'item_result.set', { item_id: item.id }, { result: found.result, notes: found.notes ?? '', measurements: {} }, { label: `${label} · ${item.description_zh}`, location })
-  }
-  for (const sample of draft.samples.filter((s) => !s.queued)) {
-    const body = { sample_no: sample.sample_no, quantity: String(sample.quantity), unit: sample.unit, laboratory: sample.laboratory, tests: sample.tests, item_id: sample.item_id ?? null }
-    await enqueueOp(doc.id, 'sample.add', { sample_id: sample.id }, body, { label: `${label} · 样品 ${sample.sample_no}`, location })
-    sample.queued = true
-  }
-  await enqueueOp(doc.id, 'conclusion.set', {}, { conclusion: draft.conclusion, notes: draft.conclusionNotes ?? '' }, { label: `${label} · 结论`, location })
-  if (draft.disposition?.kind) await enqueueOp(doc.id, 'disposition.set', {}, { ...draft.disposition }, { label: `${label} · 处置`, location })
-  if (draft.signature) await enqueueOp(doc.id, 'signature.set', {}, { png_base64: draft.signature }, { label: `${label} · 签名`, location })
-  await enqueueOp(doc.id, 'instruction.complete', {}, {}, { label: `${label} · 完成`, location })
-  draft.submittedAt = Date.now()
-  await saveDraft(draft)
-}
-
-export const newSampleId = () => newId()
-
 /** Outbox entries the server answered with a conflict (or refused), oldest first. */
 export const conflictEntries = () => outboxState.conflicts
-
-// Entries come from the reactive outbox state: IndexedDB cannot store Vue's proxies.
-const plain = (value) => JSON.parse(JSON.stringify(value))
-
-/** "Keep mine": send my content again against the server's current version; my later edits of the same target move along. */
-export async function keepMine(shown) {
-  const entry = plain(shown)
-  const problem = entry.lastError ?? {}
-  const instructionId = entry.body?.target?.instruction_id
-  if (problem.error === 'instruction.lease_held') {
-    const db = await appDb()
-    await api.post(`/api/v1/instructions/${instructionId}/lease`, { device_id: await deviceId(db), take_over: true })
-    return amendOutboxEntry(entry.seq, {})
-  }
-  const serverVersion = problem.server?.version
-  if (serverVersion == null) return amendOutboxEntry(entry.seq, {})
-  const shift = serverVersion - (entry.body.base_version ?? 0)
-  const key = targetKey(entry.body)
-  const db = await appDb()
-  for (const later of await listOutbox(db)) {
-    if (later.seq > entry.seq && later.kind === 'op' && later.body && targetKey(later.body) === key) {
-      await amendOutboxEntry(later.seq, { body: { ...later.body, base_version: later.body.base_version + shift } })
-    }
-  }
-  const doc = await instructionDoc(instructionId)
-  if (doc) await saveDoc(instructionId, applyVersion(doc, { ...entry.body, body: theirContent(entry.body.type, problem.server) }, serverVersion))
-  return amendOutboxEntry(entry.seq, keepMineChanges(entry, serverVersion))
-}
-
-function theirContent(type, server) {
-  if (!server) return {}
-  if (type === 'item_result.set') return { result: server.result, notes: server.notes, measurements: server.measurements ?? {} }
-  if (type === 'conclusion.set') return { conclusion: server.conclusion, notes: server.notes ?? '' }
-  if (type === 'disposition.set') return server.disposition ?? server
-  return {}
-}
-
-/** "Keep theirs": drop my change and take the server's content into the draft and the local copy. */
-export async function keepTheirs(shown) {
-  const entry = plain(shown)
-  const problem = entry.lastError ?? {}
-  const op = entry.body
-  const instructionId = op?.target?.instruction_id
-  if (op && problem.server?.version != null) {
-    const content = theirContent(op.type, problem.server)
-    const doc = await instructionDoc(instructionId)
-    if (doc) await saveDoc(instructionId, applyVersion(doc, { ...op, body: content }, problem.server.version))
-    const draft = await loadDraft(instructionId)
-    if (op.type === 'item_result.set') draft.items[op.target.item_id] = { result: content.result, notes: content.notes ?? '' }
-    if (op.type === 'conclusion.set') Object.assign(draft, { conclusion: content.conclusion, conclusionNotes: content.notes ?? '' })
-    if (op.type === 'disposition.set') draft.disposition = { ...content }
-    await saveDraft(draft)
-  }
-  await discardOutboxEntry(entry.seq)
-}
 
 // An applied operation moved its target's version on: keep the local copy in step, so the next
 // operation on it is based on the right version; when everything went, read the server's state.
 onOutboxEvent('sent', async ({ entry, data }) => {
   if (entry.kind !== 'op') return
-  const result = data?.results?.[0]
+  const results = data?.results ?? []
+  const result = results.find((r) => r.op_id === entry.id) ?? (results.length === 1 ? results[0] : null)
   const instructionId = entry.body.target.instruction_id
   const doc = await instructionDoc(instructionId)
-  if (doc && result?.version != null) await saveDoc(instructionId, applyVersion(doc, entry.body, result.version))
+  if (!doc || result?.version == null) return
+  const next = applyVersion(doc, entry.body, result.version)
+  if (result.data?.instruction_status) next.status = result.data.instruction_status // 已分派 → 进行中 without waiting for a pull
+  await saveDoc(instructionId, next)
 })
 onOutboxEvent('idle', () => pull())
