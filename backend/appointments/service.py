@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.appointments import errors  # noqa: F401  (registers the codes)
 from backend.appointments.models import Appointment
-from backend.appointments.workflow import Event, Status, announce, apply
+from backend.appointments.workflow import MACHINE, Event, Status, announce, apply
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.enums import Role
@@ -47,11 +47,11 @@ def book_appointment(
     if declaration.status not in BOOKABLE:
         raise DomainError("appointment.declaration_not_bookable", status=declaration.status)
     _not_past(date, "date")
-    appointment = Appointment(
+    appointment = MACHINE.new(
+        Appointment,
         declaration_id=declaration.id,
         enterprise_id=declaration.enterprise_id,
         district_code=declaration.district_code,
-        status=Status.REQUESTED.value,
         requested_date=date,
         requested_slot=slot,
         site_address=site_address,

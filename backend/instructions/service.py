@@ -21,7 +21,7 @@ from backend.instructions import (
 )
 from backend.instructions.catalog import INSPECTION_ITEMS
 from backend.instructions.models import Instruction, InstructionItem, InstructionLease
-from backend.instructions.workflow import OPEN, Event, Status, apply
+from backend.instructions.workflow import MACHINE, OPEN, Event, Status, apply
 from backend.realtime import district_room, notify
 from backend.sync.changes import lock_inspectors, record_change
 
@@ -53,11 +53,11 @@ def create_instruction_for_declaration(
     unknown = [code for code in item_codes if code not in INSPECTION_ITEMS]
     if unknown:
         raise DomainError("instruction.unknown_item", code=", ".join(unknown))
-    instruction = Instruction(
+    instruction = MACHINE.new(
+        Instruction,
         declaration_id=declaration.id,
         enterprise_id=declaration.enterprise_id,
         district_code=declaration.district_code,
-        status="pending",
         source=source,
         reason=reason,
         priority=priority,

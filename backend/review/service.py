@@ -17,7 +17,7 @@ from backend.core.models import UTCDateTime
 from backend.core.permissions import ensure_can_see
 from backend.declarations.e_records import issue_e_record
 from backend.declarations.models import Declaration, DeclarationGoods
-from backend.declarations.workflow import RECEIPTS, Event, Status, apply, can_apply
+from backend.declarations.workflow import MACHINE, RECEIPTS, Event, Status, apply
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.instructions.service import create_instruction_for_declaration
@@ -116,8 +116,7 @@ def _announce(declaration: Declaration) -> None:
 
 
 def _refuse_unless(declaration: Declaration, event: Event) -> None:
-    if not can_apply(declaration, event):
-        raise DomainError("declaration.invalid_transition", status=declaration.status, event=event.value)
+    MACHINE.ensure(declaration, event)
 
 
 def open_review(*, actor: Actor, declaration_id: int, expected_version: int) -> Declaration:
