@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.enums import Role
+from backend.core.pagination import keyset_page
 from backend.core.permissions import ensure_can_see
 from backend.declarations.models import Declaration
 from backend.errors import DomainError
@@ -187,7 +188,7 @@ def list_instructions(
     limit: int = 50,
 ) -> list[Instruction]:
     """Newest first; inspectors see their own, officers their district's."""
-    query = sa.select(Instruction).options(*RESPONSE_CONTEXT).order_by(Instruction.id.desc()).limit(limit)
+    query = sa.select(Instruction).options(*RESPONSE_CONTEXT)
     if actor.role == Role.INSPECTOR:
         query = query.where(Instruction.inspector_id == actor.user_id)
     query = query.where(Instruction.district_code == actor.district_code)
@@ -195,9 +196,7 @@ def list_instructions(
         query = query.where(Instruction.status == status)
     if inspector_id is not None:
         query = query.where(Instruction.inspector_id == inspector_id)
-    if before_id is not None:
-        query = query.where(Instruction.id < before_id)
-    return list(db.session.execute(query).scalars())
+    return keyset_page(query, id_column=Instruction.id, limit=limit, cursor=before_id)[0]
 
 
 def list_assignable_inspectors(*, actor: Actor) -> list[dict]:
