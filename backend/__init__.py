@@ -26,10 +26,10 @@ BLUEPRINTS = [
     "backend.sync.api",
     "backend.media.api",
     "backend.certificates.api",
-    "backend.certificates.applications_api",
-    "backend.certificates.stock_api",
-    "backend.certificates.amendments_api",
-    "backend.certificates.query_api",
+    "backend.certificate_applications.api",
+    "backend.blank_stock.api",
+    "backend.amendments.api",
+    "backend.certificate_applications.query_api",
     "backend.monitoring.api",
 ]
 

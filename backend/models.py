@@ -14,7 +14,9 @@ MODEL_MODULES = [
     "backend.certificates.models",
     "backend.inspections.models",
     "backend.sync.models",
-    "backend.certificates.application_models",
+    "backend.certificate_applications.models",
+    "backend.blank_stock.models",
+    "backend.amendments.models",
 ]
 
 for _name in MODEL_MODULES:

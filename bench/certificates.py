@@ -43,7 +43,7 @@ def run(count: int, database_url: str, folder: Path) -> None:
     from backend.config import Config
     from backend.extensions import db
     from backend.seeds import seed_all_catalogs
-    from tests.certificates.samples import sample_content
+    from tests.certificates_shared.samples import sample_content
 
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = database_url

@@ -75,14 +75,14 @@ def run(count: int, database_url: str) -> None:
     from flask import current_app
 
     from backend import create_app
+    from backend.certificate_applications.service import create_application, submit_application
     from backend.certificates import fonts
-    from backend.certificates.applications import create_application, submit_application
     from backend.certificates.models import Certificate
     from backend.certificates.rendering import render_certificate_pdf
     from backend.config import Config
     from backend.extensions import db
     from backend.seeds import seed_all_catalogs
-    from tests.certificates.conftest import phyto_form
+    from tests.certificates_shared.fixtures import phyto_form
 
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = database_url

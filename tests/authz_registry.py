@@ -35,8 +35,8 @@ from datetime import timedelta
 from backend.core.models import utcnow
 from backend.extensions import db
 from backend.identity.models import ClientKey, Enterprise, WebAuthnCredential
-from tests.certificates.authz_factories import BODIES as CERTIFICATE_BODIES
-from tests.certificates.authz_factories import FACTORIES as CERTIFICATE_FACTORIES
+from tests.certificates_shared.authz_factories import BODIES as CERTIFICATE_BODIES
+from tests.certificates_shared.authz_factories import FACTORIES as CERTIFICATE_FACTORIES
 from tests.helpers import (
     actor_of,
     make_declaration,
@@ -203,9 +203,9 @@ OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     # media
     "upload_id": _foreign_upload,
     "photo_id": lambda: make_photo(make_user("inspector", district_code=OTHER_DISTRICT)).id,
-    # certificates and cloud issuance (applications, blank stock, reprints, amendments): the foreign objects
-    # of tests/certificates/authz_factories.py, certificate_no being a self-print certificate issued against
-    # an e-record, as printing, reprints and amendments need
+    # certificates and cloud issuance (applications, blank stock, reprints, amendments): the foreign
+    # objects of tests/certificates_shared/authz_factories.py, certificate_no being a self-print
+    # certificate issued against an e-record, as printing, reprints and amendments need
     **CERTIFICATE_FACTORIES,
 }
 

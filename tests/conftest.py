@@ -20,7 +20,7 @@ from backend.config import Config
 from backend.extensions import db
 from backend.seeds import seed_all_catalogs
 
-pytest_plugins = ["tests.helpers"]
+pytest_plugins = ["tests.helpers", "tests.certificates_shared.fixtures"]
 
 
 def _create_database() -> tuple[str, callable]:

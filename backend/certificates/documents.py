@@ -4,7 +4,7 @@ Who may fetch: the customs district that issued it and the enterprise it belongs
 access via backend.core.permissions; anyone else gets 404). Which PDF: anyone who may see the
 certificate gets a copy (副本); the original and a duplicate original are for certificate officers for
 certificates issued directly; certificates issued through an application print their originals on
-blank serials (printing.py: self-print by the enterprise, counter print by the officer).
+blank serials (`backend.blank_stock.printing`: self-print by the enterprise, counter print by the officer).
 """
 
 from __future__ import annotations

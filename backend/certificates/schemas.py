@@ -112,3 +112,12 @@ class VerificationSchema(Schema):
     payload_valid = fields.Boolean(
         allow_none=True, metadata={"description": "null unless a QR payload `s` was given"}
     )
+
+
+# The officers' and enterprises' lists of requests (blank paper, reprints, amendments): see listing.py.
+class RequestListArgsSchema(StrictSchema):
+    status = fields.String(
+        load_default=None, validate=validate.OneOf(["requested", "approved", "rejected", "used"])
+    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))

@@ -1,6 +1,7 @@
 """flask-smorest's Api with Chajian's error shape and security scheme."""
 
 import http
+import sys
 
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
@@ -56,12 +57,16 @@ class ChajianApi(Api):
 
 
 def _schema_name(schema) -> str:
-    """Component names carry their domain ("DeclarationsReceipt"), so two domains never collide."""
+    """Component names carry their domain ("DeclarationsReceipt"), so two domains never collide.
+
+    A schemas module may name its prefix itself with `OPENAPI_PREFIX`: component names are part of the
+    published API, so a package split off another one keeps the old prefix ("Certificates…")."""
     cls = resolve_schema_cls(schema)
     name = cls.__name__.removesuffix("Schema") or cls.__name__
     parts = cls.__module__.split(".")
     if len(parts) > 2 and parts[0] == "backend" and parts[1] != "core":
-        name = parts[1].title().replace("_", "") + name
+        prefix = getattr(sys.modules.get(cls.__module__), "OPENAPI_PREFIX", None)
+        name = (prefix or parts[1].title().replace("_", "")) + name
     return name
 
 

@@ -288,7 +288,7 @@ def _size_and_mtime(path: Path) -> tuple[int | None, float]:
 
 def _reference_models():
     # Imported here: media is below declarations and certificates, which store their files through it.
-    from backend.certificates.application_models import CertificateAttachment
+    from backend.certificate_applications.models import CertificateAttachment
     from backend.declarations.attachments import attachment_key
     from backend.declarations.models import DeclarationAttachment
 

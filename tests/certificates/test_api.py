@@ -10,7 +10,7 @@ from backend.certificates.sealing import Seal, b64url_decode, compact_payload
 from backend.certificates.service import issue_certificate, replace_certificate, withdraw_certificate
 from backend.core.enums import Role
 from backend.extensions import db
-from tests.certificates.samples import CONSIGNOR_ZH, sample_content
+from tests.certificates_shared.samples import CONSIGNOR_ZH, sample_content
 
 KEYS = "/api/v1/certificates/keys"
 

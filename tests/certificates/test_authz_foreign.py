@@ -5,7 +5,7 @@ never a success or a leak. Operations are read from the OpenAPI document, so new
 import pytest
 
 from backend.core.enums import Role
-from tests.certificates.authz_factories import BODIES, FACTORIES
+from tests.certificates_shared.authz_factories import BODIES, FACTORIES
 
 PREFIXES = (
     "/api/v1/certificate-applications/",

@@ -4,7 +4,7 @@ from backend.certificates.catalog import CERTIFICATE_TYPES, field_errors, type_s
 from backend.certificates.models import CertificateType
 from backend.errors import DomainError
 from backend.extensions import db
-from tests.certificates.samples import TYPE_FIELDS
+from tests.certificates_shared.samples import TYPE_FIELDS
 
 EXPECTED = {
     "11": "品质证书", "12": "重量证书", "13": "数量证书", "14": "兽医卫生证书", "15": "健康证书",

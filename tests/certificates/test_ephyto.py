@@ -7,7 +7,7 @@ import pytest
 from backend.certificates.ephyto import NS, ephyto_xml
 from backend.certificates.service import issue_certificate
 from backend.errors import DomainError
-from tests.certificates.samples import sample_content
+from tests.certificates_shared.samples import sample_content
 
 
 @pytest.fixture

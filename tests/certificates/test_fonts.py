@@ -8,8 +8,8 @@ from fontTools import ttLib
 from backend.certificates import fonts
 from backend.certificates.content import Party
 from backend.certificates.rendering import render_certificate_pdf
-from tests.certificates.samples import sample_content
 from tests.certificates.test_rendering import pdf_text
+from tests.certificates_shared.samples import sample_content
 
 
 def _rare_character() -> str:

@@ -9,7 +9,7 @@ import pytest
 from backend.certificates.rendering import render_certificate_pdf
 from backend.certificates.sealing import b64url_decode, content_digest, parse_qr_text
 from backend.certificates.service import issue_certificate
-from tests.certificates.samples import CONSIGNOR_ZH, sample_content
+from tests.certificates_shared.samples import CONSIGNOR_ZH, sample_content
 
 BASE_URL = "https://chajian.example.cn"
 

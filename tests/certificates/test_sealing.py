@@ -22,7 +22,7 @@ from backend.certificates.sealing import (
 )
 from backend.errors import DomainError
 from backend.extensions import db
-from tests.certificates.samples import sample_content
+from tests.certificates_shared.samples import sample_content
 
 SECRET = "test-secret"
 

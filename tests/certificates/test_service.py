@@ -14,7 +14,7 @@ from backend.core.auth import Actor
 from backend.core.enums import Assurance, Role
 from backend.errors import DomainError
 from backend.extensions import db
-from tests.certificates.samples import sample_content
+from tests.certificates_shared.samples import sample_content
 
 
 @pytest.fixture

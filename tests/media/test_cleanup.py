@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from backend.audit.models import AuditEvent
-from backend.certificates.application_models import CertificateAttachment
+from backend.certificate_applications.models import CertificateAttachment
 from backend.core.models import utcnow
 from backend.declarations.attachments import attachment_key, store_blob
 from backend.declarations.models import DeclarationAttachment
