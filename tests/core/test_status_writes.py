@@ -43,17 +43,13 @@ MACHINES = {
     "Instruction": "instructions/workflow.py",
     "Appointment": "appointments/workflow.py",
     "Upload": "media/upload_workflow.py",
-}
-# Status writes still outside the helper, to be moved onto a table (each must still be found).
-KNOWN_EXCEPTIONS = {
-    "certificates/printing.py",
-    "certificates/blank_stock.py",
-    "certificates/keys.py",
-    "certificates/amendments.py",
-    "certificates/applications.py",
-    "certificates/service.py",
-    "certificates/workflow.py",
-    "certificates/application_workflow.py",
+    "Certificate": "certificates/workflow.py",
+    "SigningKey": "certificates/workflow.py",
+    "CertificateApplication": "certificate_applications/workflow.py",
+    "CertificateAmendment": "amendments/workflow.py",
+    "BlankStock": "blank_stock/workflow.py",
+    "BlankSheet": "blank_stock/workflow.py",
+    "ReprintRequest": "blank_stock/workflow.py",
 }
 HISTORY_MODELS = {"Receipt", "ApplicationReceipt", "SyncOperation"}
 
@@ -148,14 +144,12 @@ def test_no_module_outside_a_transition_module_writes_an_aggregates_status():
     outside = {
         module: writes
         for module, writes in found.items()
-        if module not in TRANSITION_MODULES and module not in KNOWN_EXCEPTIONS
+        if module not in TRANSITION_MODULES
     }
     assert outside == {}, "status written outside a workflow/transition module:\n" + "\n".join(
         f"backend/{module}:{line}: {what}" for module, writes in outside.items() for line, what in writes
     )
-    # The lists stay honest: every listed module exists, and every known exception is still one.
     assert all((BACKEND / module).is_file() for module in TRANSITION_MODULES)
-    assert KNOWN_EXCEPTIONS <= set(found), KNOWN_EXCEPTIONS - set(found)
 
 
 def _declares_a_machine(path: Path) -> bool:
@@ -168,9 +162,7 @@ def _declares_a_machine(path: Path) -> bool:
 
 
 def test_every_aggregate_has_its_table_on_the_one_helper():
-    pending = {"Certificate", "CertificateApplication", "CertificateAmendment", "ReprintRequest"}
-    pending |= {"BlankStock", "BlankSheet", "SigningKey"}  # certificates: moved next
-    assert aggregate_models() == set(MACHINES) | pending
+    assert aggregate_models() == set(MACHINES)
     missing = [module for module in MACHINES.values() if not _declares_a_machine(BACKEND / module)]
     assert missing == []
 
