@@ -5,8 +5,10 @@ back; the certificate officer confirms receiving it and decides. requested → a
 open request per certificate; approval issues the superseding certificate or withdraws the old one.
 
 - `models.py`      CertificateAmendment.
+- `workflow.py`    the request's transition table on `backend.core.statemachine`: the only code that
+                   changes its status.
 - `service.py`     request, list, confirm the original came back, approve (content rules of intelligent
-                   review re-run on the amended form), reject; it sets the request's status itself.
+                   review re-run on the amended form), reject.
 - `schemas.py`     request and response schemas (OpenAPI names stay "Certificates…").
 - `api.py`         POST /certificates/{no}/amendments and /certificate-amendments… (key login).
 - `errors.py`      certificate_amendment.* codes.

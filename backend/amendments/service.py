@@ -16,6 +16,7 @@ import dataclasses
 
 from backend.amendments import errors  # noqa: F401  (error codes registered)
 from backend.amendments.models import CertificateAmendment
+from backend.amendments.workflow import MACHINE, OPEN
 from backend.audit.service import record_event
 from backend.certificate_applications.content import build_content, signatory_for
 from backend.certificate_applications.intelligent_review import CONTENT_RULES, ReviewContext, failed, review
@@ -112,12 +113,12 @@ def request_amendment(
         raise DomainError("request.invalid", errors={"form": ["required to amend"]})
     check_attachments(actor, attachment_ids or [])
     results = _content_check(certificate, form, actor.enterprise_id) if kind == "amend" else None
-    amendment = CertificateAmendment(
+    amendment = MACHINE.new(
+        CertificateAmendment,
         certificate_id=certificate.id,
         enterprise_id=certificate.enterprise_id,
         district_code=certificate.district_code,
         kind=kind,
-        status="requested",
         reason=reason,
         attachment_ids=list(attachment_ids or []),
         changes=form if kind == "amend" else None,
@@ -149,8 +150,8 @@ def get_amendment(*, actor: Actor, amendment_id: int) -> CertificateAmendment:
 
 def _open(actor: Actor, amendment_id: int) -> CertificateAmendment:
     amendment = _amendment(actor, amendment_id)
-    if amendment.status != "requested":
-        raise DomainError("certificate_amendment.invalid_transition", detail={"status": amendment.status})
+    if amendment.status not in OPEN:
+        raise MACHINE.refuse(amendment, "decide")
     return amendment
 
 
@@ -206,8 +207,11 @@ def approve_amendment(*, actor: Actor, amendment_id: int) -> CertificateAmendmen
             delivery=old.delivery,
         )
         amendment.new_certificate_id = new.id
-    amendment.status, amendment.decided_by_id, amendment.decided_at = "approved", actor.user_id, utcnow()
-    _announce(amendment, "approved", actor, kind=amendment.kind, certificate_no=old.certificate_no)
+    MACHINE.apply(amendment, "approve", actor=actor)
+    amendment.decided_by_id, amendment.decided_at = actor.user_id, utcnow()
+    _announce(
+        amendment, "approved", actor, bump=False, kind=amendment.kind, certificate_no=old.certificate_no
+    )
     db.session.commit()
     return amendment
 
@@ -215,9 +219,10 @@ def approve_amendment(*, actor: Actor, amendment_id: int) -> CertificateAmendmen
 def reject_amendment(*, actor: Actor, amendment_id: int, note: str) -> CertificateAmendment:
     """Refuse the request; the certificate stays as it is."""
     amendment = _open(actor, amendment_id)
-    amendment.status, amendment.decided_by_id, amendment.decided_at = "rejected", actor.user_id, utcnow()
+    MACHINE.apply(amendment, "reject", actor=actor)
+    amendment.decided_by_id, amendment.decided_at = actor.user_id, utcnow()
     amendment.decision_note = note
-    _announce(amendment, "rejected", actor, note=note)
+    _announce(amendment, "rejected", actor, bump=False, note=note)
     db.session.commit()
     return amendment
 

@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.appointments import errors  # noqa: F401  (registers the codes)
 from backend.appointments.models import Appointment
-from backend.appointments.workflow import Event, Status, announce, apply
+from backend.appointments.workflow import MACHINE, Event, Status, announce, apply
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.enums import Role
 from backend.core.models import utcnow
+from backend.core.pagination import keyset_page
 from backend.core.permissions import ensure_can_see
 from backend.declarations.models import Declaration
 from backend.errors import DomainError
@@ -47,11 +48,11 @@ def book_appointment(
     if declaration.status not in BOOKABLE:
         raise DomainError("appointment.declaration_not_bookable", status=declaration.status)
     _not_past(date, "date")
-    appointment = Appointment(
+    appointment = MACHINE.new(
+        Appointment,
         declaration_id=declaration.id,
         enterprise_id=declaration.enterprise_id,
         district_code=declaration.district_code,
-        status=Status.REQUESTED.value,
         requested_date=date,
         requested_slot=slot,
         site_address=site_address,
@@ -88,7 +89,7 @@ def list_appointments(
     before_id: int | None = None,
 ) -> list[Appointment]:
     """The enterprise's own appointments, or the district's for customs; newest first."""
-    query = sa.select(Appointment).order_by(Appointment.id.desc()).limit(limit)
+    query = sa.select(Appointment)
     if actor.is_enterprise:
         query = query.where(Appointment.enterprise_id == actor.enterprise_id)
     else:
@@ -97,9 +98,7 @@ def list_appointments(
         query = query.where(Appointment.status == status)
     if declaration_id:
         query = query.where(Appointment.declaration_id == declaration_id)
-    if before_id:
-        query = query.where(Appointment.id < before_id)
-    return list(db.session.execute(query).scalars())
+    return keyset_page(query, id_column=Appointment.id, limit=limit, cursor=before_id or None)[0]
 
 
 def get_appointment(*, actor: Actor, appointment_id: int, for_update: bool = False) -> Appointment:

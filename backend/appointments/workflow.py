@@ -13,7 +13,7 @@ from backend.appointments import errors  # noqa: F401  (registers the codes)
 from backend.appointments.models import Appointment
 from backend.audit.service import record_event
 from backend.core.auth import Actor
-from backend.errors import DomainError
+from backend.core.statemachine import StateMachine
 from backend.realtime import district_room, enterprise_room, notify, user_room
 
 
@@ -59,6 +59,9 @@ SIDES: dict[Event, frozenset[str]] = {
 }
 
 
+MACHINE = StateMachine("appointment", TRANSITIONS, initial=S.REQUESTED)
+
+
 def side_of(actor: Actor) -> str:
     return ENTERPRISE if actor.is_enterprise else CUSTOMS
 
@@ -72,14 +75,10 @@ def apply(
     detail: dict | None = None,
 ) -> None:
     """Move `appointment` along `event`; the caller commits."""
-    before = Status(appointment.status)
-    target = TRANSITIONS.get((before, event))
-    if target is None or side_of(actor) not in SIDES[event]:
-        raise DomainError("appointment.invalid_transition", status=before.value, event=event.value)
-    if expected_version is not None and expected_version != appointment.version:
-        raise DomainError("appointment.version_conflict", detail={"current_version": appointment.version})
-    appointment.status = target.value
-    appointment.version += 1
+    if side_of(actor) not in SIDES[event]:
+        raise MACHINE.refuse(appointment, event)
+    change = MACHINE.apply(appointment, event, actor=actor, expected_version=expected_version)
+    before, target = Status(change.before), Status(change.after)
     record_event(
         action=f"appointment.{event.value}",
         entity_type="appointment",

@@ -12,6 +12,7 @@ from flask import g, has_request_context
 
 from backend.audit.models import AuditEvent
 from backend.core.auth import Actor
+from backend.core.pagination import keyset_page
 from backend.extensions import db
 
 
@@ -71,8 +72,6 @@ def query_events(
     query = (
         db.select(AuditEvent)
         .where(AuditEvent.district_code == actor.district_code)
-        .order_by(AuditEvent.id.desc())
-        .limit(limit)
     )
     filters = {
         AuditEvent.entity_type: entity_type,
@@ -87,6 +86,4 @@ def query_events(
         query = query.where(AuditEvent.occurred_at >= since)
     if until is not None:
         query = query.where(AuditEvent.occurred_at < until)
-    if before_id is not None:
-        query = query.where(AuditEvent.id < before_id)
-    return list(db.session.execute(query).scalars())
+    return keyset_page(query, id_column=AuditEvent.id, limit=limit, cursor=before_id)[0]

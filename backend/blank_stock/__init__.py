@@ -6,8 +6,10 @@ enterprise confirms receipt; each sheet is printed once (an issued certificate's
 - `models.py`      BlankSerialCounter (locked per type), BlankStock (requested → allocated → received |
                    refused), BlankSheet (available → printed | spoiled), CertificatePrint, ReprintRequest
                    (requested → approved → used | rejected).
+- `workflow.py`    the three transition tables (BlankStock, BlankSheet, ReprintRequest) on
+                   `backend.core.statemachine`: the only code that changes their status.
 - `service.py`     requests, allocation of serial ranges (never overlapping), the district's own counter
-                   stock, receipt, spoiled sheets; its `_transition` changes a request's status.
+                   stock, receipt, spoiled sheets.
 - `printing.py`    self-print by the enterprise and counter printing by the officer on one serial, exactly
                    once; later originals need an approved reprint request.
 - `reconciliation.py`  核销: allocated vs printed vs spoiled vs remaining, certificates matched to serials.

@@ -20,6 +20,7 @@ from backend.audit.service import record_event
 from backend.blank_stock import errors  # noqa: F401  (error codes registered)
 from backend.blank_stock.models import BlankSheet, CertificatePrint, ReprintRequest
 from backend.blank_stock.service import held_sheet
+from backend.blank_stock.workflow import REPRINT, SHEET
 from backend.certificates.listing import requests_visible_to
 from backend.certificates.models import Certificate
 from backend.certificates.rendering import render_certificate_pdf
@@ -60,8 +61,7 @@ def _approved_reprint(certificate: Certificate, reprint_request_id: int | None) 
     )
     if request is None or request.certificate_id != certificate.id or request.status != "approved":
         raise DomainError("certificate_print.reprint_required")
-    request.status = "used"
-    request.version += 1
+    REPRINT.apply(request, "use")
     return request
 
 
@@ -78,11 +78,11 @@ def print_original(
     earlier = _printable_prints(certificate)
     reprint = _approved_reprint(certificate, reprint_request_id) if earlier else None
     sheet = held_sheet(actor, certificate.type_code, serial)
-    if sheet.status != "available":
-        raise DomainError("blank_stock.sheet_unavailable", detail={"status": sheet.status, "serial": serial})
+    SHEET.ensure(sheet, "print")
     standing = [p for p in earlier if p.sheet.status == "printed"]
     variant = "duplicate_original" if standing else "original"
-    sheet.status, sheet.certificate_id = "printed", certificate.id
+    SHEET.apply(sheet, "print", actor=actor)
+    sheet.certificate_id = certificate.id
     record = CertificatePrint(
         certificate_id=certificate.id,
         sheet_id=sheet.id,
@@ -124,7 +124,8 @@ def request_reprint(*, actor: Actor, certificate_no: str, reason: str) -> Reprin
     certificate = _locked_certificate(actor, certificate_no)
     if certificate.status != "issued":
         raise DomainError("certificate.not_valid", detail={"status": certificate.status})
-    request = ReprintRequest(
+    request = REPRINT.new(
+        ReprintRequest,
         certificate_id=certificate.id,
         enterprise_id=certificate.enterprise_id,
         district_code=certificate.district_code,
@@ -155,11 +156,8 @@ def decide_reprint(
     if request is None:
         raise DomainError("resource.not_found")
     ensure_can_see(actor, request)
-    if request.status != "requested":
-        raise DomainError("certificate_print.invalid_transition", detail={"status": request.status})
-    request.status = "approved" if approve else "rejected"
+    REPRINT.apply(request, "approve" if approve else "reject", actor=actor)
     request.decided_by_id, request.decided_at, request.decision_note = actor.user_id, utcnow(), note
-    request.version += 1
     record_event(
         action=f"certificate.reprint_{request.status}",
         entity_type="reprint_request",

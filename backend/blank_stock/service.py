@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.audit.service import record_event
 from backend.blank_stock import errors  # noqa: F401  (error codes registered)
 from backend.blank_stock.models import BlankSerialCounter, BlankSheet, BlankStock
+from backend.blank_stock.workflow import SHEET, STOCK
 from backend.certificates.catalog import type_spec
 from backend.certificates.listing import requests_visible_to
 from backend.core.auth import Actor
@@ -58,13 +59,6 @@ def _load(actor: Actor, stock_id: int) -> BlankStock:
     return stock
 
 
-def _transition(stock: BlankStock, expected: str, target: str) -> None:
-    if stock.status != expected:
-        raise DomainError("blank_stock.invalid_transition", detail={"status": stock.status, "to": target})
-    stock.status = target
-    stock.version += 1
-
-
 def _audit(stock: BlankStock, action: str, actor: Actor, **after) -> None:
     record_event(
         action=f"blank_stock.{action}",
@@ -86,12 +80,12 @@ def request_stock(*, actor: Actor, type_code: str, quantity: int) -> BlankStock:
     """The enterprise asks its district for `quantity` blank sheets of a type."""
     type_spec(type_code)
     enterprise = db.session.get(Enterprise, actor.enterprise_id)
-    stock = BlankStock(
+    stock = STOCK.new(
+        BlankStock,
         enterprise_id=enterprise.id,
         district_code=enterprise.district_code,
         type_code=type_code,
         quantity=quantity,
-        status="requested",
         requested_by_id=actor.user_id,
     )
     db.session.add(stock)
@@ -109,7 +103,7 @@ def _create_sheets(stock: BlankStock, actor: Actor) -> None:
     db.session.execute(
         db.insert(BlankSheet),
         [
-            {"stock_id": stock.id, "type_code": stock.type_code, "serial": s, "status": "available"}
+            {"stock_id": stock.id, "type_code": stock.type_code, "serial": s, "status": SHEET.initial[0]}
             for s in range(first, last + 1)
         ],
     )
@@ -118,7 +112,7 @@ def _create_sheets(stock: BlankStock, actor: Actor) -> None:
 def allocate_stock(*, actor: Actor, stock_id: int) -> BlankStock:
     """The officer allocates the next serial range of the type to an enterprise's request."""
     stock = _load(actor, stock_id)
-    _transition(stock, "requested", "allocated")
+    STOCK.apply(stock, "allocate", actor=actor)
     _create_sheets(stock, actor)
     _audit(stock, "allocated", actor, serial_first=stock.serial_first, serial_last=stock.serial_last)
     db.session.commit()
@@ -128,7 +122,7 @@ def allocate_stock(*, actor: Actor, stock_id: int) -> BlankStock:
 def refuse_stock(*, actor: Actor, stock_id: int, reason: str) -> BlankStock:
     """The officer refuses a request for blank paper."""
     stock = _load(actor, stock_id)
-    _transition(stock, "requested", "refused")
+    STOCK.apply(stock, "refuse", actor=actor)
     stock.reason = reason
     _audit(stock, "refused", actor, reason=reason)
     db.session.commit()
@@ -138,7 +132,7 @@ def refuse_stock(*, actor: Actor, stock_id: int, reason: str) -> BlankStock:
 def confirm_receipt(*, actor: Actor, stock_id: int) -> BlankStock:
     """The enterprise confirms it received the allocated sheets; only then can it print on them."""
     stock = _load(actor, stock_id)
-    _transition(stock, "allocated", "received")
+    STOCK.apply(stock, "receive", actor=actor)
     stock.received_at = utcnow()
     _audit(stock, "received", actor)
     db.session.commit()
@@ -148,12 +142,13 @@ def confirm_receipt(*, actor: Actor, stock_id: int) -> BlankStock:
 def allocate_customs_stock(*, actor: Actor, type_code: str, quantity: int) -> BlankStock:
     """Sheets for the district's own counter (现场缮制), received at once."""
     type_spec(type_code)
-    stock = BlankStock(
+    stock = STOCK.new(
+        BlankStock,
+        status="received",
         enterprise_id=None,
         district_code=actor.district_code,
         type_code=type_code,
         quantity=quantity,
-        status="received",
         received_at=utcnow(),
     )
     db.session.add(stock)
@@ -192,10 +187,8 @@ def held_sheet(actor: Actor, type_code: str, serial: int) -> BlankSheet:
 def spoil_sheet(*, actor: Actor, type_code: str, serial: int, reason: str) -> BlankSheet:
     """Register a sheet void (作废): unused, or printed and spoiled; it is never printed on again."""
     sheet = held_sheet(actor, type_code, serial)
-    if sheet.status == "spoiled":
-        raise DomainError("blank_stock.sheet_unavailable", detail={"status": "spoiled", "serial": serial})
-    before = sheet.status
-    sheet.status, sheet.spoiled_reason = "spoiled", reason
+    before = SHEET.apply(sheet, "spoil", actor=actor).before
+    sheet.spoiled_reason = reason
     sheet.spoiled_by_id, sheet.spoiled_at = actor.user_id, utcnow()
     record_event(
         action="blank_sheet.spoiled",

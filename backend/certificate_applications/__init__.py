@@ -5,8 +5,9 @@ draft → submitted → issued | officer_review → issued | returned | rejected
 
 - `models.py`      CertificateApplication and its ApplicationReceipt (回执), AgentAuthorisation,
                    CertificateAttachment (supporting documents, bytes in media storage).
-- `workflow.py`    the transition table and `apply()`: the only code that changes an application's status,
-                   writing the receipt, the audit row and the realtime announcements.
+- `workflow.py`    the transition table (on `backend.core.statemachine`) and `apply()`: the only code
+                   that changes an application's status, writing the receipt (`core.receipts`), the audit
+                   row and the realtime announcements.
 - `service.py`     draft, edit, submit (review → issue at once or refer), copy; the officer's queue and
                    decisions (approve, return, reject).
 - `content.py`     the form (and its declaration) → the CertificateContent that gets issued.

@@ -21,6 +21,7 @@ from backend.certificates.catalog import type_spec
 from backend.certificates.models import Certificate
 from backend.core.auth import Actor
 from backend.core.exports import append_xlsx_row, csv_cell
+from backend.core.pagination import keyset_page
 from backend.declarations.models import Declaration, ERecord
 from backend.extensions import db
 
@@ -148,13 +149,8 @@ KINDS = {
 def search(*, actor: Actor, kind: str, limit: int = 50, cursor: int | None = None, **filters) -> dict:
     """One page, newest first: {"items": […], "next_cursor": id or None}."""
     build, model, to_row, _ = KINDS[kind]
-    query = build(actor, filters).order_by(model.id.desc()).limit(limit + 1)
-    if cursor is not None:
-        query = query.where(model.id < cursor)
-    rows = [to_row(r) for r in db.session.execute(query).all()]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": rows, "next_cursor": rows[-1]["id"] if more else None}
+    rows, next_cursor = keyset_page(build(actor, filters), id_column=model.id, limit=limit, cursor=cursor)
+    return {"items": [to_row(r) for r in rows], "next_cursor": next_cursor}
 
 
 def _export_rows(actor: Actor, kind: str, filters: dict) -> tuple[tuple, list[dict]]:

@@ -24,11 +24,12 @@ from backend.certificate_applications.intelligent_review import (
 )
 from backend.certificate_applications.models import CertificateApplication
 from backend.certificate_applications.supporting import check_attachments
-from backend.certificate_applications.workflow import Event, Status, apply, ensure_editable
+from backend.certificate_applications.workflow import MACHINE, Event, Status, apply, ensure_editable
 from backend.certificates.catalog import type_spec
 from backend.certificates.service import issue_in_transaction
 from backend.core.auth import Actor
 from backend.core.models import utcnow
+from backend.core.pagination import keyset_page
 from backend.core.permissions import ensure_can_see
 from backend.declarations.models import Declaration, ERecord
 from backend.errors import DomainError
@@ -72,10 +73,7 @@ def load_application(
 
 
 def _check_version(application: CertificateApplication, expected: int | None) -> None:
-    if expected is not None and expected != application.version:
-        raise DomainError(
-            "certificate_application.version_conflict", detail={"current_version": application.version}
-        )
+    MACHINE.check_version(application, expected)
 
 
 def create_application(
@@ -96,13 +94,13 @@ def create_application(
     if type_code not in {c.cert_code for c in declaration.certificates}:
         raise DomainError("certificate_application.type_not_requested", errors={"type_code": [type_code]})
     check_attachments(actor, attachment_ids or [])
-    application = CertificateApplication(
+    application = MACHINE.new(
+        CertificateApplication,
         enterprise_id=actor.enterprise_id,
         district_code=declaration.district_code,
         declaration_id=declaration.id,
         e_record_id=record.id,
         type_code=type_code,
-        status=Status.DRAFT.value,
         delivery=delivery,
         form=form,
         consignee_name=consignee_of(form),
@@ -220,10 +218,7 @@ def approve_application(
 ) -> CertificateApplication:
     """The certificate officer issues an application the rules referred (it is sealed in their district)."""
     application = _officer_application(actor, application_id, version)
-    if application.status != Status.OFFICER_REVIEW:
-        raise DomainError(
-            "certificate_application.invalid_transition", status=application.status, event="approve"
-        )
+    MACHINE.ensure(application, Event.APPROVE)
     problems = missing_fields(application.type_code, application.form)
     if problems:  # the officer cannot complete the enterprise's form: return it instead
         raise DomainError(
@@ -267,13 +262,13 @@ def reject_application(
 def copy_application(*, actor: Actor, application_id: int) -> CertificateApplication:
     """A new draft with the same e-record, type, delivery and form; no status, receipts or results."""
     source = load_application(actor, application_id)
-    copy = CertificateApplication(
+    copy = MACHINE.new(
+        CertificateApplication,
         enterprise_id=actor.enterprise_id,
         district_code=source.district_code,
         declaration_id=source.declaration_id,
         e_record_id=source.e_record_id,
         type_code=source.type_code,
-        status=Status.DRAFT.value,
         delivery=source.delivery,
         form=dict(source.form),
         consignee_name=source.consignee_name,
@@ -332,13 +327,11 @@ def officer_queue(
             CertificateApplication.district_code == actor.district_code,
             CertificateApplication.status == Status.OFFICER_REVIEW.value,
         )
-        .order_by(CertificateApplication.id)
-        .limit(limit)
     )
-    if cursor is not None:
-        query = query.where(CertificateApplication.id > cursor)
     if type_code is not None:
         query = query.where(CertificateApplication.type_code == type_code)
     if failed_rule is not None:
         query = query.where(_failed_rule(failed_rule))
-    return list(db.session.execute(query).scalars())
+    return keyset_page(
+        query, id_column=CertificateApplication.id, limit=limit, cursor=cursor, descending=False
+    )[0]

@@ -18,8 +18,8 @@ from backend.audit.service import record_event
 from backend.certificate_applications import errors  # noqa: F401  (error codes registered)
 from backend.certificate_applications.models import ApplicationReceipt, CertificateApplication
 from backend.core.auth import Actor
-from backend.core.models import utcnow
-from backend.errors import DomainError
+from backend.core.receipts import write_receipt
+from backend.core.statemachine import StateMachine
 from backend.realtime import district_room, enterprise_room, notify
 
 
@@ -81,11 +81,12 @@ RECEIPTS: dict[Event, tuple[str, str, str]] = {
 }
 
 
+MACHINE = StateMachine("certificate_application", TRANSITIONS, initial=S.DRAFT)
+
+
 def ensure_editable(application: CertificateApplication) -> None:
     if Status(application.status) not in EDITABLE:
-        raise DomainError(
-            "certificate_application.invalid_transition", status=application.status, event="edit"
-        )
+        raise MACHINE.refuse(application, "edit")
 
 
 def apply(
@@ -99,31 +100,22 @@ def apply(
     failed_rules: list[str] | None = None,
 ) -> ApplicationReceipt:
     """Move `application` along `event`; returns the receipt it wrote. The caller commits."""
-    before = Status(application.status)
-    target = TRANSITIONS.get((before, event))
-    if target is None:
-        raise DomainError(
-            "certificate_application.invalid_transition", status=before.value, event=event.value
-        )
-    now = utcnow()
-    application.status = target.value
-    application.version += 1
+    change = MACHINE.apply(application, event, actor=actor)
+    before, target = Status(change.before), Status(change.after)
     code, zh, en = RECEIPTS[event]
     values = {
         "certificate_no": certificate_no or "",
         "reason": reason or "",
         "rules": ", ".join(failed_rules or []),
     }
-    receipt = ApplicationReceipt(
+    receipt = write_receipt(
+        application,
         code=code,
-        status=target.value,
         text_zh=zh.format(**values),
         text_en=en.format(**values),
+        actor=actor,
         detail=detail,
-        actor_label=actor_label(actor),
-        created_at=now,
     )
-    application.receipts.append(receipt)
     record_event(
         action=f"certificate_application.{event.value}",
         entity_type="certificate_application",
@@ -160,11 +152,3 @@ def apply(
             {"application_id": application.id, "failed_rules": failed_rules or []},
         )
     return receipt
-
-
-def actor_label(actor: Actor | None) -> str:
-    if actor is None:
-        return "系统 system"
-    if actor.is_customs:
-        return f"海关 customs ({actor.username})"
-    return actor.username

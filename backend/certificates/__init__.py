@@ -21,8 +21,8 @@ with `rendering.render_certificate_pdf`.
 - `keys.py`        rotate a district's key, the active key, the published public keys.
 - `numbering.py`   15-digit certificate numbers per type, district and year from a locked counter row.
 - `service.py`     issue / replace / withdraw, and public verification.
-- `workflow.py`    the transition table: the only code that changes an issued certificate's status
-                   (issued → replaced | withdrawn).
+- `workflow.py`    the transition tables of the issued certificate (issued → replaced | withdrawn) and
+                   of the signing keys (active → retired), on `backend.core.statemachine`.
 - `rendering.py`   the bilingual PDF with an embedded CJK font, QR code and DRAFT / COPY / DUPLICATE marks.
 - `fonts.py`       a GB2312-sized subset of the CJK font, built once, so a PDF renders about 2× faster.
 - `ephyto.py`      a phytosanitary certificate as UN/CEFACT SPS (IPPC ePhyto) XML.

@@ -9,6 +9,7 @@ from backend.audit.service import record_event
 from backend.certificates import errors  # noqa: F401  (error codes registered)
 from backend.certificates.models import SigningKey
 from backend.certificates.sealing import b64url, generate_key_material, public_jwk
+from backend.certificates.workflow import KEYS
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.errors import DomainError
@@ -20,13 +21,13 @@ def _create_key(district_code: str) -> SigningKey:
     material = generate_key_material(
         district_code=district_code, secret_key=current_app.config["SECRET_KEY"], today=utcnow()
     )
-    key = SigningKey(
+    key = KEYS.new(
+        SigningKey,
         key_id=material.key_id,
         district_code=district_code,
         algorithm="Ed25519",
         public_key=material.public_key,
         private_key_encrypted=material.private_key_encrypted,
-        status="active",
         activated_at=utcnow(),
     )
     db.session.add(key)
@@ -56,7 +57,7 @@ def rotate_signing_key(*, actor: Actor | None, district_code: str) -> SigningKey
     now = utcnow()
     retired = []
     for old in _locked_active_keys(district_code):
-        old.status = "retired"
+        KEYS.apply(old, "retire", actor=actor)
         old.retired_at = now
         retired.append(old.key_id)
     db.session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from backend.core.auth import Actor
+from backend.core.pagination import keyset_page
 from backend.extensions import db
 
 
@@ -11,13 +12,11 @@ def requests_visible_to(
 ) -> list:
     """Rows of `model` (with enterprise_id, district_code, status) of the actor's enterprise, or of
     the officer's district; newest first, `cursor` being the last id of the previous page."""
-    query = db.select(model).order_by(model.id.desc()).limit(limit)
+    query = db.select(model)
     if actor.is_enterprise:
         query = query.where(model.enterprise_id == actor.enterprise_id)
     else:
         query = query.where(model.district_code == actor.district_code)
     if status is not None:
         query = query.where(model.status == status)
-    if cursor is not None:
-        query = query.where(model.id < cursor)
-    return list(db.session.execute(query).scalars())
+    return keyset_page(query, id_column=model.id, limit=limit, cursor=cursor)[0]

@@ -68,10 +68,11 @@ def issue_in_transaction(
     key = signing_key_for(content.district_code)
     seal = sign_content(frozen, key=key, secret_key=current_app.config["SECRET_KEY"])
     frozen_digest = content_digest(frozen)
-    certificate = Certificate(
+    certificate = workflow.MACHINE.new(
+        Certificate,
         certificate_no=number, type_code=content.type_code, district_code=content.district_code,
         year=year, serial=serial, enterprise_id=enterprise_id, e_record_id=e_record_id, delivery=delivery,
-        status="issued", consignee_name=content.consignee.name_en or content.consignee.name_zh,
+        consignee_name=content.consignee.name_en or content.consignee.name_zh,
         content=frozen, content_sha256=frozen_digest, seal=seal.to_dict(), key_id=key.key_id,
     )
     db.session.add(certificate)

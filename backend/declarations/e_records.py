@@ -1,9 +1,8 @@
 """电子底账: issuing and expiring e-records (the clearance interface is in e_records_clearance.py).
 
-An e-record is `normal` when issued; it then becomes `used` (consumed once by an export customs
-declaration), `voided` (by customs, with a reason) or `expired` (past valid_until, by the scheduled
-job). Every change is a conditional UPDATE on the row (`WHERE status = 'normal'`), so concurrent
-callers cannot both win: exactly one consumption, void or expiry applies.
+An e-record is `normal` when issued; it then becomes `used`, `voided` or `expired`: see
+e_record_workflow.py, the only code that changes its status (conditional UPDATEs: exactly one
+consumption, void or expiry applies).
 """
 
 from __future__ import annotations
@@ -17,11 +16,12 @@ from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.core.permissions import ensure_can_see
 from backend.declarations.catalog_validity import validity_for_goods
-from backend.declarations.models import Declaration, ERecord, Receipt
-from backend.declarations.workflow import Event, Status, apply, can_apply
+from backend.declarations.e_record_workflow import ERecordStatus, Event, change, new_e_record
+from backend.declarations.models import Declaration, ERecord
+from backend.declarations.workflow import Event as DeclarationEvent
+from backend.declarations.workflow import Status, apply, can_apply
 from backend.errors import DomainError, register_errors
 from backend.extensions import db
-from backend.realtime import district_room, enterprise_room, notify
 
 register_errors(
     {
@@ -50,13 +50,6 @@ register_errors(
 )
 
 
-class ERecordStatus:
-    NORMAL = "normal"
-    USED = "used"
-    VOIDED = "voided"
-    EXPIRED = "expired"
-
-
 def issue_e_record(*, declaration: Declaration, actor: Actor | None) -> ERecord:
     """Issue the application's e-record and move it to `e_record_issued`; the caller commits.
 
@@ -72,7 +65,7 @@ def issue_e_record(*, declaration: Declaration, actor: Actor | None) -> ERecord:
     e_record.not_issuable (409) in any other state.
     """
     status = Status(declaration.status)
-    event = Event.ISSUE_E_RECORD if status == Status.PASSED else Event.APPROVE
+    event = DeclarationEvent.ISSUE_E_RECORD if status == Status.PASSED else DeclarationEvent.APPROVE
     if not can_apply(declaration, event) or not declaration.inspection_no:
         raise DomainError("e_record.not_issuable", status=status.value)
     current = declaration.e_record
@@ -81,10 +74,9 @@ def issue_e_record(*, declaration: Declaration, actor: Actor | None) -> ERecord:
     category, days = validity_for_goods(declaration.goods)
     now = utcnow()
     number = f"{declaration.inspection_no}{_next_suffix(declaration.inspection_no):03d}"
-    record = ERecord(
+    record = new_e_record(
         declaration_id=declaration.id,
         e_record_no=number,
-        status=ERecordStatus.NORMAL,
         goods_category=category,
         issued_at=now,
         valid_until=now + timedelta(days=days),
@@ -152,61 +144,10 @@ def expire_due_e_records(*, now: datetime | None = None) -> int:
     db.session.rollback()
     expired = 0
     for record_id in ids:
-        won = db.session.execute(
-            sa.update(ERecord)
-            .where(
-                ERecord.id == record_id, ERecord.status == ERecordStatus.NORMAL, ERecord.valid_until <= now
-            )
-            .values(status=ERecordStatus.EXPIRED, version=ERecord.version + 1, updated_at=now)
-        ).rowcount
-        if not won:
+        record = change(record_id, Event.EXPIRE, ERecord.valid_until <= now, actor=None, now=now)
+        if record is None:
             db.session.rollback()
             continue
-        record = db.session.get(ERecord, record_id, populate_existing=True)
-        write_receipt(
-            record.declaration, "E_RECORD_EXPIRED", "电子底账已过有效期。", "The e-record has expired.", None
-        )
-        record_event(
-            action="e_record.expired",
-            entity_type="e_record",
-            entity_id=record.e_record_no,
-            actor=None,
-            before={"status": ERecordStatus.NORMAL},
-            after={"status": ERecordStatus.EXPIRED},
-            district_code=record.declaration.district_code,
-        )
         db.session.commit()
         expired += 1
     return expired
-
-
-def write_receipt(
-    declaration: Declaration, code: str, text_zh: str, text_en: str, actor: Actor | None
-) -> None:
-    """A receipt about the e-record; the application's own status does not change."""
-    label = (
-        "系统 system"
-        if actor is None
-        else f"{'海关 customs' if actor.is_customs else '系统'} ({actor.username})"
-    )
-    declaration.receipts.append(
-        Receipt(
-            code=code,
-            status=declaration.status,
-            text_zh=text_zh,
-            text_en=text_en,
-            actor_label=label,
-            created_at=utcnow(),
-        )
-    )
-    payload = {
-        "declaration_id": declaration.id,
-        "status": declaration.status,
-        "receipt": {"code": code, "text_zh": text_zh, "text_en": text_en},
-    }
-    notify(enterprise_room(declaration.enterprise_id), "declaration.receipt", payload)
-    notify(
-        district_room(declaration.district_code),
-        "e_record.changed",
-        {"declaration_id": declaration.id, "code": code},
-    )

@@ -1,7 +1,8 @@
 """The clearance interface of e-records: verify, consume exactly once, and customs void.
 
-Consumption and voiding are conditional UPDATEs on `status = 'normal'`, so of concurrent callers
-exactly one wins; a retried consumption with the same customs declaration number replays the result.
+Consumption and voiding are conditional UPDATEs from the e-record's transition table
+(e_record_workflow.py), so of concurrent callers exactly one wins; a retried consumption with the same
+customs declaration number replays the result.
 """
 
 from __future__ import annotations
@@ -9,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import sqlalchemy as sa
-
-from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.core.permissions import ensure_can_see
-from backend.declarations.e_records import ERecordStatus, find_e_record, write_receipt
+from backend.declarations.e_record_workflow import MACHINE, ERecordStatus, Event, change
+from backend.declarations.e_records import find_e_record
 from backend.declarations.models import ERecord
 from backend.errors import DomainError
 from backend.extensions import db
@@ -79,40 +78,22 @@ def consume_e_record(
     verification = _check(record, customs_code=customs_code, hs_codes=hs_codes, now=now)
     if not verification.usable:
         raise _not_usable(verification)
-    won = db.session.execute(
-        sa.update(ERecord)
-        .where(ERecord.id == record.id, ERecord.status == ERecordStatus.NORMAL, ERecord.valid_until > now)
-        .values(
-            status=ERecordStatus.USED,
-            used_at=now,
-            used_by_reference=customs_declaration_no,
-            version=ERecord.version + 1,
-            updated_at=now,
-        )
-    ).rowcount
-    if not won:  # someone else changed it between our read and our update
+    won = change(
+        record.id,
+        Event.USE,
+        ERecord.valid_until > now,
+        actor=actor,
+        now=now,
+        values={"used_at": now, "used_by_reference": customs_declaration_no},
+        reference=customs_declaration_no,
+    )
+    if won is None:  # someone else changed it between our read and our update
         db.session.rollback()
         record = find_e_record(e_record_no)
         db.session.refresh(record)
         if record.status == ERecordStatus.USED:
             return _replay_or_refuse(record, customs_declaration_no)
         raise _not_usable(_check(record, customs_code=customs_code, hs_codes=hs_codes, now=now))
-    write_receipt(
-        record.declaration,
-        "E_RECORD_USED",
-        f"电子底账已被报关单 {customs_declaration_no} 使用。",
-        f"E-record used by customs declaration {customs_declaration_no}.",
-        actor,
-    )
-    record_event(
-        action="e_record.used",
-        entity_type="e_record",
-        entity_id=e_record_no,
-        actor=actor,
-        before={"status": ERecordStatus.NORMAL},
-        after={"status": ERecordStatus.USED, "customs_declaration_no": customs_declaration_no},
-        district_code=record.declaration.district_code,
-    )
     db.session.commit()
     db.session.refresh(record)
     return record, False
@@ -138,35 +119,13 @@ def void_e_record(
     """Customs voids a `normal` e-record with a reason; the enterprise gets a receipt."""
     record = find_e_record(e_record_no)
     ensure_can_see(actor, record.declaration)
-    if expected_version is not None and expected_version != record.version:
-        raise DomainError("declaration.version_conflict", detail={"current_version": record.version})
-    now = utcnow()
-    won = db.session.execute(
-        sa.update(ERecord)
-        .where(ERecord.id == record.id, ERecord.status == ERecordStatus.NORMAL)
-        .values(
-            status=ERecordStatus.VOIDED, voided_reason=reason, version=ERecord.version + 1, updated_at=now
-        )
-    ).rowcount
-    if not won:
+    MACHINE.check_version(record, expected_version)
+    won = change(
+        record.id, Event.VOID, actor=actor, now=utcnow(), values={"voided_reason": reason}, reason=reason
+    )
+    if won is None:
         db.session.refresh(record)
         raise DomainError("e_record.not_voidable", status=record.status)
-    write_receipt(
-        record.declaration,
-        "E_RECORD_VOIDED",
-        f"电子底账已作废：{reason}",
-        f"E-record voided: {reason}",
-        actor,
-    )
-    record_event(
-        action="e_record.voided",
-        entity_type="e_record",
-        entity_id=e_record_no,
-        actor=actor,
-        before={"status": ERecordStatus.NORMAL},
-        after={"status": ERecordStatus.VOIDED, "reason": reason},
-        district_code=record.declaration.district_code,
-    )
     db.session.commit()
     db.session.refresh(record)
     return record

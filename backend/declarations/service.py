@@ -100,10 +100,10 @@ def new_declaration(
     *, actor: Actor, enterprise: Enterprise, data: dict, source: str, copied_from_id: int | None = None
 ) -> Declaration:
     """Add a draft to the session and audit it (no commit)."""
-    declaration = Declaration(
+    declaration = workflow.MACHINE.new(
+        Declaration,
         enterprise_id=enterprise.id,
         district_code=data.get("district_code") or enterprise.district_code,
-        status=Status.DRAFT.value,
         source=source,
         copied_from_id=copied_from_id,
         created_by_id=actor.user_id,
@@ -215,10 +215,7 @@ def submit_declaration(*, actor: Actor, declaration_id: int, version: int | None
 
 def submit_in_transaction(declaration: Declaration, *, actor: Actor, version: int | None = None) -> None:
     """Validation findings block with 422; otherwise SUBMIT then ACCEPT (no commit)."""
-    if not workflow.can_apply(declaration, Event.SUBMIT):
-        raise DomainError(
-            "declaration.invalid_transition", status=declaration.status, event=Event.SUBMIT.value
-        )
+    workflow.MACHINE.ensure(declaration, Event.SUBMIT)
     if version is not None:
         _ensure_version(declaration, version)
     findings = _findings(declaration)

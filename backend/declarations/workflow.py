@@ -11,8 +11,10 @@ from enum import StrEnum
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.models import utcnow
+from backend.core.receipts import write_receipt
+from backend.core.statemachine import StateMachine
 from backend.declarations.models import Declaration, Receipt
-from backend.errors import DomainError, register_errors
+from backend.errors import register_errors
 from backend.realtime import district_room, enterprise_room, notify
 
 
@@ -149,8 +151,11 @@ register_errors(
 )
 
 
+MACHINE = StateMachine("declaration", TRANSITIONS, initial=S.DRAFT)
+
+
 def can_apply(declaration: Declaration, event: Event) -> bool:
-    return (Status(declaration.status), event) in TRANSITIONS
+    return MACHINE.can(declaration, event)
 
 
 def apply(
@@ -163,15 +168,8 @@ def apply(
     expected_version: int | None = None,
 ) -> Receipt:
     """Move `declaration` along `event`; returns the receipt it wrote. The caller commits."""
-    before = Status(declaration.status)
-    target = TRANSITIONS.get((before, event))
-    if target is None:
-        raise DomainError("declaration.invalid_transition", status=before.value, event=event.value)
-    if expected_version is not None and expected_version != declaration.version:
-        raise DomainError("declaration.version_conflict", detail={"current_version": declaration.version})
+    change = MACHINE.apply(declaration, event, actor=actor, expected_version=expected_version)
     now = utcnow()
-    declaration.status = target.value
-    declaration.version += 1
     declaration.last_action_at = now
     code, zh, en = RECEIPTS[event]
     values = {
@@ -179,23 +177,22 @@ def apply(
         "reason": reason or "",
         "e_record_no": declaration.e_record.e_record_no if declaration.e_record else "",
     }
-    receipt = Receipt(
+    receipt = write_receipt(
+        declaration,
         code=code,
-        status=target.value,
         text_zh=zh.format(**values),
         text_en=en.format(**values),
+        actor=actor,
         detail=detail,
-        actor_label=_actor_label(actor),
-        created_at=now,
+        at=now,
     )
-    declaration.receipts.append(receipt)
     record_event(
         action=f"declaration.{event.value}",
         entity_type="declaration",
         entity_id=declaration.id,
         actor=actor,
-        before={"status": before.value},
-        after={"status": target.value, **({"reason": reason} if reason else {})},
+        before={"status": change.before},
+        after={"status": change.after, **({"reason": reason} if reason else {})},
         district_code=declaration.district_code,
     )
     notify(
@@ -203,7 +200,7 @@ def apply(
         "declaration.receipt",
         {
             "declaration_id": declaration.id,
-            "status": target.value,
+            "status": change.after,
             "version": declaration.version,
             "receipt": {"code": code, "text_zh": receipt.text_zh, "text_en": receipt.text_en},
         },
@@ -212,14 +209,6 @@ def apply(
     notify(
         district_room(declaration.district_code),
         "declaration.status",
-        {"declaration_id": declaration.id, "status": target.value, "version": declaration.version},
+        {"declaration_id": declaration.id, "status": change.after, "version": declaration.version},
     )
     return receipt
-
-
-def _actor_label(actor: Actor | None) -> str:
-    if actor is None:
-        return "系统 system"
-    if actor.is_customs:
-        return f"海关 customs ({actor.username})"
-    return actor.username

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.audit.service import record_event
 from backend.core.auth import Actor
+from backend.core.pagination import keyset_page
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity import scope
@@ -76,9 +77,7 @@ def list_enterprises(
     query = db.select(Enterprise).where(Enterprise.district_code == actor.district_code)
     if customs_code:
         query = query.where(Enterprise.customs_code == customs_code)
-    if after_id is not None:
-        query = query.where(Enterprise.id > after_id)
-    return list(db.session.execute(query.order_by(Enterprise.id).limit(limit)).scalars())
+    return keyset_page(query, id_column=Enterprise.id, limit=limit, cursor=after_id, descending=False)[0]
 
 
 def get_enterprise(*, actor: Actor, enterprise_id: int) -> Enterprise:

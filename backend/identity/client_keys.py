@@ -25,6 +25,7 @@ from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.enums import Assurance
 from backend.core.models import utcnow
+from backend.core.pagination import keyset_page
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity import challenges, scope, tokens
@@ -169,9 +170,7 @@ def list_client_keys(
 ) -> list[ClientKey]:
     """Keys of the users this administrator manages."""
     managed = db.select(User.id).where(scope.managed_users_clause(actor))
-    query = db.select(ClientKey).where(ClientKey.user_id.in_(managed)).order_by(ClientKey.id).limit(limit)
+    query = db.select(ClientKey).where(ClientKey.user_id.in_(managed))
     if user_id is not None:
         query = query.where(ClientKey.user_id == user_id)
-    if after_id is not None:
-        query = query.where(ClientKey.id > after_id)
-    return list(db.session.execute(query).scalars())
+    return keyset_page(query, id_column=ClientKey.id, limit=limit, cursor=after_id, descending=False)[0]

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.enums import Role
+from backend.core.pagination import keyset_page
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity import scope, tokens
@@ -107,9 +108,7 @@ def list_users(
     for column, value in ((User.role, role), (User.enterprise_id, enterprise_id), (User.active, active)):
         if value is not None:
             query = query.where(column == value)
-    if after_id is not None:
-        query = query.where(User.id > after_id)
-    return list(db.session.execute(query.order_by(User.id).limit(limit)).scalars())
+    return keyset_page(query, id_column=User.id, limit=limit, cursor=after_id, descending=False)[0]
 
 
 def get_user(*, actor: Actor, user_id: int) -> User:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.enums import Role
+from backend.core.pagination import keyset_page
 from backend.core.permissions import ensure_can_see
 from backend.declarations.models import Declaration
 from backend.errors import DomainError
@@ -23,7 +24,7 @@ from backend.instructions import (
 from backend.instructions.catalog import INSPECTION_ITEMS
 from backend.instructions.changes import lock_inspectors, record_change
 from backend.instructions.models import Instruction, InstructionItem, InstructionLease
-from backend.instructions.workflow import OPEN, Event, Status, apply
+from backend.instructions.workflow import MACHINE, OPEN, Event, Status, apply
 from backend.realtime import district_room, notify
 
 CLOSED = ("completed", "cancelled")
@@ -81,11 +82,11 @@ def create_instruction_for_declaration(
     unknown = [code for code in item_codes if code not in INSPECTION_ITEMS]
     if unknown:
         raise DomainError("instruction.unknown_item", code=", ".join(unknown))
-    instruction = Instruction(
+    instruction = MACHINE.new(
+        Instruction,
         declaration_id=declaration.id,
         enterprise_id=declaration.enterprise_id,
         district_code=declaration.district_code,
-        status="pending",
         source=source,
         reason=reason,
         priority=priority,
@@ -215,7 +216,7 @@ def list_instructions(
     limit: int = 50,
 ) -> list[Instruction]:
     """Newest first; inspectors see their own, officers their district's."""
-    query = sa.select(Instruction).options(*RESPONSE_CONTEXT).order_by(Instruction.id.desc()).limit(limit)
+    query = sa.select(Instruction).options(*RESPONSE_CONTEXT)
     if actor.role == Role.INSPECTOR:
         query = query.where(Instruction.inspector_id == actor.user_id)
     query = query.where(Instruction.district_code == actor.district_code)
@@ -223,9 +224,7 @@ def list_instructions(
         query = query.where(Instruction.status == status)
     if inspector_id is not None:
         query = query.where(Instruction.inspector_id == inspector_id)
-    if before_id is not None:
-        query = query.where(Instruction.id < before_id)
-    return list(db.session.execute(query).scalars())
+    return keyset_page(query, id_column=Instruction.id, limit=limit, cursor=before_id)[0]
 
 
 def list_assignable_inspectors(*, actor: Actor) -> list[dict]:

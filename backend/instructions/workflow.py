@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from backend.audit.service import record_event
 from backend.core.auth import Actor
-from backend.errors import DomainError
+from backend.core.statemachine import StateMachine
 from backend.instructions import errors  # noqa: F401  (registers the codes)
 from backend.instructions.changes import record_change
 from backend.instructions.models import Instruction
@@ -49,10 +49,20 @@ TRANSITIONS: dict[tuple[Status, Event], Status] = {
     (S.IN_PROGRESS, E.CANCEL): S.CANCELLED,
 }
 OPEN = frozenset({S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS})
+MACHINE = StateMachine(
+    "instruction",
+    TRANSITIONS,
+    initial=S.PENDING,
+    refusal_detail=lambda instruction, status, event: {"status": status, "version": instruction.version},
+    conflict_detail=lambda instruction: {
+        "current_version": instruction.version,
+        "status": instruction.status,
+    },
+)
 
 
 def can_apply(instruction: Instruction, event: Event) -> bool:
-    return (Status(instruction.status), event) in TRANSITIONS
+    return MACHINE.can(instruction, event)
 
 
 def apply(
@@ -65,23 +75,9 @@ def apply(
     expected_version: int | None = None,
 ) -> Status:
     """Move `instruction` along `event` (ASSIGN takes `inspector_id`): audit, sync change, realtime."""
-    before = Status(instruction.status)
-    target = TRANSITIONS.get((before, event))
-    if target is None:
-        raise DomainError(
-            "instruction.invalid_transition",
-            status=before.value,
-            event=event.value,
-            detail={"status": before.value, "version": instruction.version},
-        )
-    if expected_version is not None and expected_version != instruction.version:
-        raise DomainError(
-            "instruction.version_conflict",
-            detail={"current_version": instruction.version, "status": before.value},
-        )
     previous_inspector = instruction.inspector_id
-    instruction.status = target.value
-    instruction.version += 1
+    change = MACHINE.apply(instruction, event, actor=actor, expected_version=expected_version)
+    before, target = Status(change.before), Status(change.after)
     if event == Event.ASSIGN:
         instruction.inspector_id = inspector_id
     record_event(

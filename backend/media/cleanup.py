@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from backend.audit.service import record_event
 from backend.core.models import utcnow
 from backend.extensions import db
-from backend.media import references, spool
+from backend.media import references, spool, upload_workflow
 from backend.media.models import Photo, Upload
 from backend.media.storage import get_storage
 
@@ -147,7 +147,7 @@ def _expire_idle_uploads(cutoff: datetime, report: PruneReport) -> set[int]:
                 },
                 after={"older_than_hours": report.older_than_hours},
             )
-            upload.status, upload.error, upload.received = "expired", "media.upload_expired", 0
+            upload_workflow.expire(upload)
             db.session.commit()
         except Exception:  # one bad row must not stop the others
             db.session.rollback()

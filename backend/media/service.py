@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.audit.service import record_event
 from backend.core.auth import Actor
-from backend.core.models import utcnow
 from backend.core.permissions import ensure_can_see
 from backend.errors import DomainError
 from backend.extensions import db
@@ -28,6 +27,7 @@ from backend.media import (
     ingest,
     processing,
     spool,
+    upload_workflow,
 )
 from backend.media.models import Photo, Upload
 from backend.media.storage import get_storage
@@ -98,7 +98,7 @@ def create_upload(
     ).scalar_one_or_none()
     if existing is not None:
         return _restart_if_expired(actor, _same_upload(existing, size=size, sha256=sha256)), False
-    upload = Upload(
+    upload = upload_workflow.new_upload(
         uploaded_by_id=actor.user_id,
         district_code=actor.district_code,
         client_id=client_id,
@@ -111,12 +111,10 @@ def create_upload(
         client_gps=gps,
         original_sha256=original_sha256,
         original_exif=exif,
-        received=0,
-        status="receiving",
     )
     known = _photo_by_hash(actor, sha256)
     if known is not None and known.size == size:
-        _mark_completed(upload, known)  # stored once: the client may forget its local copy now
+        upload_workflow.complete(upload, known)  # stored once: the client may forget its local copy now
     try:
         with db.session.begin_nested():
             db.session.add(upload)
@@ -143,10 +141,10 @@ def _restart_if_expired(actor: Actor, upload: Upload) -> Upload:
     upload = _own_upload(actor, upload.id, lock=True)
     if upload.status == "expired":
         spool.discard(upload.id)  # whatever is left of the old bytes
-        upload.status, upload.error, upload.received = "receiving", None, 0
+        upload_workflow.restart(upload)
         known = _photo_by_hash(actor, upload.sha256)
         if known is not None and known.size == upload.size:
-            _mark_completed(upload, known)
+            upload_workflow.complete(upload, known)
         db.session.commit()
     return upload
 
@@ -155,13 +153,6 @@ def _photo_by_hash(actor: Actor, sha256: str) -> Photo | None:
     return db.session.execute(
         db.select(Photo).where(Photo.uploaded_by_id == actor.user_id, Photo.sha256 == sha256)
     ).scalar_one_or_none()
-
-
-def _mark_completed(upload: Upload, photo: Photo) -> None:
-    upload.photo = photo
-    upload.received = upload.size
-    upload.status = "completed"
-    upload.completed_at = utcnow()
 
 
 def get_upload(*, actor: Actor, upload_id: int) -> Upload:
@@ -237,22 +228,21 @@ def complete_upload(*, actor: Actor, upload_id: int) -> Photo:
 
     known = _photo_by_hash(actor, upload.sha256)
     if known is not None:
-        _mark_completed(upload, known)
+        upload_workflow.complete(upload, known)
         db.session.commit()
         spool.discard(upload.id)
         return known
     try:
         processed = processing.process_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
     except DomainError as refusal:
-        upload.status = "rejected"
-        upload.error = refusal.error
+        upload_workflow.reject(upload, error=refusal.error)
         db.session.commit()
         spool.discard(upload.id)
         raise
     # On a failure below the files stay for `storage prune`: see backend/media/ingest.py.
     ingest.put_files(sha256=upload.sha256, data=data, processed=processed)
     photo, is_new = ingest.add_photo(actor=actor, upload=upload, size=len(data), processed=processed)
-    _mark_completed(upload, photo)
+    upload_workflow.complete(upload, photo)
     if is_new:
         _audit_photo(actor, photo, upload)
     db.session.commit()

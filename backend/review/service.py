@@ -6,18 +6,15 @@ decide: the second gets declaration.version_conflict (409).
 
 from __future__ import annotations
 
-import base64
-import binascii
-from datetime import datetime
-
 import sqlalchemy as sa
 
 from backend.core.auth import Actor
 from backend.core.models import UTCDateTime
+from backend.core.pagination import keyset_page
 from backend.core.permissions import ensure_can_see
 from backend.declarations.e_records import issue_e_record
 from backend.declarations.models import Declaration, DeclarationGoods
-from backend.declarations.workflow import RECEIPTS, Event, Status, apply, can_apply
+from backend.declarations.workflow import MACHINE, RECEIPTS, Event, Status, apply
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.instructions.service import create_instruction_for_declaration
@@ -42,14 +39,9 @@ def review_queue(
     cursor: str | None = None,
 ) -> dict:
     """Accepted and under-review applications of the actor's district, oldest first, keyset paginated."""
-    query = (
-        sa.select(Declaration, _SORT_KEY)
-        .where(
-            Declaration.district_code == actor.district_code,
-            Declaration.status.in_([status] if status else QUEUE_STATUSES),
-        )
-        .order_by(_SORT_KEY, Declaration.id)
-        .limit(limit + 1)
+    query = sa.select(Declaration).where(
+        Declaration.district_code == actor.district_code,
+        Declaration.status.in_([status] if status else QUEUE_STATUSES),
     )
     if inspection_no:
         query = query.where(Declaration.inspection_no.startswith(inspection_no, autoescape=True))
@@ -64,30 +56,17 @@ def review_queue(
                 DeclarationGoods.hs_code.startswith(hs_prefix, autoescape=True),
             )
         )
-    if cursor:
-        after_time, after_id = _decode_cursor(cursor)
-        query = query.where(
-            sa.or_(_SORT_KEY > after_time, sa.and_(_SORT_KEY == after_time, Declaration.id > after_id))
-        )
-    rows = db.session.execute(query).all()
-    page, more = rows[:limit], len(rows) > limit
-    next_cursor = _encode_cursor(page[-1][1], page[-1][0].id) if more else None
-    return {"items": [row[0] for row in page], "next_cursor": next_cursor}
-
-
-def _encode_cursor(moment: datetime, declaration_id: int) -> str:
-    return base64.urlsafe_b64encode(f"{moment.isoformat()}|{declaration_id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        moment, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        parsed = datetime.fromisoformat(moment)
-        if parsed.tzinfo is None:
-            raise ValueError("naive")
-        return parsed, int(ident)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise DomainError("review.invalid_cursor", errors={"cursor": ["invalid cursor"]}) from None
+    items, next_cursor = keyset_page(
+        query,
+        sort_column=_SORT_KEY,
+        id_column=Declaration.id,
+        order="review_queue",
+        descending=False,
+        limit=limit,
+        cursor=cursor,
+        invalid="review.invalid_cursor",
+    )
+    return {"items": items, "next_cursor": next_cursor}
 
 
 def _load_for_decision(actor: Actor, declaration_id: int, expected_version: int | None) -> Declaration:
@@ -116,8 +95,7 @@ def _announce(declaration: Declaration) -> None:
 
 
 def _refuse_unless(declaration: Declaration, event: Event) -> None:
-    if not can_apply(declaration, event):
-        raise DomainError("declaration.invalid_transition", status=declaration.status, event=event.value)
+    MACHINE.ensure(declaration, event)
 
 
 def open_review(*, actor: Actor, declaration_id: int, expected_version: int) -> Declaration:
