@@ -30,6 +30,12 @@ register_errors(
             "不能停用自己或在管理功能中修改自己的密码。",
             "You cannot deactivate yourself or set your own password through administration.",
         ),
+        "identity.client_key_for_person": (
+            409,
+            "客户端密钥只能登记给系统客户端账户（单一窗口、通关系统）；人员须自行注册安全密钥。",
+            "Client keys belong to system-client accounts only (Single Window, clearance); a person "
+            "enrols their own security key.",
+        ),
         "identity.key_exists": (409, "该密钥已登记。", "This key is already registered."),
         "identity.key_not_found": (404, "密钥不存在或无权查看。", "No such key, or not yours to see."),
         "identity.audience_invalid": (
