@@ -17,6 +17,7 @@ BLUEPRINTS = [
     "backend.identity.api",
     "backend.identity.admin_api",
     "backend.identity.keys_api",
+    "backend.identity.agency_api",
     "backend.audit.api",
     "backend.declarations.api",
     "backend.declarations.attachments_api",

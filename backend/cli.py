@@ -55,3 +55,20 @@ def init_app(app: Flask) -> None:
             raise SystemExit(1)
 
     app.cli.add_command(storage)
+
+    identity = AppGroup("identity", help="People's keys.")
+
+    @identity.command("enrolment-code")
+    @click.argument("username")
+    def enrolment_code_command(username: str):
+        """Print a one-time code for USERNAME's first security key (the first administrator's)."""
+        from backend.errors import DomainError
+        from backend.identity.enrolment import issue_enrolment_code_on_server
+
+        try:
+            issued = issue_enrolment_code_on_server(username=username)
+        except DomainError as exc:
+            raise click.ClickException(f"{username}: {exc.error}") from exc
+        click.echo(f"{issued['username']}: {issued['code']} (valid until {issued['expires_at'].isoformat()})")
+
+    app.cli.add_command(identity)

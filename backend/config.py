@@ -32,6 +32,8 @@ class Config:
 
     WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
     WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Chajian 查检")
+    # Seconds a one-time enrolment code for a first security key stays valid.
+    ENROLMENT_CODE_TTL = _env_int("ENROLMENT_CODE_TTL", 24 * 3600)
     WEBAUTHN_ORIGINS = os.environ.get("WEBAUTHN_ORIGINS", "http://localhost:5000").split(",")
 
     STORAGE_DIR = os.environ.get("STORAGE_DIR") or None  # default: <instance>/storage

@@ -4,6 +4,8 @@ import importlib
 
 MODEL_MODULES = [
     "backend.identity.models",
+    "backend.identity.agency_models",
+    "backend.identity.enrolment_models",
     "backend.audit.models",
     "backend.declarations.models",
     "backend.declarations.catalog_validity",

@@ -84,6 +84,24 @@ def _foreign_security_key(values: dict) -> int:
     return key.id
 
 
+def _foreign_agency_authorisation() -> int:
+    """An authorisation between two enterprises of the other district."""
+    from backend.identity.agency_models import AgencyAuthorisation
+
+    principal, agent = foreign_enterprise(), foreign_enterprise()
+    row = AgencyAuthorisation(
+        principal_enterprise_id=principal.id,
+        agent_enterprise_id=agent.id,
+        scopes="declare",
+        valid_from=utcnow().date(),
+        valid_to=(utcnow() + timedelta(days=30)).date(),
+        granted_by_id=make_user("enterprise", enterprise=principal).id,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
 # declarations and review
 
 
@@ -190,6 +208,7 @@ OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     "qualification_id": lambda: make_qualification(foreign_enterprise(), "BWG_PRODUCER").id,
     "client_key_id": _foreign_client_key,
     "security_key_id": _foreign_security_key,
+    "authorisation_id": _foreign_agency_authorisation,
     # declarations, e-records and review
     "declaration_id": _foreign_declaration,
     "attachment_id": _foreign_attachment,

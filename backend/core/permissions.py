@@ -11,12 +11,17 @@ def can_see(
     actor: Actor,
     *,
     enterprise_id: int | None = None,
+    principal_enterprise_id: int | None = None,
     district_code: str | None = None,
     inspector_id: int | None = None,
 ) -> bool:
     """True when the object owned by this enterprise / district / inspector is within the actor's scope."""
     if actor.role == Role.ENTERPRISE:
-        return enterprise_id is not None and enterprise_id == actor.enterprise_id
+        # An agent-declared application (代理报检) is seen by the agent and by its principal.
+        return actor.enterprise_id is not None and actor.enterprise_id in (
+            enterprise_id,
+            principal_enterprise_id,
+        )
     if actor.role == Role.SYSTEM_CLIENT:
         return True  # system clients act across enterprises; each endpoint narrows what they may do
     if actor.role == Role.INSPECTOR and inspector_id is not None:
@@ -35,7 +40,7 @@ def ensure_can_see(actor: Actor, obj=None, **owner) -> None:
     if obj is not None:
         owner = {
             key: getattr(obj, key)
-            for key in ("enterprise_id", "district_code", "inspector_id")
+            for key in ("enterprise_id", "principal_enterprise_id", "district_code", "inspector_id")
             if hasattr(obj, key)
         } | owner
     if not can_see(actor, **owner):

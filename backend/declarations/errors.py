@@ -4,6 +4,12 @@ from backend.errors import register_errors
 
 register_errors(
     {
+        "declaration.party_not_authorised": (
+            403,
+            "申请单位或发货人须为本企业，或已授权本企业代理报检（授权在有效期内且未撤销）的企业。",
+            "The applicant and consignor must be your own enterprise, or one whose live authorisation "
+            "lets your enterprise declare in its name.",
+        ),
         "declaration.invalid": (
             422,
             "申请未通过校验，请按提示修改后再提交。",

@@ -28,7 +28,15 @@ class IntakeMessageSchema(StrictSchema):
         validate=validate.Regexp(r"^[A-Za-z0-9._:-]{1,64}$"),
         metadata={"description": "the sender's unique message id; retries reuse it"},
     )
-    enterprise_customs_code = fields.String(required=True, validate=validate.Regexp(r"^[0-9A-Z]{10}$"))
+    enterprise_customs_code = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[0-9A-Z]{10}$"),
+        metadata={
+            "description": "the declaring enterprise (the exporter itself or its agent, 代理报检单位); the "
+            "application's applicant_code/consignor_code must be it or a principal whose live authorisation "
+            "(scope declare) it holds"
+        },
+    )
     application = fields.Nested(DeclarationBodySchema, required=True)
 
 

@@ -27,6 +27,9 @@ class Declaration(TimestampMixin, VersionedMixin, db.Model):
     # Indexed: deleting a draft checks this self-reference, which would otherwise scan the table.
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("declaration.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # 代理报检: the enterprise named as applicant/consignor when it is not the declaring enterprise
+    # (`enterprise_id`, the agent); it authorised the agent, and sees the application too.
+    principal_enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enterprise.id"), index=True)
 
     # Basic data.
     applicant_code: Mapped[str | None] = mapped_column(sa.String(10))

@@ -27,7 +27,12 @@ def _start(day: date) -> datetime:
 
 def _scope(query: sa.Select, actor: Actor) -> sa.Select:
     if actor.role == Role.ENTERPRISE:
-        return query.where(Declaration.enterprise_id == actor.enterprise_id)
+        return query.where(
+            sa.or_(
+                Declaration.enterprise_id == actor.enterprise_id,
+                Declaration.principal_enterprise_id == actor.enterprise_id,
+            )
+        )
     return query.where(Declaration.district_code == actor.district_code)
 
 

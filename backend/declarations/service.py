@@ -14,7 +14,7 @@ from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.core.permissions import ensure_can_see
 from backend.declarations import errors as _error_codes  # noqa: F401  (registers the codes)
-from backend.declarations import numbers, validation, workflow
+from backend.declarations import numbers, parties, validation, workflow
 from backend.declarations.content import declaration_data, fill_declaration
 from backend.declarations.models import Declaration, Receipt
 from backend.declarations.workflow import Event, Status
@@ -79,7 +79,8 @@ def validate_body(*, actor: Actor, data: dict) -> dict:
 def _findings(declaration: Declaration) -> list[dict]:
     return validation.validate_application(
         declaration_data(declaration),
-        enterprise_id=declaration.enterprise_id,
+        # An agent declares with its principal's (the exporter's) registrations.
+        enterprise_id=declaration.principal_enterprise_id or declaration.enterprise_id,
         new_submission=declaration.inspection_no is None,
         today=china_today(),
     )
@@ -100,6 +101,7 @@ def new_declaration(
     *, actor: Actor, enterprise: Enterprise, data: dict, source: str, copied_from_id: int | None = None
 ) -> Declaration:
     """Add a draft to the session and audit it (no commit)."""
+    principal_id = parties.authorised_principal(data, declaring_enterprise_id=enterprise.id)
     declaration = workflow.MACHINE.new(
         Declaration,
         enterprise_id=enterprise.id,
@@ -110,6 +112,7 @@ def new_declaration(
         version=1,
     )
     fill_declaration(declaration, data)
+    declaration.principal_enterprise_id = principal_id
     db.session.add(declaration)
     db.session.flush()
     record_event(
@@ -138,8 +141,12 @@ def update_draft(*, actor: Actor, declaration_id: int, data: dict, version: int 
         )
     before = declaration_data(declaration)
     data = {**data, "district_code": district}
+    principal_id = parties.authorised_principal(
+        data, declaring_enterprise_id=_declaring_enterprise_id(actor, declaration)
+    )
     declaration.district_code = district
     fill_declaration(declaration, data)
+    declaration.principal_enterprise_id = principal_id
     changed = sorted(key for key, value in declaration_data(declaration).items() if before.get(key) != value)
     declaration.version += 1
     declaration.last_action_at = utcnow()
@@ -182,7 +189,10 @@ def copy_declaration(*, actor: Actor, declaration_id: int) -> Declaration:
     invoice would silently be submitted with the wrong shipment.
     """
     source = load_declaration(actor, declaration_id)
-    enterprise = db.session.get(Enterprise, source.enterprise_id)
+    # The copy is declared by whoever copies (a principal copying its agent's application declares it).
+    enterprise = db.session.get(
+        Enterprise, actor.enterprise_id if actor.is_enterprise else source.enterprise_id
+    )
     data = declaration_data(source)
     data["shipping_date"] = None  # a new shipment: the old date is almost always in the past
     copy = new_declaration(
@@ -190,6 +200,12 @@ def copy_declaration(*, actor: Actor, declaration_id: int) -> Declaration:
     )
     db.session.commit()
     return copy
+
+
+def _declaring_enterprise_id(actor: Actor, declaration: Declaration) -> int:
+    """The declaring party is the enterprise the application was declared by (the agent, for 代理报检),
+    whoever edits or submits it: its authorisation must still be live."""
+    return declaration.enterprise_id
 
 
 def _ensure_editable(declaration: Declaration) -> None:
@@ -219,6 +235,9 @@ def submit_in_transaction(declaration: Declaration, *, actor: Actor, version: in
     if version is not None:
         _ensure_version(declaration, version)
     findings = _findings(declaration)
+    declaration.principal_enterprise_id = parties.authorised_principal(
+        declaration_data(declaration), declaring_enterprise_id=_declaring_enterprise_id(actor, declaration)
+    )
     if validation.has_errors(findings):
         errors: dict[str, list[str]] = {}
         for f in findings:

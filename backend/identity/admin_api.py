@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
-from backend.identity import admin_service, client_keys, users_admin
+from backend.identity import admin_service, client_keys, enrolment, users_admin
 from backend.identity.admin_schemas import (
     ClientKeyCreateSchema,
     ClientKeyListArgsSchema,
@@ -28,7 +28,7 @@ from backend.identity.admin_schemas import (
     UserSchema,
     UserUpdateSchema,
 )
-from backend.identity.keys_schemas import SecurityKeySchema
+from backend.identity.keys_schemas import EnrolmentCodeSchema, SecurityKeySchema
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="系统管理 Administration")
 
@@ -186,6 +186,17 @@ class UserReactivation(MethodView):
     def post(self, user_id):
         """Reactivate a user."""
         return users_admin.set_active(actor=g.actor, user_id=user_id, active=True)
+
+
+@blp.route(f"{USER}/enrolment-code")
+class UserEnrolmentCode(MethodView):
+    @requires(ADMIN, assurance=KEY)
+    @blp.response(201, EnrolmentCodeSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, user_id):
+        """Issue a one-time enrolment code for a person's first security key (shown once, 24 h)."""
+        return enrolment.issue_enrolment_code(actor=g.actor, user_id=user_id)
 
 
 @blp.route(f"{USER}/security-keys")

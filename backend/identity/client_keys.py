@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.audit.service import record_event
 from backend.core.auth import Actor
-from backend.core.enums import Assurance
+from backend.core.enums import Assurance, Role
 from backend.core.models import utcnow
 from backend.core.pagination import keyset_page
 from backend.errors import DomainError
@@ -67,8 +67,11 @@ def _usable_key(key_id: str) -> ClientKey:
     key = db.session.execute(db.select(ClientKey).where(ClientKey.key_id == key_id)).scalar_one_or_none()
     if key is None or key.revoked_at is not None:
         raise DomainError("auth.key_invalid", detail={"reason": "unknown or revoked key"})
-    if not db.session.get(User, key.user_id).active:
+    user = db.session.get(User, key.user_id)
+    if not user.active:
         raise DomainError("auth.key_invalid", detail={"reason": "the key's account is deactivated"})
+    if user.role != Role.SYSTEM_CLIENT:  # a key attached to a person before the rule existed
+        raise DomainError("auth.key_invalid", detail={"reason": "client keys are for system clients only"})
     return key
 
 
@@ -116,8 +119,17 @@ def login(*, key_id: str, nonce: str, signature: str) -> dict:
 def register_client_key(
     *, actor: Actor, user_id: int, public_key: str, key_id: str | None = None
 ) -> ClientKey:
-    """An administrator registers a public key for a user of their district."""
+    """An administrator registers a public key for a system client of their district.
+
+    Only system-client accounts hold client keys: a key the administrator attaches to a person would be
+    a credential the administrator holds for that person (and could log in with, at key assurance).
+    """
     user = scope.managed_user(actor, user_id)
+    if user.role != Role.SYSTEM_CLIENT:
+        raise DomainError(
+            "identity.client_key_for_person",
+            errors={"user_id": [f"role {user.role} is not system_client / 不是系统客户端账户"]},
+        )
     key = ClientKey(
         key_id=key_id or f"ck_{secrets.token_hex(8)}",
         user_id=user.id,

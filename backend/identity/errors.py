@@ -30,6 +30,28 @@ register_errors(
             "不能停用自己或在管理功能中修改自己的密码。",
             "You cannot deactivate yourself or set your own password through administration.",
         ),
+        "identity.client_key_for_person": (
+            409,
+            "客户端密钥只能登记给系统客户端账户（单一窗口、通关系统）；人员须自行注册安全密钥。",
+            "Client keys belong to system-client accounts only (Single Window, clearance); a person "
+            "enrols their own security key.",
+        ),
+        "agency.agent_unknown": (
+            422,
+            "代理企业的海关十位编码未登记。",
+            "No enterprise is registered under the agent's customs code.",
+        ),
+        "agency.self": (
+            422,
+            "不能授权本企业为自己的代理。",
+            "An enterprise cannot authorise itself as agent.",
+        ),
+        "agency.invalid_period": (
+            422,
+            "授权期限不正确：截止日期不得早于起始日期或今天，期限不超过三年。",
+            "Invalid period: valid_to must not precede valid_from or today, and at most three years.",
+        ),
+        "agency.already_revoked": (409, "该授权已撤销。", "This authorisation is already revoked."),
         "identity.key_exists": (409, "该密钥已登记。", "This key is already registered."),
         "identity.key_not_found": (404, "密钥不存在或无权查看。", "No such key, or not yours to see."),
         "identity.audience_invalid": (

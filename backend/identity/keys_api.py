@@ -13,6 +13,7 @@ from backend.identity.keys_schemas import (
     KeyLoginSchema,
     SecurityKeyLoginOptionsSchema,
     SecurityKeyLoginSchema,
+    SecurityKeyRegisterOptionsSchema,
     SecurityKeyRegisterSchema,
     SecurityKeySchema,
     WebAuthnOptionsSchema,
@@ -27,10 +28,12 @@ PEOPLE = tuple(role for role in Role if role != Role.SYSTEM_CLIENT)
 @blp.route("/webauthn/register/options")
 class SecurityKeyRegistrationOptions(MethodView):
     @requires(*PEOPLE)
+    @blp.arguments(SecurityKeyRegisterOptionsSchema)
     @blp.response(200, WebAuthnOptionsSchema)
-    def post(self):
-        """Start registering a security key (the first one from a password session, more need a key)."""
-        return webauthn.registration_options(actor=g.actor)
+    def post(self, args):
+        """Start registering a security key: the first needs the administrator's one-time enrolment
+        code, more need a key session."""
+        return webauthn.registration_options(actor=g.actor, **args)
 
 
 @blp.route("/webauthn/register/verify")

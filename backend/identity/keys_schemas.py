@@ -18,7 +18,21 @@ class WebAuthnOptionsSchema(Schema):
     expires_in = fields.Integer(required=True, metadata={"description": "seconds the challenge stays valid"})
 
 
+ENROLMENT_CODE = fields.String(
+    load_default=None,
+    validate=validate.Length(max=40),
+    metadata={
+        "description": "一次性注册码: the administrator's one-time code; needed for the first key only"
+    },
+)
+
+
+class SecurityKeyRegisterOptionsSchema(StrictSchema):
+    enrolment_code = ENROLMENT_CODE
+
+
 class SecurityKeyRegisterSchema(StrictSchema):
+    enrolment_code = ENROLMENT_CODE
     credential = fields.Dict(
         required=True, metadata={"description": "PublicKeyCredential.toJSON() of create()"}
     )
@@ -69,3 +83,12 @@ class KeyLoginSchema(StrictSchema):
         validate=validate.Length(min=1, max=200),
         metadata={"description": "base64url Ed25519 signature of the canonical message (see docs)"},
     )
+
+
+class EnrolmentCodeSchema(Schema):
+    user_id = fields.Integer()
+    username = fields.String()
+    code = fields.String(
+        metadata={"description": "shown this once; give it to the person like an e-port card"}
+    )
+    expires_at = fields.DateTime()

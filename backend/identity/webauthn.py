@@ -2,8 +2,9 @@
 
 py_webauthn keeps no state: each ceremony's challenge is stored server-side (backend.identity.challenges),
 used once, and the new signature counter is saved here. User verification (PIN or biometrics) is
-requested and required on both ceremonies. A user's first key may be registered from a password session
-(enrolment); further keys, and removing keys, need a key session.
+requested and required on both ceremonies. A user's first key is registered with a one-time enrolment
+code issued by an administrator (backend.identity.enrolment), from any session; further keys, and
+removing keys, need a key session.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from backend.core.enums import Assurance
 from backend.core.models import utcnow
 from backend.errors import DomainError
 from backend.extensions import db
-from backend.identity import challenges, scope, tokens
+from backend.identity import challenges, enrolment, scope, tokens
 from backend.identity.models import User, WebAuthnCredential
 
 # ES256 for nearly every security key, EdDSA for newer ones.
@@ -88,14 +89,19 @@ def _refuse_key(exc: Exception) -> DomainError:
     return DomainError("auth.key_invalid", detail={"reason": str(exc)})
 
 
-def _enrolment_allowed(actor: Actor) -> None:
-    if _keys_of(actor.user_id) and actor.assurance != Assurance.KEY:
-        raise DomainError("auth.key_required")
+def _is_first_key(actor: Actor, enrolment_code: str | None) -> bool:
+    """True for a first key (then `enrolment_code` must be live); a further key needs a key session."""
+    if _keys_of(actor.user_id):
+        if actor.assurance != Assurance.KEY:
+            raise DomainError("auth.key_required")
+        return False
+    enrolment.check_enrolment_code(user_id=actor.user_id, code=enrolment_code)
+    return True
 
 
-def registration_options(*, actor: Actor) -> dict:
+def registration_options(*, actor: Actor, enrolment_code: str | None = None) -> dict:
     """Options for navigator.credentials.create(), with a stored single-use challenge."""
-    _enrolment_allowed(actor)
+    _is_first_key(actor, enrolment_code)
     user = db.session.get(User, actor.user_id)
     rp_id, _ = _rp()
     row = challenges.new_challenge(purpose=challenges.WEBAUTHN_REGISTER, user_id=user.id)
@@ -118,9 +124,12 @@ def registration_options(*, actor: Actor) -> dict:
     return {"options": options_to_json_dict(options), "expires_in": current_app.config["CHALLENGE_TTL"]}
 
 
-def register_key(*, actor: Actor, credential: dict, name: str | None = None) -> WebAuthnCredential:
-    """Verify the authenticator's attestation and save the new key for the caller."""
-    _enrolment_allowed(actor)
+def register_key(
+    *, actor: Actor, credential: dict, name: str | None = None, enrolment_code: str | None = None
+) -> WebAuthnCredential:
+    """Verify the authenticator's attestation and save the new key for the caller (a first key uses up
+    its enrolment code)."""
+    first_key = _is_first_key(actor, enrolment_code)
     challenge = challenges.live_challenge(
         value=_challenge_in(credential), purpose=challenges.WEBAUTHN_REGISTER
     )
@@ -144,6 +153,8 @@ def register_key(*, actor: Actor, credential: dict, name: str | None = None) -> 
     if taken:
         raise DomainError("identity.key_exists")
     challenges.consume(challenge)
+    if first_key:
+        enrolment.consume_enrolment_code(actor=actor, code=enrolment_code)
     transports = credential.get("response", {}).get("transports") or []
     key = WebAuthnCredential(
         user_id=actor.user_id,

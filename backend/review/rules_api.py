@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from backend.core.api import Blueprint
 from backend.core.auth import requires
-from backend.core.enums import Role
+from backend.core.enums import Assurance, Role
 from backend.review import rule_admin
 from backend.review.schemas import (
     DeactivateArgsSchema,
@@ -35,7 +35,7 @@ class RiskRules(MethodView):
         """My district's risk rules, by priority."""
         return rule_admin.list_rules(actor=g.actor, **args)
 
-    @requires(Role.ADMINISTRATOR)
+    @requires(Role.ADMINISTRATOR, assurance=Assurance.KEY)
     @blp.arguments(RiskRuleArgsSchema)
     @blp.response(201, RiskRuleSchema)
     def post(self, args):
@@ -51,7 +51,7 @@ class RiskRuleView(MethodView):
         """One risk rule."""
         return rule_admin.get_rule(actor=g.actor, rule_id=rule_id)
 
-    @requires(Role.ADMINISTRATOR)
+    @requires(Role.ADMINISTRATOR, assurance=Assurance.KEY)
     @blp.arguments(RiskRuleUpdateSchema)
     @blp.response(200, RiskRuleSchema)
     @blp.alt_response(409, response="CONFLICT")
@@ -62,7 +62,7 @@ class RiskRuleView(MethodView):
 
 @blp.route(f"{RULE}/deactivate")
 class Deactivate(MethodView):
-    @requires(Role.ADMINISTRATOR)
+    @requires(Role.ADMINISTRATOR, assurance=Assurance.KEY)
     @blp.arguments(DeactivateArgsSchema)
     @blp.response(200, RiskRuleSchema)
     @blp.alt_response(409, response="CONFLICT")

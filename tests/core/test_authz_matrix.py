@@ -217,3 +217,64 @@ def test_objects_of_another_enterprise_or_district_are_refused(client, factories
             "auth.forbidden",
             "identity.district_forbidden",
         )
+
+
+# Acting in another's name (issue 12): refusals that no role/assurance/object check above can see.
+
+
+def test_declaring_for_another_enterprise_needs_its_live_authorisation(client, factories):
+    from backend.identity.agency import china_today
+    from tests.declarations.bodies import registered_body
+
+    principal = factories.enterprise(district_code=HOME_DISTRICT)
+    agent = factories.enterprise(district_code=HOME_DISTRICT)
+    agent_headers = factories.headers(factories.user(Role.ENTERPRISE, enterprise=agent))
+    principal_key = factories.headers(factories.user(Role.ENTERPRISE, enterprise=principal), assurance="key")
+    data = registered_body(factories, principal)
+    refused = client.post("/api/v1/declarations", json=data, headers=agent_headers)
+    _assert_error(refused, 403, "declaration.party_not_authorised")
+    granted = client.post(
+        "/api/v1/agent-authorisations",
+        json={
+            "agent_customs_code": agent.customs_code,
+            "scopes": ["declare"],
+            "valid_from": china_today().isoformat(),
+            "valid_to": china_today().replace(year=china_today().year + 1).isoformat(),
+        },
+        headers=principal_key,
+    )
+    assert granted.status_code == 201, granted.get_json()
+    accepted = client.post("/api/v1/declarations", json=data, headers=agent_headers)
+    assert accepted.status_code == 201, accepted.get_json()
+    revoked = client.post(
+        f"/api/v1/agent-authorisations/{granted.get_json()['id']}/revoke", json={}, headers=principal_key
+    )
+    assert revoked.status_code == 200
+    submit = client.post(
+        f"/api/v1/declarations/{accepted.get_json()['id']}/submit", json={}, headers=agent_headers
+    )
+    _assert_error(submit, 403, "declaration.party_not_authorised")
+    assert "applicant_code" in submit.get_json()["errors"]
+
+
+def test_an_administrator_cannot_attach_a_client_key_to_a_person(client, factories):
+    admin = _caller(factories, Role.ADMINISTRATOR)
+    for role in (Role.ENTERPRISE, Role.CERTIFICATE_OFFICER, Role.ADMINISTRATOR):
+        person = (
+            factories.user(role, enterprise=factories.enterprise(district_code=HOME_DISTRICT))
+            if role == Role.ENTERPRISE
+            else factories.user(role, district_code=HOME_DISTRICT)
+        )
+        response = client.post(
+            "/api/v1/admin/client-keys",
+            json={"user_id": person.id, "public_key": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},
+            headers=admin,
+        )
+        _assert_error(response, 409, "identity.client_key_for_person")
+
+
+def test_a_password_session_cannot_enrol_a_key_without_an_enrolment_code(client, factories):
+    for role in (Role.ENTERPRISE, Role.CERTIFICATE_OFFICER, Role.ADMINISTRATOR):
+        headers = _caller(factories, role, assurance="password")
+        response = client.post("/api/v1/auth/webauthn/register/options", json={}, headers=headers)
+        _assert_error(response, 403, "identity.enrolment_code_required")

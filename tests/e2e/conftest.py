@@ -27,7 +27,8 @@ import pytest
 
 from tests.conftest import _create_database
 from tests.core.live_server import free_port
-from tests.e2e.enterprise_steps import BAMBOO, food_application
+from tests.e2e import enterprise_steps
+from tests.e2e.enterprise_steps import BAMBOO, ENROLMENT_ADMIN, admin_key_api, food_application
 from tests.e2e.helpers import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,6 +120,23 @@ class ServerProcess:
             self.process.wait()
 
 
+# The administrator that issues enrolment codes for the tests' first keys (enterprise_steps.enrolment_code):
+# one of its own, so admin-demo's first key stays the certificate desk test's.
+_CREATE_ENROLMENT_ADMIN = f"""
+import os
+from backend import create_app
+from backend.extensions import db
+from backend.identity.models import User
+from backend.identity.passwords import hash_password
+app = create_app()
+with app.app_context():
+    password = hash_password(os.environ["DEMO_PASSWORD"])
+    db.session.add(User(username={ENROLMENT_ADMIN!r}, password_hash=password, role="administrator",
+                        display_name="密钥管理员 许签", district_code="5300"))
+    db.session.commit()
+"""
+
+
 @pytest.fixture(scope="session")
 def server_setup(pwa_dist):
     """The environment of the session's server: its database (migrated, demo data) and storage dir."""
@@ -140,6 +158,9 @@ def server_setup(pwa_dist):
     try:
         _run([sys.executable, "-m", "flask", "--app", "backend", "db", "upgrade"], env)
         _run([sys.executable, "-m", "flask", "--app", "backend", "demo-data"], env)
+        _run([sys.executable, "-c", _CREATE_ENROLMENT_ADMIN], env)
+        enterprise_steps.SERVER_ENV.clear()
+        enterprise_steps.SERVER_ENV.update(env)
         yield {"env": env, "tmp": tmp}
     finally:
         drop()
@@ -252,9 +273,11 @@ def extra_users(server_setup, live_server) -> None:
 class FieldApi:
     """API calls the inspector tests make as officers (and to check what the server holds)."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, admin_key_token=None):
         self.base_url = base_url
         self._tokens: dict[str, str] = {}
+        # Risk rules need an administrator's key session: a callable giving a fresh access token.
+        self._admin_key_token = admin_key_token
         self._rule = False
 
     def call(
@@ -289,10 +312,11 @@ class FieldApi:
     def new_instruction(self, inspector: str = FIELD_INSPECTOR) -> dict:
         """A fresh instruction assigned to `inspector`: green tea to New Zealand, selected by a 100 % rule."""
         if not self._rule:
+            self._tokens[ENROLMENT_ADMIN] = self._admin_key_token()
             self.ok(
                 "POST",
                 "/api/v1/review/risk-rules",
-                "admin-demo",
+                ENROLMENT_ADMIN,
                 {
                     "name_zh": "e2e 外勤查检：绿茶输新西兰",
                     "hs_prefixes": ["0902"],
@@ -347,7 +371,7 @@ class FieldApi:
 
 
 @pytest.fixture(scope="session")
-def field_api(extra_users, live_server) -> FieldApi:
+def field_api(extra_users, live_server, browser) -> FieldApi:
     """Officers' API calls against the session server, with an extra inspector of district 5300
     (the demo inspector keeps its empty task list for the shell tests)."""
-    return FieldApi(live_server)
+    return FieldApi(live_server, admin_key_token=lambda: admin_key_api(browser, live_server).token)

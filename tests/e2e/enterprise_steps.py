@@ -4,6 +4,8 @@ body, screenshots at phone and desktop size."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from datetime import date, timedelta
@@ -178,9 +180,10 @@ def key_api(page: Page, base_url: str, username: str) -> Api:
     return Api(base_url, username, token=pair["access_token"])
 
 
-# Register a security key from the password session, then log in with it: a key session.
+# Register a first security key from the password session with the administrator's one-time
+# enrolment code, then log in with it: a key session.
 REGISTER_KEY_AND_LOGIN = """
-async ({ token, username }) => {
+async ({ token, username, code }) => {
   const post = async (path, body, bearer) => {
     const response = await fetch(path, {
       method: 'POST',
@@ -193,12 +196,13 @@ async ({ token, username }) => {
     if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(data)}`)
     return data
   }
-  const registration = await post('/api/v1/auth/webauthn/register/options', {}, token)
+  const registration = await post('/api/v1/auth/webauthn/register/options', { enrolment_code: code }, token)
   const created = await navigator.credentials.create({
     publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(registration.options),
   })
   const credential = created.toJSON()
-  await post('/api/v1/auth/webauthn/register/verify', { credential, name: 'e2e key' }, token)
+  const verify = { credential, name: 'e2e key', enrolment_code: code }
+  await post('/api/v1/auth/webauthn/register/verify', verify, token)
   const login = await post('/api/v1/auth/webauthn/login/options', { username })
   const asserted = await navigator.credentials.get({
     publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(login.options),
@@ -208,19 +212,81 @@ async ({ token, username }) => {
 """
 
 
-def key_session(browser: Browser, base_url: str, password_headers: dict, username: str) -> dict:
+def key_session(
+    browser: Browser, base_url: str, password_headers: dict, username: str, code: str | None = None
+) -> dict:
     """Bearer headers of a key login (assurance key) for `username`, whose first security key is
-    registered here from its password session (`password_headers`) in a virtual authenticator."""
+    registered here from its password session (`password_headers`) in a virtual authenticator, with
+    an enrolment code (`code`, else one the enrolment administrator issues now)."""
+    code = code or enrolment_code(browser, base_url, username)
+    pair = _first_key_login(browser, base_url, password_headers, username, code)
+    return {"Authorization": f"Bearer {pair['access_token']}"}
+
+
+def _first_key_login(
+    browser: Browser, base_url: str, password_headers: dict, username: str, code: str
+) -> dict:
+    """The token pair of a key login with a first key registered now, in a context of its own."""
     context = browser.new_context(base_url=base_url)
     try:
         page = context.new_page()
         page.goto("/healthz")  # any page of the origin; WebAuthn needs http://localhost
         add_virtual_authenticator(page)
         token = password_headers["Authorization"].removeprefix("Bearer ")
-        pair = page.evaluate(REGISTER_KEY_AND_LOGIN, {"token": token, "username": username})
-        return {"Authorization": f"Bearer {pair['access_token']}"}
+        return page.evaluate(REGISTER_KEY_AND_LOGIN, {"token": token, "username": username, "code": code})
     finally:
         context.close()
+
+
+# The administrator who issues enrolment codes in the browser tests (created with the session's
+# server, district 5300 like every demo user); its own first key's code comes from the server command,
+# as the first administrator's does in production.
+ENROLMENT_ADMIN = "admin-keys-e2e"
+SERVER_ENV: dict = {}  # the session server's environment (tests/e2e/conftest.py server_setup fills it)
+_ENROLMENT_SESSIONS: dict[str, str] = {}  # base_url → the enrolment administrator's refresh token
+
+
+def server_enrolment_code(username: str) -> str:
+    """`flask identity enrolment-code USERNAME` run against the session server's database."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "backend", "identity", "enrolment-code", username],
+        cwd=Path(__file__).resolve().parents[2],
+        env=SERVER_ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout.split()[1]  # "username: CODE (valid until …)"
+
+
+def admin_key_api(browser: Browser, base_url: str) -> Api:
+    """A key session of the enrolment administrator (its key registered once per server; later calls
+    refresh the session, so it outlives the access token's 15 minutes)."""
+    refresh = _ENROLMENT_SESSIONS.get(base_url)
+    if refresh is None:
+        pair = _first_key_login(
+            browser,
+            base_url,
+            password_headers(base_url, ENROLMENT_ADMIN),
+            ENROLMENT_ADMIN,
+            server_enrolment_code(ENROLMENT_ADMIN),
+        )
+        _ENROLMENT_SESSIONS[base_url] = pair["refresh_token"]
+        return Api(base_url, ENROLMENT_ADMIN, token=pair["access_token"])
+    pair = Api(base_url, ENROLMENT_ADMIN, token="").call(
+        "POST", "/api/v1/auth/refresh", {"refresh_token": refresh}
+    )
+    _ENROLMENT_SESSIONS[base_url] = pair["refresh_token"]
+    assert pair["assurance"] == "key", pair
+    return Api(base_url, ENROLMENT_ADMIN, token=pair["access_token"])
+
+
+def enrolment_code(browser: Browser, base_url: str, username: str) -> str:
+    """The one-time code an administrator issues for `username`'s first key (POST …/enrolment-code)."""
+    user_id = Api(base_url, username).call("GET", "/api/v1/auth/me")["id"]
+    issued = admin_key_api(browser, base_url).call("POST", f"/api/v1/admin/users/{user_id}/enrolment-code")
+    return issued["code"]
 
 
 def password_headers(base_url: str, username: str) -> dict:
@@ -239,7 +305,8 @@ def page_key_api(page: Page, base_url: str, username: str) -> Api:
     app's origin, add_virtual_authenticator done), and an API session of a key login with it: the
     page can then sign in with that key through the login screen."""
     token = Api(base_url, username).token
-    pair = page.evaluate(REGISTER_KEY_AND_LOGIN, {"token": token, "username": username})
+    code = enrolment_code(page.context.browser, base_url, username)
+    pair = page.evaluate(REGISTER_KEY_AND_LOGIN, {"token": token, "username": username, "code": code})
     assert pair["assurance"] == "key", pair
     return Api(base_url, username, token=pair["access_token"])
 

@@ -13,7 +13,8 @@ detail names the missing field). On the requests section the clerk's blank-paper
 申请) gets a serial range allocated.
 
 This module owns certofficer-demo's and admin-demo's first security keys (registered from a
-password session, which the server allows once per user): no other browser test may register one.
+password session with an enrolment code, which the server allows once per user): no other browser
+test may register one.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tests.e2e.enterprise_steps import (
     SEAFOOD,
     Api,
     e_record_issued,
+    enrolment_code,
     quality_form,
     registered_key_api,
     shoot,
@@ -114,10 +116,13 @@ def test_officer_signs_in_with_a_key_and_decides_referred_applications(
         expect(gate).to_contain_text("账号登录（不能审核证书）")
         expect(page.get_by_test_id("certdesk-queue")).to_have_count(0)
 
-        # The officer's first key, registered from the explanation; then a key login from there.
+        # The officer's first key, registered from the explanation with the one-time enrolment code
+        # an administrator issued; then a key login from there.
         gate.get_by_role("button", name="还没有密钥？先登记一个").click()
         expect(page).to_have_url(re.compile(r"/certdesk/keys$"))
+        expect(page.get_by_test_id("enrolment-hint")).to_contain_text("一次性注册码")
         page.get_by_label("密钥名称").fill("签证窗口密钥")
+        page.get_by_label("注册码").fill(enrolment_code(browser, live_server, OFFICER))
         page.get_by_role("button", name="登记新密钥").click()
         expect(page.get_by_test_id("key-row")).to_contain_text("签证窗口密钥")
         page.goto("/certdesk/applications/1")

@@ -7,8 +7,9 @@ certificate application is made from the e-record, submitted (intelligent review
 officer's queue, the failed rule shown) and listed with its status; an issued certificate's detail
 opens its PDF and links its public verification page.
 
-ent2-demo is this module's user: its first key is registered from a password session (the server
-allows that once), so no other browser test may register a key for ent2-demo.
+ent2-demo is this module's user: its first key is registered from a password session with the
+one-time enrolment code an administrator issued (the server allows that once), so no other browser
+test may register a key for ent2-demo.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tests.e2e.enterprise_steps import (
     SEAFOOD,
     Api,
     e_record_issued,
+    enrolment_code,
     key_api,
     shoot,
     steel_pipes,
@@ -40,7 +42,6 @@ def weight_form(form: dict) -> dict:
         **form,
         "fields": {"declared_net_weight": "120000", "found_net_weight": "120000", "weight_unit": "KGS"},
     }
-
 
 
 def expect_key_required(page: Page) -> None:
@@ -125,11 +126,17 @@ def test_password_opens_the_declaration_module_and_only_a_key_opens_certificates
     assert api.status("GET", "/api/v1/certificate-query/applications") == 403
     assert answered == []
 
-    # Register a key from the password session (the user's first key): still a password session.
+    # Register a key from the password session (the user's first key), with the one-time enrolment
+    # code the administrator issued: without it the server refuses; after it, still a password session.
     page.get_by_role("button", name="还没有密钥？先登记一个").click()
     expect(page.get_by_test_id("assurance")).to_contain_text("账号登录")
     expect(page.get_by_test_id("key-list")).to_contain_text("尚未登记安全密钥")
+    expect(page.get_by_test_id("enrolment-hint")).to_contain_text("管理员（海关）签发")
     page.get_by_label("密钥名称").fill("办公室密钥")
+    page.get_by_role("button", name="登记新密钥").click()
+    expect(page.get_by_test_id("key-error")).to_contain_text("注册码")
+    expect(page.get_by_test_id("key-row")).to_have_count(0)
+    page.get_by_label("注册码").fill(enrolment_code(page.context.browser, live_server, "ent2-demo"))
     page.get_by_role("button", name="登记新密钥").click()
     expect(page.get_by_test_id("key-row")).to_have_count(1)
     expect(page.get_by_test_id("key-row")).to_contain_text("办公室密钥")

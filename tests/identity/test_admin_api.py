@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from backend.audit.models import AuditEvent
 from backend.extensions import db
 from backend.identity.client_keys import signed_message
-from backend.identity.models import AuthToken, Enterprise, User
+from backend.identity.models import AuthToken, ClientKey, Enterprise, User
 
 A = "/api/v1/admin"
 
@@ -323,3 +323,31 @@ def test_client_key_errors(client, factories, admin):
         f"{A}/client-keys", headers=headers, json={"user_id": elsewhere.id, "public_key": text}
     )
     assert other.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["enterprise", "certificate_officer", "administrator", "reviewer"])
+def test_an_administrator_cannot_attach_a_client_key_to_a_person(client, factories, admin, role):
+    """A key the administrator holds for a person would let the administrator log in as them."""
+    _, headers = admin
+    person = (
+        factories.user(role, enterprise=factories.enterprise())
+        if role == "enterprise"
+        else factories.user(role)
+    )
+    private = Ed25519PrivateKey.generate()
+    raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    text = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    refused = client.post(
+        f"{A}/client-keys", headers=headers, json={"user_id": person.id, "public_key": text, "key_id": "p-1"}
+    )
+    assert refused.status_code == 409, refused.get_json()
+    body = refused.get_json()
+    assert body["error"] == "identity.client_key_for_person" and "user_id" in body["errors"]
+    assert db.session.execute(db.select(ClientKey)).scalars().all() == []
+    # A key attached to a person before this rule no longer opens a session.
+    db.session.add(ClientKey(key_id="legacy-person", user_id=person.id, public_key=raw))
+    db.session.commit()
+    challenge = client.post(
+        "/api/v1/auth/key/challenge", json={"key_id": "legacy-person", "audience": "http://localhost:5000"}
+    )
+    assert challenge.status_code == 401 and challenge.get_json()["error"] == "auth.key_invalid"

@@ -9,7 +9,7 @@ from backend.extensions import db
 from backend.identity.models import WebAuthnCredential
 from tests.helpers import PASSWORD
 from tests.identity.soft_authenticator import SoftAuthenticator
-from tests.identity.test_webauthn import key_login, register
+from tests.identity.test_webauthn import code_for, key_login, register
 
 A = "/api/v1/admin/users"
 
@@ -25,7 +25,7 @@ def enrolled(client, factories):
     """An enterprise user of a 5300 enterprise with one real security key (a software authenticator)."""
     user = factories.user("enterprise", enterprise=factories.enterprise(district_code="5300"))
     authenticator = SoftAuthenticator()
-    response = register(client, factories.headers(user), authenticator)
+    response = register(client, factories.headers(user), authenticator, code=code_for(user))
     assert response.status_code == 201, response.get_json()
     return user, authenticator, response.get_json()["id"]
 
@@ -77,8 +77,11 @@ def test_revoked_key_can_no_longer_log_in_and_is_audited(client, factories, admi
     assert (event.actor_user_id, event.assurance, event.district_code) == (admin_user.id, "key", "5300")
     assert event.before["key_id"] == key_id and event.before["name"] == "U 盾"
     assert event.before["last_used_at"] is not None and event.after == {"keys_left": 0}
-    # With no key left the user enrols a new one from a password session.
-    assert register(client, factories.headers(user), SoftAuthenticator()).status_code == 201
+    # With no key left the user enrols a new one, with a new enrolment code from the administrator.
+    issued = client.post(f"{A}/{user.id}/enrolment-code", headers=headers)
+    assert issued.status_code == 201, issued.get_json()
+    code = issued.get_json()["code"]
+    assert register(client, factories.headers(user), SoftAuthenticator(), code=code).status_code == 201
 
 
 def test_only_the_named_key_goes(client, factories, admin):

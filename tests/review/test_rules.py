@@ -99,8 +99,9 @@ def test_conditions_name_what_matched_and_all_kinds_must_match(factories):
     db.session.rollback()
 
 
-def _admin(factories, district_code="5300"):
-    return factories.headers(factories.user("administrator", district_code=district_code))
+def _admin(factories, district_code="5300", assurance="key"):
+    user = factories.user("administrator", district_code=district_code)
+    return factories.headers(user, assurance=assurance)
 
 
 RULE = {
@@ -140,6 +141,24 @@ def test_administrators_create_list_update_and_deactivate_rules(client, factorie
     assert client.get("/api/v1/review/risk-rules", headers=elsewhere).get_json() == []
     reviewer = factories.headers(factories.user("reviewer"))
     assert client.post("/api/v1/review/risk-rules", json=RULE, headers=reviewer).status_code == 403
+
+
+def test_risk_rule_writes_need_a_key_session_reads_do_not(client, factories):
+    """布控 is an administrative change like any other: a password session may read rules, not write them."""
+    keyed = _admin(factories)
+    rule = client.post("/api/v1/review/risk-rules", json=RULE, headers=keyed).get_json()
+    url = f"/api/v1/review/risk-rules/{rule['id']}"
+    password = _admin(factories, assurance="password")
+    refused = [
+        client.post("/api/v1/review/risk-rules", json=RULE, headers=password),
+        client.patch(url, json={"expected_version": 1, "priority": 1}, headers=password),
+        client.post(f"{url}/deactivate", json={"expected_version": 1}, headers=password),
+    ]
+    for response in refused:
+        assert response.status_code == 403 and response.get_json()["error"] == "auth.key_required"
+    assert client.get(url, headers=password).get_json()["active"] is True
+    assert client.get(url, headers=password).get_json()["version"] == 1
+    assert len(client.get("/api/v1/review/risk-rules", headers=password).get_json()) == 1
 
 
 def test_rule_arguments_are_checked(client, factories):

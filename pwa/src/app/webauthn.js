@@ -112,11 +112,15 @@ async function ceremony(run) {
 /** The caller's registered security keys. */
 export const listKeys = () => api.get(WEBAUTHN.keys)
 
-/** Register a new security key for the signed-in user; resolves to the saved key. */
-export async function registerKey(name) {
-  const { options } = await api.post(WEBAUTHN.registerOptions)
+/**
+ * Register a new security key for the signed-in user; resolves to the saved key. The first key needs
+ * the one-time enrolment code the administrator issued (一次性注册码); later ones a key session.
+ */
+export async function registerKey(name, enrolmentCode = '') {
+  const code = enrolmentCode.trim() ? { enrolment_code: enrolmentCode.trim() } : {}
+  const { options } = await api.post(WEBAUTHN.registerOptions, code)
   const credential = await ceremony(() => navigator.credentials.create({ publicKey: parseCreation(options) }))
-  return api.post(WEBAUTHN.registerVerify, { credential: credentialToJSON(credential), name: name || null })
+  return api.post(WEBAUTHN.registerVerify, { credential: credentialToJSON(credential), name: name || null, ...code })
 }
 
 /**

@@ -86,6 +86,12 @@ export default [
     beforeEnter: assuranceGuard,
   },
   {
+    path: '/enterprise/agency',
+    name: 'enterprise-agency',
+    component: () => import('./AgencyView.vue'),
+    meta: enterprise({ tabbar: true }),
+  },
+  {
     path: '/enterprise/keys',
     name: 'enterprise-keys',
     component: () => import('../common/KeysView.vue'),
