@@ -69,6 +69,16 @@ class Traffic:
             found.append(request)
         return found
 
+    def summary(self, last: int = 40) -> str:
+        """The last requests, one a line: for failure messages."""
+        rows = []
+        for r in self.all()[-last:]:
+            state = "in flight" if r.in_flight else (r.failed or r.status)
+            rows.append(
+                f"{r.started:.1f} {r.method} {r.path}?{urlparse(r.url).query} {r.body_bytes} -> {state}"
+            )
+        return "\n".join(rows)
+
     # CDP event handlers ------------------------------------------------------------------------
     def _sent(self, event: dict) -> None:
         if event.get("redirectResponse"):
