@@ -4,8 +4,10 @@ An inspector records 10 instructions with 6 camera photos each (12 MP JPEGs with
 tests/e2e/camera.py) offline through the real screens: start, the three items' results with two
 photos each, conclusion, disposition (pass and release; one fail with a treatment, one with a
 return), signature, submit (tests/e2e/fieldday.py). Then the phone comes back on a link of 250
-kbit/s each way with a 300 ms round trip (Chrome DevTools Protocol network emulation,
-tests/e2e/network.py), and the test checks the server through the API:
+kbit/s each way with a 300 ms round trip, and the test checks the server through the API. The link
+(tests/e2e/network.py) is a TCP proxy shaping the bytes, because Chrome DevTools Protocol network
+emulation does not throttle Blob bodies such as photo chunks; CDP turns the page offline for the cut
+and records every request:
 
 - every operation — findings, conclusions, dispositions, signatures, completions — is on the server
   within 2 minutes of the network returning, and the supervisor's record counts the photos still
@@ -28,6 +30,7 @@ limited link (50 instructions, 300 photos) is `python -m bench.field_bench`. Pho
 from __future__ import annotations
 
 import sys
+from urllib.parse import urlparse
 
 import pytest
 
@@ -35,6 +38,7 @@ from tests.e2e.camera import SITE, CameraRoll
 from tests.e2e.conftest import _run, report_measurement
 from tests.e2e.fieldday import FieldDay
 from tests.e2e.helpers import login, wait_for_service_worker_control
+from tests.e2e.network import Link
 
 pytestmark = [pytest.mark.e2e, pytest.mark.field, pytest.mark.slow]
 
@@ -73,15 +77,23 @@ def field_day_inspector(server_setup, live_server) -> str:
     return INSPECTOR
 
 
+@pytest.fixture
+def link(live_server):
+    """The phone's mobile link to the session's server (open until the test throttles it)."""
+    shaped = Link(("127.0.0.1", urlparse(live_server).port))
+    yield shaped
+    shaped.close()
+
+
 def test_a_field_day_on_a_2g_link_loses_nothing_and_sends_data_first(
-    browser, field_api, live_server, server_setup, camera_roll, field_day_inspector, record_property
+    browser, field_api, link, server_setup, camera_roll, field_day_inspector, record_property
 ):
     day = FieldDay(
-        field_api, field_day_inspector, camera_roll, instructions=INSTRUCTIONS, photos_each=PHOTOS_EACH
+        field_api, field_day_inspector, camera_roll, link, instructions=INSTRUCTIONS, photos_each=PHOTOS_EACH
     )
     day.prepare()
     context = browser.new_context(
-        base_url=live_server,
+        base_url=link.url,
         locale="zh-CN",
         viewport={"width": 390, "height": 844},
         geolocation={**SITE, "accuracy": 8},
@@ -103,7 +115,7 @@ def test_a_field_day_on_a_2g_link_loses_nothing_and_sends_data_first(
         assert all(w is not None and w + linked == PHOTOS_EACH for w, linked in pending.values()), pending
         cut = day.cut_mid_photo(CUT_SECONDS)
 
-        day.link.lift()  # proven on the slow link: the rest of the photos go at full speed
+        link.lift()  # proven on the slow link: the rest of the photos go at full speed
         day.wait_for_photos(240)
     finally:
         context.close()
@@ -117,6 +129,7 @@ def test_a_field_day_on_a_2g_link_loses_nothing_and_sends_data_first(
         f"cut {CUT_SECONDS}s mid-photo at {cut.held_offset}/{cut.size} bytes, resumed there "
         f"{cut.resumed_after:.1f}s after the link returned, {figures.cut_chunks} chunk(s) cut, none resent; "
         f"photos linked after {figures.photos_seconds:.0f}s (throttle lifted after the resume); bytes per "
-        f"photo median {figures.median_photo / 1000:.0f} KB, mean {figures.mean_photo / 1000:.0f} KB",
+        f"photo median {figures.median_photo / 1000:.0f} KB, mean {figures.mean_photo / 1000:.0f} KB; "
+        f"{figures.bytes_up / 1e6:.1f} MB up, {figures.bytes_down / 1e6:.1f} MB down through the link",
     )
     assert figures.median_photo <= MEDIAN_PHOTO_BYTES, f"median photo {figures.median_photo:.0f} bytes"
