@@ -12,7 +12,9 @@ Only Pillow is needed (numpy is not a dependency). Generating is deterministic f
 made once per session into a directory (`CameraRoll`): `distinct` scenes are drawn in full, then each
 photo is one of them with a distinct panel painted in (a tag with the photo's number and a patch of
 its own texture), so every photo differs in its bytes and in its pixels (the phone's re-encode differs
-too) while only `distinct` scenes pay the full drawing cost.
+too) while only `distinct` scenes pay the full drawing cost. `shared_roll()` is a folder in the
+temporary directory named after VERSION, so a second test session (CI runs the suite on SQLite, then
+on PostgreSQL) finds the photos already made.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +32,8 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
+# Bump when the pictures change: a cache folder named after it is never stale.
+VERSION = 1
 WIDTH, HEIGHT = 4000, 3000
 QUALITY = 92
 MAKE, MODEL = "HUAWEI", "ELS-AN00"
@@ -209,3 +214,8 @@ class CameraRoll:
         return CameraPhoto(
             path=self.path(number), sha256=hashlib.sha256(data).hexdigest(), size=len(data), taken=taken
         )
+
+
+def shared_roll(distinct: int = 12) -> CameraRoll:
+    """The camera roll kept across sessions in the temporary directory (files are written whole)."""
+    return CameraRoll(Path(tempfile.gettempdir()) / f"chajian-camera-roll-v{VERSION}", distinct=distinct)

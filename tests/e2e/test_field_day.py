@@ -23,8 +23,8 @@ and records every request:
 
 To keep CI short, the throttle is lifted once the operations have arrived and the cut has been
 proven by the resumed chunk, so the remaining photos finish at full speed; the whole day on the
-limited link (50 instructions, 300 photos) is `python -m bench.field_bench`. Photo chunks are set to
-32 KiB on the phone (as test_inspector_field does) so that a cut lands mid-photo.
+limited link (50 instructions, 300 photos) is `python -m bench.field_bench`. Until then photo chunks
+are set to 32 KiB on the phone (as test_inspector_field does) so that a cut lands mid-photo.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.e2e.camera import SITE, CameraRoll
+from tests.e2e.camera import SITE, CameraRoll, shared_roll
 from tests.e2e.conftest import _run, report_measurement
 from tests.e2e.fieldday import FieldDay
 from tests.e2e.helpers import login, wait_for_service_worker_control
@@ -65,9 +65,9 @@ with app.app_context():
 
 
 @pytest.fixture(scope="session")
-def camera_roll(tmp_path_factory) -> CameraRoll:
-    """Camera photos of this session (drawn once, on first use)."""
-    return CameraRoll(tmp_path_factory.mktemp("camera-roll"))
+def camera_roll() -> CameraRoll:
+    """Camera photos, drawn once and kept in the temporary directory for later sessions."""
+    return shared_roll()
 
 
 @pytest.fixture(scope="session")
@@ -115,7 +115,9 @@ def test_a_field_day_on_a_2g_link_loses_nothing_and_sends_data_first(
         assert all(w is not None and w + linked == PHOTOS_EACH for w, linked in pending.values()), pending
         cut = day.cut_mid_photo(CUT_SECONDS)
 
-        link.lift()  # proven on the slow link: the rest of the photos go at full speed
+        # Proven on the slow link: the rest of the photos go at full speed, in the app's own chunks.
+        link.lift()
+        page.evaluate("localStorage.removeItem('chajian.uploadChunkBytes')")
         day.wait_for_photos(240)
     finally:
         context.close()
