@@ -6,9 +6,9 @@ link) and the bench (bench/field_bench.py: a whole day on it). Steps, in order:
 1. `prepare()`: the office issues `instructions` instructions for the inspector through the API
    (declare, approve under a 100 % rule, assign) while the camera roll draws the photos;
 2. `record_offline(page)`: with the phone offline, each instruction is recorded on the task screen:
-   start, the three items' results with two photos each, conclusion, disposition, signature, submit;
-   every fourth instruction from the fourth fails with a treatment, every fourth from the eighth with a
-   return, the others pass and are released;
+   start, the three items' results with the photos shared out over them (two each of six),
+   conclusion, disposition, signature, submit; the 4th, 12th, 20th … instruction fails with a
+   treatment, the 8th, 16th … with a return, the others pass and are released;
 3. `go_online(context, page)`: the phone comes back on the throttled link (tests/e2e/network.py: the
    page is opened on the link's address from the start, so the link is in the path of every request);
 4. `wait_for_data()`: every finding, conclusion, disposition, signature and completion on the server;
@@ -24,10 +24,13 @@ import io
 import json
 import re
 import statistics
+import subprocess
+import sys
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
@@ -35,11 +38,11 @@ from playwright.sync_api import Page, expect
 from tests.e2e.camera import CameraPhoto, CameraRoll
 from tests.e2e.network import Link, Request, Traffic
 
+ROOT = Path(__file__).resolve().parents[2]
 UPLOAD_PUT = re.compile(r"^/api/v1/uploads/(\d+)$")
 UPLOAD_COMPLETE = re.compile(r"^/api/v1/uploads/\d+/complete$")
 PUSH = "/api/v1/sync/push"
 SUPERVISOR = "supervisor-demo"
-PHOTOS_PER_ITEM = 2
 
 TREATMENT = {
     "处理方法": "熏蒸",
@@ -84,6 +87,32 @@ def outcome_of(n: int) -> Outcome:
     return PASS
 
 
+_CREATE_INSPECTOR = """
+import os, sys
+from backend import create_app
+from backend.extensions import db
+from backend.identity.models import User
+from backend.identity.passwords import hash_password
+name = sys.argv[1]
+app = create_app()
+with app.app_context():
+    if db.session.execute(db.select(User).where(User.username == name)).first() is None:
+        db.session.add(User(username=name, password_hash=hash_password(os.environ["DEMO_PASSWORD"]),
+                            role="inspector", display_name="外勤查检员 田野", district_code="5300"))
+        db.session.commit()
+"""
+
+
+def create_inspector(env: dict, username: str) -> str:
+    """An inspector of district 5300 (password DEMO_PASSWORD) in the database of `env`."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CREATE_INSPECTOR, username], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"creating {username} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return username
+
+
 def sign(page: Page) -> None:
     pad = page.get_by_test_id("signature-pad")
     pad.evaluate("el => el.scrollIntoView({ block: 'center' })")  # clear of the fixed tab bar
@@ -106,7 +135,7 @@ def record_instruction(
         section = page.get_by_test_id(f"item-{item['seq']}")
         result = "不符合" if item["seq"] == outcome.failing_seq else "符合"
         section.get_by_role("radio", name=result, exact=True).click()
-        batch = photos[PHOTOS_PER_ITEM * index : PHOTOS_PER_ITEM * (index + 1)]
+        batch = photos[index :: len(instruction["items"])]  # shared out over the items
         section.get_by_label("拍照").set_input_files([str(photo.path) for photo in batch])
         expect(section.get_by_test_id("photo-thumb")).to_have_count(len(batch), timeout=60_000)
     page.get_by_role("radio", name=outcome.conclusion, exact=True).click()
@@ -183,6 +212,7 @@ class Figures:
     instructions: int
     photos: int
     recorded_seconds: float = 0.0
+    seconds_per_instruction: list[float] = field(default_factory=list)  # on the phone, offline
     data_seconds: float = 0.0  # network back → every operation (but photo links) on the server
     photos_seconds: float = 0.0  # network back → every photo linked on the server
     drain_seconds: float = 0.0  # network back → the last request of the day answered
@@ -296,13 +326,16 @@ class FieldDay:
         return {iid: (r.get("photos_pending"), len(r.get("photos") or [])) for iid, r in self.poll(0).items()}
 
     # 5 ---------------------------------------------------------------------------------------
-    def cut_mid_photo(self, seconds: float, *, find_within: float = 120) -> Cut:
+    def cut_mid_photo(self, seconds: float, *, find_within: float = 120, mid_photo: bool = True) -> Cut:
+        """Cut the link for `seconds` while a chunk is in flight (`mid_photo`: one after the photo's
+        first chunk, so part of it is on the server); the upload must resume at the server's offset."""
         link = self.link
+        first = 1 if mid_photo else 0
 
         def chunk_in_flight_mid_photo():
             for upload_id, requests in chunk_puts(link.traffic).items():
                 last = requests[-1]
-                if last.in_flight and offset_of(last) > 0 and time.monotonic() - last.started > 0.3:
+                if last.in_flight and offset_of(last) >= first and time.monotonic() - last.started > 0.3:
                     return upload_id, last
             return None
 
@@ -314,7 +347,7 @@ class FieldDay:
         link.wait_for(lambda: not chunk.in_flight, 10, "the cut to end the chunk in flight")
         assert chunk.failed, f"the chunk in flight was not cut: {chunk}"
         held = self.api.ok("GET", f"/api/v1/uploads/{upload_id}", self.inspector)
-        assert held["status"] == "receiving" and 0 < held["offset"] < held["size"], held
+        assert held["status"] == "receiving" and first <= held["offset"] < held["size"], held
         link.pump(max(0, int((seconds - (time.monotonic() - cut_at)) * 1000)))
         held = self.api.ok("GET", f"/api/v1/uploads/{upload_id}", self.inspector)  # as the link returns
         link.throttle(link.kbit, link.rtt_ms)

@@ -29,14 +29,13 @@ are set to 32 KiB on the phone (as test_inspector_field does) so that a cut land
 
 from __future__ import annotations
 
-import sys
 from urllib.parse import urlparse
 
 import pytest
 
 from tests.e2e.camera import SITE, CameraRoll, shared_roll
-from tests.e2e.conftest import _run, report_measurement
-from tests.e2e.fieldday import FieldDay
+from tests.e2e.conftest import report_measurement
+from tests.e2e.fieldday import FieldDay, create_inspector
 from tests.e2e.helpers import login, wait_for_service_worker_control
 from tests.e2e.network import Link
 
@@ -49,20 +48,6 @@ OPS_WITHIN_SECONDS = 120
 MEDIAN_PHOTO_BYTES = 180_000
 CHUNK_BYTES = 32 * 1024
 
-_CREATE_INSPECTOR = f"""
-import os
-from backend import create_app
-from backend.extensions import db
-from backend.identity.models import User
-from backend.identity.passwords import hash_password
-app = create_app()
-with app.app_context():
-    if db.session.execute(db.select(User).where(User.username == {INSPECTOR!r})).first() is None:
-        db.session.add(User(username={INSPECTOR!r}, password_hash=hash_password(os.environ["DEMO_PASSWORD"]),
-                            role="inspector", display_name="外勤查检员 田野", district_code="5300"))
-        db.session.commit()
-"""
-
 
 @pytest.fixture(scope="session")
 def camera_roll() -> CameraRoll:
@@ -73,8 +58,7 @@ def camera_roll() -> CameraRoll:
 @pytest.fixture(scope="session")
 def field_day_inspector(server_setup, live_server) -> str:
     """An inspector of district 5300 whose phone holds only this test's instructions."""
-    _run([sys.executable, "-c", _CREATE_INSPECTOR], server_setup["env"])
-    return INSPECTOR
+    return create_inspector(server_setup["env"], INSPECTOR)
 
 
 @pytest.fixture
