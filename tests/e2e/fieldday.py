@@ -271,9 +271,11 @@ class FieldDay:
         each = self.photos_each
         for n, instruction in enumerate(self.instructions):
             mine = self.photos[n * each : (n + 1) * each]
+            began = time.monotonic()
             self.phone_hashes[instruction["id"]] = record_instruction(
                 page, instruction, mine, self.outcomes[n]
             )
+            self.figures.seconds_per_instruction.append(time.monotonic() - began)
         self.figures.recorded_seconds = time.monotonic() - started
         for iid, hashes in self.phone_hashes.items():
             assert len(set(hashes)) == each, f"instruction {iid}: the phone shows {hashes}"
