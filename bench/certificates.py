@@ -76,9 +76,8 @@ def run(count: int, database_url: str, folder: Path) -> None:
 
         def scan():
             subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(folder / "page")], check=True)
-            out = subprocess.run(
-                ["zbarimg", "--raw", "-q", str(folder / "page-1.png")], capture_output=True, check=True
-            )
+            out = subprocess.run(["zbarimg", "--raw", "-q", str(folder / "page-1.png")],
+                                 capture_output=True, check=True)
             return parse_qr_text(out.stdout.decode().strip())
 
         scan_times, payload = _timed(scan, 3)

@@ -42,6 +42,7 @@ def weight_form(form: dict) -> dict:
     }
 
 
+
 def expect_key_required(page: Page) -> None:
     """The explanation and the key-login action, and none of the certificate data."""
     gate = page.get_by_test_id("key-required")
