@@ -71,7 +71,7 @@ migration: install
 	DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/$$db $(FLASK) db migrate -m "$(m)"; \
 	status=$$?; psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE $$db"; exit $$status
 
-bench: install
+bench: install pwa
 	$(BIN)/python -m bench
 
 clean:

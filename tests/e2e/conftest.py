@@ -10,7 +10,6 @@ Pages open at http://localhost:PORT: WebAuthn refuses IP addresses.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -28,8 +27,9 @@ import pytest
 from tests.conftest import _create_database
 from tests.core.live_server import free_port
 from tests.e2e import enterprise_steps
-from tests.e2e.enterprise_steps import BAMBOO, ENROLMENT_ADMIN, admin_key_api, food_application
+from tests.e2e.enterprise_steps import ENROLMENT_ADMIN, admin_key_api
 from tests.e2e.helpers import DEMO_PASSWORD
+from tests.e2e.office import FIELD_INSPECTOR, FieldApi
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "pwa" / "dist"
@@ -230,7 +230,6 @@ def screenshot_dir() -> Path:
 
 # ---- The inspector's field app: data made through the API, fresh per test -------------------
 
-FIELD_INSPECTOR = "inspector-field-e2e"
 # Users some browser tests need besides the demo ones, so that those keep their state for other
 # tests: an extra inspector (the demo inspector's task list stays empty for the shell tests) and a
 # second clerk of ent2-demo's enterprise (a first security key may be registered only once per user
@@ -268,106 +267,6 @@ with app.app_context():
 def extra_users(server_setup, live_server) -> None:
     """Creates FIELD_INSPECTOR, KEY_CLERK, PRINT_CLERK and PRINT_OFFICER in the session server's database."""
     _run([sys.executable, "-c", _CREATE_EXTRA_USERS], server_setup["env"])
-
-
-class FieldApi:
-    """API calls the inspector tests make as officers (and to check what the server holds)."""
-
-    def __init__(self, base_url: str, admin_key_token=None):
-        self.base_url = base_url
-        self._tokens: dict[str, str] = {}
-        # Risk rules need an administrator's key session: a callable giving a fresh access token.
-        self._admin_key_token = admin_key_token
-        self._rule = False
-
-    def call(
-        self, method: str, path: str, user: str | None = None, body=None, *, base_url: str | None = None
-    ):
-        headers = {"Content-Type": "application/json", "Accept-Language": "zh-CN"}
-        if user:
-            headers["Authorization"] = f"Bearer {self.token(user)}"
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            (base_url or self.base_url) + path, data=data, method=method, headers=headers
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=20) as response:
-                raw = response.read()
-                kind = response.headers.get("Content-Type", "")
-                return response.status, (json.loads(raw) if "json" in kind else raw)
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-    def ok(self, method: str, path: str, user: str | None = None, body=None, **kwargs):
-        status, data = self.call(method, path, user, body, **kwargs)
-        assert 200 <= status < 300, f"{method} {path}: {status} {data}"
-        return data
-
-    def token(self, user: str) -> str:
-        if user not in self._tokens:
-            pair = self.ok("POST", "/api/v1/auth/login", body={"username": user, "password": DEMO_PASSWORD})
-            self._tokens[user] = pair["access_token"]
-        return self._tokens[user]
-
-    def new_instruction(self, inspector: str = FIELD_INSPECTOR) -> dict:
-        """A fresh instruction assigned to `inspector`: green tea to New Zealand, selected by a 100 % rule."""
-        if not self._rule:
-            self._tokens[ENROLMENT_ADMIN] = self._admin_key_token()
-            self.ok(
-                "POST",
-                "/api/v1/review/risk-rules",
-                ENROLMENT_ADMIN,
-                {
-                    "name_zh": "e2e 外勤查检：绿茶输新西兰",
-                    "hs_prefixes": ["0902"],
-                    "destination_countries": ["NZL"],
-                    "inspection_items": ["verify_goods", "packaging", "sampling"],
-                    "sampling_rate": 1,
-                },
-            )
-            self._rule = True
-        application = food_application(
-            BAMBOO,
-            "tea",
-            qualification="FOOD_PRODUCER",
-            registration_no="4403FP00123",
-            cert_code="15",
-            contract_no="ZY-2026-TEA-01",
-            consignee_name_en="Auckland Fine Teas Ltd.",
-            consignee_address="1 Queen Street, Auckland",
-            trade_country="NZL",
-            destination_country="NZL",
-            arrival_port="NZAKL",
-            storage_place="深圳市龙岗区坂田街道雪岗路 88 号 3 号仓",
-            containers=[{"size_type": "20GP", "count": 1, "numbers": ["CSNU6184322"]}],
-        )
-        declaration = self.ok("POST", "/api/v1/declarations", "ent-demo", application)
-        submitted = self.ok(
-            "POST",
-            f"/api/v1/declarations/{declaration['id']}/submit",
-            "ent-demo",
-            {"version": declaration["version"]},
-        )
-        opened = self.ok(
-            "POST",
-            f"/api/v1/review/declarations/{declaration['id']}/open",
-            "reviewer-demo",
-            {"expected_version": submitted["version"]},
-        )
-        approved = self.ok(
-            "POST",
-            f"/api/v1/review/declarations/{declaration['id']}/approve",
-            "reviewer-demo",
-            {"expected_version": opened["version"]},
-        )
-        assert approved["outcome"] == "inspection_notice", approved
-        me = self.ok("GET", "/api/v1/auth/me", inspector)
-        return self.ok(
-            "POST",
-            f"/api/v1/instructions/{approved['instruction_id']}/assign",
-            "supervisor-demo",
-            {"inspector_id": me["id"]},
-        )
 
 
 @pytest.fixture(scope="session")
