@@ -254,6 +254,43 @@ describe('photo lane beside the data lane', () => {
     expect(log).toEqual(['push sent', 'push answered', 'chunk 1', 'chunk 2'])
   })
 
+  it('a push of photo links alone does not hold the next chunk', async () => {
+    const db = await freshDb()
+    const time = fakeTime()
+    const log = []
+    let answerPush
+    const pushHeld = new Promise((resolve) => (answerPush = resolve))
+    let photoDone = false
+    const outbox = createOutbox({
+      db,
+      ...time,
+      sendBatch: async (entries) => {
+        log.push(`push ${entries.map((entry) => entry.body.type).join(',')}`)
+        await pushHeld
+        return { status: 200, data: { results: entries.map((entry) => ({ op_id: entry.id, status: 'applied' })) } }
+      },
+      send: async (entry, { dataFirst }) => {
+        if (entry.meta.photoId === 'p1') {
+          photoDone = true
+          return { status: 200, data: { id: 5 } }
+        }
+        await vi.waitFor(() => expect(log).toContain('push photo.attach'))
+        await dataFirst()
+        log.push(`chunk of ${entry.meta.photoId}`)
+        return { status: 200, data: { id: 6 } }
+      },
+    })
+    await outbox.enqueue(upload(1, 'p1'))
+    await outbox.enqueue(link(1, 'p1'))
+    await outbox.enqueue(upload(1, 'p2'))
+    const running = outbox.run()
+    await vi.waitFor(() => expect(log).toContain('chunk of p2'))
+    expect(photoDone).toBe(true)
+    expect(log).toEqual(['push photo.attach', 'chunk of p2']) // the chunk went while the link's push waited
+    answerPush()
+    await running
+  })
+
   it('a failing upload backs off in its own lane; operations keep flowing', async () => {
     const { outbox, pushes, uploaded, db, time } = await setup({ uploads: async () => ({ status: 503, data: null }) })
     await outbox.enqueue(upload(1, 'p1'))
