@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
-import { addOutboxEntry, listOutbox } from '../src/db/outbox.js'
+import { addOutboxEntry, listOutbox } from '../src/db/outboxStore.js'
 import { findByServerId } from '../src/db/records.js'
 import { kvGet } from '../src/db/kv.js'
-import { createOutbox } from '../src/sync/outbox.js'
-import { CATALOGS_KEY, applyVersion, baseVersion, interpretPush, keepMineChanges, pullInstructions, pushBody, recordIdOf } from '../src/sync/field.js'
+import { createOutbox } from '../src/sync/outboxProcessor.js'
+import { CATALOGS_KEY, applyVersion, baseVersion, interpretPush, keepMineChanges, pullInstructions, pushBody, recordIdOf } from '../src/sync/fieldProtocol.js'
 import { freshDb, fakeTime } from './helpers.js'
 
 const doc = (id, version = 2, inspection = null) => ({ id, version, status: 'assigned', items: [{ id: 11 }, { id: 12 }], inspection })

@@ -2,8 +2,8 @@
 // instruction's order kept, photo uploads beside them, photo links waiting for their upload
 // without holding anything else.
 import { describe, expect, it, vi } from 'vitest'
-import { listOutbox } from '../src/db/outbox.js'
-import { OfflineError, createOutbox } from '../src/sync/outbox.js'
+import { listOutbox } from '../src/db/outboxStore.js'
+import { OfflineError, createOutbox } from '../src/sync/outboxProcessor.js'
 import { freshDb, fakeTime } from './helpers.js'
 
 const BACKOFF = { baseMs: 1000, maxMs: 60_000, factor: 2 }

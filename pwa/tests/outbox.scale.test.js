@@ -1,12 +1,12 @@
 // A day's queue stays fast (issue 10): adding the 1,000th outbox entry costs what the 10th did.
 // Each step is what the app does per recorded thing (views/inspector/recording.js enqueueOp and
-// app/outbox.js): the base version from the target's own pending operations (an index read), the
+// app/outboxState.js): the base version from the target's own pending operations (an index read), the
 // append, and the instruction's summary grown in memory — no read of the whole queue anywhere.
 // Medians of 21 entries around each point, measured in turns.
 import { describe, expect, it } from 'vitest'
-import { listOutboxByTarget } from '../src/db/outbox.js'
-import { createOutbox } from '../src/sync/outbox.js'
-import { baseVersion, recordIdOf, targetKey } from '../src/sync/field.js'
+import { listOutboxByTarget } from '../src/db/outboxStore.js'
+import { createOutbox } from '../src/sync/outboxProcessor.js'
+import { baseVersion, recordIdOf, targetKey } from '../src/sync/fieldProtocol.js'
 import { summarizeRecord, withEntry } from '../src/sync/summary.js'
 import { freshDb, fakeTime } from './helpers.js'
 
@@ -29,7 +29,7 @@ function nth(n) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
-/** A phone's queue with the screen's per-instruction state (app/outbox.js keeps it so). */
+/** A phone's queue with the screen's per-instruction state (app/outboxState.js keeps it so). */
 function phone(db) {
   const queue = { db, outbox: createOutbox({ db, send: async () => ({ status: 201 }), ...fakeTime() }), entries: new Map(), summaries: new Map() }
   queue.outbox.on('change', ({ reason, entry }) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { listOutbox } from '../src/db/outbox.js'
-import { AuthRequiredError, OfflineError, classifyStatus, createOutbox } from '../src/sync/outbox.js'
+import { listOutbox } from '../src/db/outboxStore.js'
+import { AuthRequiredError, OfflineError, classifyStatus, createOutbox } from '../src/sync/outboxProcessor.js'
 import { backoffDelay } from '../src/sync/backoff.js'
 import { getCursor, pullFeed } from '../src/sync/cursor.js'
 import { findByServerId } from '../src/db/records.js'
@@ -156,7 +156,7 @@ describe('outbox', () => {
   it('after a reload, an entry caught mid-flight is sent again', async () => {
     const { outbox, db, sent } = await setup()
     const entry = await outbox.enqueue(write('/1'))
-    const { updateOutboxEntry } = await import('../src/db/outbox.js')
+    const { updateOutboxEntry } = await import('../src/db/outboxStore.js')
     await updateOutboxEntry(db, entry.seq, { state: 'sending' })
     await outbox.start()
     expect(sent).toEqual(['/1'])

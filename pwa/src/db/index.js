@@ -3,4 +3,4 @@ export { DB_NAME, DB_VERSION, SCHEMA_UPGRADES, STORES, appDb, openAppDb, deleteA
 export * from './kv.js'
 export * from './records.js'
 export * from './photos.js'
-export * from './outbox.js'
+export * from './outboxStore.js'

@@ -43,7 +43,7 @@ const UPGRADES = [
   },
 ]
 
-// Step 2's view of an entry: a frozen copy of sync/field.js targetKey as it was when the step
+// Step 2's view of an entry: a frozen copy of sync/fieldProtocol.js targetKey as it was when the step
 // shipped (a shipped step never changes, even when new operation types come).
 function laneFieldsV2({ kind = null, body = null, meta = null }) {
   const lane = kind === 'upload' ? 'photo' : kind === 'op' ? 'data' : 'rest'

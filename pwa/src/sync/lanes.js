@@ -11,7 +11,7 @@
 // photo lane: uploads, one at a time, first in first out; nothing goes while paused.
 // rest lane: plain REST writes, one at a time, first in first out; a conflict holds later writes
 //   of the same record.
-import { OUTBOX_STATES } from '../db/outbox.js'
+import { OUTBOX_STATES } from '../db/outboxStore.js'
 
 export const isPhotoLink = (entry) => entry.kind === 'op' && entry.body?.type === 'photo.attach'
 const isDeclare = (entry) => entry.kind === 'op' && entry.body?.type === 'photo.declare'

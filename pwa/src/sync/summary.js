@@ -1,6 +1,6 @@
 // One line per instruction for the outbox screen and the badges: counts from one record's
 // entries (read through the by_record index), never from the whole queue. No DOM, no Vue.
-import { OUTBOX_STATES } from '../db/outbox.js'
+import { OUTBOX_STATES } from '../db/outboxStore.js'
 import { isPhotoLink } from './lanes.js'
 
 /**

@@ -1,13 +1,13 @@
 // The inspection being recorded on the device (a local draft, saved on every change), the operations it
 // becomes in the outbox, checked with the server's rules first, and the way out of a conflict or a
 // refusal ("keep mine" / "keep theirs", correct and resend). Loaded by the task screens only (not the
-// shell: the task list needs only field.js).
+// shell: the task list needs only fieldState.js).
 import { shallowRef } from 'vue'
 import { appDb, getRecord, listOutbox, listOutboxByTarget, listPhotos, newId, putPhoto, putRecord } from '../../db/index.js'
 import { api } from '../../app/api.js'
-import { amendOutboxEntry, discardOutboxEntry, enqueue, retryOutbox } from '../../app/outbox.js'
-import { PUSH_URL, applyVersion, baseVersion, deviceId, keepMineChanges, recordIdOf, targetKey } from '../../sync/field.js'
-import { conflictEntries, field, instructionDoc, saveDoc } from './field.js'
+import { amendOutboxEntry, discardOutboxEntry, enqueue, retryOutbox } from '../../app/outboxState.js'
+import { PUSH_URL, applyVersion, baseVersion, deviceId, keepMineChanges, recordIdOf, targetKey } from '../../sync/fieldProtocol.js'
+import { conflictEntries, field, instructionDoc, saveDoc } from './fieldState.js'
 import { keyedBySection, sectionOf } from './taskState.js'
 
 export { sectionOf } from './taskState.js'

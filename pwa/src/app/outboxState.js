@@ -7,8 +7,8 @@
 // through an index, never the whole queue, so a day of 1,000 entries stays as quick as ten.
 import { reactive } from 'vue'
 import { LANES, appDb, countPhotos, findByServerId, getPhoto, kvGet, kvSet, listOutbox, listOutboxByLane, listOutboxByRecord, updatePhotoMeta } from '../db/index.js'
-import { createOutbox } from '../sync/outbox.js'
-import { PUSH_URL, deviceId, pushBatchBody } from '../sync/field.js'
+import { createOutbox } from '../sync/outboxProcessor.js'
+import { PUSH_URL, deviceId, pushBatchBody } from '../sync/fieldProtocol.js'
 import { DEFAULT_CHUNK_BYTES, uploadPhoto } from '../sync/upload.js'
 import { markLinked, markUploaded } from '../sync/release.js'
 import { instructionIdOf, orderGroups, summarizeRecord, withEntry } from '../sync/summary.js'

@@ -193,7 +193,7 @@ export function pushBatchBody(device, entries, photoIds = new Map()) {
 /**
  * What a one-operation push answer means for the outbox: applied (or replayed) → sent; a conflict
  * or a rejection → "conflict" for a person to decide; a photo link whose upload is not there yet
- * → retry. Batches read each result with sync/outbox.js interpretResult.
+ * → retry. Batches read each result with sync/outboxProcessor.js interpretResult.
  */
 export function interpretPush(response) {
   if (response.status < 200 || response.status >= 300) return undefined

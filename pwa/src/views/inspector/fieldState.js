@@ -4,8 +4,8 @@
 import { reactive } from 'vue'
 import { appDb, findByServerId, kvGet, listRecords, putRecord } from '../../db/index.js'
 import { api } from '../../app/api.js'
-import { onOutboxEvent, outboxState } from '../../app/outbox.js'
-import { CATALOGS_KEY, INSTRUCTION, applyVersion, deviceId, pullInstructions } from '../../sync/field.js'
+import { onOutboxEvent, outboxState } from '../../app/outboxState.js'
+import { CATALOGS_KEY, INSTRUCTION, applyVersion, deviceId, pullInstructions } from '../../sync/fieldProtocol.js'
 import { OfflineError } from '../../sync/errors.js'
 
 export { expectedStatus } from './taskState.js'

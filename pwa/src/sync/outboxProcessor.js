@@ -29,11 +29,11 @@ import {
   scanLane,
   updateOutboxEntries,
   updateOutboxEntry,
-} from '../db/outbox.js'
+} from '../db/outboxStore.js'
 import { DEFAULT_BACKOFF, backoffDelay } from './backoff.js'
 import { createEmitter } from './emitter.js'
 import { AuthRequiredError, PausedError } from './errors.js'
-import { targetKey } from './field.js'
+import { targetKey } from './fieldProtocol.js'
 import { dataPicker, isPhotoLink, photoPicker, restPicker } from './lanes.js'
 
 export { AuthRequiredError, OfflineError, PausedError } from './errors.js'

@@ -1,5 +1,5 @@
 // The outbox store: writes waiting for the server, read in insertion (seq) order. Only
-// src/sync/outbox.js should change entries; screens read them.
+// src/sync/outboxProcessor.js should change entries; screens read them.
 //
 // Entries run in lanes (docs/sync.md, "The device's outbox"): `data` (sync operations, sent in
 // batches), `photo` (resumable photo uploads, one at a time) and `rest` (plain REST writes, one
@@ -63,7 +63,7 @@ export const listOutboxByLane = (db, lane) => db.getAllFromIndex(STORES.outbox, 
 
 export const countOutboxByLane = (db, lane) => db.countFromIndex(STORES.outbox, 'by_lane', lane)
 
-/** The pending sync operations on one versioned target (sync/field.js targetKey), oldest first. */
+/** The pending sync operations on one versioned target (sync/fieldProtocol.js targetKey), oldest first. */
 export const listOutboxByTarget = (db, targetKey) => db.getAllFromIndex(STORES.outbox, 'by_target', targetKey)
 
 /** A photo's upload and its link(s), oldest first. */
