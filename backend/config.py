@@ -13,7 +13,9 @@ def _env_int(name: str, default: int) -> int:
 class Config:
     """Every setting Chajian reads; the README documents each one."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # Required in production (backend.wsgi refuses a missing, default or short key); unset elsewhere,
+    # a random secret is generated once and kept in instance/secret_key (see backend/core/secrets.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///chajian.db")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
