@@ -36,10 +36,15 @@ def resolve_token(token: str, *, kind: str = "access") -> Actor:
 
 
 def issue_token_pair(
-    user: User, assurance: Assurance, session_id: str | None = None, security_key_id: int | None = None
+    user: User,
+    assurance: Assurance,
+    session_id: str | None = None,
+    security_key_id: int | None = None,
+    client_key_id: int | None = None,
 ) -> dict:
     """Create an access and a refresh token for `user`; returns the login response body.
-    `security_key_id`: the key a key login was made with (its removal ends the session)."""
+    `security_key_id` / `client_key_id`: the WebAuthn key or system-client key a key login was made
+    with (removing or revoking it ends the session)."""
     now = utcnow()
     session_id = session_id or secrets.token_hex(16)
     access, refresh = "cja_" + secrets.token_urlsafe(32), "cjr_" + secrets.token_urlsafe(32)
@@ -56,6 +61,7 @@ def issue_token_pair(
                 assurance=str(assurance),
                 session_id=session_id,
                 security_key_id=security_key_id,
+                client_key_id=client_key_id,
                 issued_at=now,
                 expires_at=now + timedelta(seconds=ttl),
             )
@@ -84,7 +90,11 @@ def rotate_refresh_token(refresh_token: str) -> tuple[User, dict]:
         raise DomainError("auth.invalid_token")
     row.revoked_at = utcnow()
     pair = issue_token_pair(
-        row.user, Assurance(row.assurance), session_id=row.session_id, security_key_id=row.security_key_id
+        row.user,
+        Assurance(row.assurance),
+        session_id=row.session_id,
+        security_key_id=row.security_key_id,
+        client_key_id=row.client_key_id,
     )
     return row.user, pair
 
@@ -99,11 +109,19 @@ def revoke_session(session_id: str) -> int:
     return result.rowcount
 
 
-def revoke_key_sessions(security_key_id: int) -> int:
-    """Revoke every token of the sessions a security key opened (the key is removed or lost)."""
+def revoke_key_sessions(security_key_id: int | None = None, *, client_key_id: int | None = None) -> int:
+    """Revoke every token of the sessions a key opened (the key is removed, revoked or lost): a WebAuthn
+    key (`security_key_id`) or a system-client key (`client_key_id`), exactly one of them."""
+    if (security_key_id is None) == (client_key_id is None):
+        raise ValueError("give exactly one of security_key_id, client_key_id")
+    column, key_id = (
+        (AuthToken.security_key_id, security_key_id)
+        if security_key_id is not None
+        else (AuthToken.client_key_id, client_key_id)
+    )
     result = db.session.execute(
         db.update(AuthToken)
-        .where(AuthToken.security_key_id == security_key_id, AuthToken.revoked_at.is_(None))
+        .where(column == key_id, AuthToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
     return result.rowcount
