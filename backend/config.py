@@ -25,6 +25,8 @@ class Config:
 
     ACCESS_TOKEN_TTL = _env_int("ACCESS_TOKEN_TTL", 15 * 60)
     REFRESH_TOKEN_TTL = _env_int("REFRESH_TOKEN_TTL", 30 * 24 * 3600)
+    # Absolute lifetime of a login session (seconds from the login, refreshes do not extend it).
+    SESSION_MAX_AGE = _env_int("SESSION_MAX_AGE", 30 * 24 * 3600)
     # Failed logins per user name before the account is locked, and for how long.
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCK_SECONDS = _env_int("LOGIN_LOCK_SECONDS", 15 * 60)

@@ -41,12 +41,15 @@ def issue_token_pair(
     session_id: str | None = None,
     security_key_id: int | None = None,
     client_key_id: int | None = None,
+    session_started_at=None,
 ) -> dict:
     """Create an access and a refresh token for `user`; returns the login response body.
     `security_key_id` / `client_key_id`: the WebAuthn key or system-client key a key login was made
-    with (removing or revoking it ends the session)."""
+    with (removing or revoking it ends the session). No token outlives the session's absolute end:
+    SESSION_MAX_AGE after `session_started_at` (the login; now for a new session)."""
     now = utcnow()
     session_id = session_id or secrets.token_hex(16)
+    session_end = (session_started_at or now) + timedelta(seconds=current_app.config["SESSION_MAX_AGE"])
     access, refresh = "cja_" + secrets.token_urlsafe(32), "cjr_" + secrets.token_urlsafe(32)
     access_ttl = current_app.config["ACCESS_TOKEN_TTL"]
     for kind, token, ttl in (
@@ -63,7 +66,7 @@ def issue_token_pair(
                 security_key_id=security_key_id,
                 client_key_id=client_key_id,
                 issued_at=now,
-                expires_at=now + timedelta(seconds=ttl),
+                expires_at=min(now + timedelta(seconds=ttl), session_end),
             )
         )
     return {
@@ -88,6 +91,9 @@ def rotate_refresh_token(refresh_token: str) -> tuple[User, dict]:
         # A spent refresh token presented again means it leaked: end the whole session.
         revoke_session(row.session_id)
         raise DomainError("auth.invalid_token")
+    started = session_start(row.session_id)
+    if started + timedelta(seconds=current_app.config["SESSION_MAX_AGE"]) <= utcnow():
+        raise DomainError("auth.invalid_token")  # the session's absolute lifetime is over: log in again
     row.revoked_at = utcnow()
     pair = issue_token_pair(
         row.user,
@@ -95,8 +101,16 @@ def rotate_refresh_token(refresh_token: str) -> tuple[User, dict]:
         session_id=row.session_id,
         security_key_id=row.security_key_id,
         client_key_id=row.client_key_id,
+        session_started_at=started,
     )
     return row.user, pair
+
+
+def session_start(session_id: str):
+    """When a session began: the issue time of its first token (tokens are never deleted)."""
+    return db.session.execute(
+        db.select(db.func.min(AuthToken.issued_at)).where(AuthToken.session_id == session_id)
+    ).scalar_one()
 
 
 def revoke_session(session_id: str) -> int:
