@@ -141,13 +141,13 @@ def revoke_key_sessions(security_key_id: int | None = None, *, client_key_id: in
     return result.rowcount
 
 
-def revoke_user_tokens(user_id: int) -> int:
-    """Revoke all of a user's tokens (deactivation, password change)."""
-    result = db.session.execute(
-        db.update(AuthToken)
-        .where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+def revoke_user_tokens(user_id: int, *, keep_session_id: str | None = None) -> int:
+    """Revoke all of a user's tokens (deactivation, password change), except those of
+    `keep_session_id` (the session a user changes their own password in)."""
+    query = db.update(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
+    if keep_session_id is not None:
+        query = query.where(AuthToken.session_id != keep_session_id)
+    result = db.session.execute(query.values(revoked_at=utcnow()))
     return result.rowcount
 
 
