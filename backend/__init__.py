@@ -8,6 +8,7 @@ from flask import Flask
 
 from backend.config import Config
 from backend.core.api import api
+from backend.core.secrets import local_secret
 from backend.extensions import db, migrate, socketio
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -44,6 +45,9 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        # Development (`make run`, `flask ...`): a random secret kept in the instance folder.
+        app.config["SECRET_KEY"] = local_secret(Path(app.instance_path))
     app.json.ensure_ascii = False
     _init_extensions(app)
     _init_auth(app)

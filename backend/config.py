@@ -13,7 +13,9 @@ def _env_int(name: str, default: int) -> int:
 class Config:
     """Every setting Chajian reads; the README documents each one."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # Required in production (backend.wsgi refuses a missing, default or short key); unset elsewhere,
+    # a random secret is generated once and kept in instance/secret_key (see backend/core/secrets.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///chajian.db")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -23,6 +25,8 @@ class Config:
 
     ACCESS_TOKEN_TTL = _env_int("ACCESS_TOKEN_TTL", 15 * 60)
     REFRESH_TOKEN_TTL = _env_int("REFRESH_TOKEN_TTL", 30 * 24 * 3600)
+    # Absolute lifetime of a login session (seconds from the login, refreshes do not extend it).
+    SESSION_MAX_AGE = _env_int("SESSION_MAX_AGE", 30 * 24 * 3600)
     # Failed logins per user name before the account is locked, and for how long.
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCK_SECONDS = _env_int("LOGIN_LOCK_SECONDS", 15 * 60)

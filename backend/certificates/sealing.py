@@ -24,14 +24,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from backend.certificates import errors  # noqa: F401  (error codes registered)
 from backend.certificates.content import CertificateContent
+from backend.core.secrets import derive_key
 from backend.errors import DomainError
 
 ALGORITHM = "Ed25519"
@@ -93,10 +92,7 @@ def seal_statement(*, certificate_no: str, digest: str, key_id: str) -> bytes:
 
 
 def _kek(secret_key: str) -> AESGCM:
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KEK_INFO).derive(
-        secret_key.encode("utf-8")
-    )
-    return AESGCM(derived)
+    return AESGCM(derive_key(secret_key, purpose=_KEK_INFO))
 
 
 def wrap_private_key(raw: bytes, *, key_id: str, secret_key: str) -> bytes:

@@ -5,8 +5,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.core.auth import EVERYONE, requires
-from backend.identity import service
-from backend.identity.schemas import MeSchema, PasswordLoginSchema, RefreshSchema, TokenPairSchema
+from backend.identity import password_policy, service
+from backend.identity.schemas import (
+    MeSchema,
+    PasswordChangeSchema,
+    PasswordLoginSchema,
+    RefreshSchema,
+    TokenPairSchema,
+)
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="登录与令牌 Login and tokens")
 
@@ -39,6 +45,18 @@ class Logout(MethodView):
     def post(self):
         """Revoke this session's access and refresh tokens."""
         service.logout(actor=g.actor)
+
+
+@blp.route("/password")
+class OwnPassword(MethodView):
+    @requires(*EVERYONE)
+    @blp.arguments(PasswordChangeSchema)
+    @blp.response(204)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, args):
+        """修改密码 Change one's own password: needs the current one; the new one meets the policy (10+
+        characters, not common, not the user name, not one character class); the user's other sessions end."""
+        password_policy.change_own_password(actor=g.actor, **args)
 
 
 @blp.route("/me")

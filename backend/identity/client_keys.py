@@ -103,7 +103,7 @@ def login(*, key_id: str, nonce: str, signature: str) -> dict:
         raise DomainError("auth.key_invalid", detail={"reason": "signature does not verify"}) from exc
     challenges.consume(challenge)
     user = db.session.get(User, key.user_id)
-    body = tokens.issue_token_pair(user, Assurance.KEY)
+    body = tokens.issue_token_pair(user, Assurance.KEY, client_key_id=key.id)
     record_event(
         action="identity.login",
         entity_type="user",
@@ -161,10 +161,12 @@ def _managed_key(actor: Actor, client_key_id: int) -> ClientKey:
 
 
 def revoke_client_key(*, actor: Actor, client_key_id: int) -> ClientKey:
-    """Revoke a key (kept for the record); nonces already issued for it stop working too."""
+    """Revoke a key (kept for the record); nonces already issued for it stop working too, and the
+    sessions it opened end (their access and refresh tokens are revoked)."""
     key = _managed_key(actor, client_key_id)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
+        tokens.revoke_key_sessions(client_key_id=key.id)
         record_event(
             action="identity.client_key_revoked",
             entity_type="client_key",

@@ -30,6 +30,17 @@ register_errors(
             "不能停用自己或在管理功能中修改自己的密码。",
             "You cannot deactivate yourself or set your own password through administration.",
         ),
+        "identity.password_weak": (
+            422,
+            "密码不符合要求：至少 10 个字符，不是常见密码，不含用户名，不只由数字或同一种字母组成。",
+            "The password is too weak: at least 10 characters, not a common password, not containing "
+            "the user name, not only digits or one kind of letter.",
+        ),
+        "identity.current_password_wrong": (
+            422,
+            "当前密码不正确。",
+            "The current password is wrong.",
+        ),
         "identity.client_key_for_person": (
             409,
             "客户端密钥只能登记给系统客户端账户（单一窗口、通关系统）；人员须自行注册安全密钥。",

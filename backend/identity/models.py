@@ -106,6 +106,8 @@ class AuthToken(db.Model):
     session_id: Mapped[str] = mapped_column(sa.String(32), index=True)
     # The security key a key login was made with: removing the key ends the sessions it opened.
     security_key_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    # The system-client key (ClientKey) a client-key login was made with: revoking it ends its sessions.
+    client_key_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,6 +9,11 @@ class PasswordLoginSchema(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=256), load_only=True)
 
 
+class PasswordChangeSchema(StrictSchema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=256), load_only=True)
+    new_password = fields.String(required=True, validate=validate.Length(min=1, max=256), load_only=True)
+
+
 class RefreshSchema(StrictSchema):
     refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
 

@@ -36,12 +36,20 @@ def resolve_token(token: str, *, kind: str = "access") -> Actor:
 
 
 def issue_token_pair(
-    user: User, assurance: Assurance, session_id: str | None = None, security_key_id: int | None = None
+    user: User,
+    assurance: Assurance,
+    session_id: str | None = None,
+    security_key_id: int | None = None,
+    client_key_id: int | None = None,
+    session_started_at=None,
 ) -> dict:
     """Create an access and a refresh token for `user`; returns the login response body.
-    `security_key_id`: the key a key login was made with (its removal ends the session)."""
+    `security_key_id` / `client_key_id`: the WebAuthn key or system-client key a key login was made
+    with (removing or revoking it ends the session). No token outlives the session's absolute end:
+    SESSION_MAX_AGE after `session_started_at` (the login; now for a new session)."""
     now = utcnow()
     session_id = session_id or secrets.token_hex(16)
+    session_end = (session_started_at or now) + timedelta(seconds=current_app.config["SESSION_MAX_AGE"])
     access, refresh = "cja_" + secrets.token_urlsafe(32), "cjr_" + secrets.token_urlsafe(32)
     access_ttl = current_app.config["ACCESS_TOKEN_TTL"]
     for kind, token, ttl in (
@@ -56,8 +64,9 @@ def issue_token_pair(
                 assurance=str(assurance),
                 session_id=session_id,
                 security_key_id=security_key_id,
+                client_key_id=client_key_id,
                 issued_at=now,
-                expires_at=now + timedelta(seconds=ttl),
+                expires_at=min(now + timedelta(seconds=ttl), session_end),
             )
         )
     return {
@@ -82,11 +91,26 @@ def rotate_refresh_token(refresh_token: str) -> tuple[User, dict]:
         # A spent refresh token presented again means it leaked: end the whole session.
         revoke_session(row.session_id)
         raise DomainError("auth.invalid_token")
+    started = session_start(row.session_id)
+    if started + timedelta(seconds=current_app.config["SESSION_MAX_AGE"]) <= utcnow():
+        raise DomainError("auth.invalid_token")  # the session's absolute lifetime is over: log in again
     row.revoked_at = utcnow()
     pair = issue_token_pair(
-        row.user, Assurance(row.assurance), session_id=row.session_id, security_key_id=row.security_key_id
+        row.user,
+        Assurance(row.assurance),
+        session_id=row.session_id,
+        security_key_id=row.security_key_id,
+        client_key_id=row.client_key_id,
+        session_started_at=started,
     )
     return row.user, pair
+
+
+def session_start(session_id: str):
+    """When a session began: the issue time of its first token (tokens are never deleted)."""
+    return db.session.execute(
+        db.select(db.func.min(AuthToken.issued_at)).where(AuthToken.session_id == session_id)
+    ).scalar_one()
 
 
 def revoke_session(session_id: str) -> int:
@@ -99,23 +123,31 @@ def revoke_session(session_id: str) -> int:
     return result.rowcount
 
 
-def revoke_key_sessions(security_key_id: int) -> int:
-    """Revoke every token of the sessions a security key opened (the key is removed or lost)."""
+def revoke_key_sessions(security_key_id: int | None = None, *, client_key_id: int | None = None) -> int:
+    """Revoke every token of the sessions a key opened (the key is removed, revoked or lost): a WebAuthn
+    key (`security_key_id`) or a system-client key (`client_key_id`), exactly one of them."""
+    if (security_key_id is None) == (client_key_id is None):
+        raise ValueError("give exactly one of security_key_id, client_key_id")
+    column, key_id = (
+        (AuthToken.security_key_id, security_key_id)
+        if security_key_id is not None
+        else (AuthToken.client_key_id, client_key_id)
+    )
     result = db.session.execute(
         db.update(AuthToken)
-        .where(AuthToken.security_key_id == security_key_id, AuthToken.revoked_at.is_(None))
+        .where(column == key_id, AuthToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
     return result.rowcount
 
 
-def revoke_user_tokens(user_id: int) -> int:
-    """Revoke all of a user's tokens (deactivation, password change)."""
-    result = db.session.execute(
-        db.update(AuthToken)
-        .where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+def revoke_user_tokens(user_id: int, *, keep_session_id: str | None = None) -> int:
+    """Revoke all of a user's tokens (deactivation, password change), except those of
+    `keep_session_id` (the session a user changes their own password in)."""
+    query = db.update(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
+    if keep_session_id is not None:
+        query = query.where(AuthToken.session_id != keep_session_id)
+    result = db.session.execute(query.values(revoked_at=utcnow()))
     return result.rowcount
 
 

@@ -16,7 +16,7 @@ from backend.core.enums import Role
 from backend.core.pagination import keyset_page
 from backend.errors import DomainError
 from backend.extensions import db
-from backend.identity import scope, tokens
+from backend.identity import password_policy, scope, tokens
 from backend.identity.admin_service import snapshot
 from backend.identity.models import LoginThrottle, User, WebAuthnCredential
 from backend.identity.passwords import hash_password
@@ -46,6 +46,8 @@ def create_user(
     phone: str | None = None,
 ) -> User:
     """A new user of `role`, scoped to an enterprise (enterprise role) or a district (all others)."""
+    if password:
+        password_policy.check_password(password, username=username)
     if Role(role) == Role.ENTERPRISE:
         if enterprise_id is None or district_code is not None:
             raise DomainError(
@@ -142,6 +144,7 @@ def set_password(*, actor: Actor, user_id: int, password: str) -> User:
     """Set a new password; the user's sessions end and the login throttle is reset."""
     user = scope.managed_user(actor, user_id)
     _not_self(actor, user)
+    password_policy.check_password(password, username=user.username)
     had_password = user.password_hash is not None
     user.password_hash = hash_password(password)
     revoked = tokens.revoke_user_tokens(user.id)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from backend.core.models import utcnow
+from backend.core.secrets import derive_key
 from backend.declarations.catalog_validity import line_category, prefix_table
 from backend.declarations.models import Declaration
 from backend.extensions import db
@@ -22,10 +23,16 @@ _TWO_64 = Decimal(2**64)
 _PLACES = Decimal(1).scaleb(-20)
 
 
+DRAW_KEY_PURPOSE = b"chajian risk draw v1"
+
+
 def draw_secret() -> bytes:
-    """The HMAC key of the draws: RISK_DRAW_SECRET if configured, else derived from SECRET_KEY."""
-    secret = current_app.config.get("RISK_DRAW_SECRET") or f"risk-draw:{current_app.config['SECRET_KEY']}"
-    return secret.encode()
+    """The HMAC key of the draws: RISK_DRAW_SECRET itself if configured, else a key derived from
+    SECRET_KEY for this purpose only (HKDF, info "chajian risk draw v1")."""
+    configured = current_app.config.get("RISK_DRAW_SECRET")
+    if configured:
+        return configured.encode()
+    return derive_key(current_app.config["SECRET_KEY"], purpose=DRAW_KEY_PURPOSE)
 
 
 def draw_for(rule_id: int, inspection_no: str) -> tuple[str, str, Decimal]:

@@ -278,3 +278,40 @@ def test_a_password_session_cannot_enrol_a_key_without_an_enrolment_code(client,
         headers = _caller(factories, role, assurance="password")
         response = client.post("/api/v1/auth/webauthn/register/options", json={}, headers=headers)
         _assert_error(response, 403, "identity.enrolment_code_required")
+
+
+def test_a_revoked_client_keys_token_is_refused(client, factories):
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from backend.identity.client_keys import signed_message
+
+    admin = _caller(factories, Role.ADMINISTRATOR)
+    system = factories.user(Role.SYSTEM_CLIENT, district_code=HOME_DISTRICT)
+    private = Ed25519PrivateKey.generate()
+    raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    public = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    created = client.post(
+        "/api/v1/admin/client-keys",
+        json={"user_id": system.id, "public_key": public, "key_id": "m-1"},
+        headers=admin,
+    )
+    assert created.status_code == 201, created.get_json()
+    audience = "http://localhost:5000"
+    answer = client.post("/api/v1/auth/key/challenge", json={"key_id": "m-1", "audience": audience})
+    nonce = answer.get_json()["nonce"]
+    signature = base64.urlsafe_b64encode(
+        private.sign(signed_message(key_id="m-1", nonce=nonce, audience=audience))
+    ).rstrip(b"=").decode()
+    tokens = client.post(
+        "/api/v1/auth/key/login", json={"key_id": "m-1", "nonce": nonce, "signature": signature}
+    ).get_json()
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert client.get("/api/v1/auth/me", headers=bearer).status_code == 200
+    revoke = f"/api/v1/admin/client-keys/{created.get_json()['id']}/revoke"
+    assert client.post(revoke, headers=admin).status_code == 200
+    _assert_error(client.get("/api/v1/auth/me", headers=bearer), 401, "auth.invalid_token")
+    refused = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    _assert_error(refused, 401, "auth.invalid_token")

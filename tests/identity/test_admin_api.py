@@ -295,6 +295,49 @@ def test_register_client_key_then_log_in_then_revoke(client, factories, admin, e
     assert [k["key_id"] for k in client.get(f"{A}/client-keys", headers=headers).get_json()] == ["sw-gateway"]
 
 
+def _client_key_login(client, private, key_id: str) -> dict:
+    nonce = client.post(
+        "/api/v1/auth/key/challenge", json={"key_id": key_id, "audience": "http://localhost:5000"}
+    ).get_json()["nonce"]
+    message = signed_message(key_id=key_id, nonce=nonce, audience="http://localhost:5000")
+    signature = base64.urlsafe_b64encode(private.sign(message)).rstrip(b"=").decode()
+    login = client.post(
+        "/api/v1/auth/key/login", json={"key_id": key_id, "nonce": nonce, "signature": signature}
+    )
+    assert login.status_code == 200, login.get_json()
+    return login.get_json()
+
+
+def test_revoking_a_client_key_ends_the_sessions_it_opened(client, factories, admin):
+    _, headers = admin
+    system = factories.user("system_client")
+    keys = {}
+    for key_id in ("sw-a", "sw-b"):
+        private = Ed25519PrivateKey.generate()
+        raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        text = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        created = client.post(
+            f"{A}/client-keys",
+            headers=headers,
+            json={"user_id": system.id, "public_key": text, "key_id": key_id},
+        )
+        assert created.status_code == 201, created.get_json()
+        keys[key_id] = (created.get_json()["id"], private)
+    first = _client_key_login(client, keys["sw-a"][1], "sw-a")
+    # The rotated pair of a session belongs to the same key.
+    refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}).get_json()
+    other = _client_key_login(client, keys["sw-b"][1], "sw-b")
+    revoked = client.post(f"{A}/client-keys/{keys['sw-a'][0]}/revoke", headers=headers)
+    assert revoked.status_code == 200
+    gone = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {refreshed['access_token']}"})
+    assert gone.status_code == 401 and gone.get_json()["error"] == "auth.invalid_token"
+    spent = client.post("/api/v1/auth/refresh", json={"refresh_token": refreshed["refresh_token"]})
+    assert spent.status_code == 401 and spent.get_json()["error"] == "auth.invalid_token"
+    # The session of the system client's other key goes on.
+    still = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {other['access_token']}"})
+    assert still.status_code == 200
+
+
 def test_client_key_errors(client, factories, admin):
     _, headers = admin
     system = factories.user("system_client")

@@ -177,3 +177,16 @@ def test_rule_arguments_are_checked(client, factories):
     inverted = post(valid_from=now.isoformat(), valid_until=(now - timedelta(days=1)).isoformat())
     assert inverted.status_code == 422 and inverted.get_json()["error"] == "risk_rule.invalid_period"
     assert post(valid_from="2026-01-01T00:00:00").status_code == 422  # no time zone
+
+
+def test_the_draw_key_is_derived_for_its_purpose_unless_configured(app):
+    from backend.core.secrets import derive_key
+
+    secret = app.config["SECRET_KEY"]
+    assert draw_secret() == derive_key(secret, purpose=b"chajian risk draw v1")
+    assert draw_secret() != f"risk-draw:{secret}".encode()
+    app.config["RISK_DRAW_SECRET"] = "configured-draw-secret"
+    try:
+        assert draw_secret() == b"configured-draw-secret"
+    finally:
+        app.config["RISK_DRAW_SECRET"] = None
