@@ -3,7 +3,7 @@
 // without holding anything else.
 import { describe, expect, it, vi } from 'vitest'
 import { listOutbox } from '../src/db/outboxStore.js'
-import { OfflineError, createOutbox } from '../src/sync/outboxProcessor.js'
+import { OfflineError, PausedError, createOutbox } from '../src/sync/outboxProcessor.js'
 import { freshDb, fakeTime } from './helpers.js'
 
 const BACKOFF = { baseMs: 1000, maxMs: 60_000, factor: 2 }
@@ -366,6 +366,204 @@ describe('photo lane beside the data lane', () => {
     await outbox.start()
     expect(pushes).toEqual([['5 instruction.start']])
     expect(sent.map(([label]) => label).sort()).toEqual(['5 instruction.start', 'raw rest'])
+    expect(await listOutbox(db)).toEqual([])
+  })
+})
+
+/** Uploads held until the test lets each go: `answer(photoId, response)` resolves that upload. */
+function heldUploads() {
+  const waiting = new Map()
+  const started = []
+  const uploads = (entry) =>
+    new Promise((resolve) => {
+      started.push(entry.meta.photoId)
+      waiting.set(entry.meta.photoId, resolve)
+    })
+  const answer = (photoId, response = { status: 200, data: { id: 900 } }) => {
+    waiting.get(photoId)(response)
+    waiting.delete(photoId)
+  }
+  return { uploads, answer, started, inFlight: () => [...waiting.keys()] }
+}
+
+describe('photo lane: two uploads at once', () => {
+  it('two uploads travel at once and a third waits for one of them to end', async () => {
+    const held = heldUploads()
+    const { outbox, db } = await setup({ uploads: held.uploads })
+    for (const id of ['p1', 'p2', 'p3']) await outbox.enqueue(upload(1, id))
+    const running = outbox.run()
+    await vi.waitFor(() => expect(held.started).toEqual(['p1', 'p2']))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(held.started).toEqual(['p1', 'p2']) // the third waits
+    expect((await listOutbox(db)).map((e) => [e.label, e.state])).toEqual([
+      ['photo p1', 'sending'],
+      ['photo p2', 'sending'],
+      ['photo p3', 'waiting'],
+    ])
+    held.answer('p2')
+    await vi.waitFor(() => expect(held.started).toEqual(['p1', 'p2', 'p3']))
+    expect(held.inFlight()).toEqual(['p1', 'p3'])
+    held.answer('p1')
+    held.answer('p3')
+    await running
+    expect(await listOutbox(db)).toEqual([])
+  })
+
+  it('never gives one upload to both runners, however their reads interleave', async () => {
+    const db = await freshDb()
+    const time = fakeTime()
+    const sends = []
+    const outbox = createOutbox({
+      db,
+      ...time,
+      send: async (entry) => {
+        sends.push(entry.meta.photoId)
+        // Each upload lets the other runner read the lane while it is on its way.
+        for (let tick = 0; tick < 3; tick += 1) await new Promise((resolve) => setTimeout(resolve, 0))
+        return { status: 200, data: { id: entry.seq } }
+      },
+    })
+    const ids = Array.from({ length: 9 }, (_, n) => `p${n + 1}`)
+    for (const id of ids) await outbox.enqueue(upload(1, id))
+    // Both runners start from the same read of the lane, and more calls to run come meanwhile.
+    await Promise.all([outbox.run(), outbox.run(), outbox.runLane('photo'), outbox.retryNow()])
+    await outbox.run()
+    expect(sends.sort()).toEqual([...ids].sort())
+    expect(await listOutbox(db)).toEqual([])
+  })
+
+  it('pausing holds both uploads on their way, and neither starts another', async () => {
+    let paused = false
+    const chunks = []
+    let releaseChunks
+    const gate = new Promise((resolve) => (releaseChunks = resolve))
+    const db = await freshDb()
+    const time = fakeTime()
+    const outbox = createOutbox({
+      db,
+      ...time,
+      photosPaused: () => paused,
+      send: async (entry) => {
+        chunks.push(`${entry.meta.photoId} chunk 1`)
+        await gate
+        if (paused) throw new PausedError()
+        chunks.push(`${entry.meta.photoId} chunk 2`)
+        return { status: 200, data: { id: 1 } }
+      },
+    })
+    for (const id of ['p1', 'p2', 'p3']) await outbox.enqueue(upload(1, id))
+    const running = outbox.run()
+    await vi.waitFor(() => expect(chunks).toEqual(['p1 chunk 1', 'p2 chunk 1']))
+    paused = true
+    releaseChunks()
+    await running
+    expect(chunks).toEqual(['p1 chunk 1', 'p2 chunk 1'])
+    expect((await listOutbox(db)).map((e) => [e.label, e.state])).toEqual([
+      ['photo p1', 'waiting'],
+      ['photo p2', 'waiting'],
+      ['photo p3', 'waiting'],
+    ])
+    expect(time.pending()).toEqual([]) // paused: nothing is scheduled, resuming starts the lane
+    paused = false
+    await outbox.run()
+    expect(await listOutbox(db)).toEqual([])
+  })
+
+  it('a failing upload backs off while the other goes on; the lane waits for its retry', async () => {
+    const held = heldUploads()
+    const { outbox, db, time, sent } = await setup({ uploads: held.uploads })
+    for (const id of ['p1', 'p2', 'p3']) await outbox.enqueue(upload(1, id))
+    const running = outbox.run()
+    await vi.waitFor(() => expect(held.inFlight()).toEqual(['p1', 'p2']))
+    held.answer('p1', { status: 503, data: null })
+    await vi.waitFor(async () => expect((await listOutbox(db)).find((e) => e.label === 'photo p1').attempts).toBe(1))
+    expect(held.inFlight()).toEqual(['p2']) // p2 goes on
+    held.answer('p2')
+    await running
+    expect(sent.map(([label]) => label)).toEqual(['photo p2'])
+    // p1's backoff holds the lane's new uploads (first in first out), and its retry is scheduled.
+    expect(held.started).toEqual(['p1', 'p2'])
+    expect((await listOutbox(db)).map((e) => [e.label, e.attempts, e.state])).toEqual([
+      ['photo p1', 1, 'waiting'],
+      ['photo p3', 0, 'waiting'],
+    ])
+    expect(time.pending()).toEqual([750])
+    const retried = time.advance(750)
+    await vi.waitFor(() => expect(held.inFlight()).toEqual(['p1', 'p3']))
+    held.answer('p1')
+    held.answer('p3')
+    await retried
+    await outbox.run()
+    expect(await listOutbox(db)).toEqual([])
+  })
+
+  it('each upload waits for a push carrying findings, and reports its own progress', async () => {
+    const db = await freshDb()
+    const time = fakeTime()
+    const log = []
+    let answerPush
+    const pushHeld = new Promise((resolve) => (answerPush = resolve))
+    const outbox = createOutbox({
+      db,
+      ...time,
+      sendBatch: async (entries) => {
+        log.push('push sent')
+        await pushHeld
+        log.push('push answered')
+        return { status: 200, data: { results: entries.map((entry) => ({ op_id: entry.id, status: 'applied' })) } }
+      },
+      send: async (entry, { dataFirst, progress }) => {
+        await dataFirst()
+        log.push(`chunk of ${entry.meta.photoId}`)
+        progress(entry.meta.photoId === 'p1' ? 0.25 : 0.75)
+        return { status: 200, data: { id: entry.seq } }
+      },
+    })
+    const progress = []
+    outbox.on('progress', ({ seq, progress: value }) => progress.push([seq, value]))
+    await outbox.enqueue(op(1, 'conclusion.set'))
+    const p1 = await outbox.enqueue(upload(1, 'p1'))
+    const p2 = await outbox.enqueue(upload(1, 'p2'))
+    const running = outbox.run()
+    await vi.waitFor(() => expect(log).toContain('push sent'))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(log).toEqual(['push sent']) // neither upload's chunk went past the push
+    answerPush()
+    await running
+    expect(log.slice(0, 2)).toEqual(['push sent', 'push answered'])
+    expect(log.slice(2).sort()).toEqual(['chunk of p1', 'chunk of p2'])
+    expect(progress.sort()).toEqual([
+      [p1.seq, 0.25],
+      [p2.seq, 0.75],
+    ])
+  })
+
+  it('one upload at a time when so set', async () => {
+    const held = heldUploads()
+    const db = await freshDb()
+    const outbox = createOutbox({ db, ...fakeTime(), photoUploadsAtOnce: 1, send: (entry) => held.uploads(entry) })
+    for (const id of ['p1', 'p2']) await outbox.enqueue(upload(1, id))
+    const running = outbox.run()
+    await vi.waitFor(() => expect(held.started).toEqual(['p1']))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(held.started).toEqual(['p1'])
+    held.answer('p1')
+    await vi.waitFor(() => expect(held.started).toEqual(['p1', 'p2']))
+    held.answer('p2')
+    await running
+  })
+
+  it("after a reload, both uploads that were on their way go again", async () => {
+    const db = await freshDb()
+    const first = createOutbox({ db, ...fakeTime(), send: () => new Promise(() => {}) }) // the page goes away mid-upload
+    for (const id of ['p1', 'p2', 'p3']) await first.enqueue(upload(1, id))
+    first.run()
+    await vi.waitFor(async () => expect((await listOutbox(db)).filter((e) => e.state === 'sending')).toHaveLength(2))
+    first.stop()
+    const sends = []
+    const second = createOutbox({ db, ...fakeTime(), send: async (entry) => (sends.push(entry.meta.photoId), { status: 200, data: { id: 1 } }) })
+    await second.start()
+    expect(sends.sort()).toEqual(['p1', 'p2', 'p3'])
     expect(await listOutbox(db)).toEqual([])
   })
 })

@@ -247,7 +247,10 @@ async function startOnce() {
     outbox.on('online', () => (outboxState.offline = false))
     outbox.on('progress', ({ recordId, seq, progress }) => {
       const summary = outboxState.groups.find((group) => group.recordId === (recordId ?? NO_RECORD))
-      if (summary) summary.progress = { seq, progress }
+      // Two photos of one instruction may be on their way: the bar follows one of them (the
+      // earlier), not both in turn; a summary re-read lets the next one take it over.
+      const current = summary?.progress
+      if (summary && (!current?.live || current.seq === seq || seq < current.seq)) summary.progress = { seq, progress, live: true }
     })
     outbox.on('sent', ({ entry, result }) => {
       outboxState.recentlySent = [{ ...entry, state: 'sent', sentAt: Date.now() }, ...outboxState.recentlySent].slice(0, 20)

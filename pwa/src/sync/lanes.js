@@ -8,7 +8,8 @@
 //   One guard: `instruction.complete` waits while an earlier photo link of its instruction is
 //   unsent and that photo was not declared (a `photo.declare` operation): the server takes links
 //   after completion only for declared photos, so the evidence is never locked out.
-// photo lane: uploads, one at a time, first in first out; nothing goes while paused.
+// photo lane: uploads, a few at once (PHOTO_UPLOADS_AT_ONCE), started first in first out; nothing
+//   goes while paused.
 // rest lane: plain REST writes, one at a time, first in first out; a conflict holds later writes
 //   of the same record.
 import { OUTBOX_STATES } from '../db/outboxStore.js'
@@ -86,21 +87,25 @@ export function dataPicker({ me, now, limit, maxBytes = Infinity, solo = () => f
   return { visit, result: () => ({ batch, wakeAt }) }
 }
 
-/** The photo lane's next upload (first in first out; the head's backoff holds the lane). */
-export function photoPicker({ me, now, paused }) {
-  let entry = null
+/**
+ * The photo lane's next uploads: up to `limit` candidates, first in first out, passing over those
+ * `taken(entry)` says are already in flight (the lane runs several uploads at once); the head's
+ * backoff holds the lane for new uploads.
+ */
+export function photoPicker({ me, now, paused, limit = 1, taken = () => false }) {
+  const batch = []
   let wakeAt = Infinity
   function visit(candidate) {
     if (paused) return false
-    if (!mine(candidate, me) || candidate.state === OUTBOX_STATES.conflict) return true
+    if (!mine(candidate, me) || candidate.state === OUTBOX_STATES.conflict || taken(candidate)) return true
     if (candidate.nextAttemptAt > now) {
       wakeAt = candidate.nextAttemptAt
       return false
     }
-    entry = candidate
-    return false
+    batch.push(candidate)
+    return batch.length < limit
   }
-  return { visit, result: () => ({ batch: entry ? [entry] : [], wakeAt }) }
+  return { visit, result: () => ({ batch, wakeAt }) }
 }
 
 /** The rest lane's next write (first in first out; a conflict holds its record's later writes). */

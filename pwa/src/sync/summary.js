@@ -25,6 +25,7 @@ export function summarizeRecord(recordId, entries, { photosTotal = 0, title = nu
     firstSeq: entries.length ? entries[0].seq : Infinity,
     progress: null, // the photo being uploaded: { seq, progress }
   }
+  let progressSending = false
   for (const entry of entries) {
     if (entry.state === OUTBOX_STATES.conflict) {
       summary.conflicts += 1
@@ -33,7 +34,10 @@ export function summarizeRecord(recordId, entries, { photosTotal = 0, title = nu
     if (entry.state === OUTBOX_STATES.sending) summary.sending += 1
     if (entry.kind === 'upload') {
       summary.uploads += 1
-      if (entry.state === OUTBOX_STATES.sending || (summary.progress === null && entry.progress != null)) summary.progress = { seq: entry.seq, progress: entry.progress ?? 0 }
+      // The bar follows the first photo on its way (two may be), else the first one part sent.
+      const sending = entry.state === OUTBOX_STATES.sending
+      if ((sending && !progressSending) || (summary.progress === null && entry.progress != null)) summary.progress = { seq: entry.seq, progress: entry.progress ?? 0 }
+      if (sending) progressSending = true
     } else if (isPhotoLink(entry)) summary.links += 1
     else summary.records += 1
     summary.attempts = Math.max(summary.attempts, entry.attempts ?? 0)
