@@ -137,7 +137,8 @@ def _init_realtime(app: Flask) -> None:
         app,
         message_queue=app.config["REDIS_URL"],
         async_mode="threading",
-        cors_allowed_origins=[],
+        # The handshake's Origin (when a browser sends one) must be the app's own address.
+        cors_allowed_origins=realtime.allowed_origins(app.config),
         json=None,
     )
     realtime.register_handlers()

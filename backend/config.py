@@ -32,6 +32,8 @@ class Config:
     # Reverse proxies in front that set X-Forwarded-For: the client address is taken from there.
     TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
     CHALLENGE_TTL = _env_int("CHALLENGE_TTL", 120)
+    # Seconds between checks of every open Socket.IO connection's token (revoked or expired: closed).
+    REALTIME_TOKEN_CHECK_SECONDS = _env_int("REALTIME_TOKEN_CHECK_SECONDS", 30)
 
     WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
     WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Chajian 查检")

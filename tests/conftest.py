@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from backend import create_app
+from backend import create_app, realtime
 from backend.config import Config
-from backend.extensions import db, limiter
+from backend.extensions import db, limiter, socketio
 from backend.seeds import seed_all_catalogs
 
 pytest_plugins = ["tests.helpers", "tests.certificates_shared.fixtures"]
@@ -60,6 +60,8 @@ class TestConfig(Config):
     LOGIN_ADDRESS_RATE_LIMIT = "50 per 10 minutes"
     # The suite logs in with keys hundreds of times from 127.0.0.1; tests of the throttle lower it.
     KEY_RATE_LIMIT = "100000 per minute"
+    # The timer's checks would query the database between tests; the tests start their own servers.
+    REALTIME_TOKEN_CHECK_SECONDS = 24 * 3600
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -185,6 +187,10 @@ def _fresh_database(request, app):
         limiter.reset()  # throttle counters (memory storage) start empty in every test
         yield
         db.session.remove()
+        # Sockets a test left open (Flask-SocketIO's test client) are closed: no re-check of their
+        # tokens runs against the next test's tables.
+        for sid in realtime.connected_sids():
+            socketio.server.disconnect(sid, namespace="/")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 
+from backend import realtime
 from backend.core.auth import Actor, hash_token
 from backend.core.enums import Assurance, Role
 from backend.core.models import utcnow
@@ -96,6 +97,7 @@ def revoke_session(session_id: str) -> int:
         .where(AuthToken.session_id == session_id, AuthToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    realtime.tokens_revoked()
     return result.rowcount
 
 
@@ -106,6 +108,7 @@ def revoke_key_sessions(security_key_id: int) -> int:
         .where(AuthToken.security_key_id == security_key_id, AuthToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    realtime.tokens_revoked()
     return result.rowcount
 
 
@@ -116,6 +119,7 @@ def revoke_user_tokens(user_id: int) -> int:
         .where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    realtime.tokens_revoked()
     return result.rowcount
 
 

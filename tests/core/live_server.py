@@ -46,7 +46,8 @@ class LiveServer:
     def __init__(self, env: dict):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = env
+        # Its own address is the public one (Socket.IO checks a browser's Origin against it).
+        self.env = {"PUBLIC_BASE_URL": self.url, **env}
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> LiveServer:
