@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
-from backend.identity import client_keys, throttle, webauthn
+from backend.identity import client_keys, service, throttle, webauthn
 from backend.identity.keys_schemas import (
     KeyChallengeArgsSchema,
     KeyChallengeSchema,
@@ -90,7 +90,9 @@ class SecurityKeyLogin(MethodView):
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, args):
         """卡介质登录: verify the assertion; a token pair with assurance `key`."""
-        return webauthn.login_with_key(**args)
+        subject = args["credential"].get("rawId") if isinstance(args["credential"], dict) else None
+        with service.failed_login_audited("identity.key_login_failed", subject=subject or "unknown"):
+            return webauthn.login_with_key(**args)
 
 
 @blp.route("/key/challenge")
@@ -114,4 +116,5 @@ class ClientKeyLogin(MethodView):
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, args):
         """System client / device login: Ed25519 signature over the nonce; assurance `key`."""
-        return client_keys.login(**args)
+        with service.failed_login_audited("identity.client_key_login_failed", subject=args["key_id"]):
+            return client_keys.login(**args)

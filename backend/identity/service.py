@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.enums import Assurance
@@ -10,6 +12,21 @@ from backend.extensions import db
 from backend.identity import scope, throttle, tokens
 from backend.identity.models import User
 from backend.identity.passwords import verify_password
+
+
+@contextmanager
+def failed_login_audited(action: str, *, subject: str):
+    """Run a key login; a refusal is recorded in the audit trail (then raised as it was)."""
+    try:
+        yield
+    except DomainError as exc:
+        db.session.rollback()  # a refused login changed nothing; only its audit row is kept
+        record_event(
+            action=action, entity_type="login", entity_id=str(subject)[:64], actor=None,
+            after={"error": exc.error, "reason": (exc.detail or {}).get("reason")},
+        )
+        db.session.commit()
+        raise
 
 
 def login_with_password(*, username: str, password: str) -> dict:
@@ -23,8 +40,13 @@ def login_with_password(*, username: str, password: str) -> dict:
         if user is not None:
             record_event(
                 action="identity.login_failed", entity_type="user", entity_id=user.id, actor=None,
-                after={"throttled_next": used_up},
+                after={"username": user.username, "throttled_next": used_up},
                 district_code=scope.owning_district(user),
+            )
+        else:  # a name nobody has: kept for whoever audits the database (no district sees it)
+            record_event(
+                action="identity.login_failed", entity_type="login", entity_id=name[:64], actor=None,
+                after={"username": name[:80], "unknown_user": True, "throttled_next": used_up},
             )
         db.session.commit()
         raise DomainError("auth.invalid_credentials")

@@ -15,8 +15,9 @@ import time
 from flask import current_app, request
 from limits import parse
 
+from backend.audit.service import record_event
 from backend.errors import DomainError
-from backend.extensions import limiter
+from backend.extensions import db, limiter
 
 
 def client_address() -> str:
@@ -27,9 +28,15 @@ def _limit(setting: str):
     return parse(current_app.config[setting])
 
 
-def _refuse(limit, *identifiers: str, error: str) -> None:
+def _refuse(limit, *identifiers: str, error: str, subject: str) -> None:
     stats = limiter.limiter.get_window_stats(limit, *identifiers)
     wait = max(1, math.ceil(stats.reset_time - time.time()))
+    db.session.rollback()
+    record_event(
+        action="identity.throttled", entity_type="login", entity_id=subject[:64], actor=None,
+        after={"error": error, "limit": str(limit), "retry_after": wait},
+    )
+    db.session.commit()
     raise DomainError(error, headers={"Retry-After": str(wait)})
 
 
@@ -45,7 +52,7 @@ def refuse_login_if_throttled(name: str) -> None:
     """429 `auth.locked` when this address has failed too often for this name (or for any names)."""
     for limit, *identifiers in _login_keys(name):
         if not limiter.limiter.test(limit, *identifiers):
-            _refuse(limit, *identifiers, error="auth.locked")
+            _refuse(limit, *identifiers, error="auth.locked", subject=name)
 
 
 def count_login_failure(name: str) -> bool:
@@ -67,7 +74,7 @@ def hit_key_endpoint(endpoint: str) -> None:
     """Count a request to a key endpoint; 429 `auth.throttled` past the allowance of this address."""
     limit = _limit("KEY_RATE_LIMIT")
     if not limiter.limiter.hit(limit, "key", client_address()):
-        _refuse(limit, "key", client_address(), error="auth.throttled")
+        _refuse(limit, "key", client_address(), error="auth.throttled", subject=endpoint)
 
 
 def key_endpoint(view):
@@ -75,7 +82,7 @@ def key_endpoint(view):
 
     @functools.wraps(view)
     def throttled(*args, **kwargs):
-        hit_key_endpoint(request.endpoint or view.__name__)
+        hit_key_endpoint(request.path)
         return view(*args, **kwargs)
 
     return throttled

@@ -8,11 +8,13 @@ from datetime import timedelta
 from flask import current_app
 
 from backend import realtime
+from backend.audit.service import record_event
 from backend.core.auth import Actor, hash_token
 from backend.core.enums import Assurance, Role
 from backend.core.models import utcnow
 from backend.errors import DomainError
 from backend.extensions import db
+from backend.identity import scope
 from backend.identity.models import AuthToken, User
 
 
@@ -82,6 +84,10 @@ def rotate_refresh_token(refresh_token: str) -> tuple[User, dict]:
     if row.revoked_at is not None:
         # A spent refresh token presented again means it leaked: end the whole session.
         revoke_session(row.session_id)
+        record_event(
+            action="identity.refresh_token_reused", entity_type="user", entity_id=row.user_id, actor=None,
+            after={"session_id": row.session_id}, district_code=scope.owning_district(row.user),
+        )
         raise DomainError("auth.invalid_token")
     row.revoked_at = utcnow()
     pair = issue_token_pair(
