@@ -22,7 +22,8 @@ def free_port() -> int:
 
 def server_env(database_url: str, **extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("TEST_DATABASE_URL", "FLASK_APP")}
-    env.update({"DATABASE_URL": database_url, "LOG_REQUESTS": "0", "PYTHONUNBUFFERED": "1", **extra})
+    env.update({"DATABASE_URL": database_url, "LOG_REQUESTS": "0", "PYTHONUNBUFFERED": "1",
+                "KEY_RATE_LIMIT": "100000 per minute", **extra})
     return env
 
 
