@@ -9,7 +9,7 @@ from flask import Flask
 from backend.config import Config
 from backend.core.api import api
 from backend.core.secrets import local_secret
-from backend.extensions import db, migrate, socketio
+from backend.extensions import db, limiter, migrate, socketio
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -44,6 +44,12 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     """Build the app: settings, extensions, auth, blueprints, errors, logs, CLI, realtime."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config)
+    if app.config.get("TRUSTED_PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client's address (throttles, audit) as the trusted proxies saw it, not the proxy's own.
+        proxies = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         # Development (`make run`, `flask ...`): a random secret kept in the instance folder.
@@ -61,6 +67,9 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    # Throttle counters live in Redis when there is one (shared by every worker), in memory otherwise.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     api.init_app(app)
     import backend.models  # noqa: F401  (every model registered before anything maps)
@@ -132,7 +141,8 @@ def _init_realtime(app: Flask) -> None:
         app,
         message_queue=app.config["REDIS_URL"],
         async_mode="threading",
-        cors_allowed_origins=[],
+        # The handshake's Origin (when a browser sends one) must be the app's own address.
+        cors_allowed_origins=realtime.allowed_origins(app.config),
         json=None,
     )
     realtime.register_handlers()

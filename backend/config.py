@@ -27,12 +27,17 @@ class Config:
     REFRESH_TOKEN_TTL = _env_int("REFRESH_TOKEN_TTL", 30 * 24 * 3600)
     # Absolute lifetime of a login session (seconds from the login, refreshes do not extend it).
     SESSION_MAX_AGE = _env_int("SESSION_MAX_AGE", 30 * 24 * 3600)
-    # Failed logins per user name before the account is locked, and for how long.
-    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
-    LOGIN_LOCK_SECONDS = _env_int("LOGIN_LOCK_SECONDS", 15 * 60)
-    # After this many failures each further attempt must wait (seconds doubling from 1).
-    LOGIN_SLOWDOWN_AFTER = _env_int("LOGIN_SLOWDOWN_AFTER", 3)
+    # Throttles (Flask-Limiter notation). Failed password logins per client address and user name
+    # together: an attacker elsewhere cannot lock a victim out. Failed logins per address over all
+    # names. Requests to the key endpoints (WebAuthn options/verify, client-key challenge/login).
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per 15 minutes")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "50 per 15 minutes")
+    KEY_RATE_LIMIT = os.environ.get("KEY_RATE_LIMIT", "30 per minute")
+    # Reverse proxies in front that set X-Forwarded-For: the client address is taken from there.
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
     CHALLENGE_TTL = _env_int("CHALLENGE_TTL", 120)
+    # Seconds between checks of every open Socket.IO connection's token (revoked or expired: closed).
+    REALTIME_TOKEN_CHECK_SECONDS = _env_int("REALTIME_TOKEN_CHECK_SECONDS", 30)
 
     WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
     WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Chajian 查检")

@@ -36,6 +36,7 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
     "auth.invalid_token": (401, "登录已失效，请重新登录。", "The token is invalid or expired; log in again."),
     "auth.invalid_credentials": (401, "用户名或密码错误。", "Wrong user name or password."),
     "auth.locked": (429, "登录失败次数过多，请稍后再试。", "Too many failed logins; try again later."),
+    "auth.throttled": (429, "请求过于频繁，请稍后再试。", "Too many requests; try again later."),
     "auth.forbidden": (403, "当前账号无权执行此操作。", "Your role may not do this."),
     "auth.key_required": (
         403,

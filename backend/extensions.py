@@ -4,6 +4,8 @@ The REST API object (flask-smorest, with Chajian's error shape) is backend.core.
 on core's schemas, and this module sits below core.
 """
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -21,3 +23,6 @@ NAMING_CONVENTION = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 socketio = SocketIO()
+
+# Throttles logins and key endpoints (backend.identity.throttle); storage set from REDIS_URL in create_app.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)

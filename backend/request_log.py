@@ -31,19 +31,25 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def start_request():
+        # The id is always the server's own; a client's X-Request-ID (when well-formed) is kept beside
+        # it (log line, audit row), never instead of it: a client cannot forge or reuse server ids.
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = uuid.uuid4().hex
+        g.client_request_id = incoming if _VALID_ID.match(incoming) else None
         g.started = time.perf_counter()
 
     @app.after_request
     def finish_request(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        if g.get("client_request_id"):
+            response.headers["X-Client-Request-ID"] = g.client_request_id
         if app.config["LOG_REQUESTS"]:
             actor = g.get("actor")
             log.info(
                 json.dumps(
                     {
                         "request_id": g.get("request_id"),
+                        "client_request_id": g.get("client_request_id"),
                         "method": request.method,
                         "path": request.path,
                         "status": response.status_code,

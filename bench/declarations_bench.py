@@ -162,7 +162,8 @@ def start_server(db_url: str) -> tuple[subprocess.Popen, int]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": db_url, "LOG_REQUESTS": "0", "ACCESS_TOKEN_TTL": "14400"}
+    env = {**os.environ, "DATABASE_URL": db_url, "LOG_REQUESTS": "0", "ACCESS_TOKEN_TTL": "14400",
+           "KEY_RATE_LIMIT": "1000000 per minute", "LOGIN_ADDRESS_RATE_LIMIT": "1000000 per minute"}
     command = [
         sys.executable,
         "-m",

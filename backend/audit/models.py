@@ -20,7 +20,11 @@ class AuditEvent(db.Model):
     entity_id: Mapped[str] = mapped_column(sa.String(64))
     before: Mapped[dict | None] = mapped_column(JSONType)
     after: Mapped[dict | None] = mapped_column(JSONType)
-    request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))  # the server's id of the request
+    # The request's facts (backend.audit.service.record_event reads them from the request context).
+    client_request_id: Mapped[str | None] = mapped_column(sa.String(64))  # a client's X-Request-ID
+    client_address: Mapped[str | None] = mapped_column(sa.String(45))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300))
     # The customs district whose administrators see the row (backend.audit.service.record_event).
     district_code: Mapped[str | None] = mapped_column(sa.String(4))
     __table_args__ = (

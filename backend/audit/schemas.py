@@ -17,6 +17,9 @@ class AuditEventSchema(Schema):
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
     request_id = fields.String(allow_none=True)
+    client_request_id = fields.String(allow_none=True)
+    client_address = fields.String(allow_none=True)
+    user_agent = fields.String(allow_none=True)
     district_code = fields.String(allow_none=True)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 
 from backend.audit.models import AuditEvent
 from backend.core.auth import Actor
@@ -33,6 +33,7 @@ def record_event(
     callers pass it where they know the entity's district better: an application an enterprise
     declared to another district, a step taken automatically with no actor, a login.
     """
+    facts = _request_facts()
     event = AuditEvent(
         action=action,
         entity_type=entity_type,
@@ -42,11 +43,23 @@ def record_event(
         assurance=str(actor.assurance) if actor else None,
         before=before,
         after=after,
-        request_id=g.get("request_id") if has_request_context() else None,
+        **facts,
         district_code=district_code or (actor.home_district_code if actor else None),
     )
     db.session.add(event)
     return event
+
+
+def _request_facts() -> dict:
+    """The request's ids, client address and user agent (none outside a request: jobs, commands)."""
+    if not has_request_context():
+        return {"request_id": None, "client_request_id": None, "client_address": None, "user_agent": None}
+    return {
+        "request_id": g.get("request_id"),
+        "client_request_id": g.get("client_request_id"),
+        "client_address": (request.remote_addr or "")[:45] or None,
+        "user_agent": (request.user_agent.string or "")[:300] or None,
+    }
 
 
 def query_events(

@@ -83,16 +83,6 @@ class User(TimestampMixin, db.Model):
     enterprise: Mapped[Enterprise | None] = relationship()
 
 
-class LoginThrottle(db.Model):
-    """Failed password logins per user name, kept also for names that do not exist (no enumeration)."""
-
-    __tablename__ = "login_throttle"
-    username: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
-    failures: Mapped[int] = mapped_column(sa.Integer, default=0)
-    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
 class AuthToken(db.Model):
     """An issued access or refresh token, stored only as its SHA-256 so it can be revoked."""
 

@@ -7,11 +7,14 @@ from datetime import timedelta
 
 from flask import current_app
 
+from backend import realtime
+from backend.audit.service import record_event
 from backend.core.auth import Actor, hash_token
 from backend.core.enums import Assurance, Role
 from backend.core.models import utcnow
 from backend.errors import DomainError
 from backend.extensions import db
+from backend.identity import scope
 from backend.identity.models import AuthToken, User
 
 
@@ -90,6 +93,10 @@ def rotate_refresh_token(refresh_token: str) -> tuple[User, dict]:
     if row.revoked_at is not None:
         # A spent refresh token presented again means it leaked: end the whole session.
         revoke_session(row.session_id)
+        record_event(
+            action="identity.refresh_token_reused", entity_type="user", entity_id=row.user_id, actor=None,
+            after={"session_id": row.session_id}, district_code=scope.owning_district(row.user),
+        )
         raise DomainError("auth.invalid_token")
     started = session_start(row.session_id)
     if started + timedelta(seconds=current_app.config["SESSION_MAX_AGE"]) <= utcnow():
@@ -120,6 +127,7 @@ def revoke_session(session_id: str) -> int:
         .where(AuthToken.session_id == session_id, AuthToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    realtime.tokens_revoked()
     return result.rowcount
 
 
@@ -138,6 +146,7 @@ def revoke_key_sessions(security_key_id: int | None = None, *, client_key_id: in
         .where(column == key_id, AuthToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    realtime.tokens_revoked()
     return result.rowcount
 
 
@@ -148,6 +157,7 @@ def revoke_user_tokens(user_id: int, *, keep_session_id: str | None = None) -> i
     if keep_session_id is not None:
         query = query.where(AuthToken.session_id != keep_session_id)
     result = db.session.execute(query.values(revoked_at=utcnow()))
+    realtime.tokens_revoked()
     return result.rowcount
 
 

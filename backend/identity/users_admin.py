@@ -18,7 +18,7 @@ from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity import password_policy, scope, tokens
 from backend.identity.admin_service import snapshot
-from backend.identity.models import LoginThrottle, User, WebAuthnCredential
+from backend.identity.models import User, WebAuthnCredential
 from backend.identity.passwords import hash_password
 
 USER_FIELDS = (
@@ -141,14 +141,13 @@ def _not_self(actor: Actor, user: User) -> None:
 
 
 def set_password(*, actor: Actor, user_id: int, password: str) -> User:
-    """Set a new password; the user's sessions end and the login throttle is reset."""
+    """Set a new password; the user's sessions end."""
     user = scope.managed_user(actor, user_id)
     _not_self(actor, user)
     password_policy.check_password(password, username=user.username)
     had_password = user.password_hash is not None
     user.password_hash = hash_password(password)
     revoked = tokens.revoke_user_tokens(user.id)
-    db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.username == user.username))
     record_event(
         action="identity.password_set",
         entity_type="user",

@@ -7,8 +7,9 @@ Redis as its message queue so several app processes and background jobs can all 
 from __future__ import annotations
 
 import logging
+import threading
 
-from flask import request
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 
 from backend.core.transactions import TransactionList
@@ -48,14 +49,104 @@ def _send(pending: list) -> None:
 _pending = TransactionList("chajian_pending_messages", after_commit=_send)
 
 
+# Connected sockets of this process and the access token each came with: re-checked on a timer and
+# after every commit that revoked tokens, so a revoked or expired token's socket is closed.
+_connections: dict[str, str] = {}
+_connections_lock = threading.Lock()
+_timer_started = False
+
+
+def connected_sids() -> list[str]:
+    with _connections_lock:
+        return list(_connections)
+
+
+def _forget(sid: str) -> None:
+    with _connections_lock:
+        _connections.pop(sid, None)
+
+
+def close_invalid_connections() -> int:
+    """Disconnect this process's sockets whose token is no longer valid; returns how many closed.
+
+    Needs an app context; uses a session of its own and leaves none open.
+    """
+    from backend.core.auth import actor_from_token
+
+    with _connections_lock:
+        connections = list(_connections.items())
+    closed = 0
+    try:
+        for sid, token in connections:
+            try:
+                actor_from_token(token)
+            except DomainError:
+                _forget(sid)
+                socketio.server.disconnect(sid, namespace="/")
+                closed += 1
+    finally:
+        db.session.remove()
+    return closed
+
+
+def _recheck_in(app) -> None:
+    with app.app_context():
+        try:
+            close_invalid_connections()
+        except Exception:  # the next timer round tries again
+            log.exception("could not re-check socket tokens")
+
+
+def _after_revocation(pending: list) -> None:
+    if not pending or not connected_sids():
+        return
+    socketio.start_background_task(_recheck_in, current_app._get_current_object())
+
+
+_revocations = TransactionList("chajian_pending_socket_rechecks", after_commit=_after_revocation)
+
+
+def tokens_revoked() -> None:
+    """Tokens were revoked in this transaction: after the commit, close the sockets they opened here.
+
+    Sockets held by other processes close at their next timer round (REALTIME_TOKEN_CHECK_SECONDS).
+    """
+    _revocations.start(db.session).append(True)
+
+
+def _check_on_a_timer(app) -> None:
+    interval = app.config["REALTIME_TOKEN_CHECK_SECONDS"]
+    while True:
+        socketio.sleep(interval)
+        if connected_sids():
+            _recheck_in(app)
+
+
+def _start_timer(app) -> None:
+    global _timer_started
+    with _connections_lock:
+        if _timer_started:
+            return
+        _timer_started = True
+    socketio.start_background_task(_check_on_a_timer, app)
+
+
+def allowed_origins(config) -> list[str]:
+    """Origins a browser may open a socket from: the public address and the WebAuthn origins."""
+    origins = [config["PUBLIC_BASE_URL"], *config["WEBAUTHN_ORIGINS"]]
+    return sorted({origin.strip().rstrip("/") for origin in origins if origin.strip()})
+
+
 def register_handlers() -> None:
     @socketio.on("connect")
     def connect(auth):
         from backend.core.auth import actor_from_token
 
-        token = (auth or {}).get("token") if isinstance(auth, dict) else None
-        token = token or request.args.get("token")
-        if not token:
+        if "token" in request.args or "access_token" in request.args:
+            # A token in the URL ends up in proxy and server logs: only the auth payload is read.
+            raise ConnectionRefusedError("auth.token_in_query")
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if not isinstance(token, str) or not token:
             raise ConnectionRefusedError("auth.required")
         try:
             actor = actor_from_token(token)
@@ -68,4 +159,11 @@ def register_handlers() -> None:
             join_room(enterprise_room(actor.enterprise_id))
         if actor.district_code is not None and actor.is_customs:
             join_room(district_room(actor.district_code))
+        with _connections_lock:
+            _connections[request.sid] = token
+        _start_timer(current_app._get_current_object())
         return True
+
+    @socketio.on("disconnect")
+    def disconnect(*_reason):
+        _forget(request.sid)

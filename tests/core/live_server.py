@@ -22,7 +22,8 @@ def free_port() -> int:
 
 def server_env(database_url: str, **extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("TEST_DATABASE_URL", "FLASK_APP")}
-    env.update({"DATABASE_URL": database_url, "LOG_REQUESTS": "0", "PYTHONUNBUFFERED": "1", **extra})
+    env.update({"DATABASE_URL": database_url, "LOG_REQUESTS": "0", "PYTHONUNBUFFERED": "1",
+                "KEY_RATE_LIMIT": "100000 per minute", **extra})
     return env
 
 
@@ -46,7 +47,8 @@ class LiveServer:
     def __init__(self, env: dict):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = env
+        # Its own address is the public one (Socket.IO checks a browser's Origin against it).
+        self.env = {"PUBLIC_BASE_URL": self.url, **env}
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> LiveServer:

@@ -57,11 +57,13 @@ def test_body_over_limit_is_413(app, client):
     assert_error_shape(response, 413, "request.too_large")
 
 
-def test_request_id_is_echoed_or_generated(client):
+def test_the_request_id_is_the_servers_and_a_clients_is_kept_beside_it(client):
     given = client.get("/healthz", headers={"X-Request-ID": "abc12345-req"})
-    assert given.headers["X-Request-ID"] == "abc12345-req"
+    assert len(given.headers["X-Request-ID"]) == 32 and given.headers["X-Request-ID"] != "abc12345-req"
+    assert given.headers["X-Client-Request-ID"] == "abc12345-req"
     generated = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
     assert len(generated.headers["X-Request-ID"]) == 32
+    assert "X-Client-Request-ID" not in generated.headers
 
 
 def test_request_log_is_one_json_line(app, client, capsys):

@@ -4,6 +4,8 @@ import queue
 import subprocess
 import sys
 import textwrap
+import threading
+import urllib.request
 import uuid
 
 import pytest
@@ -12,6 +14,7 @@ from flask_socketio import SocketIO
 
 from backend.audit.service import record_event
 from backend.extensions import db, socketio
+from backend.identity.tokens import revoke_user_tokens
 from backend.realtime import notify, user_room
 from tests.core.live_server import PROJECT_ROOT, REDIS_URL, LiveServer, server_env
 
@@ -170,3 +173,82 @@ def test_the_server_refuses_a_connection_without_a_token(realtime_server):
         )
     with pytest.raises(socketio_client.exceptions.ConnectionError):
         client.connect(realtime_server.url, transports=["websocket"], wait_timeout=5)
+
+
+def test_a_token_in_the_query_string_is_refused(app, factories):
+    token = token_of(factories.headers(factories.user("inspector")))
+    assert not socketio.test_client(app, query_string=f"token={token}").is_connected()
+    both = socketio.test_client(app, query_string=f"token={token}", auth={"token": token})
+    assert not both.is_connected()
+    assert socketio.test_client(app, auth={"token": token}).is_connected()
+
+
+def test_the_server_refuses_a_token_in_the_query_string(realtime_server, factories):
+    _, token = user_and_token(factories)
+    client = socketio_client.Client(reconnection=False)
+    with pytest.raises(socketio_client.exceptions.ConnectionError):
+        client.connect(
+            f"{realtime_server.url}?token={token}", transports=["websocket"], wait_timeout=5
+        )
+
+
+def test_a_foreign_origin_is_refused_and_the_apps_own_accepted(realtime_server, factories):
+    # Over polling: the websocket client would add an Origin of its own beside the one given here.
+    _, token = user_and_token(factories)
+    foreign = socketio_client.Client(reconnection=False)
+    with pytest.raises(socketio_client.exceptions.ConnectionError):
+        foreign.connect(
+            realtime_server.url, auth={"token": token}, headers={"Origin": "https://evil.example"},
+            transports=["polling"], wait_timeout=5,
+        )
+    own = socketio_client.Client(reconnection=False)
+    own.connect(
+        realtime_server.url, auth={"token": token}, headers={"Origin": realtime_server.url},
+        transports=["polling"], wait_timeout=10,
+    )
+    try:
+        assert own.connected
+    finally:
+        own.disconnect()
+
+
+def connect_watching_the_end(server, token):
+    ended = threading.Event()
+    client = socketio_client.Client(reconnection=False)
+    client.on("disconnect", lambda *_: ended.set())
+    client.connect(server.url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+    return client, ended
+
+
+def test_logout_closes_the_sessions_socket_at_once(realtime_server, factories):
+    _, token = user_and_token(factories)
+    client, ended = connect_watching_the_end(realtime_server, token)
+    try:
+        request = urllib.request.Request(
+            f"{realtime_server.url}/api/v1/auth/logout", method="POST",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 204
+        # Well before the 30-second timer: the logout's own commit closed it.
+        assert ended.wait(timeout=10)
+        assert not client.connected
+    finally:
+        close(client)
+
+
+def test_a_token_revoked_elsewhere_closes_its_socket_on_the_timer(database_url, factories):
+    user_id, token = user_and_token(factories)
+    env = server_env(database_url, REALTIME_TOKEN_CHECK_SECONDS="1")
+    with LiveServer(env) as server:
+        client, ended = connect_watching_the_end(server, token)
+        other, other_ended = connect_watching_the_end(server, user_and_token(factories)[1])
+        try:
+            # Revoked by another process (here: this test's), which holds no socket of the user.
+            revoke_user_tokens(user_id)
+            db.session.commit()
+            assert ended.wait(timeout=15)
+            assert not other_ended.is_set() and other.connected  # a valid token's socket stays
+        finally:
+            close(client)
+            close(other)

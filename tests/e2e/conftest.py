@@ -154,6 +154,9 @@ def server_setup(pwa_dist):
         "STORAGE_DIR": str(tmp / "storage"),
         "PWA_DIST": str(pwa_dist),
         "WEBAUTHN_RP_ID": "localhost",
+        # The browser tests log in many times from 127.0.0.1: the throttles are tested in tests/identity.
+        "KEY_RATE_LIMIT": "100000 per minute",
+        "LOGIN_ADDRESS_RATE_LIMIT": "100000 per minute",
     }
     try:
         _run([sys.executable, "-m", "flask", "--app", "backend", "db", "upgrade"], env)

@@ -18,9 +18,12 @@ def test_rows_carry_assurance_and_request_id(client, factories):
     body = {"customs_code": "4403960ABC", "name_zh": "竹韵"}
     assert client.post("/api/v1/admin/enterprises", json=body, headers=headers).status_code == 201
     row = db.session.execute(db.select(AuditEvent)).scalar_one()
-    assert (row.assurance, row.request_id, row.actor_username) == ("key", "req-audit-0001", admin.username)
+    assert (row.assurance, row.actor_username) == ("key", admin.username)
+    assert row.client_request_id == "req-audit-0001"
+    assert len(row.request_id) == 32 and row.request_id != "req-audit-0001"  # the server's own id
     listed = client.get(URL, headers=factories.headers(admin)).get_json()
-    assert listed[0]["assurance"] == "key" and listed[0]["request_id"] == "req-audit-0001"
+    assert listed[0]["assurance"] == "key" and listed[0]["client_request_id"] == "req-audit-0001"
+    assert listed[0]["request_id"] == row.request_id
 
 
 def test_password_session_is_recorded_as_such(client, factories):
@@ -28,7 +31,7 @@ def test_password_session_is_recorded_as_such(client, factories):
     headers = factories.headers(user, **{"X-Request-ID": "req-logout-01"})
     assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
     row = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "identity.logout")).scalar_one()
-    assert row.assurance == "password" and row.request_id == "req-logout-01"
+    assert row.assurance == "password" and row.client_request_id == "req-logout-01"
 
 
 def test_query_filters_and_pages_newest_first(client, factories):

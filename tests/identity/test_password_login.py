@@ -1,16 +1,17 @@
 """Password login, throttling and lockout, refresh rotation, logout and revocation."""
 
+import time
 from datetime import timedelta
 
 from backend.audit.models import AuditEvent
 from backend.core.models import utcnow
 from backend.extensions import db
-from backend.identity.models import LoginThrottle
 
 
-def login(client, username, password, **headers):
+def login(client, username, password, environ_base=None, **headers):
     return client.post(
-        "/api/v1/auth/login", json={"username": username, "password": password}, headers=headers
+        "/api/v1/auth/login", json={"username": username, "password": password}, headers=headers,
+        environ_base=environ_base or {},
     )
 
 
@@ -36,21 +37,10 @@ def test_wrong_password_and_unknown_user_answer_alike(client, factories):
     assert wrong.get_json() == unknown.get_json()
 
 
-def test_repeated_failures_slow_down_then_lock(app, client, factories):
+def test_repeated_failures_lock_this_address_for_this_name(client, factories):
     user = factories.user("inspector")
-    statuses = [login(client, user.username, "bad").status_code for _ in range(3)]
-    assert statuses == [401, 401, 401]
-    # The fourth attempt comes too soon after the third failure: slowed down.
-    slowed = login(client, user.username, factories.password)
-    assert slowed.status_code == 429 and int(slowed.headers["Retry-After"]) >= 1
-    # Pretend time passed and fail until locked.
-    row = db.session.get(LoginThrottle, user.username)
-    for _ in range(2):
-        row.last_failure_at = utcnow() - timedelta(hours=1)
-        db.session.commit()
-        assert login(client, user.username, "bad").status_code == 401
-        db.session.refresh(row)
-    assert row.locked_until is not None
+    statuses = [login(client, user.username, "bad").status_code for _ in range(5)]
+    assert statuses == [401] * 5
     locked = login(client, user.username, factories.password)
     assert locked.status_code == 429
     assert locked.get_json()["error"] == "auth.locked"
@@ -58,9 +48,47 @@ def test_repeated_failures_slow_down_then_lock(app, client, factories):
 
 
 def test_unknown_user_names_are_throttled_too(client):
-    for _ in range(3):
-        login(client, "ghost", "bad")
+    for _ in range(5):
+        assert login(client, "ghost", "bad").status_code == 401
     assert login(client, "ghost", "bad").status_code == 429
+
+
+def test_an_attacker_cannot_lock_the_victim_out_from_another_address(client, factories):
+    victim = factories.user("reviewer")
+    attacker = {"REMOTE_ADDR": "203.0.113.66"}
+    for _ in range(5):
+        assert login(client, victim.username, "guess", environ_base=attacker).status_code == 401
+    assert login(client, victim.username, "guess", environ_base=attacker).status_code == 429
+    # The victim, at the office's address, still logs in.
+    office = {"REMOTE_ADDR": "198.51.100.7"}
+    assert login(client, victim.username, factories.password, environ_base=office).status_code == 200
+
+
+def test_one_address_guessing_many_names_is_throttled(app, client, factories, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_ADDRESS_RATE_LIMIT", "4 per 10 minutes")
+    for n in range(4):
+        assert login(client, f"name-{n}", "guess").status_code == 401
+    assert login(client, "name-9", "guess").status_code == 429
+    other = {"REMOTE_ADDR": "198.51.100.8"}
+    assert login(client, "name-9", "guess", environ_base=other).status_code == 401
+
+
+def test_the_failure_count_resets_when_the_lock_ends(app, client, factories, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "2 per 1 second")
+    user = factories.user("inspector")
+    assert [login(client, user.username, "bad").status_code for _ in range(3)] == [401, 401, 429]
+    time.sleep(1.1)  # the one-second lock ends (the only sleep: the lock is measured in real time)
+    # A fresh count: two more failures are allowed before the next lock.
+    assert [login(client, user.username, "bad").status_code for _ in range(2)] == [401, 401]
+    assert login(client, user.username, factories.password).status_code == 429
+
+
+def test_a_successful_login_clears_the_failures(client, factories):
+    user = factories.user("inspector")
+    for _ in range(4):
+        login(client, user.username, "bad")
+    assert login(client, user.username, factories.password).status_code == 200
+    assert [login(client, user.username, "bad").status_code for _ in range(5)] == [401] * 5
 
 
 def test_refresh_rotates_and_reuse_ends_the_session(client, factories):

@@ -5,6 +5,7 @@
 import { tokenStore, whenAuthLost } from './tokens.js'
 
 let socketPromise = null
+let currentSocket = null // the socket of this page's connection, until disconnect()
 const handlers = new Map() // event name -> Set of handlers
 const watchers = new Set() // functions told true/false when the connection comes up or drops
 let isConnected = false
@@ -18,11 +19,26 @@ async function connect() {
   const { io } = await import('socket.io-client')
   const socket = io({
     transports: ['websocket', 'polling'],
-    // Read on every (re)connection attempt, so a refreshed token is used after a reconnect.
+    // Read on every (re)connection attempt, so a refreshed token is used after a reconnect. Sent in
+    // the auth payload only: the server refuses a token in the URL (it would end up in logs).
     auth: (cb) => tokenStore.get().then((tokens) => cb({ token: tokens?.access_token })),
   })
   socket.on('connect', () => setConnected(true))
-  socket.on('disconnect', () => setConnected(false))
+  // The server closes a socket whose token was revoked or expired (and then Socket.IO does not
+  // reconnect by itself): try again with the stored token, which a refresh may have renewed; a
+  // refused attempt is retried later until the page signs out (whenAuthLost → disconnect()).
+  const retry = (delay) =>
+    setTimeout(() => {
+      if (currentSocket === socket && !socket.connected) socket.connect()
+    }, delay)
+  socket.on('disconnect', (reason) => {
+    setConnected(false)
+    if (reason === 'io server disconnect') retry(2000)
+  })
+  socket.on('connect_error', () => {
+    if (!socket.active) retry(30000)
+  })
+  currentSocket = socket
   socket.onAny((event, data) => {
     for (const handler of handlers.get(event) ?? []) handler(data)
   })
@@ -59,6 +75,7 @@ export function onConnectionChange(watcher) {
 function disconnect() {
   const pending = socketPromise
   socketPromise = null
+  currentSocket = null
   setConnected(false)
   pending?.then((socket) => socket.disconnect())
 }
