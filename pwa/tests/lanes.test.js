@@ -8,6 +8,19 @@ import { freshDb, fakeTime } from './helpers.js'
 
 const BACKOFF = { baseMs: 1000, maxMs: 60_000, factor: 2 }
 
+/** A sendBatch whose push stays on its way until `answerPush()`; it logs when sent and answered. */
+function heldPush(log) {
+  let answerPush
+  const pushHeld = new Promise((resolve) => (answerPush = resolve))
+  const sendBatch = async (entries) => {
+    log.push('push sent')
+    await pushHeld
+    log.push('push answered')
+    return { status: 200, data: { results: entries.map((entry) => ({ op_id: entry.id, status: 'applied' })) } }
+  }
+  return { sendBatch, answerPush }
+}
+
 const op = (instructionId, type, extra = {}) => ({
   kind: 'op',
   method: 'POST',
@@ -224,17 +237,11 @@ describe('photo lane beside the data lane', () => {
     const db = await freshDb()
     const time = fakeTime()
     const log = []
-    let answerPush
-    const pushHeld = new Promise((resolve) => (answerPush = resolve))
+    const { sendBatch, answerPush } = heldPush(log)
     const outbox = createOutbox({
       db,
       ...time,
-      sendBatch: async (entries) => {
-        log.push('push sent')
-        await pushHeld
-        log.push('push answered')
-        return { status: 200, data: { results: entries.map((entry) => ({ op_id: entry.id, status: 'applied' })) } }
-      },
+      sendBatch,
       send: async (entry, { dataFirst }) => {
         for (const chunk of [1, 2]) {
           await dataFirst()
@@ -501,17 +508,11 @@ describe('photo lane: two uploads at once', () => {
     const db = await freshDb()
     const time = fakeTime()
     const log = []
-    let answerPush
-    const pushHeld = new Promise((resolve) => (answerPush = resolve))
+    const { sendBatch, answerPush } = heldPush(log)
     const outbox = createOutbox({
       db,
       ...time,
-      sendBatch: async (entries) => {
-        log.push('push sent')
-        await pushHeld
-        log.push('push answered')
-        return { status: 200, data: { results: entries.map((entry) => ({ op_id: entry.id, status: 'applied' })) } }
-      },
+      sendBatch,
       send: async (entry, { dataFirst, progress }) => {
         await dataFirst()
         log.push(`chunk of ${entry.meta.photoId}`)
