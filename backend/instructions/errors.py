@@ -17,7 +17,7 @@ register_errors(
         "instruction.declaration_not_in_notice": (
             409,
             "只有报检成功、单证审核中或查检通知状态的申请才能下达指令。",
-            "Instructions can only be issued for applications accepted, under review or in inspection_notice.",
+            "Instructions are issued only for applications accepted, under review or in inspection_notice.",
         ),
         "instruction.inspector_invalid": (
             422,

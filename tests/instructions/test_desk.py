@@ -36,8 +36,14 @@ def test_an_officer_issues_by_hand_for_an_accepted_application_with_items_from_i
     assert set(by_id) == {accepted.id, world.declaration.id}
     # The base checks, then bamboo (a plant product) and fresh fruit (fresh or live goods) add theirs.
     assert by_id[accepted.id]["suggested_items"] == [
-        "verify_goods", "packaging", "labels", "quantity_weight",
-        "sampling", "treatment_supervision", "sensory", "cold_chain",
+        "verify_goods",
+        "packaging",
+        "labels",
+        "quantity_weight",
+        "sampling",
+        "treatment_supervision",
+        "sensory",
+        "cold_chain",
     ]
     response = client.post(
         BASE,
@@ -52,17 +58,25 @@ def test_an_officer_issues_by_hand_for_an_accepted_application_with_items_from_i
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert (body["status"], body["inspector_id"], body["follows_instruction_id"]) == (
-        "assigned", world.inspector.id, None
+        "assigned",
+        world.inspector.id,
+        None,
     )
     declaration = _declaration(client, world, accepted.id)
     assert declaration.status == "inspection_notice"
     assert declaration.receipts[-1].code == "INSPECTION_NOTICE"
     assert (f"enterprise:{world.enterprise.id}", "declaration.receipt") in {(r, e) for r, e, _ in emitted}
     # It has an open instruction now: no longer a candidate, and a second one is refused.
-    assert accepted.id not in {row["declaration_id"] for row in client.get(f"{BASE}/candidates", headers=reviewer).get_json()}
-    again = client.post(BASE, json={"declaration_id": accepted.id, "item_codes": ["labels"]}, headers=reviewer)
+    assert accepted.id not in {
+        row["declaration_id"] for row in client.get(f"{BASE}/candidates", headers=reviewer).get_json()
+    }
+    again = client.post(
+        BASE, json={"declaration_id": accepted.id, "item_codes": ["labels"]}, headers=reviewer
+    )
     assert (again.status_code, again.get_json()["error"]) == (409, "instruction.already_open")
-    pulled = client.get("/api/v1/sync/pull", query_string={"device_id": "phone-a-0001"}, headers=world.h_inspector)
+    pulled = client.get(
+        "/api/v1/sync/pull", query_string={"device_id": "phone-a-0001"}, headers=world.h_inspector
+    )
     assert [c["instruction_id"] for c in pulled.get_json()["changes"]] == [body["id"]]
 
 
@@ -71,7 +85,9 @@ def test_cancelling_needs_the_officers_choice_of_what_the_application_becomes(cl
     url = f"{BASE}/{instruction.id}/cancel"
     missing = client.post(url, json={"reason": "企业撤回货物"}, headers=world.h_supervisor)
     assert (missing.status_code, list(missing.get_json()["errors"])) == (422, ["then"])
-    wrong = client.post(url, json={"reason": "企业撤回货物", "then": "inspecting"}, headers=world.h_supervisor)
+    wrong = client.post(
+        url, json={"reason": "企业撤回货物", "then": "inspecting"}, headers=world.h_supervisor
+    )
     assert wrong.status_code == 422
     assert _declaration(client, world, world.declaration.id).status == "inspection_notice"
 
@@ -91,7 +107,9 @@ def test_cancel_then_accepted_sends_the_application_back_to_review_with_a_receip
     assert declaration.status == "accepted" and declaration.e_record is None
     receipt = declaration.receipts[-1]
     assert receipt.code == "INSPECTION_CANCELLED" and "布控规则误中" in receipt.text_zh
-    sent = [d for r, e, d in emitted if (r, e) == (f"enterprise:{world.enterprise.id}", "declaration.receipt")]
+    sent = [
+        d for r, e, d in emitted if (r, e) == (f"enterprise:{world.enterprise.id}", "declaration.receipt")
+    ]
     assert sent[-1]["status"] == "accepted" and sent[-1]["receipt"]["code"] == "INSPECTION_CANCELLED"
     # Back in the review queue, and a new instruction may be issued for it.
     queue = client.get("/api/v1/review/queue", headers=world.h_supervisor).get_json()
@@ -126,7 +144,9 @@ def test_a_refused_release_leaves_the_instruction_open(client, world, factories)
     )
     assert (response.status_code, response.get_json()["error"]) == (409, "declaration.invalid_transition")
     db.session.rollback()  # what the request's teardown does outside tests (here it shares our context)
-    assert client.get(f"{BASE}/{instruction.id}", headers=world.h_supervisor).get_json()["status"] == "assigned"
+    assert (
+        client.get(f"{BASE}/{instruction.id}", headers=world.h_supervisor).get_json()["status"] == "assigned"
+    )
 
 
 @pytest.fixture
@@ -164,7 +184,9 @@ def test_a_confirmed_booking_reaches_the_inspectors_pull_and_a_cancelled_one_lea
     assert confirmed.get_json()["instruction_id"] == instruction.id
     assert (f"enterprise:{world.enterprise.id}", "appointment.changed") in {(r, e) for r, e, _ in emitted}
     # The instruction nobody held goes to the inspector who keeps the booking, with the booking on it.
-    pull = client.get("/api/v1/sync/pull", query_string={"device_id": "phone-a-0001"}, headers=world.h_inspector)
+    pull = client.get(
+        "/api/v1/sync/pull", query_string={"device_id": "phone-a-0001"}, headers=world.h_inspector
+    )
     changes = pull.get_json()["changes"]
     assert [c["instruction_id"] for c in changes] == [instruction.id]
     document = changes[0]["instruction"]
@@ -190,6 +212,8 @@ def test_a_confirmed_booking_reaches_the_inspectors_pull_and_a_cancelled_one_lea
     )
     assert cancelled.status_code == 200, cancelled.get_json()
     again = client.get(
-        "/api/v1/sync/pull", query_string={"device_id": "phone-a-0001", "cursor": cursor}, headers=world.h_inspector
+        "/api/v1/sync/pull",
+        query_string={"device_id": "phone-a-0001", "cursor": cursor},
+        headers=world.h_inspector,
     ).get_json()["changes"]
     assert [(c["instruction_id"], c["instruction"]["appointment"]) for c in again] == [(instruction.id, None)]
