@@ -20,6 +20,16 @@ def _declaration(client, world, declaration_id):
     return db.session.get(Declaration, declaration_id)
 
 
+def _cancel(client, world, factories, reason: str, then: str):
+    """A supervisor cancels a fresh instruction of world.declaration; returns the instruction's answer."""
+    instruction = factories.instruction(world.declaration, inspector=world.inspector)
+    response = client.post(
+        f"{BASE}/{instruction.id}/cancel", json={"reason": reason, "then": then}, headers=world.h_supervisor
+    )
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
 def test_an_officer_issues_by_hand_for_an_accepted_application_with_items_from_its_goods(
     client, world, factories, emitted
 ):
@@ -95,14 +105,7 @@ def test_cancelling_needs_the_officers_choice_of_what_the_application_becomes(cl
 def test_cancel_then_accepted_sends_the_application_back_to_review_with_a_receipt(
     client, world, factories, emitted
 ):
-    instruction = factories.instruction(world.declaration, inspector=world.inspector)
-    response = client.post(
-        f"{BASE}/{instruction.id}/cancel",
-        json={"reason": "布控规则误中", "then": "accepted"},
-        headers=world.h_supervisor,
-    )
-    assert response.status_code == 200, response.get_json()
-    assert response.get_json()["status"] == "cancelled"
+    assert _cancel(client, world, factories, "布控规则误中", "accepted")["status"] == "cancelled"
     declaration = _declaration(client, world, world.declaration.id)
     assert declaration.status == "accepted" and declaration.e_record is None
     receipt = declaration.receipts[-1]
@@ -117,13 +120,7 @@ def test_cancel_then_accepted_sends_the_application_back_to_review_with_a_receip
 
 
 def test_cancel_then_released_issues_the_e_record_without_inspection(client, world, factories):
-    instruction = factories.instruction(world.declaration, inspector=world.inspector)
-    response = client.post(
-        f"{BASE}/{instruction.id}/cancel",
-        json={"reason": "免于查检", "then": "released"},
-        headers=world.h_supervisor,
-    )
-    assert response.status_code == 200, response.get_json()
+    assert _cancel(client, world, factories, "免于查检", "released")["status"] == "cancelled"
     declaration = _declaration(client, world, world.declaration.id)
     assert declaration.status == "e_record_issued"
     assert declaration.e_record.e_record_no == f"{declaration.inspection_no}001"
