@@ -1,7 +1,7 @@
 """instructions: a re-inspection names the instruction it follows; a confirmed booking names its instruction
 
 Revision ID: b7d41e2a9c15
-Revises: 8ce581259023
+Revises: 6145e34eb97c
 Create Date: 2026-12-06 03:40:00.000000
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d41e2a9c15'
-down_revision = '8ce581259023'
+down_revision = '6145e34eb97c'
 branch_labels = None
 depends_on = None
 
