@@ -35,7 +35,9 @@ class AmendmentDecisionSchema(StrictSchema):
 
 class AmendmentApprovalSchema(StrictSchema):
     note = fields.String(
-        load_default=None, validate=REASON, metadata={"description": "the officer's note, shown to the enterprise"}
+        load_default=None,
+        validate=REASON,
+        metadata={"description": "the officer's note, shown to the enterprise"},
     )
 
 

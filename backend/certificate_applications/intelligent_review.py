@@ -211,7 +211,9 @@ def certificate_type_fits_goods(ctx: ReviewContext) -> RuleResult:
             f"{'; '.join(problems_en)} does not fit a {spec.name_en}, which is for {scope.goods_en}.",
         )
     return _ok(
-        name, f"货物适合{spec.name_zh}（{scope.goods_zh}）。", f"The goods fit a {spec.name_en} ({scope.goods_en})."
+        name,
+        f"货物适合{spec.name_zh}（{scope.goods_zh}）。",
+        f"The goods fit a {spec.name_en} ({scope.goods_en}).",
     )
 
 

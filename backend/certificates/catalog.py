@@ -213,7 +213,9 @@ GOODS_SCOPES: dict[str, GoodsScope] = {
     # food (01–24) and articles in contact with food: plastic, wooden, bamboo, paper, ceramic, glass and
     # metal tableware and kitchenware
     "16": GoodsScope(
-        _chapters((1, 24), 39, 44, 46, 48, 69, 70, 73, 76), "食品及食品接触产品", "food and food-contact articles"
+        _chapters((1, 24), 39, 44, 46, 48, 69, 70, 73, 76),
+        "食品及食品接触产品",
+        "food and food-contact articles",
     ),
     # plants and plant products: live plants, vegetables, fruit, cereals, seeds, spices, cocoa beans, feed
     # residues, wood, cork, bamboo/straw plaiting, raw cotton and vegetable fibres, wooden furniture

@@ -6,7 +6,9 @@ from tests.amendments.test_amendments import AMENDMENTS, issued, request  # noqa
 def test_the_approving_officers_note_is_kept_and_listed(client, issued, key_headers, officer_headers):  # noqa: F811
     created = request(client, issued, key_headers, kind="replace", reason="证书污损，申请重发").get_json()
     note = "已核对原证书正本，准予重发。"
-    approved = client.post(f"{AMENDMENTS}/{created['id']}/approve", json={"note": note}, headers=officer_headers)
+    approved = client.post(
+        f"{AMENDMENTS}/{created['id']}/approve", json={"note": note}, headers=officer_headers
+    )
     assert approved.status_code == 200, approved.get_json()
     assert approved.get_json()["decision_note"] == note
     for headers in (officer_headers, key_headers):  # the officer's desk and the enterprise's list

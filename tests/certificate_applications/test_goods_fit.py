@@ -60,7 +60,10 @@ def test_messages_never_print_none(declaration, e_record):
     for result in results.values():
         assert "None" not in result.reason_zh and "None" not in result.reason_en, result
     assert results["destination_consistent"].reason_zh == "输往国家（未填写）与申报的 JPN 不一致。"
-    assert results["destination_consistent"].reason_en == "Destination (not given) differs from the declared JPN."
+    assert (
+        results["destination_consistent"].reason_en
+        == "Destination (not given) differs from the declared JPN."
+    )
     assert "第1行 HS 编码（未填写）未申报" in results["goods_within_declaration"].reason_zh
     assert "line 1: HS code (not given) was not declared" in results["goods_within_declaration"].reason_en
     assert "发货人（未填写）" in results["applicant_is_consignor_or_agent"].reason_zh
