@@ -5,13 +5,14 @@ in the database or in the bundle, and a manifest whose seal no longer holds."""
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from backend.certificates.keys import public_key_map
 from backend.extensions import db
-from backend.inspections.evidence_check import check_bundle
+from backend.inspections.evidence_check import check_bundle, published_keys
 from backend.inspections.models import EvidenceRecord, Inspection
 from tests.inspections.test_service import record_all
 
@@ -142,3 +143,12 @@ def test_a_bundle_from_another_server_or_not_a_bundle(client, world, recorded):
     report = check_bundle(data, {})
     assert not report.ok and [p.code for p in report.problems] == ["manifest_key_unknown"]
     assert [p.code for p in check_bundle(b"not a zip", public_key_map()).problems] == ["not_a_bundle"]
+
+
+def test_the_pwa_fixture_bundle_checks_ok_with_the_python_checker_too():
+    """pwa/tests/evidence.test.js checks the same bytes in JavaScript: both checkers agree."""
+    fixtures = Path(__file__).resolve().parents[2] / "pwa" / "tests" / "fixtures"
+    keys = published_keys(json.loads((fixtures / "evidence-keys.json").read_text(encoding="utf-8")))
+    report = check_bundle((fixtures / "evidence-bundle.zip").read_bytes(), keys)
+    assert report.ok, report.problems
+    assert report.records == 5 and report.key_id in keys
