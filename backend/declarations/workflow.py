@@ -64,6 +64,7 @@ class Event(StrEnum):
     FAIL_INSPECTION = "fail_inspection"
     REINSPECT = "reinspect"
     ISSUE_E_RECORD = "issue_e_record"
+    REISSUE_E_RECORD = "reissue_e_record"
 
 
 S, E = Status, Event
@@ -91,6 +92,8 @@ TRANSITIONS: dict[tuple[Status, Event], Status] = {
     # After treatment (e.g. fumigation) the goods are inspected again.
     (S.FAILED, E.REINSPECT): S.INSPECTION_NOTICE,
     (S.PASSED, E.ISSUE_E_RECORD): S.E_RECORD_ISSUED,
+    # Customs voided the e-record and issues a corrected one (next suffix) on the same application.
+    (S.E_RECORD_ISSUED, E.REISSUE_E_RECORD): S.E_RECORD_ISSUED,
 }
 
 # Receipt per event: (code, 中文, English). {inspection_no}, {reason} and {e_record_no} are filled in.
@@ -132,6 +135,11 @@ RECEIPTS: dict[Event, tuple[str, str, str]] = {
         "E_RECORD_ISSUED",
         "已生成电子底账 {e_record_no}。",
         "E-record {e_record_no} issued.",
+    ),
+    E.REISSUE_E_RECORD: (
+        "E_RECORD_REISSUED",
+        "原电子底账已作废，已重新生成电子底账 {e_record_no}。",
+        "The voided e-record is replaced by e-record {e_record_no}.",
     ),
 }
 
