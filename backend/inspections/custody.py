@@ -86,13 +86,7 @@ def record_body(record: EvidenceRecord) -> dict:
         "op_id": record.op_id,
         "device_time": _utc(record.device_time),
         "server_time": _utc(record.server_time),
-        "location": None
-        if record.latitude is None
-        else {
-            "lat": str(record.latitude),
-            "lon": str(record.longitude),
-            "accuracy_m": None if record.accuracy_m is None else str(record.accuracy_m),
-        },
+        "location": _location(record),
         "previous_sha256": record.previous_sha256,
     }
 
@@ -168,11 +162,15 @@ def evidence_view(record: EvidenceRecord) -> dict:
         "op_id": record.op_id,
         "device_time": record.device_time.isoformat() if record.device_time else None,
         "server_time": record.server_time.isoformat(),
-        "location": None
-        if record.latitude is None
-        else {
-            "lat": str(record.latitude),
-            "lon": str(record.longitude),
-            "accuracy_m": None if record.accuracy_m is None else str(record.accuracy_m),
-        },
+        "location": _location(record),
+    }
+
+
+def _location(record: EvidenceRecord) -> dict | None:
+    if record.latitude is None:
+        return None
+    return {
+        "lat": str(record.latitude),
+        "lon": str(record.longitude),
+        "accuracy_m": None if record.accuracy_m is None else str(record.accuracy_m),
     }

@@ -7,6 +7,7 @@ import pytest
 
 from backend.certificates.models import Certificate
 from backend.extensions import db
+from tests.certificates_shared.fixtures import issue_certificate
 
 AMENDMENTS = "/api/v1/certificate-amendments"
 
@@ -14,17 +15,6 @@ AMENDMENTS = "/api/v1/certificate-amendments"
 def frozen(monkeypatch, module: str, at: datetime) -> None:
     """Stop the clock `module` reads at `at` (a UTC instant)."""
     monkeypatch.setattr(f"{module}.utcnow", lambda: at)
-
-
-def issue(client, apply_for, key_headers) -> Certificate:
-    draft = apply_for()
-    body = client.post(
-        f"/api/v1/certificate-applications/{draft['id']}/submit", json={}, headers=key_headers
-    ).get_json()
-    assert body["status"] == "issued", body
-    return db.session.execute(
-        db.select(Certificate).where(Certificate.certificate_no == body["certificate_no"])
-    ).scalar_one()
 
 
 @pytest.mark.parametrize(
@@ -39,14 +29,14 @@ def test_issue_date_and_number_year_are_china_time(
     client, monkeypatch, apply_for, key_headers, utc, china_date, year
 ):
     frozen(monkeypatch, "backend.certificate_applications.content", utc)
-    certificate = issue(client, apply_for, key_headers)
+    certificate = issue_certificate(client, apply_for, key_headers)
     assert certificate.content["issue_date"] == china_date
     assert certificate.certificate_no[4:6] == year and certificate.year == int("20" + year)
     assert client.get(f"/api/v1/verify/{certificate.certificate_no}").get_json()["issue_date"] == china_date
 
 
 def test_a_replacement_is_dated_in_china_time(client, monkeypatch, apply_for, key_headers, officer_headers):
-    certificate = issue(client, apply_for, key_headers)
+    certificate = issue_certificate(client, apply_for, key_headers)
     created = client.post(
         f"/api/v1/certificates/{certificate.certificate_no}/amendments",
         json={"kind": "replace", "reason": "证书污损"},

@@ -4,11 +4,10 @@ so; a corrected e-record is then issued again on the same application with the n
 
 import pytest
 
-from backend.certificates.models import Certificate
 from backend.core.enums import Role
 from backend.declarations.models import DeclarationCertificate, ERecord
 from backend.extensions import db
-from tests.certificates_shared.fixtures import phyto_form
+from tests.certificates_shared.fixtures import issue_certificate, phyto_form
 
 FUMIGATION_FIELDS = {
     "treatment_date": "2026-12-01",
@@ -24,17 +23,6 @@ def reviewer_headers(factories):
     return factories.headers(factories.user(Role.REVIEWER, district_code="5300"))
 
 
-def issue(client, apply_for, key_headers, **body) -> Certificate:
-    draft = apply_for(**body)
-    answer = client.post(
-        f"/api/v1/certificate-applications/{draft['id']}/submit", json={}, headers=key_headers
-    ).get_json()
-    assert answer["status"] == "issued", answer
-    return db.session.execute(
-        db.select(Certificate).where(Certificate.certificate_no == answer["certificate_no"])
-    ).scalar_one()
-
-
 def void(client, e_record, headers, reason="货物品名申报有误"):
     return client.post(
         f"/api/v1/e-records/{e_record.e_record_no}/void", json={"reason": reason}, headers=headers
@@ -46,8 +34,8 @@ def test_voiding_withdraws_unprinted_certificates_and_flags_printed_ones(
 ):
     declaration.certificates.append(DeclarationCertificate(cert_code="19", originals=1, copies=0))
     db.session.commit()
-    printed = issue(client, apply_for, key_headers)
-    unprinted = issue(
+    printed = issue_certificate(client, apply_for, key_headers)
+    unprinted = issue_certificate(
         client, apply_for, key_headers, type_code="19", form=phyto_form(fields=FUMIGATION_FIELDS)
     )
     printed.originals_printed = 1  # its original is in the exporter's hands

@@ -4,25 +4,10 @@ the declared shipping date. Each with a stable rule and messages in Chinese and 
 
 from datetime import date, timedelta
 
-import pytest
-
-from backend.core.enums import Role
+from tests.declarations import test_validation
 from tests.declarations.bodies import GOODS, registered_body
 
-API = "/api/v1/declarations"
-
-
-@pytest.fixture
-def ent(factories):
-    enterprise = factories.enterprise(customs_code="44031600Z9")
-    user = factories.user(Role.ENTERPRISE, enterprise=enterprise)
-    return enterprise, factories.headers(user)
-
-
-def check(client, headers, data) -> dict:
-    response = client.post(f"{API}/validate", json=data, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
+ent, check = test_validation.ent, test_validation.check  # the validation tests' enterprise fixture and call
 
 
 def warnings(report, rule) -> list[dict]:

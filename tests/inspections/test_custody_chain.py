@@ -14,24 +14,16 @@ from backend.certificates.keys import public_key_map
 from backend.extensions import db
 from backend.inspections.evidence_check import check_bundle, published_keys
 from backend.inspections.models import EvidenceRecord, Inspection
-from tests.inspections.test_service import record_all
+from tests.inspections import test_service
+
+record_all, started = test_service.record_all, test_service.started  # an instruction started on phone A
 
 
 @pytest.fixture
-def recorded(client, world, factories):
+def recorded(client, world, factories, started):
     """Started on phone A, three findings and a conclusion: five custody records."""
-    instruction = factories.instruction(world.declaration, inspector=world.inspector)
-    results = factories.push(
-        client,
-        world.h_inspector,
-        [
-            factories.op("instruction.accept", instruction.id, base_version=2),
-            factories.op("instruction.start", instruction.id, base_version=3),
-        ],
-    )
-    assert [r["status"] for r in results] == ["applied", "applied"]
-    record_all(client, world, factories, instruction, "pass")
-    return instruction
+    record_all(client, world, factories, started, "pass")
+    return started
 
 
 def bundle(client, world, instruction) -> bytes:
