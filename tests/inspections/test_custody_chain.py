@@ -77,6 +77,10 @@ def test_the_records_form_a_chain_and_the_sealed_bundle_checks_ok(app, client, w
     result = app.test_cli_runner().invoke(args=["evidence", "verify", str(path)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].startswith("OK")
+    keys = tmp_path / "keys.json"  # the published keys, as anyone can fetch them: no database needed
+    keys.write_text(client.get("/api/v1/certificates/keys").get_data(as_text=True), encoding="utf-8")
+    offline = app.test_cli_runner().invoke(args=["evidence", "verify", str(path), "--keys", str(keys)])
+    assert offline.exit_code == 0 and offline.output.startswith("OK: 5 custody records"), offline.output
 
 
 @pytest.mark.parametrize("rehash", [False, True], ids=["content", "content-and-stored-hash"])
