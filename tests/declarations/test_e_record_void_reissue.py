@@ -30,7 +30,7 @@ def void(client, e_record, headers, reason="货物品名申报有误"):
 
 
 def test_voiding_withdraws_unprinted_certificates_and_flags_printed_ones(
-    client, declaration, e_record, apply_for, key_headers, reviewer_headers
+    client, declaration, e_record, apply_for, key_headers, reviewer_headers, officer_headers
 ):
     declaration.certificates.append(DeclarationCertificate(cert_code="19", originals=1, copies=0))
     db.session.commit()
@@ -40,6 +40,11 @@ def test_voiding_withdraws_unprinted_certificates_and_flags_printed_ones(
     )
     printed.originals_printed = 1  # its original is in the exporter's hands
     db.session.commit()
+    waiting = apply_for(form=phyto_form(destination_country="USA"))  # referred: waits for an officer
+    submitted = client.post(
+        f"/api/v1/certificate-applications/{waiting['id']}/submit", json={}, headers=key_headers
+    ).get_json()
+    assert submitted["status"] == "officer_review"
 
     response = void(client, e_record, reviewer_headers)
     assert response.status_code == 200 and response.get_json()["status"] == "voided"
@@ -57,6 +62,11 @@ def test_voiding_withdraws_unprinted_certificates_and_flags_printed_ones(
     assert "电子底账已作废" in page
     receipts = client.get(f"/api/v1/declarations/{declaration.id}/receipts", headers=key_headers).get_json()
     assert receipts[-1]["code"] == "E_RECORD_VOIDED"
+    approve = client.post(
+        f"/api/v1/certificate-applications/{waiting['id']}/approve", json={}, headers=officer_headers
+    )
+    assert approve.status_code == 409
+    assert approve.get_json()["error"] == "certificate_application.e_record_not_normal"
 
 
 def test_a_voided_e_record_is_issued_again_with_the_next_suffix(
