@@ -18,8 +18,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
+from backend.catalogs.national import CERTIFICATES
 from backend.declarations.catalog_validity import validity_for_goods
-from backend.declarations.catalogs import CERTIFICATES
 from backend.declarations.findings import WARNING, Finding
 
 

@@ -1,7 +1,7 @@
 """custody records form a hash chain: seq, previous_sha256, record_sha256 (existing rows back-filled)
 
 Revision ID: a3c7e91f5b20
-Revises: 8ce581259023
+Revises: 6145e34eb97c
 Create Date: 2026-12-06 03:30:00
 
 The back-fill chains each inspection's existing rows in the order they were written (by id), with the
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a3c7e91f5b20"
-down_revision = "8ce581259023"
+down_revision = "6145e34eb97c"
 branch_labels = None
 depends_on = None
 
