@@ -18,7 +18,7 @@ from tests.helpers import (
     make_user,
 )
 
-BEFORE_CHAIN = "6145e34eb97c"
+BEFORE_CHAIN = "b7d41e2a9c15"
 CHAIN_COLUMNS = "SELECT inspection_id, seq, previous_sha256, record_sha256 FROM evidence_record ORDER BY id"
 
 
