@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from backend.core.schemas import StrictSchema
+from backend.identity.admin_schemas import DistrictSchema
 from backend.monitoring.tiles import TILES
 
 DISTRICT = fields.String(
@@ -20,13 +21,6 @@ class ItemsArgsSchema(StrictSchema):
     district = DISTRICT
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     before_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
-
-
-class DistrictSchema(Schema):
-    code = fields.String()
-    name_zh = fields.String()
-    name_en = fields.String()
-    parent_code = fields.String(allow_none=True)
 
 
 class TileSchema(Schema):
