@@ -16,9 +16,12 @@ class BoardArgsSchema(StrictSchema):
     district = DISTRICT
 
 
-class ItemsArgsSchema(StrictSchema):
+class ExportArgsSchema(StrictSchema):
     tile = fields.String(required=True, validate=validate.OneOf(sorted(TILES)))
     district = DISTRICT
+
+
+class ItemsArgsSchema(ExportArgsSchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     before_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
 

@@ -22,7 +22,8 @@ from backend.sync.models import SyncOperation
 FIELD_LIMIT = 500  # inspectors on one board; a national board narrows by district first
 
 
-def _scope(actor: Actor, district: str | None) -> frozenset[str] | None:
+def scope_of(actor: Actor, district: str | None) -> frozenset[str] | None:
+    """The districts to count: the actor's scope, narrowed to `district` (403 outside it)."""
     if district is not None and db.session.get(District, district) is None:
         raise DomainError("scope.district_outside", errors={"district": ["unknown district"]})
     return narrowed_districts(actor, district)
@@ -58,7 +59,7 @@ def _rollup(own: dict[str, int], districts: list[District]) -> dict[str, int]:
 def board(*, actor: Actor, district: str | None = None, now: datetime | None = None) -> dict:
     """Every tile's count per district (SQL COUNT … GROUP BY), with roll-ups for parent districts."""
     now = now or utcnow()
-    codes = _scope(actor, district)
+    codes = scope_of(actor, district)
     districts = _districts(codes)
     tiles = []
     for tile in TILES.values():
@@ -92,7 +93,7 @@ def tile_items(
 ) -> dict:
     """The rows behind one tile (newest first, `before_id` pages), with the same district filter."""
     spec = TILES[tile]
-    codes = _scope(actor, district)
+    codes = scope_of(actor, district)
     query = spec.rows(now or utcnow()).where(_in(spec.district, codes))
     rows, next_cursor = keyset_page(query, id_column=spec.id_column, limit=limit, cursor=before_id)
     items = [dict(zip(("id", "district_code", "ref", "status", "at"), row, strict=True)) for row in rows]
@@ -104,7 +105,7 @@ def field(*, actor: Actor, district: str | None = None) -> list[dict]:
 
     A fixed number of queries whatever the number of inspectors (one per kind of fact, grouped).
     """
-    codes = _scope(actor, district)
+    codes = scope_of(actor, district)
     inspectors = db.session.execute(
         sa.select(User.id, User.display_name, User.district_code)
         .where(User.role == "inspector", User.active.is_(True), _in(User.district_code, codes))

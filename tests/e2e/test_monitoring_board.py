@@ -5,7 +5,8 @@ each district's inspector). supervisor-demo (5300 深圳海关) lands on the boa
 server's counts, the roll-up table gives 5301's and 5320's figures and 5300's subtotal of all three, the
 field lists both districts' inspectors with what they hold. While the page stays open, 5301's inspector
 accepts the instruction through the API (as its phone would): the "assigned" and "in progress" tiles and
-the field list change without a reload. The district filter narrows to 5320; a tile opens its list.
+the field list change without a reload. The district filter narrows to 5320; a tile opens its list,
+which downloads as CSV.
 Screenshots on a phone and on a desktop.
 """
 
@@ -142,3 +143,7 @@ def test_a_parent_district_watches_its_subordinates_live(page: Page, field_api: 
     expect(page).to_have_url(re.compile(r"/monitoring/tiles/instructions_in_progress$"))
     expect(page.locator(f"[data-testid=tile-item][data-id='{iid}']")).to_be_visible()
     shoot(page, screenshot_dir, "tile", area="monitoring")
+    with page.expect_download() as download:
+        page.get_by_test_id("tile-export").click()
+    exported = open(download.value.path(), encoding="utf-8-sig").read()
+    assert f"\n{iid}," in exported and "指令执行中" in exported

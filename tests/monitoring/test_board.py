@@ -367,3 +367,39 @@ def test_the_field_shows_holdings_last_sync_position_and_what_is_unsent(client, 
         FIELD, query_string={"district": "5301"}, headers=_supervisor(factories, "5300")
     ).get_json()
     assert [row["inspector_id"] for row in narrowed] == [inspector.id]
+
+
+def test_a_tile_exports_to_csv_and_xlsx_with_its_filters(client, factories, work):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from backend.declarations.models import Declaration
+
+    # An enterprise's text that a spreadsheet would run as a formula stays text.
+    declaration = db.session.get(Declaration, sorted(work.ids["review_waiting"]["5320"])[0])
+    declaration.inspection_no = "=HYPERLINK(1)"
+    db.session.commit()
+    parent = _supervisor(factories, "5300")
+    query = {"tile": "review_waiting", "district": "5320"}
+    response = client.get("/api/v1/monitoring/items.csv", query_string=query, headers=parent)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    lines = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert lines[1] == ["关区 District", "5320"]
+    body = lines[
+        lines.index(["编号 Id", "关区 District", "单号 Reference", "状态 Status", "时间 Time (UTC)"]) + 1 :
+    ]
+    assert {int(row[0]) for row in body} == work.ids["review_waiting"]["5320"]
+    assert "'=HYPERLINK(1)" in [row[2] for row in body]
+
+    xlsx = client.get("/api/v1/monitoring/items.xlsx", query_string=query, headers=parent)
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    ids = {row[0] for row in values[5:]}
+    assert ids == work.ids["review_waiting"]["5320"]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    refused = client.get(
+        "/api/v1/monitoring/items.csv", query_string=query, headers=_supervisor(factories, "5301")
+    )
+    assert refused.status_code == 403 and refused.get_json()["error"] == "scope.district_outside"
