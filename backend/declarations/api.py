@@ -13,10 +13,12 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import ANY_CUSTOMS, requires
 from backend.core.enums import Role
-from backend.declarations import queries, service
+from backend.core.exports import CSV, XLSX, attachment
+from backend.declarations import exports, queries, service
 from backend.declarations.schemas import (
     DeclarationBodySchema,
     DeclarationEditSchema,
+    DeclarationFilterSchema,
     DeclarationPageSchema,
     DeclarationQuerySchema,
     DeclarationSchema,
@@ -64,6 +66,26 @@ class Declarations(MethodView):
     def post(self, data):
         """暂存: save a new draft application (it may be incomplete)."""
         return service.create_draft(actor=g.actor, data=data)
+
+
+@blp.route("/declarations.csv")
+class DeclarationsCsv(MethodView):
+    @requires(*READERS)
+    @blp.arguments(DeclarationFilterSchema, location="query")
+    @blp.response(200, content_type="text/csv", description="UTF-8 with BOM; the filters on the first line")
+    def get(self, args):
+        """The list's declarations (with their e-records) as CSV, same filters, at most 20 000 rows."""
+        return attachment(exports.export_csv(actor=g.actor, **args), CSV, "declarations.csv")
+
+
+@blp.route("/declarations.xlsx")
+class DeclarationsXlsx(MethodView):
+    @requires(*READERS)
+    @blp.arguments(DeclarationFilterSchema, location="query")
+    @blp.response(200, content_type=XLSX, description="Excel workbook; the filters on a second sheet")
+    def get(self, args):
+        """The list's declarations (with their e-records) as XLSX, same filters, at most 20 000 rows."""
+        return attachment(exports.export_xlsx(actor=g.actor, **args), XLSX, "declarations.xlsx")
 
 
 @blp.route("/declarations/validate")
@@ -167,4 +189,3 @@ class Receipts(MethodView):
     def get(self, declaration_id):
         """回执: code, status, text, time and who, oldest first."""
         return service.list_receipts(actor=g.actor, declaration_id=declaration_id)
-
