@@ -28,6 +28,7 @@ BLUEPRINTS = [
     "backend.review.rules_api",
     "backend.appointments.api",
     "backend.instructions.api",
+    "backend.instructions.exports_api",
     "backend.inspections.api",
     "backend.sync.api",
     "backend.media.api",
