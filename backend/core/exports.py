@@ -53,6 +53,8 @@ def _cell(value):
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ",".join(str(_cell(one)) for one in value)
     return "" if value is None else value
 
 
