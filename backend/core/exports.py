@@ -93,3 +93,35 @@ def table_xlsx(columns, rows: list[dict], filters: dict, *, title: str, wide: tu
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def register_exports(
+    blp, path: str, *, roles, filters, export_csv, export_xlsx, what: str, assurance=None
+) -> None:
+    """Add `path`.csv and `path`.xlsx to the flask-smorest blueprint `blp`: `filters` (the list's
+    filter schema) in the query string, `export_csv`/`export_xlsx(actor=…, **filters)` make the file."""
+    from flask import g
+    from flask.views import MethodView
+
+    from backend.core.auth import requires
+    from backend.core.enums import Assurance
+
+    level = assurance or Assurance.PASSWORD
+    name = path.strip("/").split("/")[-1]
+    formats = (
+        ("csv", CSV, export_csv, "text/csv", "UTF-8 with BOM; the filters on the first line"),
+        ("xlsx", XLSX, export_xlsx, XLSX, "Excel workbook; the filters on a second sheet"),
+    )
+    for suffix, mimetype, export, content_type, described in formats:
+
+        def get(self, args, export=export, mimetype=mimetype, suffix=suffix):
+            return attachment(export(actor=g.actor, **args), mimetype, f"{name}.{suffix}")
+
+        get.__doc__ = f"{what} as {suffix.upper()}: the list's scope and filters, at most 20 000 rows."
+        view = requires(*roles, assurance=level)(
+            blp.arguments(filters, location="query")(
+                blp.response(200, content_type=content_type, description=described)(get)
+            )
+        )
+        cls = type(f"{name.title().replace('-', '')}{suffix.title()}", (MethodView,), {"get": view})
+        blp.route(f"{path}.{suffix}")(cls)

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import ANY_CUSTOMS, requires
 from backend.core.enums import Role
-from backend.core.exports import CSV, XLSX, attachment
+from backend.core.exports import register_exports
 from backend.declarations import exports, queries, service
 from backend.declarations.schemas import (
     DeclarationBodySchema,
@@ -68,24 +68,15 @@ class Declarations(MethodView):
         return service.create_draft(actor=g.actor, data=data)
 
 
-@blp.route("/declarations.csv")
-class DeclarationsCsv(MethodView):
-    @requires(*READERS)
-    @blp.arguments(DeclarationFilterSchema, location="query")
-    @blp.response(200, content_type="text/csv", description="UTF-8 with BOM; the filters on the first line")
-    def get(self, args):
-        """The list's declarations (with their e-records) as CSV, same filters, at most 20 000 rows."""
-        return attachment(exports.export_csv(actor=g.actor, **args), CSV, "declarations.csv")
-
-
-@blp.route("/declarations.xlsx")
-class DeclarationsXlsx(MethodView):
-    @requires(*READERS)
-    @blp.arguments(DeclarationFilterSchema, location="query")
-    @blp.response(200, content_type=XLSX, description="Excel workbook; the filters on a second sheet")
-    def get(self, args):
-        """The list's declarations (with their e-records) as XLSX, same filters, at most 20 000 rows."""
-        return attachment(exports.export_xlsx(actor=g.actor, **args), XLSX, "declarations.xlsx")
+register_exports(
+    blp,
+    "/declarations",
+    roles=READERS,
+    filters=DeclarationFilterSchema,
+    export_csv=exports.export_csv,
+    export_xlsx=exports.export_xlsx,
+    what="The list's declarations (with their e-records)",
+)
 
 
 @blp.route("/declarations/validate")

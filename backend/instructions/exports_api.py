@@ -1,12 +1,9 @@
 """综合查询 of instructions as files: /instructions.csv and /instructions.xlsx, the list's filters."""
 
-from flask import g
-from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.core.auth import requires
 from backend.core.enums import Role
-from backend.core.exports import CSV, XLSX, attachment
+from backend.core.exports import register_exports
 from backend.instructions import exports
 from backend.instructions.schemas import InstructionFilterSchema
 
@@ -16,24 +13,12 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="指令管理 Instructions: exports of the list (综合查询)",
 )
-READERS = (Role.INSPECTOR, Role.SUPERVISOR, Role.REVIEWER)
-
-
-@blp.route("/instructions.csv")
-class InstructionsCsv(MethodView):
-    @requires(*READERS)
-    @blp.arguments(InstructionFilterSchema, location="query")
-    @blp.response(200, content_type="text/csv", description="UTF-8 with BOM; the filters on the first line")
-    def get(self, args):
-        """The list's instructions as CSV, same scope and filters, at most 20 000 rows."""
-        return attachment(exports.export_csv(actor=g.actor, **args), CSV, "instructions.csv")
-
-
-@blp.route("/instructions.xlsx")
-class InstructionsXlsx(MethodView):
-    @requires(*READERS)
-    @blp.arguments(InstructionFilterSchema, location="query")
-    @blp.response(200, content_type=XLSX, description="Excel workbook; the filters on a second sheet")
-    def get(self, args):
-        """The list's instructions as XLSX, same scope and filters, at most 20 000 rows."""
-        return attachment(exports.export_xlsx(actor=g.actor, **args), XLSX, "instructions.xlsx")
+register_exports(
+    blp,
+    "/instructions",
+    roles=(Role.INSPECTOR, Role.SUPERVISOR, Role.REVIEWER),
+    filters=InstructionFilterSchema,
+    export_csv=exports.export_csv,
+    export_xlsx=exports.export_xlsx,
+    what="The list's instructions",
+)
