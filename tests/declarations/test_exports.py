@@ -57,3 +57,19 @@ def test_exports_follow_the_lists_scope(client, factories):
     )
     assert len(others) == 2
     assert client.get(f"{API}.csv?limit=5", headers=officer).status_code == 422
+
+
+def test_a_parent_districts_export_holds_its_subordinates_rows(client, factories):
+    """Levels of customs: 5300 (直属海关) exports 5301's work too; 5301 never 5300's."""
+    own = factories.declaration(factories.enterprise(district_code="5300"), status="accepted")
+    child = factories.declaration(
+        factories.enterprise(district_code="5301"), status="accepted", district_code="5301"
+    )
+
+    def exported(district):
+        headers = factories.headers(factories.user(Role.REVIEWER, district_code=district))
+        text = client.get(f"{API}.csv", headers=headers).data.decode("utf-8-sig")
+        return {int(row[0]) for row in list(csv.reader(io.StringIO(text)))[2:]}
+
+    assert exported("5300") == {own.id, child.id}
+    assert exported("5301") == {child.id}
