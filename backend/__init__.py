@@ -29,6 +29,7 @@ BLUEPRINTS = [
     "backend.appointments.api",
     "backend.deadlines.api",
     "backend.instructions.api",
+    "backend.instructions.exports_api",
     "backend.inspections.api",
     "backend.sync.api",
     "backend.media.api",

@@ -11,6 +11,7 @@ import verifyRoutes from './views/verify/routes.js'
 import supervisorRoutes from './views/supervisor/routes.js'
 import instructionsRoutes from './views/instructions/routes.js'
 import monitoringRoutes from './views/monitoring/routes.js'
+import queryRoutes from './views/query/routes.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/common/LoginView.vue'), meta: { public: true } },
@@ -24,6 +25,7 @@ const routes = [
   ...supervisorRoutes,
   ...instructionsRoutes,
   ...monitoringRoutes,
+  ...queryRoutes,
   { path: '/workbench', name: 'workbench', component: () => import('./views/common/WorkbenchView.vue'), meta: { tabbar: true } },
   { path: '/outbox', name: 'outbox', component: () => import('./views/common/OutboxView.vue'), meta: { tabbar: true } },
   { path: '/settings', name: 'settings', component: () => import('./views/common/SettingsView.vue'), meta: { tabbar: true } },
