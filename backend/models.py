@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "backend.certificate_applications.models",
     "backend.blank_stock.models",
     "backend.amendments.models",
+    "backend.statistics.rollup",
 ]
 
 for _name in MODEL_MODULES:

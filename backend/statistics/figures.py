@@ -1,0 +1,348 @@
+"""查询统计: the figures of a period, each one GROUP BY statement over the domains' tables.
+
+Applications and e-records are counted from the receipts (回执) written at each transition, so a figure
+says how many times something happened in the period ("returned" counts returns, an application
+returned twice counts twice). Each figure is a table: {name, title_zh, title_en, columns, rows}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import sqlalchemy as sa
+
+from backend.certificate_applications.models import ApplicationReceipt, CertificateApplication
+from backend.certificates.models import Certificate, CertificateType
+from backend.core.receipts import SYSTEM_LABEL
+from backend.declarations.models import Declaration, ERecord, Receipt
+from backend.extensions import db
+from backend.identity.models import District
+from backend.inspections.models import Inspection
+from backend.instructions.models import Instruction
+from backend.review.models import RiskRule, RuleHit
+from backend.statistics.rollup import receipt_counts
+from backend.statistics.sql import (
+    Filters,
+    count_if,
+    declaration_clauses,
+    dialect,
+    in_period,
+    rate,
+)
+
+# Receipt code → figure. Withdrawals by the enterprise and by the 30-day rule count together.
+APPLICATION_CODES = {
+    "SUBMITTED": "submitted",
+    "ACCEPTED": "accepted",
+    "RETURNED": "returned",
+    "REJECTED": "rejected",
+    "WITHDRAWN": "withdrawn",
+    "AUTO_WITHDRAWN": "withdrawn",
+}
+E_RECORD_CODES = {
+    "E_RECORD_ISSUED": "issued",
+    "E_RECORD_USED": "used",
+    "E_RECORD_EXPIRED": "expired",
+    "E_RECORD_VOIDED": "voided",
+}
+RECEIPT_CODES = tuple(APPLICATION_CODES) + tuple(E_RECORD_CODES)
+
+APPLICATION_COLUMNS = [
+    ("submitted", "提交", "Submitted"),
+    ("accepted", "受理（报检成功）", "Accepted"),
+    ("returned", "退回", "Returned"),
+    ("rejected", "不予受理", "Rejected"),
+    ("withdrawn", "撤回", "Withdrawn"),
+    ("instructions", "查检指令", "Instructions"),
+    ("inspection_rate", "查检率", "Inspection rate"),
+]
+E_RECORD_COLUMNS = [
+    ("issued", "签发", "Issued"),
+    ("used", "已使用", "Used"),
+    ("expired", "过期", "Expired"),
+    ("voided", "作废", "Voided"),
+]
+
+
+def table(name: str, title_zh: str, title_en: str, columns, rows) -> dict:
+    return {
+        "name": name,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "columns": [{"key": key, "zh": zh, "en": en} for key, zh, en in columns],
+        "rows": rows,
+    }
+
+
+def _instruction_counts(filters: Filters) -> dict[str, int]:
+    """Instructions issued in the period per district (cancelled ones included: they were issued)."""
+    query = (
+        sa.select(Declaration.district_code, sa.func.count())
+        .select_from(Instruction)
+        .join(Declaration, Declaration.id == Instruction.declaration_id)
+        .where(in_period(Instruction.created_at, filters), *declaration_clauses(filters))
+        .group_by(Declaration.district_code)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def applications_and_e_records(filters: Filters) -> tuple[dict, dict, dict]:
+    """(totals, e-record totals, by district rows) from one GROUP BY over the period's receipts."""
+    per_district: dict[str, dict[str, int]] = {}
+    for district, code, count in receipt_counts(filters, RECEIPT_CODES):
+        figure = APPLICATION_CODES.get(code) or E_RECORD_CODES[code]
+        key = figure if code in APPLICATION_CODES else f"e_record_{figure}"
+        row = per_district.setdefault(district, {})
+        row[key] = row.get(key, 0) + count
+    for district, count in _instruction_counts(filters).items():
+        per_district.setdefault(district, {})["instructions"] = count
+
+    keys = [key for key, _, _ in APPLICATION_COLUMNS[:-1]] + [f"e_record_{k}" for k, _, _ in E_RECORD_COLUMNS]
+    totals = {key: sum(row.get(key, 0) for row in per_district.values()) for key in keys}
+    applications = {key: totals[key] for key, _, _ in APPLICATION_COLUMNS[:-1]}
+    applications["inspection_rate"] = rate(applications["instructions"], applications["accepted"])
+    e_records = {key: totals[f"e_record_{key}"] for key, _, _ in E_RECORD_COLUMNS}
+    names = dict(db.session.execute(sa.select(District.code, District.name_zh)).all())
+    by_district = []
+    for district in sorted(per_district):
+        row = {key: per_district[district].get(key, 0) for key in keys}
+        row["inspection_rate"] = rate(row["instructions"], row["accepted"])
+        by_district.append({"district": district, "district_name": names.get(district, district), **row})
+    return applications, e_records, by_district
+
+
+def inspections(filters: Filters) -> list[dict]:
+    """On-site inspections concluded in the period, by conclusion and disposition."""
+    query = (
+        sa.select(Inspection.conclusion, Inspection.disposition, sa.func.count())
+        .join(Declaration, Declaration.id == Inspection.declaration_id)
+        .where(
+            Inspection.conclusion.is_not(None),
+            in_period(Inspection.completed_at, filters),
+            *declaration_clauses(filters),
+        )
+        .group_by(Inspection.conclusion, Inspection.disposition)
+        .order_by(Inspection.conclusion, Inspection.disposition)
+    )
+    return [
+        {"conclusion": conclusion, "disposition": disposition or "", "count": count}
+        for conclusion, disposition, count in db.session.execute(query).all()
+    ]
+
+
+def _without_type(filters: Filters) -> Filters:
+    """The filters minus certificate_type, which certificate figures read as "of this type"."""
+    return replace(filters, certificate_type=None)
+
+
+def _certificate_clauses(filters: Filters) -> list:
+    clauses = declaration_clauses(_without_type(filters), district_column=Certificate.district_code)
+    if filters.enterprise_id is not None:
+        clauses.append(Certificate.enterprise_id == filters.enterprise_id)
+    if filters.certificate_type is not None:
+        clauses.append(Certificate.type_code == filters.certificate_type)
+    return clauses
+
+
+def _application_clauses(filters: Filters) -> list:
+    clauses = declaration_clauses(_without_type(filters), district_column=CertificateApplication.district_code)
+    if filters.certificate_type is not None:
+        clauses.append(CertificateApplication.type_code == filters.certificate_type)
+    return clauses
+
+
+def certificates(filters: Filters) -> list[dict]:
+    """Certificates issued in the period by type, with intelligent review's automatic rate per type.
+
+    Automatic rate = applications issued by intelligent review ÷ applications it decided (issued at
+    once, or referred to an officer), both counted from the period's receipts.
+    """
+    issued = dict(
+        db.session.execute(
+            sa.select(Certificate.type_code, sa.func.count())
+            .outerjoin(ERecord, ERecord.id == Certificate.e_record_id)
+            .outerjoin(Declaration, Declaration.id == ERecord.declaration_id)
+            .where(in_period(Certificate.issued_at, filters), *_certificate_clauses(filters))
+            .group_by(Certificate.type_code)
+        ).all()
+    )
+    automatic = ApplicationReceipt.code == "CERT_ISSUED"
+    decided = db.session.execute(
+        sa.select(
+            CertificateApplication.type_code,
+            count_if(sa.and_(automatic, ApplicationReceipt.actor_label == SYSTEM_LABEL)),
+            count_if(ApplicationReceipt.code == "CERT_OFFICER_REVIEW"),
+        )
+        .join(CertificateApplication, CertificateApplication.id == ApplicationReceipt.application_id)
+        .join(Declaration, Declaration.id == CertificateApplication.declaration_id)
+        .where(
+            ApplicationReceipt.code.in_(("CERT_ISSUED", "CERT_OFFICER_REVIEW")),
+            in_period(ApplicationReceipt.created_at, filters),
+            *_application_clauses(filters),
+        )
+        .group_by(CertificateApplication.type_code)
+    ).all()
+    reviewed = {type_code: (auto, referred) for type_code, auto, referred in decided}
+    names = dict(db.session.execute(sa.select(CertificateType.code, CertificateType.name_zh)).all())
+    rows = []
+    for type_code in sorted(set(issued) | set(reviewed)):
+        auto, referred = reviewed.get(type_code, (0, 0))
+        rows.append(
+            {
+                "type_code": type_code,
+                "type_name": names.get(type_code, type_code),
+                "issued": issued.get(type_code, 0),
+                "auto_issued": auto,
+                "referred": referred,
+                "auto_rate": rate(auto, auto + referred),
+            }
+        )
+    return rows
+
+
+def failed_rules(filters: Filters, limit: int = 10) -> list[dict]:
+    """Intelligent review's rules by how often they failed, over applications submitted in the period."""
+    results = CertificateApplication.rule_results
+    if dialect() == "postgresql":
+        entry = sa.func.jsonb_array_elements(results).table_valued("value").alias("entry")
+        rule = entry.c.value.op("->>")("rule")
+        failed = entry.c.value.op("->>")("passed") == "false"
+    else:
+        entry = sa.func.json_each(results).table_valued("value").alias("entry")
+        rule = sa.func.json_extract(entry.c.value, "$.rule")
+        failed = sa.func.json_extract(entry.c.value, "$.passed") == 0
+    query = (
+        sa.select(rule.label("rule"), sa.func.count().label("failures"))
+        .select_from(CertificateApplication)
+        .join(Declaration, Declaration.id == CertificateApplication.declaration_id)
+        .join(entry, sa.true())
+        .where(
+            CertificateApplication.rule_results.is_not(None),
+            in_period(CertificateApplication.submitted_at, filters),
+            failed,
+            *_application_clauses(filters),
+        )
+        .group_by(rule)
+        .order_by(sa.func.count().desc(), rule)
+        .limit(limit)
+    )
+    return [{"rule": name, "failures": count} for name, count in db.session.execute(query).all()]
+
+
+def risk_rules(filters: Filters) -> list[dict]:
+    """Per rule version: hits, selections (instruction drawn) and failed inspections among those."""
+    concluded = Inspection.conclusion.is_not(None)
+    query = (
+        sa.select(
+            RuleHit.rule_id,
+            RuleHit.rule_version,
+            RiskRule.name_zh,
+            sa.func.count(),
+            count_if(RuleHit.selected),
+            count_if(sa.and_(RuleHit.selected, concluded)),
+            count_if(sa.and_(RuleHit.selected, Inspection.conclusion == "fail")),
+        )
+        .join(RiskRule, RiskRule.id == RuleHit.rule_id)
+        .join(Declaration, Declaration.id == RuleHit.declaration_id)
+        .outerjoin(Inspection, Inspection.instruction_id == RuleHit.instruction_id)
+        .where(in_period(RuleHit.evaluated_at, filters), *declaration_clauses(filters))
+        .group_by(RuleHit.rule_id, RuleHit.rule_version, RiskRule.name_zh)
+        .order_by(RuleHit.rule_id, RuleHit.rule_version)
+    )
+    rows = []
+    for rule_id, version, name, hits, selected, concluded_count, failed in db.session.execute(query).all():
+        rows.append(
+            {
+                "rule_id": rule_id,
+                "rule_version": version,
+                "rule_name": name,
+                "hits": hits,
+                "selected": selected,
+                "inspected": concluded_count,
+                "failed": failed,
+                "selection_rate": rate(selected, hits),
+                "fail_rate": rate(failed, concluded_count),
+            }
+        )
+    return rows
+
+
+def overview(filters: Filters) -> list[dict]:
+    """Every figure of the statistics page, as tables."""
+    applications, e_records, by_district = applications_and_e_records(filters)
+    certificate_rows = certificates(filters)
+    inspection_rows = inspections(filters)
+    funnel = [
+        {"stage": "submitted", "label": "提交 submitted", "count": applications["submitted"]},
+        {"stage": "accepted", "label": "受理 accepted", "count": applications["accepted"]},
+        {"stage": "instructions", "label": "查检指令 instructions", "count": applications["instructions"]},
+        {
+            "stage": "inspected",
+            "label": "查检完成 inspected",
+            "count": sum(row["count"] for row in inspection_rows),
+        },
+        {"stage": "e_records", "label": "电子底账 e-records", "count": e_records["issued"]},
+        {
+            "stage": "certificates",
+            "label": "证书签发 certificates",
+            "count": sum(row["issued"] for row in certificate_rows),
+        },
+    ]
+    count = ("count", "数量", "Count")
+    return [
+        table("applications", "出境检验检疫申请", "Applications", APPLICATION_COLUMNS, [applications]),
+        table(
+            "by_district",
+            "分关区",
+            "By district",
+            [("district", "关区", "District"), ("district_name", "名称", "Name"), *APPLICATION_COLUMNS],
+            by_district,
+        ),
+        table("funnel", "业务链漏斗", "Funnel of the chain", [("label", "环节", "Stage"), count], funnel),
+        table(
+            "inspections",
+            "查检结果与处置",
+            "Inspection results and dispositions",
+            [("conclusion", "结论", "Conclusion"), ("disposition", "处置", "Disposition"), count],
+            inspection_rows,
+        ),
+        table("e_records", "电子底账", "E-records", E_RECORD_COLUMNS, [e_records]),
+        table(
+            "certificates",
+            "证书（按类型）",
+            "Certificates by type",
+            [
+                ("type_code", "类型", "Type"),
+                ("type_name", "名称", "Name"),
+                ("issued", "签发", "Issued"),
+                ("auto_issued", "智能审核自动签发", "Issued automatically"),
+                ("referred", "转人工", "Referred"),
+                ("auto_rate", "自动签发率", "Automatic rate"),
+            ],
+            certificate_rows,
+        ),
+        table(
+            "failed_rules",
+            "智能审核未通过最多的规则",
+            "Most-failed intelligent review rules",
+            [("rule", "规则", "Rule"), ("failures", "未通过次数", "Failures")],
+            failed_rules(filters),
+        ),
+        table(
+            "risk_rules",
+            "布控规则命中",
+            "Risk rules",
+            [
+                ("rule_id", "规则", "Rule"),
+                ("rule_version", "版本", "Version"),
+                ("rule_name", "名称", "Name"),
+                ("hits", "命中", "Hits"),
+                ("selected", "布控", "Selected"),
+                ("inspected", "已查检", "Inspected"),
+                ("failed", "不合格", "Failed"),
+                ("selection_rate", "布控率", "Selection rate"),
+                ("fail_rate", "不合格率", "Fail rate"),
+            ],
+            risk_rules(filters),
+        ),
+    ]

@@ -1,0 +1,172 @@
+"""Use cases of statistics: one read-only function per page, and the export of any of their tables."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from backend.core.auth import Actor
+from backend.core.exports import tables_csv, tables_xlsx
+from backend.declarations.models import Declaration, Receipt
+from backend.extensions import db
+from backend.instructions.models import Instruction
+from backend.statistics import figures, timeliness
+from backend.statistics.scope import counted_districts
+from backend.statistics.sql import Filters, bucket, buckets_between, declaration_clauses, in_period
+
+PAGES = ("overview", "trend", "timeliness")
+
+
+def resolve_filters(actor: Actor, args: dict) -> Filters:
+    """The request's filters with the district expanded to its subordinates, checked against scope."""
+    districts = counted_districts(actor, args.get("district"))
+    return Filters(
+        date_from=args["date_from"],
+        date_to=args["date_to"],
+        districts=None if districts is None else tuple(districts),
+        enterprise_id=args.get("enterprise_id"),
+        hs_chapter=args.get("hs_chapter"),
+        destination_country=args.get("destination_country"),
+        certificate_type=args.get("certificate_type"),
+        channel=args.get("channel"),
+    )
+
+
+def _answer(filters: Filters, tables: list[dict], **extra) -> dict:
+    return {
+        "filters": [{"label": label, "value": value} for label, value in filters.describe()],
+        "tables": tables,
+        **extra,
+    }
+
+
+def statistics_overview(*, actor: Actor, **args) -> dict:
+    """查询统计: every figure of the period for the caller's districts."""
+    filters = resolve_filters(actor, args)
+    return _answer(filters, figures.overview(filters))
+
+
+def _trend_series(filters: Filters, granularity: str) -> dict[str, dict[str, int]]:
+    series: dict[str, dict[str, int]] = {}
+    receipt_bucket = bucket(Receipt.created_at, granularity)
+    query = (
+        sa.select(receipt_bucket, Receipt.code, sa.func.count())
+        .join(Declaration, Declaration.id == Receipt.declaration_id)
+        .where(
+            Receipt.code.in_(("SUBMITTED", "ACCEPTED", "E_RECORD_ISSUED")),
+            in_period(Receipt.created_at, filters),
+            *declaration_clauses(filters),
+        )
+        .group_by(receipt_bucket, Receipt.code)
+    )
+    names = {"SUBMITTED": "submitted", "ACCEPTED": "accepted", "E_RECORD_ISSUED": "e_records"}
+    for key, code, count in db.session.execute(query).all():
+        series.setdefault(str(key), {})[names[code]] = count
+    instruction_bucket = bucket(Instruction.created_at, granularity)
+    query = (
+        sa.select(instruction_bucket, sa.func.count())
+        .join(Declaration, Declaration.id == Instruction.declaration_id)
+        .where(in_period(Instruction.created_at, filters), *declaration_clauses(filters))
+        .group_by(instruction_bucket)
+    )
+    for key, count in db.session.execute(query).all():
+        series.setdefault(str(key), {})["instructions"] = count
+    return series
+
+
+def statistics_trend(*, actor: Actor, granularity: str = "day", **args) -> dict:
+    """Submitted, accepted, instructions and e-records per day, week (from Monday) or month."""
+    filters = resolve_filters(actor, args)
+    series = _trend_series(filters, granularity)
+    keys = ("submitted", "accepted", "instructions", "e_records")
+    rows = [
+        {"bucket": key, **{name: series.get(key, {}).get(name, 0) for name in keys}}
+        for key in buckets_between(filters.date_from, filters.date_to, granularity)
+    ]
+    columns = [
+        ("bucket", "期间", "Period"),
+        ("submitted", "提交", "Submitted"),
+        ("accepted", "受理", "Accepted"),
+        ("instructions", "查检指令", "Instructions"),
+        ("e_records", "电子底账", "E-records"),
+    ]
+    title = {"day": ("按日趋势", "Trend by day"), "week": ("按周趋势", "Trend by week"),
+             "month": ("按月趋势", "Trend by month")}[granularity]
+    return _answer(filters, [figures.table("trend", *title, columns, rows)], granularity=granularity)
+
+
+def statistics_timeliness(*, actor: Actor, group_by: str = "district", **args) -> dict:
+    """时效: stage durations (count, median, p90) by group, the distribution, and the late cases."""
+    filters = resolve_filters(actor, args)
+    stage_labels = {stage: (zh, en) for stage, _, _, zh, en in timeliness.STAGES}
+    durations = [
+        {**row, "stage_name": f"{stage_labels[row['stage']][0]} {stage_labels[row['stage']][1]}"}
+        for row in timeliness.stage_durations(filters, group_by)
+    ]
+    group_title = {"district": "关区 District", "inspector": "查检人员 Inspector",
+                   "hs_chapter": "HS 章 HS chapter", "channel": "渠道 Channel"}[group_by]
+    group_zh, group_en = group_title.split(" ", 1)
+    tables = [
+        figures.table(
+            "durations",
+            "各环节用时（小时）",
+            "Stage durations (hours)",
+            [
+                ("group", group_zh, group_en),
+                ("group_name", "名称", "Name"),
+                ("stage_name", "环节", "Stage"),
+                ("count", "件数", "Cases"),
+                ("median_hours", "中位数", "Median"),
+                ("p90_hours", "90 分位", "90th percentile"),
+            ],
+            durations,
+        ),
+        figures.table(
+            "distribution",
+            "提交至电子底账用时分布",
+            "Submitted to e-record: distribution",
+            [("band", "用时", "Duration"), ("count", "件数", "Cases")],
+            timeliness.distribution(filters),
+        ),
+        figures.table(
+            "overdue",
+            "超时限案件",
+            "Cases over their deadline",
+            [
+                ("inspection_no", "检验检疫编号", "Inspection no."),
+                ("district", "关区", "District"),
+                ("late_stage", "超时环节", "Late stage"),
+                ("deadline", "时限", "Deadline"),
+                ("done_at", "完成时间", "Done at"),
+            ],
+            timeliness.overdue(filters),
+        ),
+    ]
+    return _answer(filters, tables, group_by=group_by)
+
+
+def _page(actor: Actor, page: str, args: dict) -> dict:
+    if page == "trend":
+        return statistics_trend(actor=actor, **args)
+    if page == "timeliness":
+        return statistics_timeliness(actor=actor, **args)
+    return statistics_overview(actor=actor, **args)
+
+
+def export_statistics(*, actor: Actor, table: str, file_format: str, **args) -> tuple[bytes, str]:
+    """A page (all its tables) or one table of it as CSV or XLSX, the filters written at the top.
+
+    `table` is a page name (overview, trend, timeliness) or "page.table" (overview.by_district).
+    """
+    page, _, name = table.partition(".")
+    granularity, group_by = args.pop("granularity", "day"), args.pop("group_by", "district")
+    if page == "trend":
+        args["granularity"] = granularity
+    elif page == "timeliness":
+        args["group_by"] = group_by
+    answer = _page(actor, page, args)
+    tables = [t for t in answer["tables"] if not name or t["name"] == name]
+    lines = [(line["label"], line["value"]) for line in answer["filters"]]
+    title = f"查检 Chajian 查询统计 statistics — {table}"
+    if file_format == "csv":
+        return tables_csv(title, lines, tables), f"statistics-{table}.csv"
+    return tables_xlsx(title, lines, tables), f"statistics-{table}.xlsx"

@@ -1,0 +1,237 @@
+"""时效: how long each stage of a case took, from the receipts and events already recorded.
+
+A case is an application accepted in the period. Its stage times: submitted (the last SUBMITTED
+receipt before acceptance) → accepted → review decision (the first return, rejection, inspection
+notice or approval after acceptance) → instruction (first one created) → on-site start (INSPECTING
+receipt) → disposition (inspection concluded) → e-record issued → first certificate issued. Each
+stage's duration is counted where both ends exist. Median and 90th percentile are computed by the
+database: percentile_cont on PostgreSQL; on SQLite the same interpolation over row_number() windows.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from backend.certificates.models import Certificate
+from backend.declarations.models import Declaration, ERecord, Receipt
+from backend.extensions import db
+from backend.identity.models import User
+from backend.inspections.models import Inspection
+from backend.instructions.models import Instruction
+from backend.statistics.sql import Filters, declaration_clauses, dialect, hs_chapter_of, in_period, seconds_between
+
+STAGES = (
+    ("acceptance", "submitted", "accepted", "受理", "Acceptance"),
+    ("review", "accepted", "decided", "单证审核", "Document review"),
+    ("instruction", "decided", "instructed", "下达指令", "Instruction"),
+    ("dispatch", "instructed", "started", "到场开始查检", "Start on site"),
+    ("on_site", "started", "disposed", "现场查检与处置", "On-site inspection"),
+    ("e_record", "disposed", "e_record", "签发电子底账", "E-record"),
+    ("certificate", "e_record", "certificate", "证书签发", "Certificate"),
+    ("total", "submitted", "e_record", "提交至电子底账", "Submitted to e-record"),
+)
+DECISION_CODES = ("RETURNED", "REJECTED", "INSPECTION_NOTICE", "E_RECORD_ISSUED")
+HISTOGRAM_HOURS = (4, 8, 24, 48, 72, 120, 240)
+
+
+def _first_receipt(codes, *, after=None, before=None):
+    clauses = [Receipt.declaration_id == Declaration.id, Receipt.code.in_(codes)]
+    if after is not None:
+        clauses.append(Receipt.created_at >= after)
+    if before is not None:
+        clauses.append(Receipt.created_at <= before)
+    aggregate = sa.func.max if before is not None else sa.func.min
+    return sa.select(aggregate(Receipt.created_at)).where(*clauses).scalar_subquery()
+
+
+def _group_column(group_by: str):
+    if group_by == "district":
+        return Declaration.district_code
+    if group_by == "channel":
+        return Declaration.source
+    if group_by == "hs_chapter":
+        return hs_chapter_of()
+    first_instruction = (
+        sa.select(Instruction.inspector_id)
+        .where(Instruction.declaration_id == Declaration.id)
+        .order_by(Instruction.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.cast(first_instruction, sa.String)
+
+
+def cases(filters: Filters, group_by: str = "district"):
+    """A CTE: one row per case accepted in the period, with its group and its stage times."""
+    instructed = (
+        sa.select(sa.func.min(Instruction.created_at)).where(Instruction.declaration_id == Declaration.id)
+    ).scalar_subquery()
+    disposed = (
+        sa.select(sa.func.min(Inspection.completed_at)).where(Inspection.declaration_id == Declaration.id)
+    ).scalar_subquery()
+    certificate = (
+        sa.select(sa.func.min(Certificate.issued_at))
+        .join(ERecord, ERecord.id == Certificate.e_record_id)
+        .where(ERecord.declaration_id == Declaration.id)
+    ).scalar_subquery()
+    e_record = sa.select(ERecord.issued_at).where(ERecord.declaration_id == Declaration.id).scalar_subquery()
+    return (
+        sa.select(
+            Declaration.id.label("declaration_id"),
+            Declaration.inspection_no,
+            Declaration.district_code,
+            sa.func.coalesce(_group_column(group_by), "-").label("grp"),
+            _first_receipt(("SUBMITTED",), before=Declaration.accepted_at).label("submitted"),
+            Declaration.accepted_at.label("accepted"),
+            _first_receipt(DECISION_CODES, after=Declaration.accepted_at).label("decided"),
+            instructed.label("instructed"),
+            _first_receipt(("INSPECTING",), after=Declaration.accepted_at).label("started"),
+            disposed.label("disposed"),
+            e_record.label("e_record"),
+            certificate.label("certificate"),
+        )
+        .where(Declaration.accepted_at.is_not(None), in_period(Declaration.accepted_at, filters))
+        .where(*declaration_clauses(filters))
+        .cte("cases")
+    )
+
+
+def durations(filters: Filters, group_by: str = "district"):
+    """A CTE of (grp, stage, seconds): one row per case and stage whose both ends are recorded."""
+    case_rows = cases(filters, group_by)
+    parts = [
+        sa.select(
+            case_rows.c.grp,
+            sa.literal(stage).label("stage"),
+            seconds_between(case_rows.c[start], case_rows.c[end]).label("seconds"),
+        ).where(case_rows.c[start].is_not(None), case_rows.c[end].is_not(None))
+        for stage, start, end, _, _ in STAGES
+    ]
+    return sa.union_all(*parts).cte("durations")
+
+
+def _percentiles_postgresql(rows):
+    return sa.select(
+        rows.c.grp,
+        rows.c.stage,
+        sa.func.count(),
+        sa.func.percentile_cont(0.5).within_group(rows.c.seconds),
+        sa.func.percentile_cont(0.9).within_group(rows.c.seconds),
+    ).group_by(rows.c.grp, rows.c.stage)
+
+
+def _percentiles_portable(rows):
+    """percentile_cont by hand: the value at position p·(n−1), interpolated between its neighbours."""
+    ranked = sa.select(
+        rows.c.grp,
+        rows.c.stage,
+        rows.c.seconds,
+        (sa.func.row_number().over(partition_by=(rows.c.grp, rows.c.stage), order_by=rows.c.seconds) - 1).label(
+            "rn"
+        ),
+        sa.func.count().over(partition_by=(rows.c.grp, rows.c.stage)).label("n"),
+    ).subquery("ranked")
+
+    def percentile(p: float):
+        position = p * (ranked.c.n - 1)
+        lower = sa.cast(position, sa.Integer)
+        fraction = position - lower
+        return sa.func.sum(
+            sa.case(
+                (ranked.c.rn == lower, ranked.c.seconds * (1 - fraction)),
+                (ranked.c.rn == lower + 1, ranked.c.seconds * fraction),
+                else_=0,
+            )
+        )
+
+    return sa.select(
+        ranked.c.grp, ranked.c.stage, sa.func.max(ranked.c.n), percentile(0.5), percentile(0.9)
+    ).group_by(ranked.c.grp, ranked.c.stage)
+
+
+def stage_durations(filters: Filters, group_by: str = "district") -> list[dict]:
+    """Per group and stage: count, median and 90th percentile in hours."""
+    rows = durations(filters, group_by)
+    query = _percentiles_postgresql(rows) if dialect() == "postgresql" else _percentiles_portable(rows)
+    order = {stage: index for index, (stage, *_rest) in enumerate(STAGES)}
+    labels = _group_labels(group_by)
+    result = [
+        {
+            "group": group,
+            "group_name": labels.get(group, group),
+            "stage": stage,
+            "count": count,
+            "median_hours": round(float(median) / 3600, 2),
+            "p90_hours": round(float(p90) / 3600, 2),
+        }
+        for group, stage, count, median, p90 in db.session.execute(query).all()
+    ]
+    return sorted(result, key=lambda row: (row["group"], order[row["stage"]]))
+
+
+def _group_labels(group_by: str) -> dict[str, str]:
+    if group_by != "inspector":
+        return {"-": "—"}
+    names = db.session.execute(sa.select(User.id, User.username)).all()
+    return {"-": "未派查检 no inspector", **{str(user_id): name for user_id, name in names}}
+
+
+def distribution(filters: Filters) -> list[dict]:
+    """How many cases took how long from submission to e-record, in hour bands (one GROUP BY)."""
+    rows = durations(filters, "district")
+    hours = rows.c.seconds / 3600.0
+    edges = (0, *HISTOGRAM_HOURS)
+    band = sa.case(
+        *[(hours < upper, index) for index, upper in enumerate(HISTOGRAM_HOURS)], else_=len(HISTOGRAM_HOURS)
+    )
+    query = sa.select(band, sa.func.count()).where(rows.c.stage == "total").group_by(band)
+    counts = dict(db.session.execute(query).all())
+    result = []
+    for index, lower in enumerate(edges):
+        upper = HISTOGRAM_HOURS[index] if index < len(HISTOGRAM_HOURS) else None
+        label = f"{lower}–{upper} h" if upper is not None else f"≥ {lower} h"
+        result.append({"band": label, "count": counts.get(index, 0)})
+    return result
+
+
+def overdue(filters: Filters, limit: int = 200) -> list[dict]:
+    """Cases over their deadline, with the stage that is late, oldest deadline first.
+
+    The instruction's deadline is the one recorded today: a case is late at `on_site` when its
+    inspection concluded after the deadline, or has not concluded and the deadline has passed.
+    """
+    from backend.core.models import utcnow
+
+    case_rows = cases(filters)
+    deadline = (
+        sa.select(sa.func.min(Instruction.deadline))
+        .where(Instruction.declaration_id == case_rows.c.declaration_id, Instruction.status != "cancelled")
+        .scalar_subquery()
+    )
+    late = sa.or_(
+        case_rows.c.disposed > deadline,
+        sa.and_(case_rows.c.disposed.is_(None), deadline < utcnow()),
+    )
+    query = (
+        sa.select(
+            case_rows.c.declaration_id,
+            case_rows.c.inspection_no,
+            case_rows.c.district_code,
+            deadline.label("deadline"),
+            case_rows.c.disposed,
+        )
+        .where(deadline.is_not(None), late)
+        .order_by(deadline, case_rows.c.declaration_id)
+        .limit(limit)
+    )
+    return [
+        {
+            "declaration_id": declaration_id,
+            "inspection_no": inspection_no,
+            "district": district,
+            "late_stage": "on_site",
+            "deadline": deadline_at.isoformat() if deadline_at else None,
+            "done_at": done.isoformat() if done else None,
+        }
+        for declaration_id, inspection_no, district, deadline_at, done in db.session.execute(query).all()
+    ]
