@@ -27,12 +27,26 @@ blp = Blueprint(
 READERS = (Role.SUPERVISOR, Role.REVIEWER, Role.CERTIFICATE_OFFICER, Role.ADMINISTRATOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORTABLE = (
-    "overview", "trend", "timeliness",
-    *(f"overview.{name}" for name in (
-        "applications", "by_district", "funnel", "inspections", "e_records", "certificates",
-        "failed_rules", "risk_rules",
-    )),
-    "trend.trend", "timeliness.durations", "timeliness.distribution", "timeliness.overdue",
+    "overview",
+    "trend",
+    "timeliness",
+    *(
+        f"overview.{name}"
+        for name in (
+            "applications",
+            "by_district",
+            "funnel",
+            "inspections",
+            "e_records",
+            "certificates",
+            "failed_rules",
+            "risk_rules",
+        )
+    ),
+    "trend.trend",
+    "timeliness.durations",
+    "timeliness.distribution",
+    "timeliness.overdue",
 )
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from backend.certificate_applications.models import ApplicationReceipt, CertificateApplication
 from backend.certificates.models import Certificate, CertificateType
 from backend.core.receipts import SYSTEM_LABEL
-from backend.declarations.models import Declaration, ERecord, Receipt
+from backend.declarations.models import Declaration, ERecord
 from backend.extensions import db
 from backend.identity.models import District
 from backend.inspections.models import Inspection
@@ -145,7 +145,9 @@ def _certificate_clauses(filters: Filters) -> list:
 
 
 def _application_clauses(filters: Filters) -> list:
-    clauses = declaration_clauses(_without_type(filters), district_column=CertificateApplication.district_code)
+    clauses = declaration_clauses(
+        _without_type(filters), district_column=CertificateApplication.district_code
+    )
     if filters.certificate_type is not None:
         clauses.append(CertificateApplication.type_code == filters.certificate_type)
     return clauses

@@ -89,8 +89,11 @@ def statistics_trend(*, actor: Actor, granularity: str = "day", **args) -> dict:
         ("instructions", "查检指令", "Instructions"),
         ("e_records", "电子底账", "E-records"),
     ]
-    title = {"day": ("按日趋势", "Trend by day"), "week": ("按周趋势", "Trend by week"),
-             "month": ("按月趋势", "Trend by month")}[granularity]
+    title = {
+        "day": ("按日趋势", "Trend by day"),
+        "week": ("按周趋势", "Trend by week"),
+        "month": ("按月趋势", "Trend by month"),
+    }[granularity]
     return _answer(filters, [figures.table("trend", *title, columns, rows)], granularity=granularity)
 
 
@@ -102,8 +105,12 @@ def statistics_timeliness(*, actor: Actor, group_by: str = "district", **args) -
         {**row, "stage_name": f"{stage_labels[row['stage']][0]} {stage_labels[row['stage']][1]}"}
         for row in timeliness.stage_durations(filters, group_by)
     ]
-    group_title = {"district": "关区 District", "inspector": "查检人员 Inspector",
-                   "hs_chapter": "HS 章 HS chapter", "channel": "渠道 Channel"}[group_by]
+    group_title = {
+        "district": "关区 District",
+        "inspector": "查检人员 Inspector",
+        "hs_chapter": "HS 章 HS chapter",
+        "channel": "渠道 Channel",
+    }[group_by]
     group_zh, group_en = group_title.split(" ", 1)
     tables = [
         figures.table(

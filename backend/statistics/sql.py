@@ -44,13 +44,20 @@ class Filters:
         """Whether a filter looks beyond district and channel (the daily roll-up keeps only those)."""
         return any(
             value is not None
-            for value in (self.enterprise_id, self.hs_chapter, self.destination_country, self.certificate_type)
+            for value in (
+                self.enterprise_id,
+                self.hs_chapter,
+                self.destination_country,
+                self.certificate_type,
+            )
         )
 
     def describe(self) -> list[tuple[str, str]]:
         """The filters as (label, value) lines, for the head of an export."""
         lines = [("期间 period", f"{self.date_from.isoformat()} – {self.date_to.isoformat()} (UTC+8)")]
-        lines.append(("关区 districts", ", ".join(self.districts) if self.districts is not None else "全部 all"))
+        lines.append(
+            ("关区 districts", ", ".join(self.districts) if self.districts is not None else "全部 all")
+        )
         for label, value in (
             ("企业 enterprise_id", self.enterprise_id),
             ("HS 章 hs_chapter", self.hs_chapter),
@@ -80,9 +87,11 @@ def declaration_clauses(filters: Filters, declaration=Declaration, *, district_c
     """WHERE clauses on an application (or its alias) for the request's filters."""
     clauses = []
     if filters.districts is not None:
-        clauses.append((district_column if district_column is not None else declaration.district_code).in_(
-            filters.districts
-        ))
+        clauses.append(
+            (district_column if district_column is not None else declaration.district_code).in_(
+                filters.districts
+            )
+        )
     if filters.enterprise_id is not None:
         clauses.append(declaration.enterprise_id == filters.enterprise_id)
     if filters.destination_country is not None:
@@ -134,7 +143,9 @@ def bucket(column, granularity: str):
     if granularity == "month":
         return sa.func.strftime("%Y-%m-01", local)
     weekday_from_monday = (sa.cast(sa.func.strftime("%w", local), sa.Integer) + 6) % 7
-    return sa.func.date(local, sa.literal("-").concat(sa.cast(weekday_from_monday, sa.String)).concat(" days"))
+    return sa.func.date(
+        local, sa.literal("-").concat(sa.cast(weekday_from_monday, sa.String)).concat(" days")
+    )
 
 
 def seconds_between(earlier, later):

@@ -18,7 +18,14 @@ from backend.extensions import db
 from backend.identity.models import User
 from backend.inspections.models import Inspection
 from backend.instructions.models import Instruction
-from backend.statistics.sql import Filters, declaration_clauses, dialect, hs_chapter_of, in_period, seconds_between
+from backend.statistics.sql import (
+    Filters,
+    declaration_clauses,
+    dialect,
+    hs_chapter_of,
+    in_period,
+    seconds_between,
+)
 
 STAGES = (
     ("acceptance", "submitted", "accepted", "受理", "Acceptance"),
@@ -126,9 +133,9 @@ def _percentiles_portable(rows):
         rows.c.grp,
         rows.c.stage,
         rows.c.seconds,
-        (sa.func.row_number().over(partition_by=(rows.c.grp, rows.c.stage), order_by=rows.c.seconds) - 1).label(
-            "rn"
-        ),
+        (
+            sa.func.row_number().over(partition_by=(rows.c.grp, rows.c.stage), order_by=rows.c.seconds) - 1
+        ).label("rn"),
         sa.func.count().over(partition_by=(rows.c.grp, rows.c.stage)).label("n"),
     ).subquery("ranked")
 
