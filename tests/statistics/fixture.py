@@ -2,18 +2,23 @@
 
 Times are China Standard Time (UTC+8). The period under test is Monday 2026-03-02 to Sunday 03-08.
 
-| case | district | channel       | HS | dest | what happened (CST)                                              |
-|------|----------|---------------|----|------|------------------------------------------------------------------|
-| D1   | 5301     | web           | 44 | JPN  | 03-02 sub 09:00, acc 10:00, notice 12:00, instr 13:00 (deadline 03-03 13:00), on site 03-03 09:00, pass/release 11:00, e-record 12:00, cert 18 referred 03-04 09:00 then issued by an officer 12:00, e-record voided 03-07 |
-| D2   | 5301     | single_window | 03 | USA  | 03-02 sub 07:30 (= 03-01 23:30 UTC), acc 09:30, returned 17:30; withdrawn 03-04 10:00 |
-| D3   | 5320     | web           | 44 | USA  | 03-03 sub 08:00, acc 08:30, notice 10:00, instr 10:30 (deadline 03-04 10:30), on site 03-05 09:00, fail/return 15:00 |
-| D4   | 5320     | web           | 44 | JPN  | 03-04 sub 08:00, acc 09:00, approved (e-record) 11:00; cert 11 issued automatically 03-05 10:00; e-record used 03-06 10:00 |
-| D5   | 5320     | web           | 44 | JPN  | 03-05 sub 09:00, acc 10:00, rejected 14:00                       |
-| D6   | 2200     | web           | 44 | JPN  | 03-02 sub, acc (another 直属海关: never counted for 5300)           |
-| D7   | 5301     | web           | 44 | JPN  | 03-10 sub (after the period)                                     |
-| D8   | 5301     | web           | 44 | JPN  | accepted and e-record issued 02-01; e-record expired 03-06 08:00 |
+Case, district, channel, HS chapter, destination — what happened (CST):
+- D1 5301 web 44 JPN — 03-02 sub 09:00, acc 10:00, notice 12:00, instr 13:00 (deadline 03-03 13:00);
+  on site 03-03 09:00, pass/release 11:00, e-record 12:00; cert 18 referred 03-04 09:00, issued by an
+  officer 12:00; e-record voided 03-07.
+- D2 5301 single_window 03 USA — 03-02 sub 07:30 (= 03-01 23:30 UTC), acc 09:30, returned 17:30;
+  withdrawn 03-04 10:00.
+- D3 5320 web 44 USA — 03-03 sub 08:00, acc 08:30, notice 10:00, instr 10:30 (deadline 03-04 10:30);
+  on site 03-05 09:00, fail/return 15:00.
+- D4 5320 web 44 JPN — 03-04 sub 08:00, acc 09:00, approved (e-record) 11:00; cert 11 issued
+  automatically 03-05 10:00; e-record used 03-06 10:00.
+- D5 5320 web 44 JPN — 03-05 sub 09:00, acc 10:00, rejected 14:00.
+- D6 2200 — 03-02 sub, acc (another 直属海关: never counted for 5300).
+- D7 5301 — 03-10 sub (after the period).
+- D8 5301 — accepted and e-record issued 02-01; e-record expired 03-06 08:00.
 
-Risk rules: R1 (5301) hit D1 (selected → passed) and D2 (not selected); R2 (5320) hit D3 (selected → failed).
+Risk rules: R1 (5301) hit D1 (selected → passed) and D2 (not selected); R2 (5320) hit D3
+(selected → failed).
 """
 
 from __future__ import annotations
