@@ -41,6 +41,7 @@ EXPORTABLE = (
             "certificates",
             "failed_rules",
             "risk_rules",
+            "blank_stock",
         )
     ),
     "trend.trend",

@@ -11,12 +11,13 @@ from dataclasses import replace
 
 import sqlalchemy as sa
 
+from backend.blank_stock.models import BlankSheet, BlankStock, CertificatePrint
 from backend.certificate_applications.models import ApplicationReceipt, CertificateApplication
 from backend.certificates.models import Certificate, CertificateType
 from backend.core.receipts import SYSTEM_LABEL
 from backend.declarations.models import Declaration, ERecord
 from backend.extensions import db
-from backend.identity.models import District
+from backend.identity.models import District, Enterprise
 from backend.inspections.models import Inspection
 from backend.instructions.models import Instruction
 from backend.review.models import RiskRule, RuleHit
@@ -269,6 +270,59 @@ def risk_rules(filters: Filters) -> list[dict]:
     return rows
 
 
+def blank_stock(filters: Filters) -> list[dict]:
+    """Blank paper (空白证书) per enterprise and type, as it stands now (a balance, not a period figure).
+
+    Anomalies: sheets marked printed with no print record, and sheets printed for a certificate of
+    another enterprise or type (the first two kinds of blank_stock.reconciliation, counted in SQL).
+    """
+    stock, sheet = BlankStock, BlankSheet
+    foreign = sa.and_(
+        CertificatePrint.id.is_not(None),
+        sa.or_(Certificate.enterprise_id != stock.enterprise_id, Certificate.type_code != sheet.type_code),
+    )
+    clauses = [stock.status.in_(("allocated", "received")), stock.enterprise_id.is_not(None)]
+    if filters.districts is not None:
+        clauses.append(stock.district_code.in_(filters.districts))
+    if filters.enterprise_id is not None:
+        clauses.append(stock.enterprise_id == filters.enterprise_id)
+    if filters.certificate_type is not None:
+        clauses.append(sheet.type_code == filters.certificate_type)
+    query = (
+        sa.select(
+            stock.enterprise_id,
+            Enterprise.name_zh,
+            sheet.type_code,
+            sa.func.count(),
+            count_if(stock.status == "received"),
+            count_if(sheet.status == "printed"),
+            count_if(sheet.status == "spoiled"),
+            count_if(sheet.status == "available"),
+            count_if(sa.and_(sheet.status == "printed", CertificatePrint.id.is_(None))) + count_if(foreign),
+        )
+        .select_from(sheet)
+        .join(stock, stock.id == sheet.stock_id)
+        .join(Enterprise, Enterprise.id == stock.enterprise_id)
+        .outerjoin(CertificatePrint, CertificatePrint.sheet_id == sheet.id)
+        .outerjoin(Certificate, Certificate.id == CertificatePrint.certificate_id)
+        .where(*clauses)
+        .group_by(stock.enterprise_id, Enterprise.name_zh, sheet.type_code)
+        .order_by(stock.enterprise_id, sheet.type_code)
+    )
+    keys = (
+        "enterprise_id",
+        "enterprise_name",
+        "type_code",
+        "allocated",
+        "received",
+        "printed",
+        "spoiled",
+        "remaining",
+        "anomalies",
+    )
+    return [dict(zip(keys, row, strict=True)) for row in db.session.execute(query).all()]
+
+
 def overview(filters: Filters) -> list[dict]:
     """Every figure of the statistics page, as tables."""
     applications, e_records, by_district = applications_and_e_records(filters)
@@ -346,5 +400,22 @@ def overview(filters: Filters) -> list[dict]:
                 ("fail_rate", "不合格率", "Fail rate"),
             ],
             risk_rules(filters),
+        ),
+        table(
+            "blank_stock",
+            "空白证书库存（当前）",
+            "Blank paper in stock (now)",
+            [
+                ("enterprise_id", "企业", "Enterprise"),
+                ("enterprise_name", "名称", "Name"),
+                ("type_code", "类型", "Type"),
+                ("allocated", "已分配", "Allocated"),
+                ("received", "已领取", "Received"),
+                ("printed", "已打印", "Printed"),
+                ("spoiled", "已作废", "Spoiled"),
+                ("remaining", "剩余", "Remaining"),
+                ("anomalies", "异常", "Anomalies"),
+            ],
+            blank_stock(filters),
         ),
     ]

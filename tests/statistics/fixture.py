@@ -17,6 +17,9 @@ Case, district, channel, HS chapter, destination — what happened (CST):
 - D7 5301 — 03-10 sub (after the period).
 - D8 5301 — accepted and e-record issued 02-01; e-record expired 03-06 08:00.
 
+Blank paper: 5301's enterprise received 5 sheets of type 18: one printed for D1's certificate, one
+marked printed with no print record (an anomaly), one spoiled, two left. 5320's request is open.
+
 Risk rules: R1 (5301) hit D1 (selected → passed) and D2 (not selected); R2 (5320) hit D3
 (selected → failed).
 """
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+from backend.blank_stock.models import BlankSheet, BlankStock, CertificatePrint
 from backend.certificate_applications.models import ApplicationReceipt, CertificateApplication
 from backend.certificates.models import Certificate, SigningKey
 from backend.core.receipts import SYSTEM_LABEL
@@ -280,7 +284,7 @@ def build_world() -> World:
     r1, r2 = _e_record(d1, at(3, 12), status="voided"), _e_record(d4, at(4, 11), status="used")
     _e_record(d8, at(1, 12, month=2), status="expired")
     key_5301, key_5320 = _signing_key("5301"), _signing_key("5320")
-    _certificate(r1, d1, "18", at(4, 12), key_5301, 1)
+    cert_d1 = _certificate(r1, d1, "18", at(4, 12), key_5301, 1)
     _certificate(r2, d4, "11", at(5, 10), key_5320, 1)
     _application(
         d1,
@@ -302,6 +306,38 @@ def build_world() -> World:
         at(5, 10),
         [{"rule": "key_login", "passed": True}, {"rule": "e_record_normal", "passed": True}],
         [("CERT_ISSUED", SYSTEM_LABEL, at(5, 10))],
+    )
+
+    stock = BlankStock(
+        enterprise_id=e5301.id,
+        district_code="5301",
+        type_code="18",
+        quantity=5,
+        status="received",
+        serial_first=1001,
+        serial_last=1005,
+    )
+    db.session.add(stock)
+    db.session.flush()
+    sheets = [
+        BlankSheet(stock_id=stock.id, type_code="18", serial=1001 + n, status=status)
+        for n, status in enumerate(("printed", "printed", "spoiled", "available", "available"))
+    ]
+    db.session.add_all(sheets)
+    db.session.flush()
+    db.session.add(
+        CertificatePrint(
+            certificate_id=cert_d1.id,
+            sheet_id=sheets[0].id,
+            variant="original",
+            channel="self_print",
+            printed_by_id=applicant_5301.id,
+        )
+    )
+    db.session.add(
+        BlankStock(
+            enterprise_id=e5320.id, district_code="5320", type_code="11", quantity=3, status="requested"
+        )
     )
 
     rule1, rule2 = make_risk_rule(district_code="5301"), make_risk_rule(district_code="5320")

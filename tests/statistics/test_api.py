@@ -74,6 +74,18 @@ def test_overview_of_the_parent_rolls_up_both_subordinates(client, world):
     ]
     assert rules == [(2, 1, 1, 0, 0.5, 0.0), (1, 1, 1, 1, 1.0, 1.0)]
     assert [row["count"] for row in tables["funnel"]] == [5, 5, 2, 2, 2, 2]
+    assert [{k: v for k, v in row.items() if k != "enterprise_name"} for row in tables["blank_stock"]] == [
+        {
+            "enterprise_id": world.cases["D1"].enterprise_id,
+            "type_code": "18",
+            "allocated": 5,
+            "received": 5,
+            "printed": 2,
+            "spoiled": 1,
+            "remaining": 2,
+            "anomalies": 1,
+        }
+    ]
 
 
 def test_filters_narrow_every_figure(client, world):
@@ -82,6 +94,7 @@ def test_filters_narrow_every_figure(client, world):
     assert only_5320["applications"][0]["inspection_rate"] == round(1 / 3, 4)
     assert [row["type_code"] for row in only_5320["certificates"]] == ["11"]
     assert only_5320["e_records"] == [{"issued": 1, "used": 1, "expired": 0, "voided": 0}]
+    assert only_5320["blank_stock"] == []  # its request is not allocated yet
 
     fish = _get(client, world.supervisor_5300, "overview", hs_chapter="03", **WEEK)["applications"][0]
     assert (fish["submitted"], fish["returned"], fish["withdrawn"], fish["instructions"]) == (1, 1, 1, 0)
