@@ -100,6 +100,7 @@ def cases(filters: Filters, group_by: str = "district"):
         .where(Declaration.accepted_at.is_not(None), in_period(Declaration.accepted_at, filters))
         .where(*declaration_clauses(filters))
         .cte("cases")
+        .prefix_with("MATERIALIZED")
     )
 
 
