@@ -24,7 +24,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.declarations_bench import Client, Raw, percentile, start_server, timed
+from bench.declarations_bench import Client, Raw, bench_app, percentile, start_server, timed
 from bench.declarations_generate import load_postgresql, load_sqlite, prepare_schema
 
 YEAR = {"date_from": "2026-01-01", "date_to": "2026-12-31"}
@@ -87,20 +87,12 @@ def add_instructions_inspections_certificates(raw: Raw) -> None:
 
 def prepare_supervisor(db_url: str) -> str:
     """A supervisor of 深圳海关 (5300) and a long-lived token."""
-    from backend import create_app
-    from backend.config import Config
     from backend.core.enums import Assurance, Role
     from backend.extensions import db
     from backend.identity.models import User
     from backend.identity.tokens import issue_token_pair
 
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = db_url
-        ACCESS_TOKEN_TTL = 4 * 3600
-        LOG_REQUESTS = False
-
-    app = create_app(BenchConfig)
-    with app.app_context():
+    with bench_app(db_url).app_context():
         user = db.session.execute(sa.select(User).where(User.username == "bench-5300")).scalar_one_or_none()
         if user is None:
             user = User(
@@ -118,17 +110,11 @@ def prepare_supervisor(db_url: str) -> str:
 
 
 def roll_up(db_url: str) -> int:
-    from backend import create_app
-    from backend.config import Config
+    """The scheduled job's roll-up of every closed day, as `flask statistics rollup` runs it."""
     from backend.extensions import db
     from backend.statistics.rollup import roll_up as run
 
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = db_url
-        LOG_REQUESTS = False
-
-    app = create_app(BenchConfig)
-    with app.app_context():
+    with bench_app(db_url).app_context():
         days = run()
         db.engine.dispose()
     return days

@@ -15,6 +15,7 @@ from backend.statistics.schemas import (
     TimelinessArgsSchema,
     TrendArgsSchema,
 )
+from backend.statistics.tables import EXPORTABLE
 
 blp = Blueprint(
     "statistics",
@@ -26,29 +27,6 @@ blp = Blueprint(
 # Those who watch and account for the work of a district; inspectors see their own work elsewhere.
 READERS = (Role.SUPERVISOR, Role.REVIEWER, Role.CERTIFICATE_OFFICER, Role.ADMINISTRATOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORTABLE = (
-    "overview",
-    "trend",
-    "timeliness",
-    *(
-        f"overview.{name}"
-        for name in (
-            "applications",
-            "by_district",
-            "funnel",
-            "inspections",
-            "e_records",
-            "certificates",
-            "failed_rules",
-            "risk_rules",
-            "blank_stock",
-        )
-    ),
-    "trend.trend",
-    "timeliness.durations",
-    "timeliness.distribution",
-    "timeliness.overdue",
-)
 
 
 class ExportSchema(ExportArgsSchema):

@@ -30,6 +30,7 @@ from backend.statistics.sql import (
     in_period,
     rate,
 )
+from backend.statistics.tables import APPLICATION_COLUMNS, E_RECORD_COLUMNS, table
 
 # Receipt code → figure. Withdrawals by the enterprise and by the 30-day rule count together.
 APPLICATION_CODES = {
@@ -47,32 +48,6 @@ E_RECORD_CODES = {
     "E_RECORD_VOIDED": "voided",
 }
 RECEIPT_CODES = tuple(APPLICATION_CODES) + tuple(E_RECORD_CODES)
-
-APPLICATION_COLUMNS = [
-    ("submitted", "提交", "Submitted"),
-    ("accepted", "受理（报检成功）", "Accepted"),
-    ("returned", "退回", "Returned"),
-    ("rejected", "不予受理", "Rejected"),
-    ("withdrawn", "撤回", "Withdrawn"),
-    ("instructions", "查检指令", "Instructions"),
-    ("inspection_rate", "查检率", "Inspection rate"),
-]
-E_RECORD_COLUMNS = [
-    ("issued", "签发", "Issued"),
-    ("used", "已使用", "Used"),
-    ("expired", "过期", "Expired"),
-    ("voided", "作废", "Voided"),
-]
-
-
-def table(name: str, title_zh: str, title_en: str, columns, rows) -> dict:
-    return {
-        "name": name,
-        "title_zh": title_zh,
-        "title_en": title_en,
-        "columns": [{"key": key, "zh": zh, "en": en} for key, zh, en in columns],
-        "rows": rows,
-    }
 
 
 def _instruction_counts(filters: Filters) -> dict[str, int]:
@@ -344,78 +319,14 @@ def overview(filters: Filters) -> list[dict]:
             "count": sum(row["issued"] for row in certificate_rows),
         },
     ]
-    count = ("count", "数量", "Count")
     return [
-        table("applications", "出境检验检疫申请", "Applications", APPLICATION_COLUMNS, [applications]),
-        table(
-            "by_district",
-            "分关区",
-            "By district",
-            [("district", "关区", "District"), ("district_name", "名称", "Name"), *APPLICATION_COLUMNS],
-            by_district,
-        ),
-        table("funnel", "业务链漏斗", "Funnel of the chain", [("label", "环节", "Stage"), count], funnel),
-        table(
-            "inspections",
-            "查检结果与处置",
-            "Inspection results and dispositions",
-            [("conclusion", "结论", "Conclusion"), ("disposition", "处置", "Disposition"), count],
-            inspection_rows,
-        ),
-        table("e_records", "电子底账", "E-records", E_RECORD_COLUMNS, [e_records]),
-        table(
-            "certificates",
-            "证书（按类型）",
-            "Certificates by type",
-            [
-                ("type_code", "类型", "Type"),
-                ("type_name", "名称", "Name"),
-                ("issued", "签发", "Issued"),
-                ("auto_issued", "智能审核自动签发", "Issued automatically"),
-                ("referred", "转人工", "Referred"),
-                ("auto_rate", "自动签发率", "Automatic rate"),
-            ],
-            certificate_rows,
-        ),
-        table(
-            "failed_rules",
-            "智能审核未通过最多的规则",
-            "Most-failed intelligent review rules",
-            [("rule", "规则", "Rule"), ("failures", "未通过次数", "Failures")],
-            failed_rules(filters),
-        ),
-        table(
-            "risk_rules",
-            "布控规则命中",
-            "Risk rules",
-            [
-                ("rule_id", "规则", "Rule"),
-                ("rule_version", "版本", "Version"),
-                ("rule_name", "名称", "Name"),
-                ("hits", "命中", "Hits"),
-                ("selected", "布控", "Selected"),
-                ("inspected", "已查检", "Inspected"),
-                ("failed", "不合格", "Failed"),
-                ("selection_rate", "布控率", "Selection rate"),
-                ("fail_rate", "不合格率", "Fail rate"),
-            ],
-            risk_rules(filters),
-        ),
-        table(
-            "blank_stock",
-            "空白证书库存（当前）",
-            "Blank paper in stock (now)",
-            [
-                ("enterprise_id", "企业", "Enterprise"),
-                ("enterprise_name", "名称", "Name"),
-                ("type_code", "类型", "Type"),
-                ("allocated", "已分配", "Allocated"),
-                ("received", "已领取", "Received"),
-                ("printed", "已打印", "Printed"),
-                ("spoiled", "已作废", "Spoiled"),
-                ("remaining", "剩余", "Remaining"),
-                ("anomalies", "异常", "Anomalies"),
-            ],
-            blank_stock(filters),
-        ),
+        table("applications", [applications]),
+        table("by_district", by_district),
+        table("funnel", funnel),
+        table("inspections", inspection_rows),
+        table("e_records", [e_records]),
+        table("certificates", certificate_rows),
+        table("failed_rules", failed_rules(filters)),
+        table("risk_rules", risk_rules(filters)),
+        table("blank_stock", blank_stock(filters)),
     ]

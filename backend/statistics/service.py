@@ -12,8 +12,14 @@ from backend.instructions.models import Instruction
 from backend.statistics import figures, timeliness
 from backend.statistics.scope import counted_districts
 from backend.statistics.sql import Filters, bucket, buckets_between, declaration_clauses, in_period
+from backend.statistics.tables import table
 
-PAGES = ("overview", "trend", "timeliness")
+GROUP_TITLES = {
+    "district": ("关区", "District"),
+    "inspector": ("查检人员", "Inspector"),
+    "hs_chapter": ("HS 章", "HS chapter"),
+    "channel": ("渠道", "Channel"),
+}
 
 
 def resolve_filters(actor: Actor, args: dict) -> Filters:
@@ -82,19 +88,12 @@ def statistics_trend(*, actor: Actor, granularity: str = "day", **args) -> dict:
         {"bucket": key, **{name: series.get(key, {}).get(name, 0) for name in keys}}
         for key in buckets_between(filters.date_from, filters.date_to, granularity)
     ]
-    columns = [
-        ("bucket", "期间", "Period"),
-        ("submitted", "提交", "Submitted"),
-        ("accepted", "受理", "Accepted"),
-        ("instructions", "查检指令", "Instructions"),
-        ("e_records", "电子底账", "E-records"),
-    ]
     title = {
         "day": ("按日趋势", "Trend by day"),
         "week": ("按周趋势", "Trend by week"),
         "month": ("按月趋势", "Trend by month"),
     }[granularity]
-    return _answer(filters, [figures.table("trend", *title, columns, rows)], granularity=granularity)
+    return _answer(filters, [table("trend", rows, title=title)], granularity=granularity)
 
 
 def statistics_timeliness(*, actor: Actor, group_by: str = "district", **args) -> dict:
@@ -105,48 +104,11 @@ def statistics_timeliness(*, actor: Actor, group_by: str = "district", **args) -
         {**row, "stage_name": f"{stage_labels[row['stage']][0]} {stage_labels[row['stage']][1]}"}
         for row in timeliness.stage_durations(filters, group_by)
     ]
-    group_title = {
-        "district": "关区 District",
-        "inspector": "查检人员 Inspector",
-        "hs_chapter": "HS 章 HS chapter",
-        "channel": "渠道 Channel",
-    }[group_by]
-    group_zh, group_en = group_title.split(" ", 1)
+    group_column = ("group", *GROUP_TITLES[group_by])
     tables = [
-        figures.table(
-            "durations",
-            "各环节用时（小时）",
-            "Stage durations (hours)",
-            [
-                ("group", group_zh, group_en),
-                ("group_name", "名称", "Name"),
-                ("stage_name", "环节", "Stage"),
-                ("count", "件数", "Cases"),
-                ("median_hours", "中位数", "Median"),
-                ("p90_hours", "90 分位", "90th percentile"),
-            ],
-            durations,
-        ),
-        figures.table(
-            "distribution",
-            "提交至电子底账用时分布",
-            "Submitted to e-record: distribution",
-            [("band", "用时", "Duration"), ("count", "件数", "Cases")],
-            timeliness.distribution(filters),
-        ),
-        figures.table(
-            "overdue",
-            "超时限案件",
-            "Cases over their deadline",
-            [
-                ("inspection_no", "检验检疫编号", "Inspection no."),
-                ("district", "关区", "District"),
-                ("late_stage", "超时环节", "Late stage"),
-                ("deadline", "时限", "Deadline"),
-                ("done_at", "完成时间", "Done at"),
-            ],
-            timeliness.overdue(filters),
-        ),
+        table("durations", durations, first_column=group_column),
+        table("distribution", timeliness.distribution(filters)),
+        table("overdue", timeliness.overdue(filters)),
     ]
     return _answer(filters, tables, group_by=group_by)
 

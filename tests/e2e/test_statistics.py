@@ -26,7 +26,9 @@ SUPERVISOR = "supervisor-demo"
 KEYS = ("submitted", "accepted", "returned", "rejected", "withdrawn", "instructions")
 
 
-def test_statistics_charts_tables_and_xlsx_agree_with_the_server(page: Page, field_api: FieldApi, screenshot_dir):
+def test_statistics_charts_tables_and_xlsx_agree_with_the_server(
+    page: Page, field_api: FieldApi, screenshot_dir
+):
     field_api.new_instruction()
 
     login(page, SUPERVISOR)
