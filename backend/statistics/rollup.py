@@ -145,11 +145,16 @@ def roll_up(*, through: date | None = None) -> int:
         }
         for d, district, channel, code, n in db.session.execute(select).all()
     ]
-    if rows:
-        db.session.execute(sa.insert(DailyReceiptCount), rows)
     days = [first + timedelta(days=n) for n in range((through - first).days + 1)]
-    db.session.execute(sa.insert(RolledUpDay), [{"day": d} for d in days])
-    db.session.commit()
+    try:
+        # The days first: a concurrent run that marked them already makes this one stop here.
+        db.session.execute(sa.insert(RolledUpDay), [{"day": d} for d in days])
+        if rows:
+            db.session.execute(sa.insert(DailyReceiptCount), rows)
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        return 0
     return len(days)
 
 

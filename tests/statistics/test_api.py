@@ -308,3 +308,18 @@ def test_xlsx_and_csv_carry_the_same_figures_and_the_filters(client, world):
         "/api/v1/statistics/export.csv", headers=headers, query_string={**WEEK, "table": "x"}
     )
     assert unknown.status_code == 422
+
+
+def test_a_second_roll_up_of_the_same_days_gives_way(app, world, monkeypatch):
+    """Two scheduled runs at once: the one that finds the days marked writes nothing and says so."""
+    from datetime import date
+
+    from backend.extensions import db
+    from backend.statistics import rollup
+
+    monkeypatch.setattr(rollup, "today", lambda: date(2026, 3, 6))
+    db.session.add(rollup.RolledUpDay(day=date(2026, 2, 1)))  # what the other run committed first
+    db.session.commit()
+    monkeypatch.setattr(rollup, "rolled_range", lambda: None)  # this run read before that commit
+    assert rollup.roll_up() == 0
+    assert db.session.execute(db.select(db.func.count()).select_from(rollup.DailyReceiptCount)).scalar() == 0
