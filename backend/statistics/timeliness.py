@@ -41,14 +41,44 @@ DECISION_CODES = ("RETURNED", "REJECTED", "INSPECTION_NOTICE", "E_RECORD_ISSUED"
 HISTOGRAM_HOURS = (4, 8, 24, 48, 72, 120, 240)
 
 
-def _first_receipt(codes, *, after=None, before=None):
-    clauses = [Receipt.declaration_id == Declaration.id, Receipt.code.in_(codes)]
-    if after is not None:
-        clauses.append(Receipt.created_at >= after)
-    if before is not None:
-        clauses.append(Receipt.created_at <= before)
-    aggregate = sa.func.max if before is not None else sa.func.min
-    return sa.select(aggregate(Receipt.created_at)).where(*clauses).scalar_subquery()
+def _stage_receipts(filters: Filters):
+    """Per case of the period, its receipt times in one pass over its receipts: the last submission
+    before acceptance, the first review decision and the first on-site start after it."""
+    after = Receipt.created_at >= Declaration.accepted_at
+
+    def when(condition, aggregate):
+        return aggregate(sa.case((condition, Receipt.created_at)))
+
+    return (
+        sa.select(
+            Receipt.declaration_id,
+            when(
+                sa.and_(Receipt.code == "SUBMITTED", Receipt.created_at <= Declaration.accepted_at),
+                sa.func.max,
+            ).label("submitted"),
+            when(sa.and_(Receipt.code.in_(DECISION_CODES), after), sa.func.min).label("decided"),
+            when(sa.and_(Receipt.code == "INSPECTING", after), sa.func.min).label("started"),
+        )
+        .join(Declaration, Declaration.id == Receipt.declaration_id)
+        .where(
+            Receipt.code.in_(("SUBMITTED", "INSPECTING", *DECISION_CODES)),
+            in_period(Declaration.accepted_at, filters),
+            *declaration_clauses(filters),
+        )
+        .group_by(Receipt.declaration_id)
+        .subquery("stage_receipts")
+    )
+
+
+def _first_receipt(codes, *, before):
+    """The last receipt of `codes` at or before `before` (a correlated scalar subquery)."""
+    return (
+        sa.select(sa.func.max(Receipt.created_at))
+        .where(
+            Receipt.declaration_id == Declaration.id, Receipt.code.in_(codes), Receipt.created_at <= before
+        )
+        .scalar_subquery()
+    )
 
 
 def _group_column(group_by: str):
@@ -82,21 +112,23 @@ def cases(filters: Filters, group_by: str = "district"):
         .where(ERecord.declaration_id == Declaration.id)
     ).scalar_subquery()
     e_record = sa.select(ERecord.issued_at).where(ERecord.declaration_id == Declaration.id).scalar_subquery()
+    stage_receipts = _stage_receipts(filters)
     return (
         sa.select(
             Declaration.id.label("declaration_id"),
             Declaration.inspection_no,
             Declaration.district_code,
             sa.func.coalesce(_group_column(group_by), "-").label("grp"),
-            _first_receipt(("SUBMITTED",), before=Declaration.accepted_at).label("submitted"),
+            stage_receipts.c.submitted,
             Declaration.accepted_at.label("accepted"),
-            _first_receipt(DECISION_CODES, after=Declaration.accepted_at).label("decided"),
+            stage_receipts.c.decided,
             instructed.label("instructed"),
-            _first_receipt(("INSPECTING",), after=Declaration.accepted_at).label("started"),
+            stage_receipts.c.started,
             disposed.label("disposed"),
             e_record.label("e_record"),
             certificate.label("certificate"),
         )
+        .outerjoin(stage_receipts, stage_receipts.c.declaration_id == Declaration.id)
         .where(Declaration.accepted_at.is_not(None), in_period(Declaration.accepted_at, filters))
         .where(*declaration_clauses(filters))
         .cte("cases")
@@ -185,17 +217,27 @@ def _group_labels(group_by: str) -> dict[str, str]:
 
 
 def distribution(filters: Filters) -> list[dict]:
-    """How many cases took how long from submission to e-record, in hour bands (one GROUP BY)."""
-    rows = durations(filters, "district")
-    hours = rows.c.seconds / 3600.0
-    edges = (0, *HISTOGRAM_HOURS)
+    """How many cases took how long from submission to e-record, in hour bands (one GROUP BY).
+
+    Reads only what the band needs (the submission receipt and the e-record), not every stage.
+    """
+    submitted = _first_receipt(("SUBMITTED",), before=Declaration.accepted_at)
+    hours = seconds_between(submitted, ERecord.issued_at) / 3600.0
     band = sa.case(
         *[(hours < upper, index) for index, upper in enumerate(HISTOGRAM_HOURS)], else_=len(HISTOGRAM_HOURS)
     )
-    query = sa.select(band, sa.func.count()).where(rows.c.stage == "total").group_by(band)
+    query = (
+        sa.select(band, sa.func.count())
+        .select_from(Declaration)
+        .join(ERecord, ERecord.declaration_id == Declaration.id)
+        .where(
+            in_period(Declaration.accepted_at, filters), submitted.is_not(None), *declaration_clauses(filters)
+        )
+        .group_by(band)
+    )
     counts = dict(db.session.execute(query).all())
     result = []
-    for index, lower in enumerate(edges):
+    for index, lower in enumerate((0, *HISTOGRAM_HOURS)):
         upper = HISTOGRAM_HOURS[index] if index < len(HISTOGRAM_HOURS) else None
         label = f"{lower}–{upper} h" if upper is not None else f"≥ {lower} h"
         result.append({"band": label, "count": counts.get(index, 0)})
@@ -207,29 +249,26 @@ def overdue(filters: Filters, limit: int = 200) -> list[dict]:
 
     The instruction's deadline is the one recorded today: a case is late at `on_site` when its
     inspection concluded after the deadline, or has not concluded and the deadline has passed.
+    Starts from the instructions (the cases that have a deadline), not from every case.
     """
     from backend.core.models import utcnow
 
-    case_rows = cases(filters)
-    deadline = (
-        sa.select(sa.func.min(Instruction.deadline))
-        .where(Instruction.declaration_id == case_rows.c.declaration_id, Instruction.status != "cancelled")
-        .scalar_subquery()
-    )
-    late = sa.or_(
-        case_rows.c.disposed > deadline,
-        sa.and_(case_rows.c.disposed.is_(None), deadline < utcnow()),
-    )
+    deadline = sa.func.min(Instruction.deadline)
+    done = sa.func.min(Inspection.completed_at)
     query = (
-        sa.select(
-            case_rows.c.declaration_id,
-            case_rows.c.inspection_no,
-            case_rows.c.district_code,
-            deadline.label("deadline"),
-            case_rows.c.disposed,
+        sa.select(Declaration.id, Declaration.inspection_no, Declaration.district_code, deadline, done)
+        .select_from(Instruction)
+        .join(Declaration, Declaration.id == Instruction.declaration_id)
+        .outerjoin(Inspection, Inspection.instruction_id == Instruction.id)
+        .where(
+            Instruction.status != "cancelled",
+            Instruction.deadline.is_not(None),
+            in_period(Declaration.accepted_at, filters),
+            *declaration_clauses(filters),
         )
-        .where(deadline.is_not(None), late)
-        .order_by(deadline, case_rows.c.declaration_id)
+        .group_by(Declaration.id, Declaration.inspection_no, Declaration.district_code)
+        .having(sa.or_(done > deadline, sa.and_(done.is_(None), deadline < utcnow())))
+        .order_by(deadline, Declaration.id)
         .limit(limit)
     )
     return [
@@ -239,7 +278,7 @@ def overdue(filters: Filters, limit: int = 200) -> list[dict]:
             "district": district,
             "late_stage": "on_site",
             "deadline": deadline_at.isoformat() if deadline_at else None,
-            "done_at": done.isoformat() if done else None,
+            "done_at": done_at.isoformat() if done_at else None,
         }
-        for declaration_id, inspection_no, district, deadline_at, done in db.session.execute(query).all()
+        for declaration_id, inspection_no, district, deadline_at, done_at in db.session.execute(query).all()
     ]
