@@ -6,11 +6,11 @@ import sqlalchemy as sa
 
 from backend.core.auth import Actor
 from backend.core.exports import tables_csv, tables_xlsx
+from backend.core.permissions import narrowed_districts
 from backend.declarations.models import Declaration, Receipt
 from backend.extensions import db
 from backend.instructions.models import Instruction
 from backend.statistics import figures, timeliness
-from backend.statistics.scope import counted_districts
 from backend.statistics.sql import Filters, bucket, buckets_between, declaration_clauses, in_period
 from backend.statistics.tables import table
 
@@ -24,11 +24,11 @@ GROUP_TITLES = {
 
 def resolve_filters(actor: Actor, args: dict) -> Filters:
     """The request's filters with the district expanded to its subordinates, checked against scope."""
-    districts = counted_districts(actor, args.get("district"))
+    districts = narrowed_districts(actor, args.get("district"))  # 403 scope.district_outside
     return Filters(
         date_from=args["date_from"],
         date_to=args["date_to"],
-        districts=None if districts is None else tuple(districts),
+        districts=None if districts is None else tuple(sorted(districts)),
         enterprise_id=args.get("enterprise_id"),
         hs_chapter=args.get("hs_chapter"),
         destination_country=args.get("destination_country"),

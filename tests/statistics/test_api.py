@@ -254,7 +254,7 @@ def test_bad_input_is_a_clear_4xx_in_the_error_shape(client, world, params, stat
     if field:
         assert field in str(body["errors"])
     else:
-        assert body["error"] == "statistics.district_out_of_scope"
+        assert body["error"] == "scope.district_outside"
 
 
 def test_a_subordinate_may_not_ask_for_its_parent_and_inspectors_are_refused(client, world):
@@ -323,3 +323,14 @@ def test_a_second_roll_up_of_the_same_days_gives_way(app, world, monkeypatch):
     monkeypatch.setattr(rollup, "rolled_range", lambda: None)  # this run read before that commit
     assert rollup.roll_up() == 0
     assert db.session.execute(db.select(db.func.count()).select_from(rollup.DailyReceiptCount)).scalar() == 0
+
+
+def test_the_national_level_counts_every_district(client, world):
+    from tests.helpers import make_user
+
+    national = make_user("supervisor", district_code="0000")
+    tables = _get(client, national, "overview", **WEEK)
+    assert tables["applications"][0]["submitted"] == 6  # D1–D5 and 2200's D6
+    assert [row["district"] for row in tables["by_district"]] == ["2200", "5301", "5320"]
+    only_2200 = _get(client, national, "overview", district="2200", **WEEK)
+    assert only_2200["applications"][0]["accepted"] == 1
