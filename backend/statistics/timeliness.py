@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from backend.certificates.models import Certificate
 from backend.declarations.models import Declaration, ERecord, Receipt
 from backend.extensions import db
-from backend.identity.models import User
+from backend.identity.models import District, User
 from backend.inspections.models import Inspection
 from backend.instructions.models import Instruction
 from backend.statistics.sql import (
@@ -210,6 +210,8 @@ def stage_durations(filters: Filters, group_by: str = "district") -> list[dict]:
 
 
 def _group_labels(group_by: str) -> dict[str, str]:
+    if group_by == "district":
+        return dict(db.session.execute(sa.select(District.code, District.name_zh)).all())
     if group_by != "inspector":
         return {"-": "—"}
     names = db.session.execute(sa.select(User.id, User.username)).all()

@@ -153,6 +153,7 @@ def test_timeliness_median_p90_count_by_district(client, world):
         (r["group"], r["stage"]): (r["count"], r["median_hours"], r["p90_hours"]) for r in tables["durations"]
     }
     assert durations[("5301", "acceptance")] == (2, 1.5, 1.9)
+    assert {r["group"]: r["group_name"] for r in tables["durations"]} == {"5301": "皇岗海关", "5320": "文锦渡海关"}
     assert durations[("5301", "review")] == (2, 5.0, 7.4)
     assert durations[("5301", "dispatch")] == (1, 20.0, 20.0)
     assert durations[("5301", "certificate")] == (1, 24.0, 24.0)
