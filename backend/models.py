@@ -11,6 +11,7 @@ MODEL_MODULES = [
     "backend.declarations.catalog_validity",
     "backend.review.models",
     "backend.appointments.models",
+    "backend.deadlines.models",
     "backend.instructions.models",
     "backend.media.models",
     "backend.certificates.models",
@@ -20,6 +21,7 @@ MODEL_MODULES = [
     "backend.blank_stock.models",
     "backend.amendments.models",
     "backend.statistics.rollup",
+    "backend.catalogs.models",
 ]
 
 for _name in MODEL_MODULES:
