@@ -119,7 +119,7 @@ TABLES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
         [
             ("inspection_no", "检验检疫编号", "Inspection no."),
             ("district", "关区", "District"),
-            ("late_stage", "超时环节", "Late stage"),
+            ("late_stage_name", "超时环节", "Late stage"),
             ("deadline", "时限", "Deadline"),
             ("done_at", "完成时间", "Done at"),
         ],

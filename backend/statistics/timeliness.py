@@ -13,6 +13,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from backend.certificates.models import Certificate
+from backend.core.models import utcnow
+from backend.deadlines.catalog import STAGES as STAGES_CATALOG
+from backend.deadlines.models import TimeLimit
+from backend.deadlines.service import due_at
 from backend.declarations.models import Declaration, ERecord, Receipt
 from backend.extensions import db
 from backend.identity.models import District, User
@@ -246,15 +250,69 @@ def distribution(filters: Filters) -> list[dict]:
     return result
 
 
-def overdue(filters: Filters, limit: int = 200) -> list[dict]:
-    """Cases over their deadline, with the stage that is late, oldest deadline first.
+# Stages with a time limit (backend/deadlines): (stage, when its clock starts, when it stops).
+LATE_STAGES = (("review", "accepted", "decided"), ("instruction_start", "instructed", "started"))
+MAX_LATE_CANDIDATES = 500
 
-    The instruction's deadline is the one recorded today: a case is late at `on_site` when its
-    inspection concluded after the deadline, or has not concluded and the deadline has passed.
-    Starts from the instructions (the cases that have a deadline), not from every case.
+
+def _limit_floor_seconds(stage: str) -> float | None:
+    """The shortest limit any district has for `stage`, in seconds: no case quicker can be late
+    (N working days end no earlier than N calendar days after the start)."""
+    limits = sa.select(TimeLimit.amount, TimeLimit.unit).where(TimeLimit.stage == stage)
+    rows = db.session.execute(limits).all()
+    if not rows:
+        return None
+    return min(amount * (3600 if unit == "hours" else 86400) for amount, unit in rows)
+
+
+def _late_against_catalog(filters: Filters, now) -> list[dict]:
+    """Cases late for review or instruction start, by the district's time limit and working days.
+
+    SQL keeps the cases whose stage took (or has taken so far) longer than the shortest limit of
+    any district; only those few are checked against their own district's limit in working days.
     """
-    from backend.core.models import utcnow
+    case_rows = cases(filters)
+    late = []
+    for stage, start, end in LATE_STAGES:
+        floor = _limit_floor_seconds(stage)
+        if floor is None:
+            continue
+        begun, ended = case_rows.c[start], case_rows.c[end]
+        elapsed = seconds_between(begun, sa.func.coalesce(ended, now))
+        query = (
+            sa.select(case_rows.c.declaration_id, case_rows.c.inspection_no, case_rows.c.district_code)
+            .add_columns(begun, ended)
+            .where(begun.is_not(None), elapsed > floor)
+            .order_by(begun)
+            .limit(MAX_LATE_CANDIDATES)
+        )
+        for declaration_id, inspection_no, district, began, done in db.session.execute(query).all():
+            due = due_at(stage=stage, district_code=district, start=began)
+            if due is not None and (done or now) > due:
+                late.append(_late_row(declaration_id, inspection_no, district, stage, due, done))
+    return late
 
+
+def _late_row(declaration_id, inspection_no, district, stage, due, done) -> dict:
+    return {
+        "declaration_id": declaration_id,
+        "inspection_no": inspection_no,
+        "district": district,
+        "late_stage": stage,
+        "late_stage_name": f"{STAGES_CATALOG[stage][2]} {STAGES_CATALOG[stage][3]}",
+        "deadline": due.isoformat(),
+        "done_at": done.isoformat() if done else None,
+    }
+
+
+def overdue(filters: Filters, limit: int = 200) -> list[dict]:
+    """Cases over their deadline with the stage that is late, earliest deadline first.
+
+    Disposition: the deadline each instruction got when issued (backend/deadlines), against the
+    inspection's conclusion (or now). Review and instruction start: the time limits of the case's
+    district in working days.
+    """
+    now = utcnow()
     deadline = sa.func.min(Instruction.deadline)
     done = sa.func.min(Inspection.completed_at)
     query = (
@@ -269,18 +327,13 @@ def overdue(filters: Filters, limit: int = 200) -> list[dict]:
             *declaration_clauses(filters),
         )
         .group_by(Declaration.id, Declaration.inspection_no, Declaration.district_code)
-        .having(sa.or_(done > deadline, sa.and_(done.is_(None), deadline < utcnow())))
+        .having(sa.or_(done > deadline, sa.and_(done.is_(None), deadline < now)))
         .order_by(deadline, Declaration.id)
         .limit(limit)
     )
-    return [
-        {
-            "declaration_id": declaration_id,
-            "inspection_no": inspection_no,
-            "district": district,
-            "late_stage": "on_site",
-            "deadline": deadline_at.isoformat() if deadline_at else None,
-            "done_at": done_at.isoformat() if done_at else None,
-        }
-        for declaration_id, inspection_no, district, deadline_at, done_at in db.session.execute(query).all()
+    late = [
+        _late_row(declaration_id, inspection_no, district, "disposition", due, done_at)
+        for declaration_id, inspection_no, district, due, done_at in db.session.execute(query).all()
     ]
+    late += _late_against_catalog(filters, now)
+    return sorted(late, key=lambda row: (row["deadline"], row["declaration_id"]))[:limit]

@@ -153,7 +153,10 @@ def test_timeliness_median_p90_count_by_district(client, world):
         (r["group"], r["stage"]): (r["count"], r["median_hours"], r["p90_hours"]) for r in tables["durations"]
     }
     assert durations[("5301", "acceptance")] == (2, 1.5, 1.9)
-    assert {r["group"]: r["group_name"] for r in tables["durations"]} == {"5301": "皇岗海关", "5320": "文锦渡海关"}
+    assert {r["group"]: r["group_name"] for r in tables["durations"]} == {
+        "5301": "皇岗海关",
+        "5320": "文锦渡海关",
+    }
     assert durations[("5301", "review")] == (2, 5.0, 7.4)
     assert durations[("5301", "dispatch")] == (1, 20.0, 20.0)
     assert durations[("5301", "certificate")] == (1, 24.0, 24.0)
@@ -175,7 +178,7 @@ def test_timeliness_median_p90_count_by_district(client, world):
         "≥ 240 h": 0,
     }
     assert [(r["inspection_no"], r["late_stage"]) for r in tables["overdue"]] == [
-        (world.cases["D3"].inspection_no, "on_site")
+        (world.cases["D3"].inspection_no, "disposition")  # concluded 03-05 15:00, due 03-04 10:30
     ]
 
 
@@ -335,3 +338,23 @@ def test_the_national_level_counts_every_district(client, world):
     assert [row["district"] for row in tables["by_district"]] == ["2200", "5301", "5320"]
     only_2200 = _get(client, national, "overview", district="2200", **WEEK)
     assert only_2200["applications"][0]["accepted"] == 1
+
+
+def test_cases_late_for_review_are_judged_by_working_days(client, world):
+    """Review within 1 working day: accepted Friday 03-06 09:00 is due at the end of Monday 03-09."""
+    from backend.extensions import db
+    from backend.identity.models import Enterprise
+    from tests.statistics.fixture import _case, _receipts, at
+
+    enterprise = db.session.get(Enterprise, world.cases["D3"].enterprise_id)
+    on_time = _case(enterprise, "5320", accepted=at(6, 9))  # decided Monday 17:00: on time
+    late = _case(enterprise, "5320", accepted=at(6, 10))  # still undecided: late since Monday night
+    _receipts(on_time, ("SUBMITTED", at(6, 8)), ("ACCEPTED", at(6, 9)), ("RETURNED", at(9, 17)))
+    _receipts(late, ("SUBMITTED", at(6, 8)), ("ACCEPTED", at(6, 10)))
+    db.session.commit()
+    overdue = _get(client, world.supervisor_5300, "timeliness", **WEEK)["overdue"]
+    assert [(r["inspection_no"], r["late_stage"], r["deadline"]) for r in overdue] == [
+        (world.cases["D3"].inspection_no, "disposition", "2026-03-04T02:30:00+00:00"),
+        (late.inspection_no, "review", "2026-03-09T15:59:59+00:00"),
+    ]
+    assert overdue[1]["late_stage_name"] == "单证审核 Document review"
