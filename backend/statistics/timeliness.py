@@ -14,15 +14,17 @@ import sqlalchemy as sa
 
 from backend.certificates.models import Certificate
 from backend.core.models import utcnow
+from backend.deadlines.calendar import end_of_working_days
 from backend.deadlines.catalog import STAGES as STAGES_CATALOG
 from backend.deadlines.models import TimeLimit
-from backend.deadlines.service import due_at
+from backend.deadlines.service import due_at, limit_for
 from backend.declarations.models import Declaration, ERecord, Receipt
 from backend.extensions import db
 from backend.identity.models import District, User
 from backend.inspections.models import Inspection
 from backend.instructions.models import Instruction
 from backend.statistics.sql import (
+    CST,
     Filters,
     declaration_clauses,
     dialect,
@@ -252,7 +254,7 @@ def distribution(filters: Filters) -> list[dict]:
 
 # Stages with a time limit (backend/deadlines): (stage, when its clock starts, when it stops).
 LATE_STAGES = (("review", "accepted", "decided"), ("instruction_start", "instructed", "started"))
-MAX_LATE_CANDIDATES = 500
+MAX_LATE_CANDIDATES = 200  # per stage, earliest start first: the list shows 200 at most
 
 
 def _limit_floor_seconds(stage: str) -> float | None:
@@ -272,7 +274,21 @@ def _late_against_catalog(filters: Filters, now) -> list[dict]:
     any district; only those few are checked against their own district's limit in working days.
     """
     case_rows = cases(filters)
-    late = []
+    late, due_by_day = [], {}
+
+    def due(stage: str, district: str, began):
+        # A working-day limit ends at the close of a day that depends only on the start's day: ask the
+        # deadlines catalogue once per stage, district and day, not once per case.
+        if (stage, district) not in due_by_day:
+            due_by_day[(stage, district)] = (limit_for(stage=stage, district_code=district), {})
+        limit, days = due_by_day[(stage, district)]
+        if limit is None or limit.unit != "working_days":
+            return due_at(stage=stage, district_code=district, start=began)
+        day = began.astimezone(CST).date()
+        if day not in days:
+            days[day] = end_of_working_days(began, limit.amount)
+        return days[day]
+
     for stage, start, end in LATE_STAGES:
         floor = _limit_floor_seconds(stage)
         if floor is None:
@@ -287,9 +303,9 @@ def _late_against_catalog(filters: Filters, now) -> list[dict]:
             .limit(MAX_LATE_CANDIDATES)
         )
         for declaration_id, inspection_no, district, began, done in db.session.execute(query).all():
-            due = due_at(stage=stage, district_code=district, start=began)
-            if due is not None and (done or now) > due:
-                late.append(_late_row(declaration_id, inspection_no, district, stage, due, done))
+            deadline = due(stage, district, began)
+            if deadline is not None and (done or now) > deadline:
+                late.append(_late_row(declaration_id, inspection_no, district, stage, deadline, done))
     return late
 
 
