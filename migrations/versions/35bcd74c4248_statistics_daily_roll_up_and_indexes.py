@@ -1,7 +1,7 @@
 """statistics daily roll-up and indexes
 
 Revision ID: 35bcd74c4248
-Revises: 6145e34eb97c
+Revises: b7d41e2a9c15
 Create Date: 2026-12-06 03:14:55.065220
 
 """
@@ -13,7 +13,7 @@ import backend.core.models
 
 # revision identifiers, used by Alembic.
 revision = '35bcd74c4248'
-down_revision = '6145e34eb97c'
+down_revision = 'b7d41e2a9c15'
 branch_labels = None
 depends_on = None
 
