@@ -39,6 +39,7 @@ BLUEPRINTS = [
     "backend.amendments.api",
     "backend.certificate_applications.query_api",
     "backend.monitoring.api",
+    "backend.statistics.api",
     "backend.catalogs.api",
 ]
 

@@ -95,6 +95,56 @@ def table_xlsx(columns, rows: list[dict], filters: dict, *, title: str, wide: tu
     return output.getvalue()
 
 
+def _header_label(column: dict) -> str:
+    return f"{column['zh']} {column['en']}"
+
+
+def tables_csv(title: str, filter_lines, tables) -> bytes:
+    """Tables ({title_zh, title_en, columns, rows}) as one CSV: the title and filters first, then each
+    table under its own title line. UTF-8 with a byte-order mark, so Excel reads the Chinese."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([csv_cell(title)])
+    for label, value in filter_lines:
+        writer.writerow([csv_cell(label), csv_cell(value)])
+    for table in tables:
+        writer.writerow([])
+        writer.writerow([csv_cell(f"{table['title_zh']} {table['title_en']}")])
+        writer.writerow([_header_label(column) for column in table["columns"]])
+        for row in table["rows"]:
+            writer.writerow([csv_cell(_plain(row.get(column["key"]))) for column in table["columns"]])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def tables_xlsx(title: str, filter_lines, tables) -> bytes:
+    """The same tables as a workbook: a 筛选条件 sheet with the title and filters, then one sheet per
+    table (its header row frozen); figures stay numbers."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "筛选条件 filters"
+    append_xlsx_row(sheet, [title])
+    for label, value in filter_lines:
+        append_xlsx_row(sheet, [label, value])
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 40
+    for table in tables:
+        sheet = workbook.create_sheet(table["name"][:31])
+        append_xlsx_row(sheet, [_header_label(column) for column in table["columns"]])
+        for row in table["rows"]:
+            append_xlsx_row(sheet, [_plain(row.get(column["key"])) for column in table["columns"]])
+        sheet.freeze_panes = "A2"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
 def register_exports(
     blp, path: str, *, roles, filters, export_csv, export_xlsx, what: str, assurance=None
 ) -> None:
@@ -125,3 +175,7 @@ def register_exports(
         )
         cls = type(f"{name.title().replace('-', '')}{suffix.title()}", (MethodView,), {"get": view})
         blp.route(f"{path}.{suffix}")(cls)
+
+
+def _plain(value):
+    return "" if value is None else value

@@ -9,6 +9,7 @@ import reviewRoutes from './views/review/routes.js'
 import certdeskRoutes from './views/certdesk/routes.js'
 import verifyRoutes from './views/verify/routes.js'
 import supervisorRoutes from './views/supervisor/routes.js'
+import statisticsRoutes from './views/statistics/routes.js'
 import instructionsRoutes from './views/instructions/routes.js'
 import monitoringRoutes from './views/monitoring/routes.js'
 import queryRoutes from './views/query/routes.js'
@@ -23,6 +24,7 @@ const routes = [
   ...certdeskRoutes,
   ...verifyRoutes,
   ...supervisorRoutes,
+  ...statisticsRoutes,
   ...instructionsRoutes,
   ...monitoringRoutes,
   ...queryRoutes,
