@@ -79,10 +79,10 @@ def _district_checks(district_code: str, year: int, today: date) -> tuple[list[d
     return checks, entry.name_zh if entry else None
 
 
-def _existence(actor: Actor, obj, district_code: str, **owner) -> bool | None:
+def _existence(actor: Actor, obj, number_district: str, **owner) -> bool | None:
     if obj is not None:
         return True if can_see(actor, **owner) else None
-    if actor.role == Role.SYSTEM_CLIENT or (actor.is_customs and actor.district_code == district_code):
+    if actor.role == Role.SYSTEM_CLIENT or (actor.is_customs and actor.district_code == number_district):
         return False
     return None
 
