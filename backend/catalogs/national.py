@@ -7,14 +7,17 @@ deleted). Kept here as data only.
 
 from __future__ import annotations
 
+# 海关总署 (0000) is the national level: its users read everything and act on nothing; the 直属海关
+# sit under it and their 隶属海关 under them.
 DISTRICTS = [
-    ("5300", "深圳海关", "Shenzhen Customs", None),
+    ("0000", "海关总署", "General Administration of Customs", None),
+    ("5300", "深圳海关", "Shenzhen Customs", "0000"),
     ("5301", "皇岗海关", "Huanggang Customs", "5300"),
     ("5302", "罗湖海关", "Luohu Customs", "5300"),
     ("5320", "文锦渡海关", "Wenjindu Customs", "5300"),
-    ("5100", "广州海关", "Guangzhou Customs", None),
-    ("5200", "黄埔海关", "Huangpu Customs", None),
-    ("2200", "上海海关", "Shanghai Customs", None),
+    ("5100", "广州海关", "Guangzhou Customs", "0000"),
+    ("5200", "黄埔海关", "Huangpu Customs", "0000"),
+    ("2200", "上海海关", "Shanghai Customs", "0000"),
 ]
 
 QUALIFICATION_TYPES = [

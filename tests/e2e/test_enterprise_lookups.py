@@ -39,7 +39,8 @@ def test_clerk_fills_a_goods_line_from_the_hs_lookup(page: Page, live_server, sc
     # What the goods need is added to the form: the registration to name, the certificate to ask for.
     qualifications = page.get_by_test_id("qualifications-section")
     expect(qualifications.get_by_label("资质类别")).to_have_value("BWG_PRODUCER")
-    expect(page.get_by_test_id("certificates-section").get_by_role("checkbox", name="18 植物检疫证书")).to_be_checked()
+    certificates = page.get_by_test_id("certificates-section")
+    expect(certificates.get_by_role("checkbox", name="18 植物检疫证书")).to_be_checked()
     qualifications.get_by_label("资质编号", exact=True).fill("4403BWG0001")
 
     # The CIQ code, the unit and the ports come from their tables too, by code or by name.
