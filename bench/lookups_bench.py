@@ -27,9 +27,36 @@ from datetime import date
 from pathlib import Path
 
 QUERIES = [
-    "44", "441", "4419", "44191", "441912", "4419121", "0902", "090210", "73", "7304", "0805", "9403",
-    "ho", "hor", "hors", "horses", "bam", "bamboo", "tea", "tea,", "fish", "oranges", "steel", "wood",
-    "竹", "竹制", "茶", "冻", "鲜橙", "其他",
+    "44",
+    "441",
+    "4419",
+    "44191",
+    "441912",
+    "4419121",
+    "0902",
+    "090210",
+    "73",
+    "7304",
+    "0805",
+    "9403",
+    "ho",
+    "hor",
+    "hors",
+    "horses",
+    "bam",
+    "bamboo",
+    "tea",
+    "tea,",
+    "fish",
+    "oranges",
+    "steel",
+    "wood",
+    "竹",
+    "竹制",
+    "茶",
+    "冻",
+    "鲜橙",
+    "其他",
 ]
 TARGET_MS = 50.0
 
@@ -53,37 +80,35 @@ def _national_csv() -> bytes:
                 continue
             for n, suffix in enumerate(("1000", "2000", "9000")):
                 name = row["description"][:180]
-                writer.writerow([
-                    row["hscode"] + suffix, f"{'其他' if n == 2 else '品目'}{row['hscode']}{suffix}",
-                    f"{name} ({suffix})", "035", "AB" if n else "", "P/Q" if n else "",
-                ])
+                writer.writerow(
+                    [
+                        row["hscode"] + suffix,
+                        f"{'其他' if n == 2 else '品目'}{row['hscode']}{suffix}",
+                        f"{name} ({suffix})",
+                        "035",
+                        "AB" if n else "",
+                        "P/Q" if n else "",
+                    ]
+                )
     return out.getvalue().encode()
 
 
 def run(count: int, database_url: str) -> dict:
-    from backend import create_app
     from backend.catalogs.service import import_file
-    from backend.config import Config
     from backend.core.enums import Assurance
     from backend.extensions import db
     from backend.identity.models import User
     from backend.identity.tokens import issue_token_pair
-    from backend.seeds import seed_all_catalogs
+    from bench.seeded import seeded_app
 
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = database_url
-        LOG_REQUESTS = False
-        REDIS_URL = None
-        RATELIMIT_ENABLED = False
-
-    app = create_app(BenchConfig)
-    with app.app_context():
-        db.create_all()
-        seed_all_catalogs()
-        db.session.commit()
+    with seeded_app(database_url, RATELIMIT_ENABLED=False) as app:
         start = time.perf_counter()
         _, version = import_file(
-            actor=None, table="hs", content=_national_csv(), filename="hs.csv", effective_date=date(2020, 1, 1)
+            actor=None,
+            table="hs",
+            content=_national_csv(),
+            filename="hs.csv",
+            effective_date=date(2020, 1, 1),
         )
         import_seconds = time.perf_counter() - start
         rows = version.row_count
@@ -134,9 +159,13 @@ def run(count: int, database_url: str) -> dict:
 
     api_median, api_p95 = _stats(api)
     raw_median, raw_p95 = _stats(raw)
-    print(f"database: {database_url.split('://')[0]}   national HS codes imported: {rows} in {import_seconds:.1f} s")
-    print(f"API  GET /api/v1/lookups/hs     median {api_median:7.2f} ms   p95 {api_p95:7.2f} ms   n={count}"
-          f"   items/answer {items / count:.1f}")
+    print(
+        f"database: {database_url.split('://')[0]}   national HS codes imported: {rows} in {import_seconds:.1f} s"
+    )
+    print(
+        f"API  GET /api/v1/lookups/hs     median {api_median:7.2f} ms   p95 {api_p95:7.2f} ms   n={count}"
+        f"   items/answer {items / count:.1f}"
+    )
     print(f"raw  indexed prefix query        median {raw_median:7.2f} ms   p95 {raw_p95:7.2f} ms   n={count}")
     print(f"plan: {plan}")
     print(f"target p95 <= {TARGET_MS:.0f} ms: {'met' if api_p95 <= TARGET_MS else 'MISSED'}")
@@ -144,7 +173,9 @@ def run(count: int, database_url: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--database-url", default=None, help="an empty database (default: temporary SQLite)")
     args = parser.parse_args(argv)

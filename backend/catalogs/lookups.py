@@ -1,9 +1,8 @@
 """Look-ups as you type: indexed prefix search on code, Chinese name and English name.
 
-Three small index range scans (code, name_zh, lower-case name_en), each limited, merged code-first.
-PostgreSQL uses LIKE 'q%' on text_pattern_ops indexes; SQLite, whose LIKE is case-insensitive and
-then skips the index, uses the equivalent range q <= col < q || U+10FFFF. The HS look-up covers the
-national 10-digit table and the HS base (chapters, headings, subheadings), and says what the goods need.
+Small index range scans (code, name_zh, lower-case name_en), each limited, in one UNION ALL statement,
+merged code-first. The HS look-up covers the national 10-digit table and the HS base (chapters,
+headings, subheadings), and says what the goods need.
 """
 
 from __future__ import annotations
@@ -21,43 +20,57 @@ MAX_LIMIT = 50
 SEARCHED = {"hs": ("hs", "hs_subheadings"), "ciq": ("ciq",)}
 
 
-def _prefix(column, text: str):
-    if db.engine.dialect.name == "postgresql":
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return column.like(f"{escaped}%", escape="\\")
-    return sa.and_(column >= text, column < text + "\U0010ffff")
+COLUMNS = ("code", "name_zh", "name_key")
+_STATEMENTS: dict[tuple, sa.TextClause] = {}
 
 
-ROW = (
-    CatalogEntry.id,
-    CatalogEntry.table_code,
-    CatalogEntry.code,
-    CatalogEntry.name_zh,
-    CatalogEntry.name_en,
-    CatalogEntry.data,
-)
+def _search_statement(tables: int, postgres: bool) -> sa.TextClause:
+    """A UNION ALL of limited index range scans (per table: code, name_zh, name_key), written once.
+
+    A look-up runs on every key typed: building and cache-keying an ORM union of six subqueries cost
+    more than the scans themselves, so the statement is plain SQL with bound values, kept per shape.
+    """
+    key = (tables, postgres)
+    if key not in _STATEMENTS:
+        scans = []
+        for t in range(tables):
+            for c, column in enumerate(COLUMNS):
+                match = (
+                    f"{column} LIKE :like_{column} ESCAPE '\\'"
+                    if postgres
+                    else f"{column} >= :low_{column} AND {column} < :high_{column}"
+                )
+                scans.append(
+                    "SELECT * FROM (SELECT id, table_code, code, name_zh, name_en, data,"
+                    f" {t * 3 + c} AS rank, {column} AS sort_key"
+                    f" FROM catalog_entry WHERE table_code = :table_{t} AND {match}"
+                    " AND valid_from <= :on AND (valid_to IS NULL OR valid_to > :on)"
+                    f" ORDER BY {column}, id LIMIT :limit) AS scan_{t}_{c}"
+                )
+        _STATEMENTS[key] = sa.text(" UNION ALL ".join(scans)).columns(data=sa.JSON, rank=sa.Integer)
+    return _STATEMENTS[key]
 
 
 def search_entries(table_codes: tuple[str, ...], q: str, *, limit: int, on: date) -> list:
-    """Rows in force on `on` whose code or name starts with q: code matches first, then names."""
-    found: dict[int, object] = {}
-    for table_code in table_codes:
-        for column, text in (
-            (CatalogEntry.code, q),
-            (CatalogEntry.name_zh, q),
-            (CatalogEntry.name_key, q.lower()),
-        ):
-            if len(found) >= limit:
-                break
-            query = (
-                in_force(
-                    sa.select(*ROW).where(CatalogEntry.table_code == table_code, _prefix(column, text)), on
-                )
-                .order_by(column, CatalogEntry.id)
-                .limit(limit)
+    """Rows in force on `on` whose code or name starts with q: code matches first, then names.
+
+    PostgreSQL matches LIKE 'q%' on text_pattern_ops indexes; SQLite, whose LIKE is case-insensitive
+    and then skips the index, the equivalent range q <= col < q || U+10FFFF.
+    """
+    postgres = db.engine.dialect.name == "postgresql"
+    params = {"on": on, "limit": limit, **{f"table_{t}": code for t, code in enumerate(table_codes)}}
+    for column in COLUMNS:
+        text = q.lower() if column == "name_key" else q
+        if postgres:
+            params[f"like_{column}"] = (
+                text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             )
-            for row in db.session.execute(query):
-                found.setdefault(row.id, row)
+        else:
+            params[f"low_{column}"], params[f"high_{column}"] = text, text + "\U0010ffff"
+    rows = db.session.execute(_search_statement(len(table_codes), postgres), params).all()
+    found: dict[int, object] = {}
+    for row in sorted(rows, key=lambda r: (r.rank, r.sort_key, r.id)):
+        found.setdefault(row.id, row)
     return list(found.values())[:limit]
 
 
