@@ -135,7 +135,7 @@ def run(count: int, database_url: str) -> dict:
         postgres = db.engine.dialect.name == "postgresql"
         sql = (
             "SELECT id, code, name_zh, name_en FROM catalog_entry WHERE table_code = %s AND code LIKE %s"
-            " AND valid_to IS NULL ORDER BY code LIMIT 20"
+            " AND valid_to IS NULL ORDER BY code USING ~<~ LIMIT 20"
             if postgres
             else "SELECT id, code, name_zh, name_en FROM catalog_entry WHERE table_code = ? AND code >= ?"
             " AND code < ? AND valid_to IS NULL ORDER BY code LIMIT 20"
