@@ -77,7 +77,7 @@ def list_declarations(
         if issued_to is not None:
             query = query.where(ERecord.issued_at < _start(issued_to + timedelta(days=1)))
     sort_column = Declaration.accepted_at if order == "accepted" else Declaration.created_at
-    query = query.options(selectinload(Declaration.e_record))
+    query = query.options(selectinload(Declaration.e_records))
     rows, next_cursor = keyset_page(
         query,
         sort_column=sort_column,

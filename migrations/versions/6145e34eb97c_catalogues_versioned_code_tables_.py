@@ -1,7 +1,7 @@
 """catalogues: versioned code tables, imports; a registration number under several enterprises
 
 Revision ID: 6145e34eb97c
-Revises: 8ce581259023
+Revises: 0f22719c9a79
 Create Date: 2026-12-06 03:15:48.973271
 
 """
@@ -13,7 +13,7 @@ import backend.core.models
 
 # revision identifiers, used by Alembic.
 revision = '6145e34eb97c'
-down_revision = '8ce581259023'
+down_revision = '0f22719c9a79'
 branch_labels = None
 depends_on = None
 

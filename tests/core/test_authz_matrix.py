@@ -331,6 +331,10 @@ NATIONAL_WRITES = {
     "POST /api/v1/auth/webauthn/register/options",
     "POST /api/v1/auth/webauthn/register/verify",
     "DELETE /api/v1/auth/webauthn/keys/{security_key_id}",
+    "PUT /api/v1/deadlines/time-limits",
+    "DELETE /api/v1/deadlines/time-limits",
+    "PUT /api/v1/deadlines/calendar",
+    "DELETE /api/v1/deadlines/calendar",
     # the national catalogues (代码表) are kept by the national level's administrators
     "POST /api/v1/catalogs/{table}/imports",
     "POST /api/v1/catalogs/imports/{import_id}/apply",
