@@ -39,6 +39,12 @@ BLUEPRINTS = [
     "backend.monitoring.api",
 ]
 
+# Every domain's jobs (Celery tasks), imported by the worker and by the API that enqueues them.
+TASK_MODULES = [
+    "backend.media.tasks",
+    "backend.review.tasks",
+]
+
 
 def create_app(config: type[Config] | Config = Config) -> Flask:
     """Build the app: settings, extensions, auth, blueprints, errors, logs, CLI, realtime."""
@@ -56,6 +62,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
         app.config["SECRET_KEY"] = local_secret(Path(app.instance_path))
     app.json.ensure_ascii = False
     _init_extensions(app)
+    _init_jobs(app)
     _init_auth(app)
     _init_compression(app)
     _register_blueprints(app)
@@ -79,6 +86,18 @@ def _init_extensions(app: Flask) -> None:
 
         with app.app_context():
             configure_sqlite(db.engine)
+
+
+def _init_jobs(app: Flask) -> None:
+    """The job engine (Celery: Redis in production, in-process without a broker) and its metrics."""
+    import importlib
+
+    from backend.core import jobs, metrics
+
+    jobs.celery_init_app(app, task_modules=TASK_MODULES)
+    for module_name in TASK_MODULES:
+        importlib.import_module(module_name)
+    metrics.init_app(app)
 
 
 def _init_auth(app: Flask) -> None:
