@@ -45,6 +45,17 @@ TASK_MODULES = [
     "backend.review.tasks",
 ]
 
+# What `celery beat` sends, and when (seconds, or a crontab in China time). Every job is safe to run
+# twice or concurrently. `flask scheduled` and `flask storage prune` run the same by hand.
+BEAT_SCHEDULE = {
+    # review/scheduled.py's run_scheduled(): stale returned applications withdrawn, e-records expired…
+    "scheduled-housekeeping": {"task": "review.run_scheduled", "schedule": 600.0},
+    # Photos whose job message was lost (a Redis restart) get their copies all the same.
+    "photo-derivatives-sweep": {"task": "media.sweep_pending_derivatives", "schedule": 300.0},
+    # `flask storage prune`: idle uploads expired, unreferenced old files deleted; nightly at 03:30.
+    "storage-prune": {"task": "media.prune_storage", "schedule": {"hour": 3, "minute": 30}},
+}
+
 
 def create_app(config: type[Config] | Config = Config) -> Flask:
     """Build the app: settings, extensions, auth, blueprints, errors, logs, CLI, realtime."""
@@ -94,7 +105,7 @@ def _init_jobs(app: Flask) -> None:
 
     from backend.core import jobs, metrics
 
-    jobs.celery_init_app(app, task_modules=TASK_MODULES)
+    jobs.celery_init_app(app, task_modules=TASK_MODULES, beat_schedule=BEAT_SCHEDULE)
     for module_name in TASK_MODULES:
         importlib.import_module(module_name)
     metrics.init_app(app)

@@ -9,7 +9,11 @@ Two modes, chosen by `CELERY_BROKER_URL` (default: `REDIS_URL`):
 - **broker** (production): tasks go to Redis and run in `celery worker` processes; `celery beat`
   sends the scheduled ones (SCHEDULE in backend/worker.py).
 - **embedded** (no broker, `make run` and the tests): `task_always_eager`, so `enqueue` runs the task
-  at once in the calling process, in an app context of its own (its own database session).
+  at once in the calling process and app context, once the caller has committed. Chosen over a
+  background thread in the process: SQLite has one writer (a thread would queue behind requests and
+  they behind it), a thread's work dies with the process where no broker keeps it, and the tests
+  see the same order every run. The price: under `make run` the upload waits for its copies, as
+  before; with a broker it does not.
 
 Rules every task keeps (the broker delivers at least once):
 - acks late, and rejected (so re-delivered) when its worker process dies: a worker killed mid-task
@@ -29,8 +33,9 @@ import threading
 from typing import Any
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from celery.signals import task_failure
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 from backend.extensions import db
 
@@ -74,19 +79,33 @@ def celery_config(config) -> dict[str, Any]:
     }
 
 
-def celery_init_app(app: Flask, *, task_modules: list[str] = ()) -> Celery:
-    """Build the Celery app for `app` (every task runs in `app`'s context) and register it."""
+def celery_init_app(app: Flask, *, task_modules: list[str] = (), beat_schedule: dict | None = None) -> Celery:
+    """Build the Celery app for `app` (every task runs in `app`'s context) and register it.
+
+    `beat_schedule`: {name: {"task": …, "schedule": seconds | crontab fields}} for `celery beat`."""
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
+            if has_app_context() and current_app._get_current_object() is app:
+                # In-process (embedded): the caller's context and session, which enqueue() has
+                # committed; a second session would wait for the caller's on SQLite's one write lock.
+                return self.run(*args, **kwargs)
             with app.app_context():
                 return self.run(*args, **kwargs)
 
     celery_app = Celery(app.name, task_cls=FlaskTask, include=list(task_modules))
     celery_app.config_from_object(celery_config(app.config))
+    celery_app.conf.beat_schedule = {
+        name: {**entry, "schedule": _schedule(entry["schedule"])}
+        for name, entry in (beat_schedule or {}).items()
+    }
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def _schedule(when: float | dict):
+    return crontab(**when) if isinstance(when, dict) else when
 
 
 def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
@@ -97,8 +116,8 @@ def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
     """
     celery_app: Celery = current_app.extensions["celery"]
     if celery_app.conf.task_always_eager:
-        # The job runs now, in a session of its own: end what the caller's session began since its
-        # commit (reading an expired attribute begins a transaction), since SQLite has one writer.
+        # The job runs now, in the caller's session: end what it began since its commit (reading an
+        # expired attribute begins a transaction), so the job starts from a clean session.
         db.session.commit()
     celery_app.tasks[task.name].apply_async(args=args, kwargs=kwargs)
 
