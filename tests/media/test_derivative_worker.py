@@ -101,7 +101,6 @@ class Worker:
 
     def stop(self):
         if self.process.poll() is None:
-
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=30)
         self.log.close()
@@ -161,7 +160,10 @@ def test_a_worker_killed_mid_job_loses_nothing_and_makes_each_copy_once(
     (gate / "release").touch()
     second = Worker(env, tmp_path / "worker.log")
     try:
-        wait_for("every photo's copies", lambda: all(p.derivatives_status == "ready" for p in photo_rows(database_url)))
+        wait_for(
+            "every photo's copies",
+            lambda: all(p.derivatives_status == "ready" for p in photo_rows(database_url)),
+        )
     finally:
         second.stop()
 
