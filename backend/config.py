@@ -19,8 +19,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///chajian.db")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
-    # The job engine's broker (backend/core/jobs.py). Unset (and no REDIS_URL): jobs run in-process.
-    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
+    # The job engine's broker (backend/core/jobs.py): REDIS_URL unless set; set empty (or no Redis at
+    # all), jobs run in-process.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "") or None
     # Seconds before a job taken by a worker that vanished is handed out again (> the longest job).
     CELERY_VISIBILITY_TIMEOUT = _env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
     # Prefix of every broker key: several installations (or test runs) can share one Redis.
