@@ -71,6 +71,8 @@ def celery_config(config) -> dict[str, Any]:
         "timezone": "Asia/Shanghai",
         "enable_utc": True,
         "broker_connection_retry_on_startup": True,
+        # A request that enqueues does not hang on a broker that is down (see enqueue()).
+        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
         # A message taken by a worker that vanished (SIGKILL, power loss) is handed out again after
         # this many seconds: longer than the longest task, or a slow task runs twice (harmless: every
         # task is idempotent, but wasted).
@@ -111,6 +113,9 @@ def _schedule(when: float | dict):
 def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
     """Run `task` in the background (broker mode) or now (embedded): call it after the commit.
 
+    Never raises for the broker: what the job must do is recorded in the committed rows, and a
+    periodic sweep enqueues it again (a job's own failure is logged and counted, not raised).
+
     The task is looked up on this Flask app's own Celery app, so it runs against this app's database
     even when a process holds several apps (tests, benches).
     """
@@ -119,7 +124,12 @@ def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
         # The job runs now, in the caller's session: end what it began since its commit (reading an
         # expired attribute begins a transaction), so the job starts from a clean session.
         db.session.commit()
-    celery_app.tasks[task.name].apply_async(args=args, kwargs=kwargs)
+        celery_app.tasks[task.name].apply_async(args=args, kwargs=kwargs)
+        return
+    try:
+        celery_app.tasks[task.name].apply_async(args=args, kwargs=kwargs)
+    except Exception:  # the broker is down: the caller's work is committed, the sweep enqueues it later
+        log.exception("could not enqueue %s%r", task.name, args)
 
 
 def is_embedded(app: Flask | None = None) -> bool:

@@ -145,3 +145,22 @@ def test_beat_sends_only_registered_jobs_and_housekeeping_runs_run_scheduled(app
     assert {entry["task"] for entry in schedule.values()} <= set(celery_app.tasks)
     counts = celery_app.tasks["review.run_scheduled"].apply().get()
     assert set(counts) == set(run_scheduled()) and all(count == 0 for count in counts.values())
+
+
+def test_a_broker_that_is_down_does_not_fail_the_upload_and_the_sweep_makes_the_copies(
+    client, headers, broker_mode, caplog
+):
+    broker_mode("redis://127.0.0.1:1/0")  # nothing listens there
+    photo = upload_photo(client, headers, images.jpeg()).get_json()
+    assert photo["derivatives"] == "pending"
+    assert "could not enqueue media.make_derivatives" in caplog.text
+    # Redis is back (here: jobs in-process again) and the sweep finds the photo.
+    broker_mode("")
+    db.session.execute(
+        sa.update(Photo)
+        .where(Photo.id == photo["id"])
+        .values(received_at=utcnow() - timedelta(seconds=tasks.SWEEP_AFTER_SECONDS + 1))
+    )
+    db.session.commit()
+    assert tasks.sweep_pending_derivatives.apply().get() == 1
+    assert client.get(f"/api/v1/photos/{photo['id']}", headers=headers).get_json()["derivatives"] == "ready"

@@ -45,21 +45,11 @@ def wait_for(what: str, check, timeout: float = 90.0):
 
 
 @pytest.fixture
-def broker(app):
+def broker(broker_mode):
     """The app enqueues to Redis (prefix of its own, 4 s visibility timeout) for this test only."""
     prefix = f"chajian-test-{secrets.token_hex(4)}:"
-    saved = {
-        key: app.config.get(key)
-        for key in ("CELERY_BROKER_URL", "CELERY_KEY_PREFIX", "CELERY_VISIBILITY_TIMEOUT")
-    }
-    embedded = app.extensions["celery"]
-    app.config.update(CELERY_BROKER_URL=REDIS, CELERY_KEY_PREFIX=prefix, CELERY_VISIBILITY_TIMEOUT=4)
-    celery_app = jobs.celery_init_app(app, task_modules=["backend.media.tasks"])
+    broker_mode(REDIS, prefix=prefix, visibility_timeout=4)
     yield prefix
-    celery_app.close()
-    app.config.update(saved)
-    app.extensions["celery"] = embedded
-    embedded.set_default()
     client = redis.Redis.from_url(REDIS)
     for key in client.scan_iter(f"{prefix}*"):
         client.delete(key)
