@@ -27,6 +27,7 @@ BLUEPRINTS = [
     "backend.review.api",
     "backend.review.rules_api",
     "backend.appointments.api",
+    "backend.deadlines.api",
     "backend.instructions.api",
     "backend.inspections.api",
     "backend.sync.api",
@@ -37,6 +38,7 @@ BLUEPRINTS = [
     "backend.amendments.api",
     "backend.certificate_applications.query_api",
     "backend.monitoring.api",
+    "backend.catalogs.api",
 ]
 
 # Every domain's jobs (Celery tasks), imported by the worker and by the API that enqueues them.
@@ -112,11 +114,14 @@ def _init_jobs(app: Flask) -> None:
 
 
 def _init_auth(app: Flask) -> None:
-    """Core checks tokens with identity's resolver, handed in here: core knows no users table."""
-    from backend.core import auth
+    """Core checks tokens and district scopes with identity's resolvers, handed in here: core knows no
+    users or districts table."""
+    from backend.core import auth, permissions
+    from backend.identity.scope import NATIONAL_DISTRICT_CODE, districts_under
     from backend.identity.tokens import resolve_token
 
     auth.init_app(app, token_resolver=resolve_token)
+    permissions.init_app(app, districts_under=districts_under, national_code=NATIONAL_DISTRICT_CODE)
 
 
 def _init_compression(app: Flask) -> None:

@@ -11,6 +11,7 @@ MODEL_MODULES = [
     "backend.declarations.catalog_validity",
     "backend.review.models",
     "backend.appointments.models",
+    "backend.deadlines.models",
     "backend.instructions.models",
     "backend.media.models",
     "backend.certificates.models",
@@ -19,6 +20,7 @@ MODEL_MODULES = [
     "backend.certificate_applications.models",
     "backend.blank_stock.models",
     "backend.amendments.models",
+    "backend.catalogs.models",
 ]
 
 for _name in MODEL_MODULES:

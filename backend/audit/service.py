@@ -13,6 +13,7 @@ from flask import g, has_request_context, request
 from backend.audit.models import AuditEvent
 from backend.core.auth import Actor
 from backend.core.pagination import keyset_page
+from backend.core.permissions import district_clause
 from backend.extensions import db
 
 
@@ -84,7 +85,7 @@ def query_events(
         return []
     query = (
         db.select(AuditEvent)
-        .where(AuditEvent.district_code == actor.district_code)
+        .where(district_clause(actor, AuditEvent.district_code))
     )
     filters = {
         AuditEvent.entity_type: entity_type,

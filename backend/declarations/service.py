@@ -12,7 +12,7 @@ from datetime import date, datetime
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.models import utcnow
-from backend.core.permissions import ensure_can_see
+from backend.core.permissions import ensure_can_read, ensure_can_see
 from backend.declarations import errors as _error_codes  # noqa: F401  (registers the codes)
 from backend.declarations import numbers, parties, validation, workflow
 from backend.declarations.content import declaration_data, fill_declaration
@@ -40,7 +40,8 @@ def load_declaration(actor: Actor, declaration_id: int, *, for_update: bool = Fa
     declaration = db.session.execute(query).scalar_one_or_none()
     if declaration is None:
         raise DomainError("resource.not_found")
-    ensure_can_see(actor, declaration)
+    # Reads reach the districts under the actor's; a change stays with the owning district.
+    (ensure_can_see if for_update else ensure_can_read)(actor, declaration)
     return declaration
 
 
@@ -77,12 +78,15 @@ def validate_body(*, actor: Actor, data: dict) -> dict:
 
 
 def _findings(declaration: Declaration) -> list[dict]:
+    submitted = declaration.submitted_at
     return validation.validate_application(
         declaration_data(declaration),
         # An agent declares with its principal's (the exporter's) registrations.
         enterprise_id=declaration.principal_enterprise_id or declaration.enterprise_id,
         new_submission=declaration.inspection_no is None,
         today=china_today(),
+        # An application is checked against the code tables in force on the day it was submitted.
+        catalog_date=submitted.astimezone(numbers.CHINA_TIME).date() if submitted else None,
     )
 
 

@@ -13,6 +13,8 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 
 from backend.core import metrics
+from backend.core.enums import Role
+from backend.core.permissions import districts_under
 from backend.core.transactions import TransactionList
 from backend.errors import DomainError
 from backend.extensions import db, socketio
@@ -161,6 +163,13 @@ def register_handlers() -> None:
             join_room(enterprise_room(actor.enterprise_id))
         if actor.district_code is not None and actor.is_customs:
             join_room(district_room(actor.district_code))
+        if actor.role == Role.SUPERVISOR and actor.district_code is not None:
+            # A 直属海关's (or the national level's) board hears its subordinates' changes too.
+            try:
+                for code in districts_under(actor.district_code):
+                    join_room(district_room(code))
+            finally:
+                db.session.remove()
         with _connections_lock:
             if request.sid not in _connections:
                 metrics.SOCKET_CONNECTIONS.inc()

@@ -1,7 +1,7 @@
 """photo derivatives made by a job after the upload is acknowledged
 
 Revision ID: a7c3d9e1f2b4
-Revises: 8ce581259023
+Revises: 6145e34eb97c
 Create Date: 2026-12-06 03:40:00
 
 """
@@ -12,7 +12,7 @@ import backend.core.models
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3d9e1f2b4'
-down_revision = '8ce581259023'
+down_revision = '6145e34eb97c'
 branch_labels = None
 depends_on = None
 
