@@ -88,9 +88,10 @@ def celery_init_app(app: Flask, *, task_modules: list[str] = (), beat_schedule: 
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
-            if has_app_context() and current_app._get_current_object() is app:
-                # In-process (embedded): the caller's context and session, which enqueue() has
+            if has_app_context():
+                # In-process (embedded): the caller's app, context and session, which enqueue() has
                 # committed; a second session would wait for the caller's on SQLite's one write lock.
+                # (A process holding several apps — tests — runs the job against the caller's.)
                 return self.run(*args, **kwargs)
             with app.app_context():
                 return self.run(*args, **kwargs)
