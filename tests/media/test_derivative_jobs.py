@@ -141,10 +141,12 @@ def test_beat_sends_only_registered_jobs_and_housekeeping_runs_run_scheduled(app
         "review.run_scheduled",
         "media.sweep_pending_derivatives",
         "media.prune_storage",
+        "statistics.roll_up",
     }
     assert {entry["task"] for entry in schedule.values()} <= set(celery_app.tasks)
     counts = celery_app.tasks["review.run_scheduled"].apply().get()
     assert set(counts) == set(run_scheduled()) and all(count == 0 for count in counts.values())
+    assert celery_app.tasks["statistics.roll_up"].apply().get() == 0  # no receipts: no day to roll up
 
 
 def test_a_broker_that_is_down_does_not_fail_the_upload_and_the_sweep_makes_the_copies(
