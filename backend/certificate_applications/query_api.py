@@ -1,6 +1,6 @@
 """综合查询 API: certificates and applications with the same filters, as JSON pages, CSV or XLSX."""
 
-from flask import Response, g
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -13,6 +13,7 @@ from backend.certificate_applications.query_schemas import (
 )
 from backend.core.auth import ANY_CUSTOMS, requires
 from backend.core.enums import Assurance, Role
+from backend.core.exports import XLSX_MIMETYPE, download
 
 blp = Blueprint(
     "certificate_query",
@@ -23,14 +24,11 @@ blp = Blueprint(
 
 READERS = (Role.ENTERPRISE, *ANY_CUSTOMS)
 KEY = Assurance.KEY
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_MIMETYPE
 PAGES = {"certificates": CertificatePageSchema, "applications": ApplicationPageSchema}
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(
-        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+_download = download
 
 
 def _routes(kind: str) -> None:

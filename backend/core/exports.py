@@ -9,6 +9,10 @@ booleans are left as they are.
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import UTC, datetime
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -29,3 +33,53 @@ def append_xlsx_row(sheet, values) -> None:
         if is_formula_like(cell.value) or cell.data_type == "f":
             cell.data_type = "s"
             cell.quotePrefix = True
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+
+
+def export_cell(value):
+    """A value as a spreadsheet shows it: times in UTC to the second, None as empty."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return "" if value is None else value
+
+
+def table_csv(columns, rows) -> bytes:
+    """`rows` (dicts) under `columns` ((key, label), …) as CSV, UTF-8 with a byte-order mark so Excel
+    opens Chinese headers correctly; formula-like cells neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([label for _, label in columns])
+    for row in rows:
+        writer.writerow([csv_cell(export_cell(row[key])) for key, _ in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def table_xlsx(title: str, columns, rows, *, widths: dict | None = None) -> bytes:
+    """The same as an Excel workbook: one sheet named `title`, header row frozen."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append([label for _, label in columns])
+    for row in rows:
+        append_xlsx_row(sheet, [export_cell(row[key]) for key, _ in columns])
+    sheet.freeze_panes = "A2"
+    for index, (key, _) in enumerate(columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = (widths or {}).get(key, 22)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def download(data: bytes, mimetype: str, filename: str):
+    """A file response the browser saves as `filename`."""
+    from flask import Response
+
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
