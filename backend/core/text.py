@@ -98,4 +98,3 @@ def printable_key(key: str) -> str:
     if key.isascii() and key.isprintable():
         return key
     return key.encode("ascii", "backslashreplace").decode("ascii")
-

@@ -19,6 +19,8 @@ from backend.identity.admin_schemas import (
     EnterpriseListArgsSchema,
     EnterpriseSchema,
     EnterpriseUpdateSchema,
+    ExpiringArgsSchema,
+    ExpiringQualificationSchema,
     PasswordSetSchema,
     QualificationCreateSchema,
     QualificationSchema,
@@ -63,6 +65,16 @@ class Enterprises(MethodView):
     def post(self, args):
         """Register an enterprise by its 10-character customs code."""
         return admin_service.create_enterprise(actor=g.actor, **args)
+
+
+@blp.route("/qualifications/expiring")
+class ExpiringQualifications(MethodView):
+    @requires(ADMIN)
+    @blp.arguments(ExpiringArgsSchema, location="query")
+    @blp.response(200, ExpiringQualificationSchema(many=True))
+    def get(self, args):
+        """Qualifications of the district's enterprises expiring within `days` (60) or expired, soonest first."""
+        return admin_service.expiring_qualifications(actor=g.actor, **args)
 
 
 @blp.route(ENTERPRISE)
