@@ -87,12 +87,8 @@ def load_demo_data(*, only_if_empty: bool = False) -> list[str]:
             for type_code, number, holder in spec["qualifications"]:
                 db.session.add(
                     Qualification(
-                        enterprise_id=ent.id,
-                        type_code=type_code,
-                        number=number,
-                        holder_name=holder,
-                        valid_from=date(2025, 1, 1),
-                        valid_until=date(2029, 12, 31),
+                        enterprise_id=ent.id, type_code=type_code, number=number, holder_name=holder,
+                        valid_from=date(2025, 1, 1), valid_until=date(2029, 12, 31),
                     )
                 )
         enterprises.append(ent)
@@ -103,9 +99,7 @@ def load_demo_data(*, only_if_empty: bool = False) -> list[str]:
             enterprise = enterprises[ent_index] if ent_index is not None else None
             db.session.add(
                 User(
-                    username=username,
-                    role=str(role),
-                    display_name=display,
+                    username=username, role=str(role), display_name=display,
                     enterprise_id=enterprise.id if enterprise else None,
                     district_code=district,
                     password_hash=password_hash,

@@ -161,11 +161,7 @@ def handle_http_exception(exc: HTTPException):
 def handle_domain_error(exc: DomainError):
     lang = preferred_language()
     return _respond(
-        exc.status,
-        exc.error,
-        errors=exc.errors,
-        detail=exc.detail,
-        headers=exc.headers,
+        exc.status, exc.error, errors=exc.errors, detail=exc.detail, headers=exc.headers,
         message=exc.message(lang),
     )
 

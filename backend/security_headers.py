@@ -23,7 +23,9 @@ import re
 
 from flask import Flask, Response, request
 
-INLINE_BLOCK = re.compile(rb"<(script|style)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</\1\s*>", re.S | re.I)
+INLINE_BLOCK = re.compile(
+    rb"<(script|style)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</\1\s*>", re.S | re.I
+)
 BASE_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],

@@ -21,7 +21,9 @@ from backend.core.auth import ANY_CUSTOMS, EVERYONE, requires
 from backend.core.enums import Assurance, Role
 
 # Full paths, because one blueprint serves two prefixes: /api/v1/certificates and /api/v1/verify.
-blp = Blueprint("certificates", __name__, description="证书签发与验证 Certificate issuance and verification")
+blp = Blueprint(
+    "certificates", __name__, description="证书签发与验证 Certificate issuance and verification"
+)
 
 
 @blp.record_once

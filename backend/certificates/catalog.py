@@ -60,189 +60,121 @@ _STANDARD_GOODS = ["description", "hs_code", "quantity", "net_weight", "packages
 # Certification statements (证明内容) follow the wording used on China Customs certificates and, for
 # phytosanitary certificates, the IPPC model certificate (ISPM 12).
 CERTIFICATE_TYPES: tuple[CertificateTypeSpec, ...] = (
-    CertificateTypeSpec(
-        "11",
-        "品质证书",
-        "QUALITY CERTIFICATE",
-        (
-            _f("inspection_result", "检验结果", "Results of inspection", "multiline", True),
-            _f("inspection_standard", "检验依据", "Inspection standard"),
-        ),
-        {
-            "statement_zh": "兹证明上述货物经检验，结果如下：",
-            "statement_en": "This is to certify that the goods described above have been inspected "
-            "with the following results:",
-            "goods_columns": _STANDARD_GOODS,
-            "field_columns": 1,
-        },
-    ),
-    CertificateTypeSpec(
-        "12",
-        "重量证书",
-        "WEIGHT CERTIFICATE",
-        (
-            _f("declared_net_weight", "报检净重", "Declared net weight", "decimal", True),
-            _f("found_net_weight", "实际净重", "Net weight found", "decimal", True),
-            _f("declared_gross_weight", "报检毛重", "Declared gross weight", "decimal"),
-            _f("found_gross_weight", "实际毛重", "Gross weight found", "decimal"),
-            _f("weight_unit", "重量单位", "Unit of weight", "text", True),
-            _f("weighing_method", "衡重方法", "Method of weighing"),
-        ),
-        {
-            "statement_zh": "兹证明上述货物经衡重，结果如下：",
-            "statement_en": "This is to certify that the goods described above have been weighed "
-            "with the following results:",
-            "goods_columns": _STANDARD_GOODS,
-            "field_columns": 2,
-        },
-    ),
-    CertificateTypeSpec(
-        "13",
-        "数量证书",
-        "QUANTITY CERTIFICATE",
-        (
-            _f("declared_quantity", "报检数量", "Declared quantity", "decimal", True),
-            _f("found_quantity", "实际数量", "Quantity found", "decimal", True),
-            _f("quantity_unit", "数量单位", "Unit of quantity", "text", True),
-            _f("counting_method", "计数方法", "Method of counting"),
-        ),
-        {
-            "statement_zh": "兹证明上述货物经计数，结果如下：",
-            "statement_en": "This is to certify that the goods described above have been counted "
-            "with the following results:",
-            "goods_columns": _STANDARD_GOODS,
-            "field_columns": 2,
-        },
-    ),
-    CertificateTypeSpec(
-        "14",
-        "兽医卫生证书",
-        "VETERINARY HEALTH CERTIFICATE",
-        (
-            _f("establishment", "加工厂及注册号", "Establishment and its approval number", "text", True),
-            _f("production_period", "生产日期", "Date of production"),
-            _f("storage_temperature", "储存温度", "Storage temperature"),
-            _f("veterinary_result", "兽医卫生证明", "Veterinary attestation", "multiline", True),
-        ),
-        {
-            "statement_zh": "兹证明上述动物产品来自健康动物，经兽医卫生检验，适合人类食用。",
-            "statement_en": "This is to certify that the animal products described above come from "
-            "healthy animals, passed veterinary inspection and are fit for human consumption.",
-            "goods_columns": _STANDARD_GOODS,
-            "field_columns": 1,
-        },
-    ),
-    CertificateTypeSpec(
-        "15",
-        "健康证书",
-        "HEALTH CERTIFICATE",
-        (
-            _f("producer_registration_no", "生产企业备案号", "Producer registration number"),
-            _f("production_period", "生产日期", "Date of production"),
-            _f("health_result", "检验结果", "Results of inspection", "multiline", True),
-        ),
-        {
-            "statement_zh": "兹证明上述货物经检验检疫，符合卫生要求，适合人类食用。",
-            "statement_en": "This is to certify that the goods described above have been inspected, meet "
-            "the health requirements and are fit for human consumption.",
-            "goods_columns": _STANDARD_GOODS,
-            "field_columns": 1,
-        },
-    ),
-    CertificateTypeSpec(
-        "16",
-        "卫生证书",
-        "SANITARY CERTIFICATE",
-        (
-            _f("producer_registration_no", "生产企业备案号", "Producer registration number"),
-            _f("production_period", "生产日期", "Date of production"),
-            _f("sanitary_result", "检验结果", "Results of inspection", "multiline", True),
-        ),
-        {
-            "statement_zh": "兹证明上述货物在卫生条件下加工、储存，经检验符合卫生要求。",
-            "statement_en": "This is to certify that the goods described above were processed and stored "
-            "under sanitary conditions and meet the sanitary requirements.",
-            "goods_columns": _STANDARD_GOODS,
-            "field_columns": 1,
-        },
-    ),
-    CertificateTypeSpec(
-        "17",
-        "动物卫生证书",
-        "ANIMAL HEALTH CERTIFICATE",
-        (
-            _f("animal_species", "动物种类", "Species", "text", True),
-            _f("number_of_animals", "动物数量", "Number of animals", "decimal", True),
-            _f("quarantine_period", "隔离检疫期", "Quarantine period"),
-            _f("clinical_examination", "临床检查结果", "Clinical examination", "multiline", True),
-        ),
-        {
-            "statement_zh": "兹证明上述动物经临床检查健康，未发现传染病和寄生虫病临床症状。",
-            "statement_en": "This is to certify that the animals described above were clinically examined, "
-            "found healthy and showed no clinical sign of infectious or parasitic disease.",
-            "goods_columns": ["description", "quantity", "packages"],
-            "field_columns": 2,
-        },
-    ),
-    CertificateTypeSpec(
-        PHYTOSANITARY,
-        "植物检疫证书",
-        "PHYTOSANITARY CERTIFICATE",
-        (
-            _f("botanical_name", "植物学名", "Botanical name of plants", "text", True),
-            _f("place_of_origin", "产地", "Place of origin", "text", True),
-            _f("treatment", "除害处理方法", "Disinfestation and/or disinfection treatment"),
-            _f("treatment_date", "处理日期", "Date of treatment", "date"),
-            _f("chemical", "药剂及浓度", "Chemical (active ingredient) and concentration"),
-            _f("duration_and_temperature", "持续时间及温度", "Duration and temperature"),
-            _f("additional_declaration", "附加声明", "Additional declaration", "multiline"),
-        ),
-        {
-            "statement_zh": "兹证明上述植物、植物产品或其他检疫物已经按照规定程序进行检查和/或检验，被认为不带有"
-            "输入国家或地区规定的检疫性有害生物，并且基本不带有其他的有害生物，因而符合输入国家或"
-            "地区现行的植物检疫要求。",
-            "statement_en": "This is to certify that the plants, plant products or other regulated articles "
-            "described herein have been inspected and/or tested according to appropriate "
-            "official procedures and are considered to be free from the quarantine pests "
-            "specified by the importing contracting party and to conform with the current "
-            "phytosanitary requirements of the importing contracting party.",
-            "goods_columns": ["description", "quantity", "net_weight", "packages"],
-            "field_columns": 1,
-            "ephyto": True,
-        },
-    ),
-    CertificateTypeSpec(
-        "19",
-        "熏蒸/消毒证书",
-        "FUMIGATION/DISINFECTION CERTIFICATE",
-        (
-            _f("treatment_date", "处理日期", "Date of treatment", "date", True),
-            _f("chemical", "药剂", "Chemical", "text", True),
-            _f("concentration", "浓度", "Concentration", "text", True),
-            _f("duration", "持续时间", "Duration", "text", True),
-            _f("temperature", "温度", "Temperature", "text", True),
-            _f("treatment_place", "处理地点", "Place of treatment"),
-        ),
-        {
-            "statement_zh": "兹证明上述货物已按下列方法进行熏蒸/消毒处理：",
-            "statement_en": "This is to certify that the goods described above have been fumigated/"
-            "disinfected as follows:",
-            "goods_columns": _STANDARD_GOODS,
-            "field_columns": 2,
-        },
-    ),
-    CertificateTypeSpec(
-        GENERIC,
-        "通用证书",
-        "CERTIFICATE",
-        (_f("attestation", "证明内容", "Attestation", "multiline", True),),
-        {
-            "statement_zh": "兹证明：",
-            "statement_en": "This is to certify that:",
-            "goods_columns": _STANDARD_GOODS,
-            "field_columns": 1,
-        },
-    ),
+    CertificateTypeSpec("11", "品质证书", "QUALITY CERTIFICATE", (
+        _f("inspection_result", "检验结果", "Results of inspection", "multiline", True),
+        _f("inspection_standard", "检验依据", "Inspection standard"),
+    ), {
+        "statement_zh": "兹证明上述货物经检验，结果如下：",
+        "statement_en": "This is to certify that the goods described above have been inspected "
+                        "with the following results:",
+        "goods_columns": _STANDARD_GOODS, "field_columns": 1,
+    }),
+    CertificateTypeSpec("12", "重量证书", "WEIGHT CERTIFICATE", (
+        _f("declared_net_weight", "报检净重", "Declared net weight", "decimal", True),
+        _f("found_net_weight", "实际净重", "Net weight found", "decimal", True),
+        _f("declared_gross_weight", "报检毛重", "Declared gross weight", "decimal"),
+        _f("found_gross_weight", "实际毛重", "Gross weight found", "decimal"),
+        _f("weight_unit", "重量单位", "Unit of weight", "text", True),
+        _f("weighing_method", "衡重方法", "Method of weighing"),
+    ), {
+        "statement_zh": "兹证明上述货物经衡重，结果如下：",
+        "statement_en": "This is to certify that the goods described above have been weighed "
+                        "with the following results:",
+        "goods_columns": _STANDARD_GOODS, "field_columns": 2,
+    }),
+    CertificateTypeSpec("13", "数量证书", "QUANTITY CERTIFICATE", (
+        _f("declared_quantity", "报检数量", "Declared quantity", "decimal", True),
+        _f("found_quantity", "实际数量", "Quantity found", "decimal", True),
+        _f("quantity_unit", "数量单位", "Unit of quantity", "text", True),
+        _f("counting_method", "计数方法", "Method of counting"),
+    ), {
+        "statement_zh": "兹证明上述货物经计数，结果如下：",
+        "statement_en": "This is to certify that the goods described above have been counted "
+                        "with the following results:",
+        "goods_columns": _STANDARD_GOODS, "field_columns": 2,
+    }),
+    CertificateTypeSpec("14", "兽医卫生证书", "VETERINARY HEALTH CERTIFICATE", (
+        _f("establishment", "加工厂及注册号", "Establishment and its approval number", "text", True),
+        _f("production_period", "生产日期", "Date of production"),
+        _f("storage_temperature", "储存温度", "Storage temperature"),
+        _f("veterinary_result", "兽医卫生证明", "Veterinary attestation", "multiline", True),
+    ), {
+        "statement_zh": "兹证明上述动物产品来自健康动物，经兽医卫生检验，适合人类食用。",
+        "statement_en": "This is to certify that the animal products described above come from "
+                        "healthy animals, passed veterinary inspection and are fit for human consumption.",
+        "goods_columns": _STANDARD_GOODS, "field_columns": 1,
+    }),
+    CertificateTypeSpec("15", "健康证书", "HEALTH CERTIFICATE", (
+        _f("producer_registration_no", "生产企业备案号", "Producer registration number"),
+        _f("production_period", "生产日期", "Date of production"),
+        _f("health_result", "检验结果", "Results of inspection", "multiline", True),
+    ), {
+        "statement_zh": "兹证明上述货物经检验检疫，符合卫生要求，适合人类食用。",
+        "statement_en": "This is to certify that the goods described above have been inspected, meet "
+                        "the health requirements and are fit for human consumption.",
+        "goods_columns": _STANDARD_GOODS, "field_columns": 1,
+    }),
+    CertificateTypeSpec("16", "卫生证书", "SANITARY CERTIFICATE", (
+        _f("producer_registration_no", "生产企业备案号", "Producer registration number"),
+        _f("production_period", "生产日期", "Date of production"),
+        _f("sanitary_result", "检验结果", "Results of inspection", "multiline", True),
+    ), {
+        "statement_zh": "兹证明上述货物在卫生条件下加工、储存，经检验符合卫生要求。",
+        "statement_en": "This is to certify that the goods described above were processed and stored "
+                        "under sanitary conditions and meet the sanitary requirements.",
+        "goods_columns": _STANDARD_GOODS, "field_columns": 1,
+    }),
+    CertificateTypeSpec("17", "动物卫生证书", "ANIMAL HEALTH CERTIFICATE", (
+        _f("animal_species", "动物种类", "Species", "text", True),
+        _f("number_of_animals", "动物数量", "Number of animals", "decimal", True),
+        _f("quarantine_period", "隔离检疫期", "Quarantine period"),
+        _f("clinical_examination", "临床检查结果", "Clinical examination", "multiline", True),
+    ), {
+        "statement_zh": "兹证明上述动物经临床检查健康，未发现传染病和寄生虫病临床症状。",
+        "statement_en": "This is to certify that the animals described above were clinically examined, "
+                        "found healthy and showed no clinical sign of infectious or parasitic disease.",
+        "goods_columns": ["description", "quantity", "packages"], "field_columns": 2,
+    }),
+    CertificateTypeSpec(PHYTOSANITARY, "植物检疫证书", "PHYTOSANITARY CERTIFICATE", (
+        _f("botanical_name", "植物学名", "Botanical name of plants", "text", True),
+        _f("place_of_origin", "产地", "Place of origin", "text", True),
+        _f("treatment", "除害处理方法", "Disinfestation and/or disinfection treatment"),
+        _f("treatment_date", "处理日期", "Date of treatment", "date"),
+        _f("chemical", "药剂及浓度", "Chemical (active ingredient) and concentration"),
+        _f("duration_and_temperature", "持续时间及温度", "Duration and temperature"),
+        _f("additional_declaration", "附加声明", "Additional declaration", "multiline"),
+    ), {
+        "statement_zh": "兹证明上述植物、植物产品或其他检疫物已经按照规定程序进行检查和/或检验，被认为不带有"
+                        "输入国家或地区规定的检疫性有害生物，并且基本不带有其他的有害生物，因而符合输入国家或"
+                        "地区现行的植物检疫要求。",
+        "statement_en": "This is to certify that the plants, plant products or other regulated articles "
+                        "described herein have been inspected and/or tested according to appropriate "
+                        "official procedures and are considered to be free from the quarantine pests "
+                        "specified by the importing contracting party and to conform with the current "
+                        "phytosanitary requirements of the importing contracting party.",
+        "goods_columns": ["description", "quantity", "net_weight", "packages"], "field_columns": 1,
+        "ephyto": True,
+    }),
+    CertificateTypeSpec("19", "熏蒸/消毒证书", "FUMIGATION/DISINFECTION CERTIFICATE", (
+        _f("treatment_date", "处理日期", "Date of treatment", "date", True),
+        _f("chemical", "药剂", "Chemical", "text", True),
+        _f("concentration", "浓度", "Concentration", "text", True),
+        _f("duration", "持续时间", "Duration", "text", True),
+        _f("temperature", "温度", "Temperature", "text", True),
+        _f("treatment_place", "处理地点", "Place of treatment"),
+    ), {
+        "statement_zh": "兹证明上述货物已按下列方法进行熏蒸/消毒处理：",
+        "statement_en": "This is to certify that the goods described above have been fumigated/"
+                        "disinfected as follows:",
+        "goods_columns": _STANDARD_GOODS, "field_columns": 2,
+    }),
+    CertificateTypeSpec(GENERIC, "通用证书", "CERTIFICATE", (
+        _f("attestation", "证明内容", "Attestation", "multiline", True),
+    ), {
+        "statement_zh": "兹证明：",
+        "statement_en": "This is to certify that:",
+        "goods_columns": _STANDARD_GOODS, "field_columns": 1,
+    }),
 )
 
 _BY_CODE = {spec.code: spec for spec in CERTIFICATE_TYPES}

@@ -56,17 +56,13 @@ def certificate_pdf(*, actor: Actor, certificate_no: str, variant: str = "copy")
             raise DomainError("certificate_print.use_print")
         variant = _claim_original(certificate, variant)
         record_event(
-            action=f"certificate.printed_{variant}",
-            entity_type="certificate",
-            entity_id=certificate.certificate_no,
-            actor=actor,
+            action=f"certificate.printed_{variant}", entity_type="certificate",
+            entity_id=certificate.certificate_no, actor=actor,
             after={"originals_printed": certificate.originals_printed},
             district_code=certificate.district_code,
         )
     pdf = render_certificate_pdf(
-        certificate.content,
-        seal=certificate.seal,
-        variant=variant,
+        certificate.content, seal=certificate.seal, variant=variant,
         base_url=current_app.config["PUBLIC_BASE_URL"],
     )
     if variant in ORIGINAL_VARIANTS:

@@ -105,11 +105,8 @@ def _treatment(item: ET.Element, fields: dict) -> None:
     if fields.get("treatment_date"):
         period = _add(process, "ram:CompletionSPSPeriod")
         _datetime(period, "ram:StartDateTime", fields["treatment_date"])
-    for key, label in (
-        ("treatment", "Treatment"),
-        ("chemical", "Chemical"),
-        ("duration_and_temperature", "Duration and temperature"),
-    ):
+    for key, label in (("treatment", "Treatment"), ("chemical", "Chemical"),
+                       ("duration_and_temperature", "Duration and temperature")):
         if fields.get(key):
             characteristic = _add(process, "ram:ApplicableSPSProcessCharacteristic")
             _add(characteristic, "ram:Description", f"{label}: {fields[key]}", languageID="en")
@@ -125,24 +122,16 @@ def _trade_line(parent: ET.Element, index: int, line: dict, data: dict) -> None:
     _add(item, "ram:CommonName", line["description_zh"], languageID="zh")
     _add(item, "ram:ScientificName", line.get("scientific_name") or fields.get("botanical_name", ""))
     if line.get("net_weight") is not None:
-        _add(
-            item,
-            "ram:NetWeightMeasure",
-            format_decimal(line["net_weight"]),
-            unitCode=line.get("weight_unit", "KGM"),
-        )
+        _add(item, "ram:NetWeightMeasure", format_decimal(line["net_weight"]),
+             unitCode=line.get("weight_unit", "KGM"))
     if line.get("packages") is not None:
         package = _add(item, "ram:PhysicalSPSPackage")
         _add(package, "ram:LevelCode", "1")
         if line.get("package_kind"):
             _add(package, "ram:TypeCode", line["package_kind"])
         _add(package, "ram:ItemQuantity", str(line["packages"]))
-    origin = _country(
-        item,
-        "ram:OriginSPSCountry",
-        data.get("export_country_code", "CN"),
-        COUNTRY_NAMES.get(data.get("export_country_code", "CN")),
-    )
+    origin = _country(item, "ram:OriginSPSCountry", data.get("export_country_code", "CN"),
+                      COUNTRY_NAMES.get(data.get("export_country_code", "CN")))
     place = line.get("origin_place") or fields.get("place_of_origin")
     if place:
         subdivision = _add(origin, "ram:SubordinateSPSCountrySubDivision")
@@ -156,12 +145,8 @@ def _consignment(root: ET.Element, data: dict) -> None:
     _party(consignment, "ram:ConsigneeSPSParty", data.get("consignee", {}))
     export_code = data.get("export_country_code", "CN")
     _country(consignment, "ram:ExportSPSCountry", export_code, COUNTRY_NAMES.get(export_code))
-    _country(
-        consignment,
-        "ram:ImportSPSCountry",
-        data.get("destination_country_code"),
-        data.get("destination_country_en"),
-    )
+    _country(consignment, "ram:ImportSPSCountry", data.get("destination_country_code"),
+             data.get("destination_country_en"))
     if data.get("port_of_destination"):
         unloading = _add(consignment, "ram:UnloadingBaseportSPSLocation")
         _add(unloading, "ram:Name", data["port_of_destination"])

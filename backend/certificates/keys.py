@@ -63,12 +63,8 @@ def rotate_signing_key(*, actor: Actor | None, district_code: str) -> SigningKey
     db.session.flush()
     key = _create_key(district_code)
     record_event(
-        action="certificate.signing_key_rotated",
-        entity_type="signing_key",
-        entity_id=key.key_id,
-        actor=actor,
-        before={"active": retired},
-        after={"active": key.key_id, "district_code": district_code},
+        action="certificate.signing_key_rotated", entity_type="signing_key", entity_id=key.key_id,
+        actor=actor, before={"active": retired}, after={"active": key.key_id, "district_code": district_code},
         district_code=district_code,
     )
     db.session.commit()
@@ -85,11 +81,8 @@ def signing_key_for(district_code: str) -> SigningKey:
         with db.session.begin_nested():
             key = _create_key(district_code)
             record_event(
-                action="certificate.signing_key_created",
-                entity_type="signing_key",
-                entity_id=key.key_id,
-                actor=None,
-                after={"district_code": district_code},
+                action="certificate.signing_key_created", entity_type="signing_key", entity_id=key.key_id,
+                actor=None, after={"district_code": district_code},
                 district_code=district_code,
             )
         return key
@@ -119,9 +112,8 @@ def public_key_entry(key: SigningKey) -> dict:
 
 def list_public_keys(*, district_code: str | None = None) -> list[dict]:
     """Every key ever used to sign (active and retired), newest first."""
-    query = db.select(SigningKey).order_by(
-        SigningKey.district_code, SigningKey.activated_at.desc(), SigningKey.id.desc()
-    )
+    query = db.select(SigningKey).order_by(SigningKey.district_code, SigningKey.activated_at.desc(),
+                                           SigningKey.id.desc())
     if district_code:
         query = query.where(SigningKey.district_code == district_code)
     return [public_key_entry(key) for key in db.session.execute(query).scalars()]

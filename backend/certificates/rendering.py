@@ -54,13 +54,8 @@ class _CertificatePDF(FPDF):
             _watermark(self, self.watermark)
         if self.page_no() > 1:
             self.set_font("cjk", size=8)
-            self.cell(
-                0,
-                5,
-                f"编号 No.: {self.certificate_no}（续页 continued）",
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-            )
+            self.cell(0, 5, f"编号 No.: {self.certificate_no}（续页 continued）",
+                      new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def footer(self):
         self.set_y(-9)
@@ -112,18 +107,11 @@ def _watermark(pdf: FPDF, text: str) -> None:
 def _header(pdf: FPDF, content: dict, spec: CertificateTypeSpec, variant: str) -> None:
     zh_mark, en_mark, _ = VARIANTS[variant]
     pdf.set_font("cjk", size=10)
-    pdf.cell(
-        0, 5, f"中华人民共和国{content['district_name_zh']}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
+    pdf.cell(0, 5, f"中华人民共和国{content['district_name_zh']}", align="C",
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("cjk", size=8)
-    pdf.cell(
-        0,
-        4,
-        f"{content['district_name_en'].upper()}, THE PEOPLE'S REPUBLIC OF CHINA",
-        align="C",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
+    pdf.cell(0, 4, f"{content['district_name_en'].upper()}, THE PEOPLE'S REPUBLIC OF CHINA", align="C",
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     pdf.set_font("cjk", size=18)
     pdf.cell(0, 9, spec.layout.get("title_zh", spec.name_zh), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -152,9 +140,8 @@ def _parties_and_transport(pdf: FPDF, content: dict) -> None:
         ("运输工具 Means of conveyance", content.get("means_of_conveyance", "")),
         ("标记及号码 Marks & numbers", content.get("marks", "")),
     ]
-    with pdf.table(
-        col_widths=(52, 138), line_height=4.2, first_row_as_headings=False, padding=1, text_align="LEFT"
-    ) as table:
+    with pdf.table(col_widths=(52, 138), line_height=4.2, first_row_as_headings=False, padding=1,
+                   text_align="LEFT") as table:
         for label, value in rows + [t for t in transport if t[1]]:
             row = table.row()
             row.cell(label)
@@ -167,13 +154,8 @@ def _goods(pdf: FPDF, content: dict, spec: CertificateTypeSpec) -> None:
     widths = [GOODS_COLUMNS[c][1] for c in columns]
     scale = 190 / sum(widths)
     pdf.set_font("cjk", size=8)
-    with pdf.table(
-        col_widths=[w * scale for w in widths],
-        line_height=4,
-        padding=1,
-        text_align="LEFT",
-        headings_style=FontFace(emphasis="", fill_color=235),
-    ) as table:
+    with pdf.table(col_widths=[w * scale for w in widths], line_height=4, padding=1,
+                   text_align="LEFT", headings_style=FontFace(emphasis="", fill_color=235)) as table:
         heading = table.row()
         for column in columns:
             heading.cell(GOODS_COLUMNS[column][0])
@@ -196,16 +178,11 @@ def _statement_and_fields(pdf: FPDF, content: dict, spec: CertificateTypeSpec) -
         per_row = max(1, int(spec.layout.get("field_columns", 1)))
         label_w, value_w = (42, 53) if per_row == 2 else (52, 138)
         pdf.set_font("cjk", size=8.5)
-        with pdf.table(
-            col_widths=(label_w, value_w) * per_row,
-            line_height=4.2,
-            padding=1,
-            first_row_as_headings=False,
-            text_align="LEFT",
-        ) as table:
+        with pdf.table(col_widths=(label_w, value_w) * per_row, line_height=4.2, padding=1,
+                       first_row_as_headings=False, text_align="LEFT") as table:
             for start in range(0, len(present), per_row):
                 row = table.row()
-                chunk = present[start : start + per_row]
+                chunk = present[start:start + per_row]
                 for field in chunk:
                     row.cell(f"{field.label_zh} {field.label_en}")
                     value = values[field.key]
@@ -242,9 +219,7 @@ def _footer(pdf: FPDF, content: dict, seal: Seal | None, base_url: str, variant:
         pdf.cell(140, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if seal is not None and variant != "draft":
         image = qrcode.make(
-            qr_text(base_url, content, seal),
-            error_correction=qrcode.constants.ERROR_CORRECT_M,
-            border=2,
+            qr_text(base_url, content, seal), error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,
             box_size=4,
         ).get_image()
         pdf.image(image, x=200 - qr_size, y=top - 2, w=qr_size, h=qr_size)

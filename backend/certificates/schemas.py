@@ -70,8 +70,7 @@ class PdfArgsSchema(StrictSchema):
 
 class VerifyArgsSchema(StrictSchema):
     s = fields.String(
-        load_default=None,
-        validate=validate.Length(max=300),
+        load_default=None, validate=validate.Length(max=300),
         metadata={"description": "the signed payload from the QR code (C1.…)"},
     )
 

@@ -83,13 +83,8 @@ def content_digest(content: CertificateContent | dict) -> str:
 
 def seal_statement(*, certificate_no: str, digest: str, key_id: str) -> bytes:
     return canonical_json(
-        {
-            "alg": ALGORITHM,
-            "certificate_no": certificate_no,
-            "content_sha256": digest,
-            "key_id": key_id,
-            "v": SEAL_VERSION,
-        }
+        {"alg": ALGORITHM, "certificate_no": certificate_no, "content_sha256": digest,
+         "key_id": key_id, "v": SEAL_VERSION}
     )
 
 
@@ -132,12 +127,7 @@ def generate_key_material(*, district_code: str, secret_key: str, today) -> NewK
 def public_jwk(*, key_id: str, public_key: bytes) -> dict:
     """RFC 8037 OKP JWK of an Ed25519 public key."""
     return {
-        "kty": "OKP",
-        "crv": "Ed25519",
-        "x": b64url(public_key),
-        "kid": key_id,
-        "use": "sig",
-        "alg": "EdDSA",
+        "kty": "OKP", "crv": "Ed25519", "x": b64url(public_key), "kid": key_id, "use": "sig", "alg": "EdDSA",
     }
 
 
@@ -215,12 +205,8 @@ class CompactPayload:
     def decode(cls, text: str) -> CompactPayload:
         parts = text.strip().split(".")
         if (
-            len(parts) != 5
-            or parts[0] != PAYLOAD_PREFIX
-            or not re.fullmatch(r"[0-9A-Z]{1,20}", parts[1])
-            or not KEY_ID_RE.match(parts[2])
-            or len(parts[3]) != 43
-            or len(parts[4]) != 86
+            len(parts) != 5 or parts[0] != PAYLOAD_PREFIX or not re.fullmatch(r"[0-9A-Z]{1,20}", parts[1])
+            or not KEY_ID_RE.match(parts[2]) or len(parts[3]) != 43 or len(parts[4]) != 86
         ):
             raise DomainError("certificate.invalid_payload")
         return cls(certificate_no=parts[1], digest=parts[3], seal=Seal(parts[2], ALGORITHM, parts[4]))

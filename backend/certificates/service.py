@@ -38,35 +38,21 @@ def _ensure_issuer_scope(actor: Actor | None, district_code: str) -> None:
 
 
 def issue_certificate(
-    *,
-    actor: Actor | None,
-    content: CertificateContent,
-    enterprise_id: int | None = None,
-    supersedes: Certificate | None = None,
-    e_record_id: int | None = None,
-    delivery: str | None = None,
+    *, actor: Actor | None, content: CertificateContent, enterprise_id: int | None = None,
+    supersedes: Certificate | None = None, e_record_id: int | None = None, delivery: str | None = None,
 ) -> Certificate:
     """Number, seal and freeze a certificate in one transaction; `content.certificate_no` is assigned here."""
     certificate = issue_in_transaction(
-        actor=actor,
-        content=content,
-        enterprise_id=enterprise_id,
-        supersedes=supersedes,
-        e_record_id=e_record_id,
-        delivery=delivery,
+        actor=actor, content=content, enterprise_id=enterprise_id, supersedes=supersedes,
+        e_record_id=e_record_id, delivery=delivery,
     )
     db.session.commit()
     return certificate
 
 
 def issue_in_transaction(
-    *,
-    actor: Actor | None,
-    content: CertificateContent,
-    enterprise_id: int | None = None,
-    supersedes: Certificate | None = None,
-    e_record_id: int | None = None,
-    delivery: str | None = None,
+    *, actor: Actor | None, content: CertificateContent, enterprise_id: int | None = None,
+    supersedes: Certificate | None = None, e_record_id: int | None = None, delivery: str | None = None,
 ) -> Certificate:
     """issue_certificate without the commit, for use cases that change more in the same transaction."""
     validate_content(content)
@@ -84,29 +70,17 @@ def issue_in_transaction(
     frozen_digest = content_digest(frozen)
     certificate = workflow.MACHINE.new(
         Certificate,
-        certificate_no=number,
-        type_code=content.type_code,
-        district_code=content.district_code,
-        year=year,
-        serial=serial,
-        enterprise_id=enterprise_id,
-        e_record_id=e_record_id,
-        delivery=delivery,
+        certificate_no=number, type_code=content.type_code, district_code=content.district_code,
+        year=year, serial=serial, enterprise_id=enterprise_id, e_record_id=e_record_id, delivery=delivery,
         consignee_name=content.consignee.name_en or content.consignee.name_zh,
-        content=frozen,
-        content_sha256=frozen_digest,
-        seal=seal.to_dict(),
-        key_id=key.key_id,
+        content=frozen, content_sha256=frozen_digest, seal=seal.to_dict(), key_id=key.key_id,
     )
     db.session.add(certificate)
     db.session.flush()
     if supersedes is not None:
         workflow.apply(supersedes, "replace", actor=actor, superseded_by=certificate)
     record_event(
-        action="certificate.issued",
-        entity_type="certificate",
-        entity_id=number,
-        actor=actor,
+        action="certificate.issued", entity_type="certificate", entity_id=number, actor=actor,
         after={"type_code": content.type_code, "key_id": key.key_id, "content_sha256": frozen_digest},
         district_code=certificate.district_code,
     )
@@ -181,17 +155,8 @@ def _business_details(content: dict) -> dict:
         "consignee_en": content.get("consignee", {}).get("name_en"),
         "destination_country_zh": content.get("destination_country_zh"),
         "goods": [
-            {
-                key: line.get(key)
-                for key in (
-                    "description_zh",
-                    "description_en",
-                    "quantity",
-                    "quantity_unit",
-                    "net_weight",
-                    "weight_unit",
-                )
-            }
+            {key: line.get(key) for key in ("description_zh", "description_en", "quantity", "quantity_unit",
+                                            "net_weight", "weight_unit")}
             for line in content.get("goods", [])
         ],
     }

@@ -41,12 +41,8 @@ def apply(certificate, event: str, *, actor: Actor | None, reason: str | None = 
     if superseded_by is not None:
         after["superseded_by"] = superseded_by.certificate_no
     record_event(
-        action=f"certificate.{change.after}",
-        entity_type="certificate",
-        entity_id=certificate.certificate_no,
-        actor=actor,
-        before={"status": change.before},
-        after=after,
+        action=f"certificate.{change.after}", entity_type="certificate", entity_id=certificate.certificate_no,
+        actor=actor, before={"status": change.before}, after=after,
         district_code=certificate.district_code,
     )
     return certificate

@@ -41,9 +41,9 @@ def require_production_secret(secret: str | None) -> None:
     if reason is not None:
         raise SystemExit(
             "拒绝启动：生产环境必须设置足够强的 SECRET_KEY（至少 32 字节的随机值，例如 "
-            '`python -c "import secrets; print(secrets.token_urlsafe(48))"`）。\n'
+            "`python -c \"import secrets; print(secrets.token_urlsafe(48))\"`）。\n"
             "Refusing to start: production needs a strong SECRET_KEY (at least 32 random bytes, e.g. "
-            '`python -c "import secrets; print(secrets.token_urlsafe(48))"`).\n'
+            "`python -c \"import secrets; print(secrets.token_urlsafe(48))\"`).\n"
             f"Reason / 原因: {reason}"
         )
 

@@ -98,3 +98,4 @@ def printable_key(key: str) -> str:
     if key.isascii() and key.isprintable():
         return key
     return key.encode("ascii", "backslashreplace").decode("ascii")
+

@@ -167,3 +167,4 @@ class Receipts(MethodView):
     def get(self, declaration_id):
         """回执: code, status, text, time and who, oldest first."""
         return service.list_receipts(actor=g.actor, declaration_id=declaration_id)
+

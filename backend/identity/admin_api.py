@@ -73,7 +73,7 @@ class ExpiringQualifications(MethodView):
     @blp.arguments(ExpiringArgsSchema, location="query")
     @blp.response(200, ExpiringQualificationSchema(many=True))
     def get(self, args):
-        """Qualifications of the district's enterprises expiring within `days` (60) or expired, soonest first."""
+        """Qualifications of the district's enterprises expiring within `days` (60) or expired."""
         return admin_service.expiring_qualifications(actor=g.actor, **args)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-
 from sqlalchemy.exc import IntegrityError
 
 from backend.audit.service import record_event

@@ -22,10 +22,7 @@ def failed_login_audited(action: str, *, subject: str):
     except DomainError as exc:
         db.session.rollback()  # a refused login changed nothing; only its audit row is kept
         record_event(
-            action=action,
-            entity_type="login",
-            entity_id=str(subject)[:64],
-            actor=None,
+            action=action, entity_type="login", entity_id=str(subject)[:64], actor=None,
             after={"error": exc.error, "reason": (exc.detail or {}).get("reason")},
         )
         db.session.commit()
@@ -42,19 +39,13 @@ def login_with_password(*, username: str, password: str) -> dict:
         used_up = throttle.count_login_failure(name)
         if user is not None:
             record_event(
-                action="identity.login_failed",
-                entity_type="user",
-                entity_id=user.id,
-                actor=None,
+                action="identity.login_failed", entity_type="user", entity_id=user.id, actor=None,
                 after={"username": user.username, "throttled_next": used_up},
                 district_code=scope.owning_district(user),
             )
         else:  # a name nobody has: kept for whoever audits the database (no district sees it)
             record_event(
-                action="identity.login_failed",
-                entity_type="login",
-                entity_id=name[:64],
-                actor=None,
+                action="identity.login_failed", entity_type="login", entity_id=name[:64], actor=None,
                 after={"username": name[:80], "unknown_user": True, "throttled_next": used_up},
             )
         db.session.commit()
@@ -62,10 +53,7 @@ def login_with_password(*, username: str, password: str) -> dict:
     throttle.clear_login_failures(name)
     body = tokens.issue_token_pair(user, Assurance.PASSWORD)
     record_event(
-        action="identity.login",
-        entity_type="user",
-        entity_id=user.id,
-        actor=None,
+        action="identity.login", entity_type="user", entity_id=user.id, actor=None,
         after={"assurance": "password", "username": user.username},
         district_code=scope.owning_district(user),
     )

@@ -33,10 +33,7 @@ def _refuse(limit, *identifiers: str, error: str, subject: str) -> None:
     wait = max(1, math.ceil(stats.reset_time - time.time()))
     db.session.rollback()
     record_event(
-        action="identity.throttled",
-        entity_type="login",
-        entity_id=subject[:64],
-        actor=None,
+        action="identity.throttled", entity_type="login", entity_id=subject[:64], actor=None,
         after={"error": error, "limit": str(limit), "retry_after": wait},
     )
     db.session.commit()

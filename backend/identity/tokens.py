@@ -94,12 +94,8 @@ def rotate_refresh_token(refresh_token: str) -> tuple[User, dict]:
         # A spent refresh token presented again means it leaked: end the whole session.
         revoke_session(row.session_id)
         record_event(
-            action="identity.refresh_token_reused",
-            entity_type="user",
-            entity_id=row.user_id,
-            actor=None,
-            after={"session_id": row.session_id},
-            district_code=scope.owning_district(row.user),
+            action="identity.refresh_token_reused", entity_type="user", entity_id=row.user_id, actor=None,
+            after={"session_id": row.session_id}, district_code=scope.owning_district(row.user),
         )
         raise DomainError("auth.invalid_token")
     started = session_start(row.session_id)

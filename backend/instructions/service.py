@@ -56,7 +56,6 @@ def for_response(result: Instruction | list[Instruction]):
         hook(rows)
     return result
 
-
 # What a response shows beside the row (items, names, numbers, the lease): one IN query each for a list.
 RESPONSE_CONTEXT = (
     selectinload(Instruction.items),

@@ -18,7 +18,6 @@ from backend.extensions import db, socketio
 
 log = logging.getLogger("chajian.realtime")
 
-
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 
