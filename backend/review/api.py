@@ -101,3 +101,4 @@ class RulePreview(MethodView):
     def get(self, declaration_id):
         """The risk rules the application matches now (conditions, draw, selected), without deciding."""
         return service.rule_preview(actor=g.actor, declaration_id=declaration_id)
+
