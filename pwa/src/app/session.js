@@ -89,6 +89,8 @@ export function homeFor(user) {
       return { name: 'supervisor-board' }
     case 'certificate_officer':
       return { name: 'certdesk-queue' }
+    case 'administrator':
+      return { name: 'admin' }
     default:
       return { name: 'workbench' }
   }
