@@ -52,3 +52,19 @@ export const auditApi = {
 
 /** Fetch a file of the API with the session's token and hand it to the browser as a download. */
 export const download = saveFileAt
+
+const C = '/api/v1/catalogs'
+export const catalogsApi = {
+  list: () => api.get(C),
+  layout: (table) => api.get(`${C}/${table}/layout`),
+  versions: (table) => api.get(`${C}/${table}/versions`),
+  /** Upload a whole table (CSV or XLSX): a preview {id, added, changed, retired, counts}, or a 422
+   * whose errors.rows names every bad row ({row, column, reason, reason_zh}); nothing is stored. */
+  preview: (table, file, effectiveDate) => {
+    const form = new FormData()
+    form.append('file', file)
+    form.append('effective_date', effectiveDate)
+    return api.post(`${C}/${table}/imports`, form)
+  },
+  apply: (importId) => api.post(`${C}/imports/${importId}/apply`, {}),
+}
