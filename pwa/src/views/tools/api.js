@@ -2,7 +2,8 @@
 // and the inspection evidence bundle (tag "inspections").
 import { api } from '../../app/api.js'
 
-export const LOOKUP_TABLES = ['hs', 'ciq', 'countries', 'ports', 'units', 'currencies', 'districts']
+// e_record_validity: by HS prefix, the e-record's validity in days (60 general, 21 plants, 14 fresh or live).
+export const LOOKUP_TABLES = ['hs', 'ciq', 'countries', 'ports', 'units', 'currencies', 'districts', 'e_record_validity']
 /** Look-ups answer from 2 characters on; shorter queries are an empty list without a request. */
 export const MIN_QUERY = 2
 
