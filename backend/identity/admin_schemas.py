@@ -198,3 +198,13 @@ class ExpiringQualificationSchema(Schema):
     enterprise_name = fields.String()
     customs_code = fields.String()
     days_left = fields.Integer()
+
+
+class UserExportArgsSchema(UserListArgsSchema):
+    class Meta:
+        exclude = ("limit", "after_id")
+
+
+class EnterpriseExportArgsSchema(EnterpriseListArgsSchema):
+    class Meta:
+        exclude = ("limit", "after_id")

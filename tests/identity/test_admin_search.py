@@ -77,3 +77,31 @@ def test_expiring_qualifications_are_the_district_s_soonest_first(client, factor
     assert [r["qualification"]["number"] for r in week] == ["EXPIRED"]
     reviewer = factories.headers(factories.user("reviewer"))
     assert client.get("/api/v1/admin/qualifications/expiring", headers=reviewer).status_code == 403
+
+
+def test_users_and_enterprises_export_with_the_list_filters(client, factories):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    headers = _admin(factories)
+    factories.enterprise(name_zh="=竹韵家居")
+    factories.enterprise(name_zh="海鲜冷链")
+    factories.enterprise(name_zh="竹子贸易", district_code="5100")
+    factories.user("inspector", username="export-insp")
+    factories.user("reviewer", username="export-rev")
+
+    response = client.get("/api/v1/admin/enterprises.csv?q=竹", headers=headers)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'filename="enterprises.csv"' in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert rows[0][1] == "海关编码 Customs code" and [r[2] for r in rows[1:]] == ["'=竹韵家居"]
+
+    book = client.get("/api/v1/admin/users.xlsx?role=inspector", headers=headers)
+    sheet = load_workbook(io.BytesIO(book.get_data())).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sheet.title == "用户" and "export-insp" in names and "export-rev" not in names
+    reviewer = factories.headers(factories.user("reviewer"))
+    assert client.get("/api/v1/admin/users.csv", headers=reviewer).status_code == 403
+    assert client.get("/api/v1/admin/users.csv?limit=3", headers=headers).status_code == 422

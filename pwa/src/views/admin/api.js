@@ -23,6 +23,8 @@ export const adminApi = {
   qualifications: (id) => api.get(`${A}/enterprises/${id}/qualifications`),
   addQualification: (id, body) => api.post(`${A}/enterprises/${id}/qualifications`, body),
   expiring: (days = 60) => api.get(`${A}/qualifications/expiring?${query({ days })}`),
+  /** The users' or enterprises' list as a file (`kind` users | enterprises, `format` csv | xlsx). */
+  exportList: (kind, format, filters = {}) => saveFileAt(`${A}/${kind}.${format}?${query(filters)}`, `${kind}.${format}`),
   clientKeys: () => api.get(`${A}/client-keys?limit=200`),
   registerClientKey: (body) => api.post(`${A}/client-keys`, body),
   revokeClientKey: (id) => api.post(`${A}/client-keys/${id}/revoke`, {}),
