@@ -27,6 +27,7 @@ BLUEPRINTS = [
     "backend.review.api",
     "backend.review.rules_api",
     "backend.appointments.api",
+    "backend.deadlines.api",
     "backend.instructions.api",
     "backend.inspections.api",
     "backend.sync.api",
@@ -82,11 +83,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_auth(app: Flask) -> None:
-    """Core checks tokens with identity's resolver, handed in here: core knows no users table."""
-    from backend.core import auth
+    """Core checks tokens and district scopes with identity's resolvers, handed in here: core knows no
+    users or districts table."""
+    from backend.core import auth, permissions
+    from backend.identity.scope import NATIONAL_DISTRICT_CODE, districts_under
     from backend.identity.tokens import resolve_token
 
     auth.init_app(app, token_resolver=resolve_token)
+    permissions.init_app(app, districts_under=districts_under, national_code=NATIONAL_DISTRICT_CODE)
 
 
 def _init_compression(app: Flask) -> None:

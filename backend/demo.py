@@ -48,6 +48,10 @@ USERS = [
     ("certofficer-demo", Role.CERTIFICATE_OFFICER, "签证官 刘证", None, "5300"),
     ("supervisor-demo", Role.SUPERVISOR, "科长 赵督", None, "5300"),
     ("admin-demo", Role.ADMINISTRATOR, "系统管理员 周管", None, "5300"),
+    # Levels of customs: an inspector and a supervisor of a 隶属海关 (皇岗), and the national level.
+    ("inspector5301-demo", Role.INSPECTOR, "皇岗查检员 孙检", None, "5301"),
+    ("supervisor5301-demo", Role.SUPERVISOR, "皇岗科长 钱督", None, "5301"),
+    ("national-demo", Role.SUPERVISOR, "总署督查 吴总", None, "0000"),
 ]
 
 

@@ -15,7 +15,7 @@ from backend.core.auth import Actor
 from backend.core.enums import Role
 from backend.core.models import utcnow
 from backend.core.pagination import keyset_page
-from backend.core.permissions import ensure_can_see
+from backend.core.permissions import district_clause, ensure_can_read, ensure_can_see
 from backend.declarations.models import Declaration
 from backend.errors import DomainError
 from backend.extensions import db
@@ -93,7 +93,7 @@ def list_appointments(
     if actor.is_enterprise:
         query = query.where(Appointment.enterprise_id == actor.enterprise_id)
     else:
-        query = query.where(Appointment.district_code == actor.district_code)
+        query = query.where(district_clause(actor, Appointment.district_code))
     if status:
         query = query.where(Appointment.status == status)
     if declaration_id:
@@ -108,7 +108,9 @@ def get_appointment(*, actor: Actor, appointment_id: int, for_update: bool = Fal
     appointment = db.session.execute(query).scalar_one_or_none()
     if appointment is None:
         raise DomainError("resource.not_found")
-    ensure_can_see(actor, enterprise_id=appointment.enterprise_id, district_code=appointment.district_code)
+    (ensure_can_see if for_update else ensure_can_read)(
+        actor, enterprise_id=appointment.enterprise_id, district_code=appointment.district_code
+    )
     return appointment
 
 

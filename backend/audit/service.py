@@ -15,6 +15,7 @@ from backend.audit.models import AuditEvent
 from backend.core.auth import Actor
 from backend.core.exports import table_csv, table_xlsx
 from backend.core.pagination import keyset_page
+from backend.core.permissions import district_clause
 from backend.extensions import db
 
 
@@ -84,7 +85,10 @@ def query_events(
     """
     if actor.district_code is None:
         return []
-    query = db.select(AuditEvent).where(AuditEvent.district_code == actor.district_code)
+    query = (
+        db.select(AuditEvent)
+        .where(district_clause(actor, AuditEvent.district_code))
+    )
     filters = {
         AuditEvent.entity_type: entity_type,
         AuditEvent.entity_id: entity_id,

@@ -19,6 +19,7 @@ from backend.certificates.models import Certificate
 from backend.core.auth import Actor
 from backend.core.exports import table_csv, table_xlsx
 from backend.core.pagination import keyset_page
+from backend.core.permissions import district_clause
 from backend.declarations.models import Declaration, ERecord
 from backend.extensions import db
 
@@ -58,7 +59,7 @@ def _common(query, model, actor: Actor, filters: dict, moment):
     if actor.is_enterprise:
         query = query.where(model.enterprise_id == actor.enterprise_id)
     else:
-        query = query.where(model.district_code == actor.district_code)
+        query = query.where(district_clause(actor, model.district_code))
     if filters.get("e_record_no"):
         query = query.where(ERecord.e_record_no == filters["e_record_no"])
     if filters.get("inspection_no"):

@@ -30,7 +30,7 @@ from backend.certificates.service import issue_in_transaction
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.core.pagination import keyset_page
-from backend.core.permissions import ensure_can_see
+from backend.core.permissions import district_clause, ensure_can_read, ensure_can_see
 from backend.declarations.models import Declaration, ERecord
 from backend.errors import DomainError
 from backend.extensions import db
@@ -68,7 +68,7 @@ def load_application(
     application = db.session.execute(query).scalar_one_or_none()
     if application is None:
         raise DomainError("resource.not_found")
-    ensure_can_see(actor, application)
+    (ensure_can_see if for_update else ensure_can_read)(actor, application)
     return application
 
 
@@ -324,7 +324,7 @@ def officer_queue(
             selectinload(CertificateApplication.receipts),
         )
         .where(
-            CertificateApplication.district_code == actor.district_code,
+            district_clause(actor, CertificateApplication.district_code),
             CertificateApplication.status == Status.OFFICER_REVIEW.value,
         )
     )

@@ -19,7 +19,7 @@ from backend.certificates.rendering import render_certificate_pdf
 from backend.certificates.service import get_certificate
 from backend.core.auth import Actor
 from backend.core.enums import Role
-from backend.core.permissions import ensure_can_see
+from backend.core.permissions import ensure_can_read, ensure_can_see
 from backend.errors import DomainError
 from backend.extensions import db
 
@@ -31,7 +31,7 @@ def _visible(actor: Actor, certificate_no: str) -> Certificate:
         certificate = get_certificate(certificate_no=certificate_no)
     except DomainError:
         raise DomainError("resource.not_found") from None
-    ensure_can_see(actor, certificate)
+    ensure_can_read(actor, certificate)
     return certificate
 
 
@@ -50,6 +50,7 @@ def certificate_pdf(*, actor: Actor, certificate_no: str, variant: str = "copy")
     if variant in ORIGINAL_VARIANTS:
         if actor.role != Role.CERTIFICATE_OFFICER:
             raise DomainError("auth.forbidden")
+        ensure_can_see(actor, certificate)  # printing an original is the owning district's act
         if certificate.status != "issued":
             raise DomainError("certificate.not_valid", detail={"status": certificate.status})
         if certificate.delivery is not None:  # issued through an application: blank serials are consumed

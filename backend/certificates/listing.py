@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from backend.core.auth import Actor
 from backend.core.pagination import keyset_page
+from backend.core.permissions import district_clause
 from backend.extensions import db
 
 
@@ -16,7 +17,7 @@ def requests_visible_to(
     if actor.is_enterprise:
         query = query.where(model.enterprise_id == actor.enterprise_id)
     else:
-        query = query.where(model.district_code == actor.district_code)
+        query = query.where(district_clause(actor, model.district_code))
     if status is not None:
         query = query.where(model.status == status)
     return keyset_page(query, id_column=model.id, limit=limit, cursor=cursor)[0]

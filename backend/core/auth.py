@@ -14,6 +14,7 @@ from functools import wraps
 
 from flask import Flask, current_app, g, request
 
+from backend.core import permissions
 from backend.core.enums import CUSTOMS_ROLES, Assurance, Role
 from backend.errors import DomainError
 
@@ -76,8 +77,16 @@ def current_actor() -> Actor | None:
     return g.get("actor")
 
 
-def requires(*roles: Role, assurance: Assurance = Assurance.PASSWORD):
-    """Refuse the call unless a valid token of one of `roles` with at least `assurance` is presented."""
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def requires(*roles: Role, assurance: Assurance = Assurance.PASSWORD, national_may_write: bool = False):
+    """Refuse the call unless a valid token of one of `roles` with at least `assurance` is presented.
+
+    The national level (海关总署) reads only: its writes are refused (403 scope.national_read_only),
+    except where `national_may_write` says so: calls touching nothing but the caller's own account (log
+    out, password, keys) and the national catalogs the national level keeps (time limits, calendar).
+    """
     allowed = frozenset(roles)
 
     def decorator(func):
@@ -92,6 +101,8 @@ def requires(*roles: Role, assurance: Assurance = Assurance.PASSWORD):
                 raise DomainError("auth.forbidden")
             if not actor.assurance.satisfies(assurance):
                 raise DomainError("auth.key_required")
+            if request.method not in _READS and not national_may_write and permissions.is_national(actor):
+                raise DomainError("scope.national_read_only")
             return func(*args, **kwargs)
 
         apidoc = dict(getattr(wrapper, "_apidoc", {}))
@@ -103,6 +114,8 @@ def requires(*roles: Role, assurance: Assurance = Assurance.PASSWORD):
                 "x-assurance": str(assurance),
             }
         )
+        if national_may_write:
+            manual["x-national-writes"] = True
         manual["responses"] = {
             **manual.get("responses", {}),
             "401": {"$ref": "#/components/responses/UNAUTHORIZED"},
@@ -111,6 +124,7 @@ def requires(*roles: Role, assurance: Assurance = Assurance.PASSWORD):
         apidoc["manual_doc"] = manual
         wrapper._apidoc = apidoc
         wrapper._chajian_requires = (allowed, assurance)
+        wrapper._chajian_national_may_write = national_may_write
         return wrapper
 
     return decorator

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.models import utcnow
-from backend.core.permissions import ensure_can_see
+from backend.core.permissions import ensure_can_read
 from backend.declarations.catalog_validity import validity_for_goods
 from backend.declarations.e_record_workflow import ERecordStatus, Event, change, new_e_record
 from backend.declarations.models import Declaration, ERecord
@@ -115,7 +115,7 @@ def _next_suffix(inspection_no: str) -> int:
 def get_e_record(*, actor: Actor, e_record_no: str) -> ERecord:
     """One e-record, if the actor's enterprise owns it or it belongs to the actor's district."""
     record = find_e_record(e_record_no)
-    ensure_can_see(actor, record.declaration)
+    ensure_can_read(actor, record.declaration)
     return record
 
 

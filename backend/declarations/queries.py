@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from backend.core.auth import Actor
 from backend.core.enums import Role
 from backend.core.pagination import keyset_page
+from backend.core.permissions import district_clause
 from backend.declarations import errors  # noqa: F401  (registers the codes)
 from backend.declarations.models import Declaration, ERecord, Receipt
 from backend.declarations.numbers import CHINA_TIME
@@ -33,7 +34,7 @@ def _scope(query: sa.Select, actor: Actor) -> sa.Select:
                 Declaration.principal_enterprise_id == actor.enterprise_id,
             )
         )
-    return query.where(Declaration.district_code == actor.district_code)
+    return query.where(district_clause(actor, Declaration.district_code))
 
 
 def list_declarations(

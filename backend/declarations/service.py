@@ -12,7 +12,7 @@ from datetime import date, datetime
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.models import utcnow
-from backend.core.permissions import ensure_can_see
+from backend.core.permissions import ensure_can_read, ensure_can_see
 from backend.declarations import errors as _error_codes  # noqa: F401  (registers the codes)
 from backend.declarations import numbers, parties, validation, workflow
 from backend.declarations.content import declaration_data, fill_declaration
@@ -40,7 +40,8 @@ def load_declaration(actor: Actor, declaration_id: int, *, for_update: bool = Fa
     declaration = db.session.execute(query).scalar_one_or_none()
     if declaration is None:
         raise DomainError("resource.not_found")
-    ensure_can_see(actor, declaration)
+    # Reads reach the districts under the actor's; a change stays with the owning district.
+    (ensure_can_see if for_update else ensure_can_read)(actor, declaration)
     return declaration
 
 

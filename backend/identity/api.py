@@ -40,7 +40,7 @@ class Refresh(MethodView):
 
 @blp.route("/logout")
 class Logout(MethodView):
-    @requires(*EVERYONE)
+    @requires(*EVERYONE, national_may_write=True)
     @blp.response(204)
     def post(self):
         """Revoke this session's access and refresh tokens."""
@@ -49,7 +49,7 @@ class Logout(MethodView):
 
 @blp.route("/password")
 class OwnPassword(MethodView):
-    @requires(*EVERYONE)
+    @requires(*EVERYONE, national_may_write=True)
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")

@@ -4,14 +4,17 @@ from backend.extensions import db
 from backend.identity.models import District, QualificationType
 
 # (code, 中文, English, parent)
+# 海关总署 (0000) is the national level: its users read everything and act on nothing; the 直属海关
+# sit under it and their 隶属海关 under them.
 DISTRICTS = [
-    ("5300", "深圳海关", "Shenzhen Customs", None),
+    ("0000", "海关总署", "General Administration of Customs", None),
+    ("5300", "深圳海关", "Shenzhen Customs", "0000"),
     ("5301", "皇岗海关", "Huanggang Customs", "5300"),
     ("5302", "罗湖海关", "Luohu Customs", "5300"),
     ("5320", "文锦渡海关", "Wenjindu Customs", "5300"),
-    ("5100", "广州海关", "Guangzhou Customs", None),
-    ("5200", "黄埔海关", "Huangpu Customs", None),
-    ("2200", "上海海关", "Shanghai Customs", None),
+    ("5100", "广州海关", "Guangzhou Customs", "0000"),
+    ("5200", "黄埔海关", "Huangpu Customs", "0000"),
+    ("2200", "上海海关", "Shanghai Customs", "0000"),
 ]
 
 QUALIFICATION_TYPES = [
@@ -43,9 +46,12 @@ QUALIFICATION_TYPES = [
 def seed_catalogs() -> None:
     """Insert missing reference rows (idempotent); the caller commits."""
     for code, zh, en, parent in DISTRICTS:
-        if db.session.get(District, code) is None:
+        district = db.session.get(District, code)
+        if district is None:
             db.session.add(District(code=code, name_zh=zh, name_en=en, parent_code=parent))
             db.session.flush()
+        elif district.parent_code is None and parent is not None:
+            district.parent_code = parent  # older installations: hang the 直属海关 under 海关总署
     for code, zh, en in QUALIFICATION_TYPES:
         if db.session.get(QualificationType, code) is None:
             db.session.add(QualificationType(code=code, name_zh=zh, name_en=en))

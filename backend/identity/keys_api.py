@@ -28,7 +28,7 @@ PEOPLE = tuple(role for role in Role if role != Role.SYSTEM_CLIENT)
 @blp.route("/webauthn/register/options")
 class SecurityKeyRegistrationOptions(MethodView):
     @throttle.key_endpoint
-    @requires(*PEOPLE)
+    @requires(*PEOPLE, national_may_write=True)
     @blp.arguments(SecurityKeyRegisterOptionsSchema)
     @blp.response(200, WebAuthnOptionsSchema)
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
@@ -41,7 +41,7 @@ class SecurityKeyRegistrationOptions(MethodView):
 @blp.route("/webauthn/register/verify")
 class SecurityKeyRegistration(MethodView):
     @throttle.key_endpoint
-    @requires(*PEOPLE)
+    @requires(*PEOPLE, national_may_write=True)
     @blp.arguments(SecurityKeyRegisterSchema)
     @blp.response(201, SecurityKeySchema)
     @blp.alt_response(409, response="CONFLICT")
@@ -62,7 +62,7 @@ class SecurityKeys(MethodView):
 
 @blp.route("/webauthn/keys/<int(max=2147483647):security_key_id>")
 class SecurityKey(MethodView):
-    @requires(*PEOPLE, assurance=Assurance.KEY)
+    @requires(*PEOPLE, assurance=Assurance.KEY, national_may_write=True)
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, security_key_id):

@@ -8,11 +8,11 @@ district are refused as not found (their existence is not revealed); creating on
 from __future__ import annotations
 
 from backend.core.auth import Actor
-from backend.core.permissions import ensure_can_see
+from backend.core.permissions import can_see
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity import errors  # noqa: F401
-from backend.identity.models import Enterprise, User
+from backend.identity.models import District, Enterprise, User
 
 
 def owning_district(user: User) -> str | None:
@@ -34,7 +34,8 @@ def managed_enterprise(actor: Actor, enterprise_id: int) -> Enterprise:
     enterprise = db.session.get(Enterprise, enterprise_id)
     if enterprise is None:
         raise DomainError("resource.not_found")
-    ensure_can_see(actor, district_code=enterprise.district_code)
+    if not can_see(actor, district_code=enterprise.district_code):
+        raise DomainError("resource.not_found")  # not even a parent district's: administration is local
     return enterprise
 
 
@@ -43,7 +44,8 @@ def managed_user(actor: Actor, user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
         raise DomainError("resource.not_found")
-    ensure_can_see(actor, district_code=owning_district(user))
+    if not can_see(actor, district_code=owning_district(user)):
+        raise DomainError("resource.not_found")
     return user
 
 
@@ -54,3 +56,25 @@ def managed_users_clause(actor: Actor):
         db.and_(User.enterprise_id.is_(None), User.district_code == actor.district_code),
         User.enterprise_id.in_(in_district_enterprises),
     )
+
+
+NATIONAL_DISTRICT_CODE = "0000"  # 海关总署: the root of the district tree
+
+
+def districts_under(district_code: str) -> frozenset[str]:
+    """The code of a district and of every district under it, recursively (海关总署: all of them).
+
+    Handed to core.permissions by create_app: core knows no districts table. The tree is a few hundred
+    rows at most, read once per request that asks.
+    """
+    children: dict[str, list[str]] = {}
+    for code, parent in db.session.execute(db.select(District.code, District.parent_code)):
+        if parent is not None:
+            children.setdefault(parent, []).append(code)
+    seen, todo = {district_code}, [district_code]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return frozenset(seen)

@@ -12,7 +12,7 @@ from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.enums import Role
 from backend.core.pagination import keyset_page
-from backend.core.permissions import ensure_can_see
+from backend.core.permissions import district_clause, ensure_can_read, ensure_can_see
 from backend.declarations.models import Declaration
 from backend.errors import DomainError
 from backend.extensions import db
@@ -181,9 +181,17 @@ def _inspector_of(actor: Actor, inspector_id: int) -> User:
 
 
 def get_visible(
-    *, actor: Actor, instruction_id: int, lock: bool = False, also_lock: tuple[int, ...] = ()
+    *,
+    actor: Actor,
+    instruction_id: int,
+    lock: bool = False,
+    also_lock: tuple[int, ...] = (),
+    for_write: bool | None = None,
 ) -> Instruction:
     """The instruction if this actor may see it (inspectors: their own), else 404.
+
+    A read (no `lock`, unless `for_write`) reaches the districts under the actor's; a write stays with
+    the owning district (403 for a parent district's or the national level's reader).
 
     With `lock`, the sync counters of its inspector (and `also_lock`) are locked first, then the row:
     every writer locks in that order, so concurrent writers queue instead of deadlocking.
@@ -202,8 +210,10 @@ def get_visible(
         ensure_can_see(
             actor, inspector_id=instruction.inspector_id or -1, district_code=instruction.district_code
         )
-    else:
+    elif lock if for_write is None else for_write:
         ensure_can_see(actor, district_code=instruction.district_code)
+    else:
+        ensure_can_read(actor, district_code=instruction.district_code)
     return instruction
 
 
@@ -219,7 +229,7 @@ def list_instructions(
     query = sa.select(Instruction).options(*RESPONSE_CONTEXT)
     if actor.role == Role.INSPECTOR:
         query = query.where(Instruction.inspector_id == actor.user_id)
-    query = query.where(Instruction.district_code == actor.district_code)
+    query = query.where(district_clause(actor, Instruction.district_code))
     if status is not None:
         query = query.where(Instruction.status == status)
     if inspector_id is not None:
@@ -251,7 +261,7 @@ def assign_instruction(
     *, actor: Actor, instruction_id: int, inspector_id: int, expected_version: int | None = None
 ) -> Instruction:
     """A supervisor assigns or reassigns to an inspector of the district; a reassignment drops the lease."""
-    get_visible(actor=actor, instruction_id=instruction_id)  # 404 before any other refusal
+    get_visible(actor=actor, instruction_id=instruction_id, for_write=True)  # 404/403 before any other
     inspector = _inspector_of(actor, inspector_id)
     instruction = get_visible(
         actor=actor, instruction_id=instruction_id, lock=True, also_lock=(inspector.id,)

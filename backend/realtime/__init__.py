@@ -12,6 +12,8 @@ import threading
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 
+from backend.core.enums import Role
+from backend.core.permissions import districts_under
 from backend.core.transactions import TransactionList
 from backend.errors import DomainError
 from backend.extensions import db, socketio
@@ -159,6 +161,13 @@ def register_handlers() -> None:
             join_room(enterprise_room(actor.enterprise_id))
         if actor.district_code is not None and actor.is_customs:
             join_room(district_room(actor.district_code))
+        if actor.role == Role.SUPERVISOR and actor.district_code is not None:
+            # A 直属海关's (or the national level's) board hears its subordinates' changes too.
+            try:
+                for code in districts_under(actor.district_code):
+                    join_room(district_room(code))
+            finally:
+                db.session.remove()
         with _connections_lock:
             _connections[request.sid] = token
         _start_timer(current_app._get_current_object())

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from backend.core.auth import Actor
 from backend.core.models import UTCDateTime
 from backend.core.pagination import keyset_page
-from backend.core.permissions import ensure_can_see
+from backend.core.permissions import district_clause, ensure_can_read, ensure_can_see
 from backend.declarations.e_records import issue_e_record
 from backend.declarations.models import Declaration, DeclarationGoods
 from backend.declarations.workflow import MACHINE, RECEIPTS, Event, Status, apply
@@ -40,7 +40,7 @@ def review_queue(
 ) -> dict:
     """Accepted and under-review applications of the actor's district, oldest first, keyset paginated."""
     query = sa.select(Declaration).where(
-        Declaration.district_code == actor.district_code,
+        district_clause(actor, Declaration.district_code),
         Declaration.status.in_([status] if status else QUEUE_STATUSES),
     )
     if inspection_no:
@@ -199,7 +199,7 @@ def _visible(actor: Actor, declaration_id: int) -> Declaration:
     declaration = db.session.get(Declaration, declaration_id)
     if declaration is None:
         raise DomainError("resource.not_found")
-    ensure_can_see(actor, declaration)
+    ensure_can_read(actor, declaration)
     return declaration
 
 

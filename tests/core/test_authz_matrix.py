@@ -20,7 +20,7 @@ import re
 import pytest
 
 from backend import create_app
-from backend.core.enums import Role
+from backend.core.enums import CUSTOMS_ROLES, Role
 from backend.extensions import db
 from tests.authz_registry import HOME_DISTRICT, OBJECT_FACTORIES, PATH_VALUES, REQUEST_BODIES, RawBody
 from tests.conftest import TestConfig, _reset_database
@@ -315,3 +315,36 @@ def test_a_revoked_client_keys_token_is_refused(client, factories):
     _assert_error(client.get("/api/v1/auth/me", headers=bearer), 401, "auth.invalid_token")
     refused = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     _assert_error(refused, 401, "auth.invalid_token")
+
+
+# Levels of customs: the national level (海关总署) reads everything and acts on nothing, except on its own
+# account and on the national catalogs it keeps. Listed here so that a new exception is a visible decision.
+NATIONAL_WRITES = {
+    "POST /api/v1/auth/logout",
+    "POST /api/v1/auth/password",
+    "POST /api/v1/auth/webauthn/register/options",
+    "POST /api/v1/auth/webauthn/register/verify",
+    "DELETE /api/v1/auth/webauthn/keys/{security_key_id}",
+}
+
+
+def test_the_national_level_may_not_write_anything(client, factories):
+    """Every write a customs role may make is refused to a user of 0000 before any other check."""
+    assert {_id(op) for op in SECURED if op[2].get("x-national-writes")} == NATIONAL_WRITES
+    checked = 0
+    headers_of: dict[str, dict] = {}
+    for method, path, operation in SECURED:
+        if method == "GET" or operation.get("x-national-writes"):
+            continue
+        customs = [role for role in operation["x-roles"] if Role(role) in CUSTOMS_ROLES]
+        if not customs:
+            continue
+        role = customs[0]
+        if role not in headers_of:
+            national = factories.user(Role(role), district_code="0000")
+            headers_of[role] = factories.headers(national, assurance="key")
+        body = REQUEST_BODIES.get(f"{method} {path}")
+        response = _call(client, method, path, headers=headers_of[role], body=body)
+        _assert_error(response, 403, "scope.national_read_only")
+        checked += 1
+    assert checked >= 30
