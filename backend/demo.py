@@ -52,6 +52,7 @@ USERS = [
     ("inspector5301-demo", Role.INSPECTOR, "皇岗查检员 孙检", None, "5301"),
     ("supervisor5301-demo", Role.SUPERVISOR, "皇岗科长 钱督", None, "5301"),
     ("national-demo", Role.SUPERVISOR, "总署督查 吴总", None, "0000"),
+    ("national-admin-demo", Role.ADMINISTRATOR, "总署管理员 郑管", None, "0000"),  # time limits, calendar
 ]
 
 

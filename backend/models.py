@@ -11,6 +11,7 @@ MODEL_MODULES = [
     "backend.declarations.catalog_validity",
     "backend.review.models",
     "backend.appointments.models",
+    "backend.deadlines.models",
     "backend.instructions.models",
     "backend.media.models",
     "backend.certificates.models",

@@ -11,8 +11,10 @@ from sqlalchemy.orm import selectinload
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.enums import Role
+from backend.core.models import utcnow
 from backend.core.pagination import keyset_page
 from backend.core.permissions import district_clause, ensure_can_read, ensure_can_see
+from backend.deadlines.service import due_at
 from backend.declarations.models import Declaration
 from backend.errors import DomainError
 from backend.extensions import db
@@ -78,10 +80,16 @@ def create_instruction_for_declaration(
     site_address: str | None = None,
     site_contact: str | None = None,
 ) -> Instruction:
-    """Create a `pending` instruction with its items for `declaration`. The caller commits."""
+    """Create a `pending` instruction with its items for `declaration`. The caller commits.
+
+    Without a deadline given, the district's time limit for the disposition stage sets one (时限), so
+    instructions issued by a risk rule and by hand are all watched against one.
+    """
     unknown = [code for code in item_codes if code not in INSPECTION_ITEMS]
     if unknown:
         raise DomainError("instruction.unknown_item", code=", ".join(unknown))
+    if deadline is None:
+        deadline = due_at(stage="disposition", district_code=declaration.district_code, start=utcnow())
     instruction = MACHINE.new(
         Instruction,
         declaration_id=declaration.id,

@@ -325,6 +325,10 @@ NATIONAL_WRITES = {
     "POST /api/v1/auth/webauthn/register/options",
     "POST /api/v1/auth/webauthn/register/verify",
     "DELETE /api/v1/auth/webauthn/keys/{security_key_id}",
+    "PUT /api/v1/deadlines/time-limits",
+    "DELETE /api/v1/deadlines/time-limits",
+    "PUT /api/v1/deadlines/calendar",
+    "DELETE /api/v1/deadlines/calendar",
 }
 
 

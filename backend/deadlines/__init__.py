@@ -1,0 +1,1 @@
+"""时限: time limits per stage (per district where it differs) and the working-day calendar."""
