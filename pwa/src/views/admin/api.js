@@ -70,3 +70,13 @@ export const catalogsApi = {
   },
   apply: (importId) => api.post(`${C}/imports/${importId}/apply`, {}),
 }
+
+const D = '/api/v1/deadlines'
+export const deadlinesApi = {
+  limits: () => api.get(`${D}/time-limits`),
+  setLimit: (body) => api.put(`${D}/time-limits`, body),
+  removeLimit: (stage, district) => api.delete(`${D}/time-limits?${query({ stage, district_code: district })}`),
+  calendar: (year) => api.get(`${D}/calendar?${query({ year })}`),
+  setDay: (body) => api.put(`${D}/calendar`, body),
+  removeDay: (day) => api.delete(`${D}/calendar?${query({ day })}`),
+}
