@@ -177,6 +177,15 @@ def test_administrator_enrols_an_inspector_and_previews_a_risk_rule(
         expect(rules).to_contain_text("当前第 2 版")
         expect(row).to_contain_text("启用")
 
+        # 时限: the district's own limit for document review, beside the national default.
+        section(page, "deadlines")
+        review = page.locator("[data-testid='time-limit'][data-stage='review']")
+        expect(review).to_contain_text("单证审核")
+        expect(review).to_contain_text("1 个工作日")
+        review.get_by_label("时限").fill("2")
+        review.get_by_role("button", name="设定").click()
+        expect(review.get_by_role("button", name="恢复默认")).to_be_visible()
+
         # 审计日志: the change is found by what was done, and exported.
         section(page, "audit")
         audit = page.get_by_test_id("admin-audit")
