@@ -38,6 +38,7 @@ BLUEPRINTS = [
     "backend.amendments.api",
     "backend.certificate_applications.query_api",
     "backend.monitoring.api",
+    "backend.catalogs.api",
 ]
 
 

@@ -1,4 +1,4 @@
-"""flask commands: demo-data, seed-catalogs, scheduled, storage prune."""
+"""flask commands: demo-data, seed-catalogs, catalogs import, scheduled, storage prune."""
 
 import click
 from flask import Flask
@@ -72,3 +72,41 @@ def init_app(app: Flask) -> None:
         click.echo(f"{issued['username']}: {issued['code']} (valid until {issued['expires_at'].isoformat()})")
 
     app.cli.add_command(identity)
+
+    catalogs = AppGroup("catalogs", help="Code tables (代码表): import a new version from a file.")
+
+    @catalogs.command("import")
+    @click.argument("table")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--effective-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="The day the new version takes effect (default: today, China time).")
+    @click.option("--dry-run", is_flag=True, help="Show the diff; apply nothing.")
+    def catalogs_import_command(table: str, file: str, effective_date, dry_run: bool):
+        """Import FILE (CSV or XLSX in TABLE's layout) as TABLE's next version, as the API does."""
+        from pathlib import Path
+
+        from backend.catalogs.service import import_file
+        from backend.declarations.service import china_today
+        from backend.errors import DomainError
+
+        try:
+            preview, version = import_file(
+                actor=None,
+                table=table,
+                content=Path(file).read_bytes(),
+                filename=Path(file).name,
+                effective_date=effective_date.date() if effective_date else china_today(),
+                dry_run=dry_run,
+            )
+        except DomainError as exc:
+            for problem in (exc.errors or {}).get("rows", []):
+                click.echo(f"row {problem['row']} {problem['column']}: {problem['reason']}", err=True)
+            raise click.ClickException(exc.error) from exc
+        counts = preview.diff["counts"]
+        click.echo(
+            f"{table}: {counts['added']} added, {counts['changed']} changed, {counts['retired']} retired, "
+            f"{counts['unchanged']} unchanged"
+        )
+        click.echo(f"applied as version {version.number}" if version else "dry run: nothing applied")
+
+    app.cli.add_command(catalogs)

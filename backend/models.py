@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "backend.certificate_applications.models",
     "backend.blank_stock.models",
     "backend.amendments.models",
+    "backend.catalogs.models",
 ]
 
 for _name in MODEL_MODULES:

@@ -201,6 +201,28 @@ def _foreign_upload() -> int:
     return upload.id
 
 
+# catalogues
+
+
+def _foreign_catalog_import() -> int:
+    """An import previewed by an administrator of the other district (only that district applies it)."""
+    from datetime import date
+
+    from backend.catalogs.models import CatalogImport
+
+    row = CatalogImport(
+        table_code="ports",
+        effective_date=date(2030, 1, 1),
+        rows=[{"code": "CNSZX", "name_zh": "深圳", "name_en": "Shenzhen"}],
+        diff={"added": [], "changed": [], "retired": [], "counts": {}},
+        created_by=make_user("administrator", district_code=OTHER_DISTRICT).id,
+        district_code=OTHER_DISTRICT,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
 OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     # identity
     "enterprise_id": lambda: foreign_enterprise().id,
@@ -226,11 +248,18 @@ OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     # objects of tests/certificates_shared/authz_factories.py, certificate_no being a self-print
     # certificate issued against an e-record, as printing, reprints and amendments need
     **CERTIFICATE_FACTORIES,
+    # catalogues
+    "import_id": _foreign_catalog_import,
 }
 
 PATH_VALUES: dict[str, str] = {
     # media: GET /api/v1/photos/{photo_id}/{variant}, variant is any(original, display, thumbnail)
     "variant": "original",
+    # catalogues: a table is a name (national data, the same for everyone)
+    "table": "ports",
+    # GET /api/v1/tools/numbers/{number}: answers for any number; whether the object exists is told only
+    # to whom may see it (tests/catalogs/test_numbers.py), so the number names no object to own
+    "number": "226N53000000001",
 }
 
 REQUEST_BODIES: dict[str, dict | RawBody] = {

@@ -1,27 +1,31 @@
-"""Qualification check: goods that need a registration must name it, and the enterprise must hold it.
+"""Qualification check: goods that need a registration must name it, and it must be held, unexpired.
 
-Which goods need which registration is data (catalogs.QUALIFICATION_RULES, by HS prefix); what the
-enterprise holds is the identity Qualification table (registered, unexpired, matched by type and number).
+Which goods need which registration is data (the `qualification_rules` catalogue, by HS prefix, in force
+on the application's date). The registration follows the goods: it may be held by the applicant or by
+the producer a goods line names (生产企业, by name or by registration number), so a trader exporting a
+registered factory's bamboo ware is accepted. What is held is the identity Qualification table.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from backend.declarations import catalogs
+from backend.catalogs.service import required_qualifications
 from backend.declarations.findings import ERROR, Finding
 from backend.extensions import db
-from backend.identity.models import Qualification, QualificationType
+from backend.identity.models import Enterprise, Qualification, QualificationType
 
 
-def check_qualifications(data: dict, *, enterprise_id: int | None, today: date) -> list[Finding]:
-    """Goods needing a registration must name it, and the enterprise must hold it, unexpired."""
+def check_qualifications(
+    data: dict, *, enterprise_id: int | None, today: date, on: date | None = None
+) -> list[Finding]:
+    """Goods needing a registration must name it, and the applicant or a named producer must hold it."""
     names = dict(db.session.execute(db.select(QualificationType.code, QualificationType.name_zh)).all())
     named = data.get("qualifications") or []
     named_types = {q["type_code"] for q in named}
     out = []
     for index, line in enumerate(data.get("goods") or []):
-        for needed in catalogs.required_qualifications(line.get("hs_code")):
+        for needed in required_qualifications(line.get("hs_code"), on=on or today):
             if needed not in named_types:
                 goods_name = line.get("name_zh") or line.get("hs_code")
                 out.append(
@@ -35,7 +39,7 @@ def check_qualifications(data: dict, *, enterprise_id: int | None, today: date) 
                         f"{needed}; name its type and number",
                     )
                 )
-    held = _registered(enterprise_id)
+    held = _registered(enterprise_id, named, data.get("goods") or [])
     for index, ref in enumerate(named):
         type_code, number = ref["type_code"], ref["number"]
         label = names.get(type_code, type_code)
@@ -46,8 +50,9 @@ def check_qualifications(data: dict, *, enterprise_id: int | None, today: date) 
                     ERROR,
                     f"qualifications[{index}].number",
                     "qualification.not_registered",
-                    f"企业资质 {label} 编号 {number} 不在本企业已登记的资质中",
-                    f"qualification {type_code} number {number} is not registered for this enterprise",
+                    f"企业资质 {label} 编号 {number} 不在本企业或所列生产企业已登记的资质中",
+                    f"qualification {type_code} number {number} is registered neither for this enterprise "
+                    "nor for a producer named on the goods lines",
                 )
             )
         elif row.valid_until is not None and row.valid_until < today:
@@ -73,8 +78,25 @@ def check_qualifications(data: dict, *, enterprise_id: int | None, today: date) 
     return out
 
 
-def _registered(enterprise_id: int | None) -> dict[tuple[str, str], Qualification]:
-    if enterprise_id is None:
+def _registered(
+    enterprise_id: int | None, named: list[dict], goods: list[dict]
+) -> dict[tuple[str, str], Qualification]:
+    """The named registrations held by the applicant, else by a producer a goods line names."""
+    numbers = {q["number"] for q in named}
+    if not numbers:
         return {}
-    rows = db.session.execute(db.select(Qualification).where(Qualification.enterprise_id == enterprise_id))
-    return {(q.type_code, q.number): q for q in rows.scalars()}
+    producers = {g.get("producer_name") for g in goods if g.get("producer_name")}
+    producer_numbers = {g.get("producer_registration_no") for g in goods if g.get("producer_registration_no")}
+    rows = db.session.execute(
+        db.select(Qualification, Enterprise.name_zh)
+        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
+        .where(Qualification.number.in_(numbers))
+    ).all()
+    held: dict[tuple[str, str], Qualification] = {}
+    for row, holder in sorted(rows, key=lambda r: r[0].enterprise_id != enterprise_id):
+        key = (row.type_code, row.number)
+        own = enterprise_id is not None and row.enterprise_id == enterprise_id
+        producer = holder in producers or row.holder_name in producers or row.number in producer_numbers
+        if key not in held and (own or producer):
+            held[key] = row
+    return held

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from backend.catalogs.national import CERTIFICATES, DISTRICTS, QUALIFICATION_TYPES
 from backend.core.schemas import StrictSchema
-from backend.declarations.catalogs import ATTACHMENT_KINDS, CERTIFICATES
+from backend.declarations.catalogs import ATTACHMENT_KINDS
 from backend.declarations.workflow import STATUS_LABELS, Status
-from backend.identity.catalogs import DISTRICTS, QUALIFICATION_TYPES
 
 
 def _text(size: int, **kwargs):

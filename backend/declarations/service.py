@@ -78,12 +78,15 @@ def validate_body(*, actor: Actor, data: dict) -> dict:
 
 
 def _findings(declaration: Declaration) -> list[dict]:
+    submitted = declaration.submitted_at
     return validation.validate_application(
         declaration_data(declaration),
         # An agent declares with its principal's (the exporter's) registrations.
         enterprise_id=declaration.principal_enterprise_id or declaration.enterprise_id,
         new_submission=declaration.inspection_no is None,
         today=china_today(),
+        # An application is checked against the code tables in force on the day it was submitted.
+        catalog_date=submitted.astimezone(numbers.CHINA_TIME).date() if submitted else None,
     )
 
 

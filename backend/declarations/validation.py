@@ -13,7 +13,7 @@ from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 
-from backend.declarations import catalogs
+from backend.declarations.catalog_checks import catalog_findings
 from backend.declarations.findings import ERROR, INFO, WARNING, Finding
 from backend.declarations.qualification_check import check_qualifications
 
@@ -55,15 +55,26 @@ def has_errors(findings: list[dict]) -> bool:
 
 
 def validate_application(
-    data: dict, *, enterprise_id: int | None, new_submission: bool, today: date
+    data: dict,
+    *,
+    enterprise_id: int | None,
+    new_submission: bool,
+    today: date,
+    catalog_date: date | None = None,
 ) -> list[dict]:
-    """All findings for `data`; the application may be submitted when none is an error."""
+    """All findings for `data`; the application may be submitted when none is an error.
+
+    Codes are checked against the catalogue versions in force on `catalog_date` (the day the
+    application was first submitted; today for a new one).
+    """
+    on = catalog_date or today
     found: list[Finding] = []
     found += _basic(data, new_submission=new_submission, today=today)
     for index, line in enumerate(data.get("goods") or []):
         found += _goods_line(index, line)
+    found += catalog_findings(data, on=on, new_submission=new_submission)
     found += _consistency(data)
-    found += check_qualifications(data, enterprise_id=enterprise_id, today=today)
+    found += check_qualifications(data, enterprise_id=enterprise_id, today=today, on=on)
     found += _hints(data)
     return [asdict(f) for f in found]
 
@@ -85,41 +96,7 @@ def _basic(data: dict, *, new_submission: bool, today: date) -> list[Finding]:
                     f"{field} '{value}' is not a 10-character customs code (digits and capital letters)",
                 )
             )
-    for field in ("trade_country", "destination_country"):
-        value = data.get(field)
-        if value and value not in catalogs.COUNTRIES:
-            out.append(
-                Finding(
-                    ERROR,
-                    field,
-                    "country.unknown",
-                    f"国家代码“{value}”不是 ISO 3166 三位字母代码",
-                    f"'{value}' is not an ISO 3166 alpha-3 code",
-                )
-            )
-    for field in ("departure_port", "arrival_port"):
-        value = data.get(field)
-        if value and value not in catalogs.PORTS:
-            out.append(
-                Finding(
-                    ERROR,
-                    field,
-                    "port.unknown",
-                    f"口岸代码“{value}”不在口岸代码表中",
-                    f"port '{value}' is not in the port catalog (UN/LOCODE)",
-                )
-            )
     departure, arrival = data.get("departure_port"), data.get("arrival_port")
-    if departure in catalogs.PORTS and not departure.startswith("CN"):
-        out.append(
-            Finding(
-                ERROR,
-                "departure_port",
-                "port.departure_not_domestic",
-                f"离境口岸“{departure}”应为中国口岸",
-                f"departure port '{departure}' must be in China",
-            )
-        )
     if arrival and departure and arrival == departure:
         out.append(
             Finding(
@@ -187,39 +164,6 @@ def _goods_line(index: int, line: dict) -> list[Finding]:
                 "goods.hs_code_format",
                 f"第{no}行 HS编码“{hs}”应为10位数字",
                 f"line {no}: HS code '{hs}' must be 10 digits",
-            )
-        )
-    ciq = line.get("ciq_code")
-    if ciq:
-        if ciq not in catalogs.CIQ_CODES:
-            out.append(
-                Finding(
-                    ERROR,
-                    f"{at}.ciq_code",
-                    "goods.ciq_code_unknown",
-                    f"第{no}行 检验检疫编码“{ciq}”不在编码表中",
-                    f"line {no}: CIQ code '{ciq}' is not in the catalog",
-                )
-            )
-        elif hs and not ciq.startswith(hs):
-            out.append(
-                Finding(
-                    ERROR,
-                    f"{at}.ciq_code",
-                    "goods.ciq_code_mismatch",
-                    f"第{no}行 检验检疫编码“{ciq}”与HS编码“{hs}”不对应",
-                    f"line {no}: CIQ code '{ciq}' does not belong to HS code '{hs}'",
-                )
-            )
-    unit = line.get("quantity_unit")
-    if unit and unit not in catalogs.UNITS:
-        out.append(
-            Finding(
-                ERROR,
-                f"{at}.quantity_unit",
-                "goods.unit_unknown",
-                f"第{no}行 计量单位“{unit}”不在海关计量单位代码表中",
-                f"line {no}: unit '{unit}' is not a customs unit code",
             )
         )
     for field, label in (("quantity", "数量"), ("net_weight", "净重"), ("value", "货值")):

@@ -62,7 +62,14 @@ class Qualification(TimestampMixin, db.Model):
     valid_until: Mapped[date | None] = mapped_column(sa.Date)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="qualifications")
-    __table_args__ = (sa.UniqueConstraint("type_code", "number", name="uq_qualification_type_number"),)
+    # One registration number may be held by one enterprise only once, but may appear under several
+    # enterprises (a group's factories, records copied for an agent); applications name it freely.
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "enterprise_id", "type_code", "number", name="uq_qualification_enterprise_type_number"
+        ),
+        sa.Index("ix_qualification_type_number", "type_code", "number"),
+    )
 
 
 class User(TimestampMixin, db.Model):

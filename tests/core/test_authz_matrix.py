@@ -55,7 +55,13 @@ def _load_operations() -> list[tuple[str, str, dict]]:
 
 OPERATIONS = _load_operations()
 SECURED = [op for op in OPERATIONS if op[2].get("security")]
-WITH_PATH_PARAMETERS = [op for op in SECURED if "{" in op[1]]
+# Operations with an object in their path: a path whose parameters are all PATH_VALUES words (a
+# catalogue's name) has no owner to refuse.
+WITH_PATH_PARAMETERS = [
+    op
+    for op in SECURED
+    if any(p["in"] == "path" and p["name"] not in PATH_VALUES for p in op[2]["parameters"])
+]
 SYSTEM_SCOPE_OPERATIONS = {f"{op[0]} {op[1]}" for op in SECURED if op[2]["x-roles"] == ["system_client"]}
 
 

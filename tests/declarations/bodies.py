@@ -115,11 +115,13 @@ def body(enterprise, *goods: str, qualifications=None, **overrides) -> dict:
 
 def registered_body(factories, enterprise, *goods: str, **overrides) -> dict:
     """body() with the qualifications its goods need, registered for the enterprise."""
-    from backend.declarations.catalogs import required_qualifications
+    from datetime import date
+
+    from backend.catalogs.service import required_qualifications
 
     needed = []
     for name in goods or ("chopsticks",):
-        for type_code in required_qualifications(GOODS[name]["hs_code"]):
+        for type_code in required_qualifications(GOODS[name]["hs_code"], on=date.today()):
             if type_code not in [q["type_code"] for q in needed]:
                 q = factories.qualification(enterprise, type_code, holder_name=enterprise.name_zh)
                 needed.append({"type_code": type_code, "number": q.number, "holder_name": enterprise.name_zh})
