@@ -1,5 +1,5 @@
-"""系统管理 in Chromium against the live server: an administrator enrols a new inspector, and edits a
-risk rule after previewing its hits.
+"""系统管理 in Chromium against the live server: an administrator enrols a new inspector and edits a
+risk rule after previewing its hits; another imports the ports code table.
 
 A second administrator (created here through the enrolment administrator's key session) signs in with
 the password and meets the key-required explanation; registers a first key from 辅助工具 with the
@@ -11,6 +11,10 @@ inspector's row. In 布控规则 a new rule's conditions with a typo are refused
 corrected, the preview over the last applications lists the steel-pipe application just accepted
 (and why); saved switched off, then switched on as version 2; the audit trail finds the change and
 exports it as CSV.
+
+The second administrator imports ports: a file with bad rows is refused as a whole, each bad row named
+with its column; the whole table with one port added and one renamed shows that diff and is applied
+as a new version, after which the new port is found by everyone's look-up (辅助工具).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from tests.e2e.enterprise_steps import (
     Api,
     admin_key_api,
     enrolment_code,
+    page_key_api,
     shoot,
     steel_pipes,
     submitted_application,
@@ -201,5 +206,86 @@ def test_administrator_enrols_an_inspector_and_previews_a_risk_rule(
         text = open(exported.path(), encoding="utf-8-sig").read()
         assert "risk_rule.updated" in text and ADMIN in text and "risk_rule.created" not in text
         shoot(page, screenshot_dir, "audit", area="admin")
+    finally:
+        context.close()
+
+
+CATALOG_ADMIN = "admin-catalogs-e2e"
+
+
+def _csv(rows: list[dict]) -> bytes:
+    lines = ["code,name_zh,name_en,customs_code"]
+    lines += [f"{r['code']},{r['name_zh']},{r.get('name_en', '')},{r.get('customs_code', '')}" for r in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_administrator_imports_ports_refused_then_applied(browser: Browser, live_server, screenshot_dir):
+    from backend.catalogs.seeding import SEED_ROWS
+
+    admin_key_api(browser, live_server).call(
+        "POST",
+        "/api/v1/admin/users",
+        {
+            "username": CATALOG_ADMIN,
+            "display_name": "代码表管理员 冯岚",
+            "role": "administrator",
+            "district_code": "5300",
+            "password": DEMO_PASSWORD,
+        },
+    )
+    ports = SEED_ROWS["ports"]()
+    new_port = {"code": "CNQZH", "name_zh": "钦州港", "name_en": "Qinzhou", "customs_code": "7208"}
+    assert new_port["code"] not in {p["code"] for p in ports}
+    renamed = {**ports[0], "name_en": f"{ports[0]['name_en']} (renamed)"}
+    bad = _csv([ports[1], {"code": "CN-X", "name_zh": "坏口岸"}, {"code": "CNABC", "name_zh": ""}])
+    good = _csv([renamed, *ports[1:], new_port])
+
+    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto("/login")
+        add_virtual_authenticator(page)
+        page_key_api(page, live_server, CATALOG_ADMIN)
+        page.get_by_label("用户名").fill(CATALOG_ADMIN)
+        page.get_by_test_id("key-login").click()
+        expect(page.get_by_test_id("admin-users")).to_be_visible()
+        section(page, "catalogs")
+        page.locator("[data-testid='catalog-row'][data-table='ports']").get_by_role("link").click()
+        detail = page.get_by_test_id("catalog-detail")
+        expect(detail).to_have_attribute("data-table", "ports")
+        expect(page.get_by_test_id("catalog-layout")).to_contain_text("code,name_zh,name_en,customs_code")
+        versions_before = page.get_by_test_id("catalog-version").count()
+
+        # A malformed file: refused as a whole, each bad row named with its column and reason.
+        detail.locator("input[type=file]").set_input_files(
+            {"name": "ports-bad.csv", "mimeType": "text/csv", "buffer": bad}
+        )
+        detail.get_by_role("button", name="上传并预览差异").click()
+        refused = page.get_by_test_id("import-refused")
+        expect(refused.locator("[data-testid='bad-row'][data-row='3']")).to_contain_text("code")
+        expect(refused.locator("[data-testid='bad-row'][data-row='4']")).to_contain_text("name_zh")
+        expect(page.get_by_test_id("import-preview")).to_have_count(0)
+        shoot(page, screenshot_dir, "catalog-import-refused", area="admin")
+
+        # The whole table with one port added and one renamed: the diff, then applied as a new version.
+        detail.locator("input[type=file]").set_input_files(
+            {"name": "ports.csv", "mimeType": "text/csv", "buffer": good}
+        )
+        detail.get_by_role("button", name="上传并预览差异").click()
+        preview = page.get_by_test_id("import-preview")
+        expect(preview).to_contain_text("新增 1 条，修改 1 条，停用 0 条")
+        expect(page.get_by_test_id("diff-added")).to_contain_text("CNQZH 钦州港")
+        expect(page.get_by_test_id("diff-changed")).to_contain_text(ports[0]["code"])
+        expect(refused).to_have_count(0)
+        shoot(page, screenshot_dir, "catalog-import-preview", area="admin")
+        page.get_by_test_id("apply-import").click()
+        expect(page.get_by_test_id("catalog-version")).to_have_count(versions_before + 1)
+        expect(page.get_by_test_id("catalog-version").first).to_contain_text("新增 1、修改 1、停用 0")
+
+        # The new port is there for everyone's look-ups.
+        page.goto("/tools")
+        page.get_by_label("代码表").select_option("ports")
+        page.get_by_label("代码或名称").fill("CNQZ")
+        expect(page.get_by_test_id("lookup-item").filter(has_text="CNQZH")).to_contain_text("钦州港")
     finally:
         context.close()
