@@ -275,7 +275,9 @@ def test_administrator_imports_ports_refused_then_applied(browser: Browser, live
         preview = page.get_by_test_id("import-preview")
         expect(preview).to_contain_text("新增 1 条，修改 1 条，停用 0 条")
         expect(page.get_by_test_id("diff-added")).to_contain_text("CNQZH 钦州港")
-        expect(page.get_by_test_id("diff-changed")).to_contain_text(ports[0]["code"])
+        first = ports[0]
+        what = f"{first['code']} {first['name_zh']} — name_en: {first['name_en']} → {renamed['name_en']}"
+        expect(page.get_by_test_id("diff-changed")).to_contain_text(what)
         expect(refused).to_have_count(0)
         shoot(page, screenshot_dir, "catalog-import-preview", area="admin")
         page.get_by_test_id("apply-import").click()
