@@ -301,7 +301,7 @@ REQUEST_BODIES: dict[str, dict | RawBody] = {
     "POST /api/v1/appointments/{appointment_id}/cancel": {"expected_version": 1, "reason": "改期"},
     # instructions and inspections
     "POST /api/v1/instructions/{instruction_id}/assign": {"inspector_id": 1},
-    "POST /api/v1/instructions/{instruction_id}/cancel": {"reason": "权限矩阵测试"},
+    "POST /api/v1/instructions/{instruction_id}/cancel": {"reason": "权限矩阵测试", "then": "accepted"},
     "POST /api/v1/instructions/{instruction_id}/lease": {"device_id": "phone-authz-01"},
     "PUT /api/v1/inspections/{instruction_id}/items/{item_id}": {"base_version": 0, "result": "conforms"},
     # media: the first chunk of the upload made by _foreign_upload (1024 bytes)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.models import TimestampMixin, VersionedMixin, db
+
+if TYPE_CHECKING:
+    from backend.declarations.models import Declaration
 
 ACTIVE = ("requested", "proposed", "confirmed")
 _CONFIRMED = sa.text("status = 'confirmed'")
@@ -37,10 +41,14 @@ class Appointment(TimestampMixin, VersionedMixin, db.Model):
     confirmed_date: Mapped[date | None] = mapped_column(sa.Date)
     confirmed_slot: Mapped[str | None] = mapped_column(sa.String(20))
     inspector_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    # The instruction the confirmed booking is for (the application's open one when customs confirmed).
+    instruction_id: Mapped[int | None] = mapped_column(sa.ForeignKey("instruction.id"), index=True)
     decline_reason: Mapped[str | None] = mapped_column(sa.Text)
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     cancelled_by: Mapped[str | None] = mapped_column(sa.String(20))  # enterprise | customs
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    declaration: Mapped[Declaration] = relationship(viewonly=True)  # its inspection number, in responses
 
     __table_args__ = (
         # No inspector is booked twice for the same slot; enforced by the database, so it holds under races.

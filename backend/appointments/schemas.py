@@ -73,6 +73,12 @@ class AppointmentSchema(Schema):
     confirmed_date = fields.Date(allow_none=True)
     confirmed_slot = fields.String(allow_none=True)
     inspector_id = fields.Integer(allow_none=True)
+    instruction_id = fields.Integer(
+        allow_none=True, metadata={"description": "the instruction the confirmed booking is for"}
+    )
+    inspection_no = fields.Function(
+        lambda a: a.declaration.inspection_no, allow_none=True, metadata={"type": "string"}
+    )
     decline_reason = fields.String(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
     cancelled_by = fields.String(allow_none=True)

@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from backend.appointments import errors  # noqa: F401  (registers the codes)
 from backend.appointments.models import Appointment
@@ -20,6 +21,10 @@ from backend.declarations.models import Declaration
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity.models import User
+from backend.instructions import workflow as instruction_workflow
+from backend.instructions.changes import lock_inspectors, record_change
+from backend.instructions.models import Instruction
+from backend.instructions.service import open_instruction_of
 
 BOOKABLE = ("accepted", "inspection_notice")
 
@@ -89,7 +94,7 @@ def list_appointments(
     before_id: int | None = None,
 ) -> list[Appointment]:
     """The enterprise's own appointments, or the district's for customs; newest first."""
-    query = sa.select(Appointment)
+    query = sa.select(Appointment).options(selectinload(Appointment.declaration))
     if actor.is_enterprise:
         query = query.where(Appointment.enterprise_id == actor.enterprise_id)
     else:
@@ -136,6 +141,34 @@ def _book_inspector(appointment: Appointment, event: Event, *, actor, expected_v
         raise DomainError("appointment.inspector_busy") from None
 
 
+def _link_instruction(appointment: Appointment, *, actor: Actor) -> None:
+    """Tie a confirmed booking to the application's open instruction, so its inspector's pull carries it.
+
+    An instruction nobody holds yet goes to the inspector customs named when confirming.
+    """
+    instruction = open_instruction_of(appointment.declaration_id)
+    if instruction is None:
+        return
+    lock_inspectors([instruction.inspector_id, appointment.inspector_id])
+    appointment.instruction_id = instruction.id
+    unassigned = instruction.status == instruction_workflow.Status.PENDING
+    if unassigned and appointment.inspector_id and not actor.is_enterprise:
+        instruction_workflow.apply(
+            instruction, instruction_workflow.Event.ASSIGN, actor=actor, inspector_id=appointment.inspector_id
+        )
+    else:
+        record_change(inspector_id=instruction.inspector_id, instruction_id=instruction.id)
+
+
+def _unlink_instruction(appointment: Appointment) -> None:
+    """A cancelled booking leaves the inspector's phone at the next pull."""
+    if appointment.instruction_id is None:
+        return
+    instruction = db.session.get(Instruction, appointment.instruction_id)
+    lock_inspectors([instruction.inspector_id])
+    record_change(inspector_id=instruction.inspector_id, instruction_id=instruction.id)
+
+
 def confirm(
     *,
     actor: Actor,
@@ -158,6 +191,7 @@ def confirm(
         "inspector_id": inspector_id,
     }
     _book_inspector(appointment, Event.CONFIRM, actor=actor, expected_version=expected_version, detail=detail)
+    _link_instruction(appointment, actor=actor)
     db.session.commit()
     return appointment
 
@@ -219,6 +253,7 @@ def answer_proposal(*, actor: Actor, appointment_id: int, expected_version: int,
     _book_inspector(
         appointment, Event.ACCEPT_PROPOSAL, actor=actor, expected_version=expected_version, detail=detail
     )
+    _link_instruction(appointment, actor=actor)
     db.session.commit()
     return appointment
 
@@ -242,5 +277,6 @@ def cancel(*, actor: Actor, appointment_id: int, expected_version: int, reason: 
     )
     appointment.cancel_reason = reason
     appointment.cancelled_by = "enterprise" if actor.is_enterprise else "customs"
+    _unlink_instruction(appointment)
     db.session.commit()
     return appointment

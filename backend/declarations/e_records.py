@@ -50,7 +50,15 @@ register_errors(
 )
 
 
-def issue_e_record(*, declaration: Declaration, actor: Actor | None) -> ERecord:
+# The event that issues the e-record, by the application's status (any other: document review's APPROVE).
+_ISSUING_EVENT = {
+    Status.PASSED: DeclarationEvent.ISSUE_E_RECORD,
+    Status.INSPECTION_NOTICE: DeclarationEvent.RELEASE,
+    Status.INSPECTING: DeclarationEvent.RELEASE,
+}
+
+
+def issue_e_record(*, declaration: Declaration, actor: Actor | None, reason: str | None = None) -> ERecord:
     """Issue the application's e-record and move it to `e_record_issued`; the caller commits.
 
     Two paths lead here:
@@ -65,7 +73,7 @@ def issue_e_record(*, declaration: Declaration, actor: Actor | None) -> ERecord:
     e_record.not_issuable (409) in any other state.
     """
     status = Status(declaration.status)
-    event = DeclarationEvent.ISSUE_E_RECORD if status == Status.PASSED else DeclarationEvent.APPROVE
+    event = _ISSUING_EVENT.get(status, DeclarationEvent.APPROVE)
     if not can_apply(declaration, event) or not declaration.inspection_no:
         raise DomainError("e_record.not_issuable", status=status.value)
     current = declaration.e_record
@@ -88,6 +96,7 @@ def issue_e_record(*, declaration: Declaration, actor: Actor | None) -> ERecord:
         declaration,
         event,
         actor=actor,
+        reason=reason,
         detail={"e_record_no": number, "valid_until": record.valid_until.isoformat()},
     )
     record_event(

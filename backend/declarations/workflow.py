@@ -64,6 +64,9 @@ class Event(StrEnum):
     FAIL_INSPECTION = "fail_inspection"
     REINSPECT = "reinspect"
     ISSUE_E_RECORD = "issue_e_record"
+    # The officer cancels the instruction: back to review (accepted), or released without inspection.
+    CANCEL_INSPECTION = "cancel_inspection"
+    RELEASE = "release"
 
 
 S, E = Status, Event
@@ -91,6 +94,10 @@ TRANSITIONS: dict[tuple[Status, Event], Status] = {
     # After treatment (e.g. fumigation) the goods are inspected again.
     (S.FAILED, E.REINSPECT): S.INSPECTION_NOTICE,
     (S.PASSED, E.ISSUE_E_RECORD): S.E_RECORD_ISSUED,
+    (S.INSPECTION_NOTICE, E.CANCEL_INSPECTION): S.ACCEPTED,
+    (S.INSPECTING, E.CANCEL_INSPECTION): S.ACCEPTED,
+    (S.INSPECTION_NOTICE, E.RELEASE): S.E_RECORD_ISSUED,
+    (S.INSPECTING, E.RELEASE): S.E_RECORD_ISSUED,
 }
 
 # Receipt per event: (code, 中文, English). {inspection_no}, {reason} and {e_record_no} are filled in.
@@ -128,6 +135,16 @@ RECEIPTS: dict[Event, tuple[str, str, str]] = {
         "On-site inspection failed: {reason}",
     ),
     E.REINSPECT: ("REINSPECTION", "处置完成，待重新查检。", "Treatment done; awaiting re-inspection."),
+    E.CANCEL_INSPECTION: (
+        "INSPECTION_CANCELLED",
+        "查检指令已取消：{reason}。申请退回单证审核。",
+        "The inspection instruction was cancelled: {reason}. The application is back in document review.",
+    ),
+    E.RELEASE: (
+        "RELEASED",
+        "查检指令已取消：{reason}。准予放行，已生成电子底账 {e_record_no}。",
+        "The inspection instruction was cancelled: {reason}. Released; e-record {e_record_no} issued.",
+    ),
     E.ISSUE_E_RECORD: (
         "E_RECORD_ISSUED",
         "已生成电子底账 {e_record_no}。",

@@ -194,6 +194,7 @@ def request_reinspection(*, actor: Actor, instruction_id: int, note: str | None 
         priority=min(instruction.priority, 2),
         site_address=instruction.site_address,
         site_contact=instruction.site_contact,
+        follows_instruction_id=instruction.id,
     )
     db.session.commit()
     return {"instruction_id": new.id, "status": new.status, "declaration_status": declaration.status}

@@ -14,6 +14,8 @@ from backend.instructions import service
 from backend.instructions.schemas import (
     AssignSchema,
     CancelSchema,
+    CandidateQuerySchema,
+    CandidateSchema,
     InspectorChoiceSchema,
     InstructionCreateSchema,
     InstructionQuerySchema,
@@ -45,8 +47,18 @@ class Instructions(MethodView):
     @blp.arguments(InstructionCreateSchema)
     @blp.response(201, InstructionSchema)
     def post(self, args):
-        """Issue an instruction by hand for a declaration of the district in inspection_notice."""
-        return service.create_instruction(actor=g.actor, **args)
+        """Issue an instruction by hand for an accepted application of the district (it gets 查检通知)."""
+        return service.for_response(service.create_instruction(actor=g.actor, **args))
+
+
+@blp.route("/candidates")
+class Candidates(MethodView):
+    @requires(*OFFICERS)
+    @blp.arguments(CandidateQuerySchema, location="query")
+    @blp.response(200, CandidateSchema(many=True))
+    def get(self, args):
+        """Applications of the district without an open instruction, with the items their goods call for."""
+        return service.issuable_declarations(actor=g.actor, **args)
 
 
 @blp.route("/inspectors")
@@ -97,7 +109,7 @@ class Cancel(MethodView):
     @blp.arguments(CancelSchema)
     @blp.response(200, InstructionSchema)
     def post(self, args, instruction_id):
-        """Cancel an instruction that is not completed."""
+        """Cancel an instruction that is not completed; `then` moves the application on (receipt sent)."""
         return service.for_response(
             service.cancel_instruction(actor=g.actor, instruction_id=instruction_id, **args)
         )

@@ -23,3 +23,11 @@ INSPECTION_ITEMS: dict[str, tuple[str, str, list[str]]] = {
     ),
     "cold_chain": ("核查冷链温度", "Check cold-chain temperature", ["measurement", "photo"]),
 }
+
+# What an officer's instruction asks for by default (the desk pre-ticks these, the officer may change them):
+# every consignment, then what its goods categories (backend/declarations/catalog_validity.py) add.
+BASE_ITEMS: tuple[str, ...] = ("verify_goods", "packaging", "labels", "quantity_weight")
+ITEMS_BY_CATEGORY: dict[str, tuple[str, ...]] = {
+    "plant": ("sampling", "treatment_supervision"),
+    "fresh_live": ("sensory", "cold_chain"),
+}

@@ -16,8 +16,8 @@ register_errors(
         ),
         "instruction.declaration_not_in_notice": (
             409,
-            "只有处于“查检通知”状态的申请才能创建指令。",
-            "Instructions can only be created for applications in inspection_notice.",
+            "只有报检成功、单证审核中或查检通知状态的申请才能下达指令。",
+            "Instructions are issued only for applications accepted, under review or in inspection_notice.",
         ),
         "instruction.inspector_invalid": (
             422,

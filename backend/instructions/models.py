@@ -37,6 +37,8 @@ class Instruction(TimestampMixin, VersionedMixin, db.Model):
     # The inspector it is assigned to.
     inspector_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # A re-inspection after treatment (处置 → 熏蒸 → 复检) names the instruction whose finding it follows.
+    follows_instruction_id: Mapped[int | None] = mapped_column(sa.ForeignKey("instruction.id"), index=True)
 
     items: Mapped[list[InstructionItem]] = relationship(
         order_by="InstructionItem.seq", cascade="all, delete-orphan", back_populates="instruction"
@@ -46,6 +48,9 @@ class Instruction(TimestampMixin, VersionedMixin, db.Model):
     declaration: Mapped[Declaration] = relationship(viewonly=True)
     enterprise: Mapped[Enterprise] = relationship(viewonly=True)
     lease: Mapped[InstructionLease | None] = relationship(viewonly=True)
+    follow_ups: Mapped[list[Instruction]] = relationship(
+        foreign_keys=[follows_instruction_id], order_by="Instruction.id", viewonly=True
+    )
 
     __table_args__ = (sa.Index("ix_instruction_inspector_status", "inspector_id", "status"),)
 

@@ -46,6 +46,14 @@ class TransitionSchema(StrictSchema):
 
 class CancelSchema(StrictSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    then = fields.String(
+        required=True,
+        validate=validate.OneOf(["accepted", "released"]),
+        metadata={
+            "description": "what the application becomes: `accepted` (back to document review) or "
+            "`released` (its e-record is issued without inspection)"
+        },
+    )
     expected_version = fields.Integer(load_default=None, strict=True, validate=_ID)
 
 
@@ -97,6 +105,32 @@ class InspectorChoiceSchema(Schema):
     open_count = fields.Integer(metadata={"description": "instructions assigned, accepted or in progress"})
 
 
+class CandidateQuerySchema(StrictSchema):
+    before_id = fields.Integer(validate=_ID)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class GoodsLineBriefSchema(Schema):
+    line_no = fields.Integer()
+    hs_code = fields.String()
+    name_zh = fields.String()
+    quantity = fields.Decimal(as_string=True, allow_none=True)
+    quantity_unit = fields.String(allow_none=True)
+
+
+class CandidateSchema(Schema):
+    """An application an officer may issue an instruction for, with the items its goods call for."""
+
+    declaration_id = fields.Integer(attribute="declaration.id")
+    status = fields.String(attribute="declaration.status")
+    inspection_no = fields.String(attribute="declaration.inspection_no", allow_none=True)
+    consignor_name_zh = fields.String(attribute="declaration.consignor_name_zh", allow_none=True)
+    storage_place = fields.String(attribute="declaration.storage_place", allow_none=True)
+    accepted_at = fields.DateTime(attribute="declaration.accepted_at", allow_none=True)
+    goods = fields.List(fields.Nested(GoodsLineBriefSchema), attribute="declaration.goods")
+    suggested_items = fields.List(fields.String())
+
+
 class InstructionSchema(Schema):
     id = fields.Integer()
     declaration_id = fields.Integer()
@@ -117,6 +151,13 @@ class InstructionSchema(Schema):
     inspection_no = fields.Function(lambda i: i.declaration.inspection_no, allow_none=True, metadata=_STRING)
     enterprise_name = fields.Function(lambda i: i.enterprise.name_zh, metadata=_STRING)
     created_at = fields.DateTime()
+    follows_instruction_id = fields.Integer(
+        allow_none=True, metadata={"description": "the instruction this re-inspection follows (复检)"}
+    )
+    follow_up_ids = fields.Function(
+        lambda i: [row.id for row in i.follow_ups],
+        metadata={"type": "array", "items": {"type": "integer"}, "description": "its re-inspections"},
+    )
     items = fields.List(fields.Nested(InstructionItemSchema))
     photos_pending = fields.Integer(
         dump_default=0,

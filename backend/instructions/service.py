@@ -15,6 +15,9 @@ from backend.core.models import utcnow
 from backend.core.pagination import keyset_page
 from backend.core.permissions import district_clause, ensure_can_read, ensure_can_see
 from backend.deadlines.service import due_at
+from backend.declarations import workflow as declaration_workflow
+from backend.declarations.catalog_validity import line_category, prefix_table
+from backend.declarations.e_records import issue_e_record
 from backend.declarations.models import Declaration
 from backend.errors import DomainError
 from backend.extensions import db
@@ -23,7 +26,7 @@ from backend.instructions import (
     errors,  # noqa: F401  (registers the codes)
     leases,
 )
-from backend.instructions.catalog import INSPECTION_ITEMS
+from backend.instructions.catalog import BASE_ITEMS, INSPECTION_ITEMS, ITEMS_BY_CATEGORY
 from backend.instructions.changes import lock_inspectors, record_change
 from backend.instructions.models import Instruction, InstructionItem, InstructionLease
 from backend.instructions.workflow import MACHINE, OPEN, Event, Status, apply
@@ -58,6 +61,7 @@ def for_response(result: Instruction | list[Instruction]):
         hook(rows)
     return result
 
+
 # What a response shows beside the row (items, names, numbers, the lease): one IN query each for a list.
 RESPONSE_CONTEXT = (
     selectinload(Instruction.items),
@@ -65,7 +69,17 @@ RESPONSE_CONTEXT = (
     selectinload(Instruction.declaration),
     selectinload(Instruction.enterprise),
     selectinload(Instruction.lease).selectinload(InstructionLease.inspector),
+    selectinload(Instruction.follow_ups),
 )
+
+# Applications an officer may issue an instruction for by hand (without an open one).
+ISSUABLE = (
+    declaration_workflow.Status.ACCEPTED,
+    declaration_workflow.Status.UNDER_REVIEW,
+    declaration_workflow.Status.INSPECTION_NOTICE,
+)
+# What the application becomes when its instruction is cancelled: the officer's choice.
+CANCEL_OUTCOMES = ("accepted", "released")
 
 
 def create_instruction_for_declaration(
@@ -79,6 +93,7 @@ def create_instruction_for_declaration(
     deadline: datetime | None = None,
     site_address: str | None = None,
     site_contact: str | None = None,
+    follows_instruction_id: int | None = None,
 ) -> Instruction:
     """Create a `pending` instruction with its items for `declaration`. The caller commits.
 
@@ -102,6 +117,7 @@ def create_instruction_for_declaration(
         site_address=site_address or declaration.storage_place,
         site_contact=site_contact,
         created_by_id=actor.user_id if actor else None,
+        follows_instruction_id=follows_instruction_id,
     )
     for seq, code in enumerate(dict.fromkeys(item_codes), start=1):
         zh, en, evidence = INSPECTION_ITEMS[code]
@@ -119,6 +135,7 @@ def create_instruction_for_declaration(
             "status": "pending",
             "declaration_id": declaration.id,
             "items": list(dict.fromkeys(item_codes)),
+            **({"follows_instruction_id": follows_instruction_id} if follows_instruction_id else {}),
         },
         district_code=instruction.district_code,
     )
@@ -140,15 +157,23 @@ def create_instruction(
     site_contact: str | None = None,
     inspector_id: int | None = None,
 ) -> Instruction:
-    """An officer issues an instruction by hand for a declaration of the district in inspection_notice."""
-    declaration = db.session.get(Declaration, declaration_id)
+    """An officer issues an instruction by hand for an accepted application of the district.
+
+    An application in document review (accepted, under_review) moves to inspection_notice (查检通知, a
+    receipt to the enterprise); one already in inspection_notice without an open instruction gets one.
+    """
+    declaration = _locked_declaration(declaration_id)
     if declaration is None:
         raise DomainError("resource.not_found")
     ensure_can_see(actor, district_code=declaration.district_code)
-    if declaration.status != "inspection_notice":
+    if declaration.status not in ISSUABLE:
         raise DomainError("instruction.declaration_not_in_notice")
-    if _open_instruction_of(declaration.id) is not None:
+    if open_instruction_of(declaration.id) is not None:
         raise DomainError("instruction.already_open")
+    if declaration.status != declaration_workflow.Status.INSPECTION_NOTICE:
+        declaration_workflow.apply(
+            declaration, declaration_workflow.Event.REQUIRE_INSPECTION, actor=actor, reason=note
+        )
     instruction = create_instruction_for_declaration(
         declaration=declaration,
         item_codes=item_codes,
@@ -166,7 +191,44 @@ def create_instruction(
     return instruction
 
 
-def _open_instruction_of(declaration_id: int) -> Instruction | None:
+def _locked_declaration(declaration_id: int) -> Declaration | None:
+    return db.session.execute(
+        sa.select(Declaration)
+        .where(Declaration.id == declaration_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def suggested_items(declaration: Declaration) -> list[str]:
+    """The inspection items its goods call for: the base checks, then each goods category's own."""
+    table = prefix_table()
+    codes = list(BASE_ITEMS)
+    for line in declaration.goods:
+        codes.extend(ITEMS_BY_CATEGORY.get(line_category(line, table=table), ()))
+    return list(dict.fromkeys(codes))
+
+
+def issuable_declarations(*, actor: Actor, before_id: int | None = None, limit: int = 50) -> list[dict]:
+    """The district's applications an officer may issue an instruction for, with items from the goods."""
+    has_open = sa.exists().where(
+        Instruction.declaration_id == Declaration.id, Instruction.status.not_in(CLOSED)
+    )
+    query = (
+        sa.select(Declaration)
+        .options(selectinload(Declaration.goods))
+        .where(
+            Declaration.district_code == actor.district_code,
+            Declaration.status.in_([s.value for s in ISSUABLE]),
+            ~has_open,
+        )
+    )
+    rows = keyset_page(query, id_column=Declaration.id, limit=limit, cursor=before_id)[0]
+    return [{"declaration": row, "suggested_items": suggested_items(row)} for row in rows]
+
+
+def open_instruction_of(declaration_id: int) -> Instruction | None:
+    """The application's instruction that is not completed or cancelled, if any."""
     return db.session.execute(
         sa.select(Instruction)
         .where(Instruction.declaration_id == declaration_id, Instruction.status.not_in(CLOSED))
@@ -314,14 +376,30 @@ def accept_instruction(
 
 
 def cancel_instruction(
-    *, actor: Actor, instruction_id: int, reason: str, expected_version: int | None = None
+    *,
+    actor: Actor,
+    instruction_id: int,
+    reason: str,
+    then: str,
+    expected_version: int | None = None,
 ) -> Instruction:
-    """A supervisor cancels an instruction that is not completed."""
+    """A supervisor cancels an instruction that is not completed, and moves its application on.
+
+    `then` is the officer's choice: `accepted` sends the application back to document review,
+    `released` issues its e-record without inspection. Either way the enterprise gets the receipt.
+    """
     instruction = get_visible(actor=actor, instruction_id=instruction_id, lock=True)
     apply(instruction, Event.CANCEL, actor=actor, reason=reason, expected_version=expected_version)
     lease = db.session.get(leases.InstructionLease, instruction.id)
     if lease is not None:
         db.session.delete(lease)
+    declaration = _locked_declaration(instruction.declaration_id)
+    if then == "released":
+        issue_e_record(declaration=declaration, actor=actor, reason=reason)
+    else:
+        declaration_workflow.apply(
+            declaration, declaration_workflow.Event.CANCEL_INSPECTION, actor=actor, reason=reason
+        )
     db.session.commit()
     return instruction
 

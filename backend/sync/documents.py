@@ -10,6 +10,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from backend.appointments.catalog import SLOTS
+from backend.appointments.models import Appointment
 from backend.declarations.models import Declaration
 from backend.extensions import db
 from backend.inspections.catalog import CONCLUSIONS, DISPOSITIONS, ITEM_RESULTS, SAMPLE_UNITS
@@ -48,8 +50,9 @@ def jsonable(value):
     return value
 
 
-def load_documents(instruction_ids: list[int]) -> tuple[dict, dict, dict]:
-    """Instructions (with items), their declarations (with goods) and inspections, in a few queries."""
+def load_documents(instruction_ids: list[int]) -> tuple[dict, dict, dict, dict]:
+    """Instructions (with items), their declarations (with goods), inspections and confirmed bookings
+    (by declaration id), in a few queries."""
     instructions = {
         row.id: row
         for row in db.session.execute(
@@ -79,11 +82,43 @@ def load_documents(instruction_ids: list[int]) -> tuple[dict, dict, dict]:
             )
         ).scalars()
     }
-    return instructions, declarations, inspections
+    appointments = {
+        row.declaration_id: row
+        for row in db.session.execute(
+            sa.select(Appointment).where(
+                Appointment.declaration_id.in_(declaration_ids), Appointment.status == "confirmed"
+            )
+        ).scalars()
+    }
+    return instructions, declarations, inspections, appointments
+
+
+def appointment_document(appointment: Appointment | None) -> dict | None:
+    """The booking the enterprise and customs agreed on: when, where, whom to call (预约查检)."""
+    if appointment is None:
+        return None
+    zh, en, start, end = SLOTS.get(appointment.confirmed_slot, (None, None, None, None))
+    return {
+        "id": appointment.id,
+        "date": appointment.confirmed_date.isoformat(),
+        "slot": appointment.confirmed_slot,
+        "slot_zh": zh,
+        "slot_en": en,
+        "start": start,
+        "end": end,
+        "site_address": appointment.site_address,
+        "contact_name": appointment.contact_name,
+        "contact_phone": appointment.contact_phone,
+        "note": appointment.note,
+    }
 
 
 def instruction_document(
-    instruction: Instruction, declaration: Declaration, inspection: Inspection | None, lease: dict | None
+    instruction: Instruction,
+    declaration: Declaration,
+    inspection: Inspection | None,
+    lease: dict | None,
+    appointment: Appointment | None = None,
 ) -> dict:
     return {
         "id": instruction.id,
@@ -133,6 +168,8 @@ def instruction_document(
             for item in instruction.items
         ],
         "lease": lease,
+        "appointment": appointment_document(appointment),
+        "follows_instruction_id": instruction.follows_instruction_id,
         "inspection": inspection_view(inspection),
         "photos_pending": sum(1 for p in inspection.photos if p.photo_id is None) if inspection else 0,
     }

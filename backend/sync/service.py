@@ -80,7 +80,7 @@ def pull(
     rows = change_feed.changes_after(inspector_id=actor.user_id, cursor=cursor, limit=limit + 1)
     has_more = len(rows) > limit
     rows = rows[:limit]
-    instructions, declarations, inspections = load_documents([iid for _, iid in rows])
+    instructions, declarations, inspections, appointments = load_documents([iid for _, iid in rows])
     current_leases = {
         row.instruction_id: row
         for row in db.session.execute(
@@ -105,6 +105,7 @@ def pull(
             declarations[instruction.declaration_id],
             inspections.get(instruction_id),
             leases.lease_view(lease),
+            appointments.get(instruction.declaration_id),
         )
         changes.append(
             {"seq": seq, "instruction_id": instruction_id, "removed": False, "instruction": document}

@@ -9,6 +9,7 @@ import reviewRoutes from './views/review/routes.js'
 import certdeskRoutes from './views/certdesk/routes.js'
 import verifyRoutes from './views/verify/routes.js'
 import supervisorRoutes from './views/supervisor/routes.js'
+import instructionsRoutes from './views/instructions/routes.js'
 import adminRoutes from './views/admin/routes.js'
 import toolsRoutes from './views/tools/routes.js'
 
@@ -22,6 +23,7 @@ const routes = [
   ...certdeskRoutes,
   ...verifyRoutes,
   ...supervisorRoutes,
+  ...instructionsRoutes,
   ...adminRoutes,
   ...toolsRoutes,
   { path: '/workbench', name: 'workbench', component: () => import('./views/common/WorkbenchView.vue'), meta: { tabbar: true } },

@@ -6,7 +6,8 @@ inspector accepts, starts, records and completes the first one through the REST 
 board shows each new status and the counts without a reload; rows name the inspector. The detail shows
 what was recorded. The second instruction: once the inspector holds its lease on a phone, its detail
 shows the holder, device and expiry; it is reassigned to inspector-demo through the dialog (the lease
-goes with it), then cancelled: refused without a reason, cancelled with one. The board names the new
+goes with it), then cancelled: refused without a reason or without the application's outcome, cancelled
+with both (the application goes back to document review). The board names the new
 inspector.
 """
 
@@ -217,10 +218,17 @@ def test_the_board_follows_the_inspection_live_and_cancels_with_a_reason(
         field_api.ok("GET", f"/api/v1/instructions/{sid}", SUPERVISOR)["status"] == "assigned"
     )  # reassigned
     dialog.get_by_label("取消原因").fill("企业申请撤回，货物改期出运")
+    dialog.get_by_role("button", name="确认取消").click()  # the application's outcome is a required choice
+    expect(dialog.get_by_role("alert")).to_have_text("请选择取消后申请的去向")
+    dialog.get_by_label("退回单证审核（报检成功）").check()
     dialog.get_by_role("button", name="确认取消").click()
     expect(page.get_by_test_id("instruction-summary")).to_contain_text(STATUS_ZH["cancelled"])
     expect(page.get_by_test_id("cancel-button")).to_have_count(0)
-    assert field_api.ok("GET", f"/api/v1/instructions/{sid}", SUPERVISOR)["status"] == "cancelled"
+    cancelled = field_api.ok("GET", f"/api/v1/instructions/{sid}", SUPERVISOR)
+    assert cancelled["status"] == "cancelled"
+    # The application left 查检通知: back in document review, with the receipt to the enterprise.
+    application = field_api.ok("GET", f"/api/v1/declarations/{cancelled['declaration_id']}", "ent-demo")
+    assert application["status"] == "accepted"
 
     page.get_by_role("link", name="返回看板").click()
     second_row = page.locator(f"[data-testid=board-item][data-instruction='{sid}']")

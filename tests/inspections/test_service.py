@@ -132,6 +132,11 @@ def test_a_fail_with_treatment_fails_the_declaration_then_reinspection_issues_a_
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["declaration_status"] == "inspection_notice" and body["instruction_id"] != started.id
+    # The re-inspection names the instruction it follows, and the origin names its follow-up.
+    follow_up = client.get(f"/api/v1/instructions/{body['instruction_id']}", headers=world.h_supervisor)
+    assert follow_up.get_json()["follows_instruction_id"] == started.id
+    origin = client.get(f"/api/v1/instructions/{started.id}", headers=world.h_supervisor).get_json()
+    assert origin["follow_up_ids"] == [body["instruction_id"]]
     again = client.post(f"/api/v1/inspections/{started.id}/reinspection", json={}, headers=world.h_supervisor)
     assert again.get_json()["error"] == "inspection.not_reinspectable"
 

@@ -33,7 +33,7 @@ def test_a_reviewer_may_create_but_not_for_a_declaration_not_in_notice_or_twice(
     )
     assert ok.status_code == 201
     assert create(client, world).get_json()["error"] == "instruction.already_open"
-    draft = factories.declaration(world.enterprise, status="accepted")
+    draft = factories.declaration(world.enterprise, status="returned")
     refused = client.post(
         BASE, json={"declaration_id": draft.id, "item_codes": ["labels"]}, headers=world.h_supervisor
     )
@@ -174,11 +174,15 @@ def test_a_supervisor_cancels_an_open_instruction_but_not_a_cancelled_one(client
         == 403
     )
     response = client.post(
-        f"{BASE}/{instruction.id}/cancel", json={"reason": "企业撤回货物"}, headers=world.h_supervisor
+        f"{BASE}/{instruction.id}/cancel",
+        json={"reason": "企业撤回货物", "then": "accepted"},
+        headers=world.h_supervisor,
     )
     assert response.get_json()["status"] == "cancelled"
     again = client.post(
-        f"{BASE}/{instruction.id}/cancel", json={"reason": "again"}, headers=world.h_supervisor
+        f"{BASE}/{instruction.id}/cancel",
+        json={"reason": "again", "then": "accepted"},
+        headers=world.h_supervisor,
     )
     assert (again.status_code, again.get_json()["error"]) == (409, "instruction.invalid_transition")
     assert (

@@ -11,6 +11,6 @@ export default [
     path: '/supervisor/instructions/:id',
     name: 'supervisor-instruction',
     component: () => import('./InstructionView.vue'),
-    meta: { roles: ['supervisor'], tabbar: true },
+    meta: { roles: ['supervisor', 'reviewer'], tabbar: true, messages: ['instructions'] },
   },
 ]
