@@ -11,7 +11,6 @@ import verifyRoutes from './views/verify/routes.js'
 import supervisorRoutes from './views/supervisor/routes.js'
 import instructionsRoutes from './views/instructions/routes.js'
 import adminRoutes from './views/admin/routes.js'
-import toolsRoutes from './views/tools/routes.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/common/LoginView.vue'), meta: { public: true } },
@@ -25,7 +24,6 @@ const routes = [
   ...supervisorRoutes,
   ...instructionsRoutes,
   ...adminRoutes,
-  ...toolsRoutes,
   { path: '/workbench', name: 'workbench', component: () => import('./views/common/WorkbenchView.vue'), meta: { tabbar: true } },
   { path: '/outbox', name: 'outbox', component: () => import('./views/common/OutboxView.vue'), meta: { tabbar: true } },
   { path: '/settings', name: 'settings', component: () => import('./views/common/SettingsView.vue'), meta: { tabbar: true } },

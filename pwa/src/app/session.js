@@ -90,7 +90,7 @@ export function homeFor(user) {
     case 'certificate_officer':
       return { name: 'certdesk-queue' }
     case 'administrator':
-      return { name: 'admin' }
+      return '/admin'
     default:
       return { name: 'workbench' }
   }
