@@ -1,4 +1,7 @@
-"""flask commands: demo-data, seed-catalogs, catalogs import, scheduled, storage prune."""
+"""flask commands: demo-data, seed-catalogs, catalogs import, scheduled, storage prune, identity,
+evidence verify."""
+
+import json
 
 import click
 from flask import Flask
@@ -28,11 +31,25 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("scheduled")
     def scheduled_command():
-        """Periodic housekeeping: auto-withdraw stale returned applications, expire e-records (idempotent)."""
+        """Periodic housekeeping: auto-withdraw stale returned applications, expire e-records, roll up
+        closed days' statistics (idempotent)."""
         from backend.review.scheduled import run_scheduled
+        from backend.statistics.rollup import roll_up
 
         for task, count in run_scheduled().items():
             click.echo(f"{task}: {count}")
+        click.echo(f"statistics_days_rolled_up: {roll_up()}")
+
+    statistics = AppGroup("statistics", help="查询统计 Statistics.")
+
+    @statistics.command("rollup")
+    def statistics_rollup_command():
+        """Roll up every closed day not yet rolled up (receipt counts per day, district, channel, code)."""
+        from backend.statistics.rollup import roll_up
+
+        click.echo(f"days rolled up: {roll_up()}")
+
+    app.cli.add_command(statistics)
 
     storage = AppGroup("storage", help="Stored photos, attachments and partial uploads.")
 
@@ -72,6 +89,42 @@ def init_app(app: Flask) -> None:
         click.echo(f"{issued['username']}: {issued['code']} (valid until {issued['expires_at'].isoformat()})")
 
     app.cli.add_command(identity)
+
+    evidence = AppGroup("evidence", help="Inspections' evidence bundles.")
+
+    @evidence.command("verify")
+    @click.argument("bundle", type=click.Path(exists=True, dir_okay=False))
+    @click.option(
+        "--keys",
+        "keys_file",
+        type=click.Path(exists=True, dir_okay=False),
+        default=None,
+        help="The published keys (JSON of /api/v1/certificates/keys) instead of this server's database.",
+    )
+    def evidence_verify_command(bundle: str, keys_file: str | None):
+        """Check a bundle: the manifest's seal, the custody chain, the files. Exit 1 naming what is wrong."""
+        from backend.inspections.evidence_check import check_bundle, published_keys
+
+        if keys_file:
+            with open(keys_file, encoding="utf-8") as handle:
+                keys = published_keys(json.load(handle))
+        else:
+            from backend.certificates.keys import public_key_map
+
+            keys = public_key_map()
+        with open(bundle, "rb") as handle:
+            report = check_bundle(handle.read(), keys)
+        for problem in report.problems:
+            click.echo(f"{problem.message_en} / {problem.message_zh}")
+        if not report.ok:
+            click.echo(f"FAILED: {len(report.problems)} problem(s) / 校验未通过")
+            raise SystemExit(1)
+        click.echo(
+            f"OK: {report.records} custody records, chain intact, manifest sealed by key {report.key_id} "
+            "/ 校验通过"
+        )
+
+    app.cli.add_command(evidence)
 
     catalogs = AppGroup("catalogs", help="Code tables (代码表): import a new version from a file.")
 

@@ -6,7 +6,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.amendments import service
-from backend.amendments.schemas import AmendmentDecisionSchema, AmendmentRequestSchema, AmendmentSchema
+from backend.amendments.schemas import (
+    AmendmentApprovalSchema,
+    AmendmentDecisionSchema,
+    AmendmentRequestSchema,
+    AmendmentSchema,
+)
 from backend.certificates.schemas import RequestListArgsSchema
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
@@ -68,12 +73,13 @@ class OriginalReceived(MethodView):
 @blp.route(AMENDMENT + "/approve")
 class ApproveAmendment(MethodView):
     @requires(OFFICER, assurance=KEY)
+    @blp.arguments(AmendmentApprovalSchema)
     @blp.response(200, AmendmentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
-    def post(self, amendment_id):
-        """Issue the new certificate superseding the old one, or withdraw it."""
-        return service.approve_amendment(actor=g.actor, amendment_id=amendment_id)
+    def post(self, args, amendment_id):
+        """Issue the new certificate superseding the old one, or withdraw it (with an optional note)."""
+        return service.approve_amendment(actor=g.actor, amendment_id=amendment_id, **args)
 
 
 @blp.route(AMENDMENT + "/reject")

@@ -33,6 +33,14 @@ class AmendmentDecisionSchema(StrictSchema):
     note = fields.String(required=True, validate=REASON)
 
 
+class AmendmentApprovalSchema(StrictSchema):
+    note = fields.String(
+        load_default=None,
+        validate=REASON,
+        metadata={"description": "the officer's note, shown to the enterprise"},
+    )
+
+
 class AmendmentSchema(Schema):
     id = fields.Integer()
     version = fields.Integer()

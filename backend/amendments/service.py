@@ -27,6 +27,7 @@ from backend.certificates.listing import requests_visible_to
 from backend.certificates.models import Certificate
 from backend.certificates.service import issue_in_transaction
 from backend.core.auth import Actor
+from backend.core.china_time import china_date
 from backend.core.models import utcnow
 from backend.core.permissions import ensure_can_see
 from backend.declarations.models import ERecord
@@ -168,7 +169,7 @@ def _new_content(amendment: CertificateAmendment, old: Certificate, actor: Actor
     signatory = signatory_for(actor)
     if amendment.kind == "replace":  # 重发: the same content under a new number and date
         content = CertificateContent.from_dict({**old.content, "certificate_no": ""})
-        return dataclasses.replace(content, issue_date=utcnow().date(), signatory=signatory)
+        return dataclasses.replace(content, issue_date=china_date(utcnow()), signatory=signatory)
     e_record = db.session.get(ERecord, old.e_record_id)
     content = build_content(
         form=amendment.changes,
@@ -185,7 +186,7 @@ def _amended_remark(old: Certificate, remarks: str | None) -> str:
     return f"{remarks}\n{note}" if remarks else note
 
 
-def approve_amendment(*, actor: Actor, amendment_id: int) -> CertificateAmendment:
+def approve_amendment(*, actor: Actor, amendment_id: int, note: str | None = None) -> CertificateAmendment:
     """Issue the amended / re-issued certificate superseding the old one, or withdraw the old one."""
     amendment = _open(actor, amendment_id)
     old = _certificate(actor, db.session.get(Certificate, amendment.certificate_id).certificate_no)
@@ -209,8 +210,10 @@ def approve_amendment(*, actor: Actor, amendment_id: int) -> CertificateAmendmen
         amendment.new_certificate_id = new.id
     MACHINE.apply(amendment, "approve", actor=actor)
     amendment.decided_by_id, amendment.decided_at = actor.user_id, utcnow()
+    amendment.decision_note = note
     _announce(
-        amendment, "approved", actor, bump=False, kind=amendment.kind, certificate_no=old.certificate_no
+        amendment, "approved", actor, bump=False, kind=amendment.kind, certificate_no=old.certificate_no,
+        note=note,
     )
     db.session.commit()
     return amendment

@@ -136,5 +136,5 @@ def export_events(*, actor: Actor, file_format: str, **filters) -> bytes:
     """The events the same filters find (at most MAX_EXPORT_ROWS, newest first) as CSV or XLSX."""
     rows = _export_rows(actor, filters)
     if file_format == "csv":
-        return table_csv(EXPORT_COLUMNS, rows)
-    return table_xlsx("审计日志", EXPORT_COLUMNS, rows, widths={"before": 40, "after": 40})
+        return table_csv(EXPORT_COLUMNS, rows, filters)
+    return table_xlsx(EXPORT_COLUMNS, rows, filters, title="审计日志", wide=("before", "after"))

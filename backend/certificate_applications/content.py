@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from backend.certificates.content import CertificateContent, GoodsLine, Party
 from backend.core.auth import Actor
+from backend.core.china_time import china_date
 from backend.core.models import utcnow
 from backend.declarations.models import Declaration, ERecord
 from backend.extensions import db
@@ -79,7 +80,7 @@ def build_content(
         district_code=declaration.district_code,
         district_name_zh=district.name_zh,
         district_name_en=district.name_en,
-        issue_date=utcnow().date(),
+        issue_date=china_date(utcnow()),  # the year in the number follows it
         issue_place_zh=district.name_zh.removesuffix("海关"),
         issue_place_en=district.name_en.removesuffix(" Customs"),
         consignor=Party(

@@ -17,8 +17,9 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from backend.certificate_applications.models import AgentAuthorisation, CertificateApplication
-from backend.certificates.catalog import field_errors, type_spec
+from backend.certificates.catalog import field_errors, goods_scope, hs_chapter, type_spec
 from backend.certificates.models import Certificate
+from backend.core.china_time import china_date
 from backend.core.models import utcnow
 from backend.declarations.models import Declaration, ERecord
 from backend.extensions import db
@@ -59,6 +60,15 @@ def _ok(rule: str, zh: str = "符合。", en: str = "Holds.") -> RuleResult:
 
 def _fail(rule: str, zh: str, en: str) -> RuleResult:
     return RuleResult(rule, False, zh, en)
+
+
+def _zh(value, tail: str = " ") -> str:
+    """A value inside a Chinese sentence, set off by spaces; a missing one is named, never `None`."""
+    return "（未填写）" if value in (None, "") else f" {value}{tail}"
+
+
+def _en(value) -> str:
+    return "(not given)" if value in (None, "") else str(value)
 
 
 def inspection_outcome(declaration: Declaration) -> str:
@@ -140,8 +150,8 @@ def goods_within_declaration(ctx: ReviewContext) -> RuleResult:
     for index, line in enumerate(goods, start=1):
         hs = line.get("hs_code")
         if hs not in declared:
-            problems_zh.append(f"第{index}行 HS 编码 {hs} 未申报")
-            problems_en.append(f"line {index}: HS code {hs} was not declared")
+            problems_zh.append(f"第{index}行 HS 编码{_zh(hs)}未申报")
+            problems_en.append(f"line {index}: HS code {_en(hs)} was not declared")
             continue
         compare = ["net_weight"]
         if not line.get("quantity_unit") or line.get("quantity_unit") == declared[hs]["unit"]:
@@ -172,10 +182,39 @@ def destination_consistent(ctx: ReviewContext) -> RuleResult:
     if asked != declared:
         return _fail(
             name,
-            f"输往国家 {asked} 与申报的 {declared} 不一致。",
-            f"Destination {asked} differs from the declared {declared}.",
+            f"输往国家{_zh(asked)}与申报的{_zh(declared)}不一致。",
+            f"Destination {_en(asked)} differs from the declared {_en(declared)}.",
         )
     return _ok(name, "输往国家与申报一致。", "The destination matches the declaration.")
+
+
+def certificate_type_fits_goods(ctx: ReviewContext) -> RuleResult:
+    """Each goods line's HS chapter is one the certificate type attests (the catalogue's GOODS_SCOPES):
+    a veterinary certificate is for animal products, not bamboo chopsticks."""
+    name = "certificate_type_fits_goods"
+    scope = goods_scope(ctx.type_code)
+    if scope is None:
+        return _ok(name, "该证书种类适用于各类货物。", "This certificate type fits any goods.")
+    spec = type_spec(ctx.type_code)
+    problems_zh, problems_en = [], []
+    for index, line in enumerate(ctx.form.get("goods") or [], start=1):
+        hs = line.get("hs_code")
+        chapter = hs_chapter(hs)
+        if chapter is None or chapter in scope.chapters:
+            continue  # a missing or malformed code is goods_within_declaration's to report
+        problems_zh.append(f"第{index}行 HS {hs}（第 {chapter} 章）")
+        problems_en.append(f"line {index}: HS {hs} (chapter {chapter})")
+    if problems_zh:
+        return _fail(
+            name,
+            f"{'、'.join(problems_zh)}不适合{spec.name_zh}，该证书适用于{scope.goods_zh}。",
+            f"{'; '.join(problems_en)} does not fit a {spec.name_en}, which is for {scope.goods_en}.",
+        )
+    return _ok(
+        name,
+        f"货物适合{spec.name_zh}（{scope.goods_zh}）。",
+        f"The goods fit a {spec.name_en} ({scope.goods_en}).",
+    )
 
 
 def applicant_is_consignor_or_agent(ctx: ReviewContext) -> RuleResult:
@@ -192,14 +231,14 @@ def applicant_is_consignor_or_agent(ctx: ReviewContext) -> RuleResult:
         )
     return _fail(
         name,
-        f"申请单位不是发货人 {consignor_code}，也没有其有效代理授权。",
-        f"The applicant is neither the consignor {consignor_code} nor its authorised agent.",
+        f"申请单位不是发货人{_zh(consignor_code, tail='')}，也没有其有效代理授权。",
+        f"The applicant is neither the consignor {_en(consignor_code)} nor its authorised agent.",
     )
 
 
 def has_valid_authorisation(consignor_code: str | None, agent_enterprise_id: int, *, now=None) -> bool:
     """True when the consignor (by customs code) authorised this agent, unrevoked, for today."""
-    today = (now or utcnow()).date()
+    today = china_date(now or utcnow())  # authorisations run by the day in China
     query = (
         db.select(AgentAuthorisation.id)
         .join(Enterprise, Enterprise.id == AgentAuthorisation.consignor_enterprise_id)
@@ -277,13 +316,16 @@ RULES: tuple[Rule, ...] = (
     e_record_normal_and_unexpired,
     inspection_passed_or_not_required,
     goods_within_declaration,
+    certificate_type_fits_goods,
     destination_consistent,
     applicant_is_consignor_or_agent,
     no_second_original,
     required_fields_present,
     key_login,
 )
-CONTENT_RULES: tuple[Rule, ...] = (goods_within_declaration, destination_consistent, required_fields_present)
+CONTENT_RULES: tuple[Rule, ...] = (
+    goods_within_declaration, certificate_type_fits_goods, destination_consistent, required_fields_present
+)
 
 
 def review(ctx: ReviewContext, rules: tuple[Rule, ...] = RULES) -> list[RuleResult]:

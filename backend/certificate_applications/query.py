@@ -159,11 +159,12 @@ def _export_rows(actor: Actor, kind: str, filters: dict) -> tuple[tuple, list[di
 
 def export_csv(*, actor: Actor, kind: str, **filters) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the Chinese headers and names correctly."""
-    return table_csv(*_export_rows(actor, kind, filters))
+    columns, rows = _export_rows(actor, kind, filters)
+    return table_csv(columns, rows, filters)
 
 
 def export_xlsx(*, actor: Actor, kind: str, **filters) -> bytes:
-    """The same rows as an Excel workbook (one sheet, header row frozen)."""
+    """The same rows as an Excel workbook (one sheet, header row frozen; the filters on a second)."""
     columns, rows = _export_rows(actor, kind, filters)
     title = "证书" if kind == "certificates" else "证书申请"
-    return table_xlsx(title, columns, rows, widths={"type_name": 34})
+    return table_xlsx(columns, rows, filters, title=title, wide=("type_name",))

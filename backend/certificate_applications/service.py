@@ -219,6 +219,9 @@ def approve_application(
     """The certificate officer issues an application the rules referred (it is sealed in their district)."""
     application = _officer_application(actor, application_id, version)
     MACHINE.ensure(application, Event.APPROVE)
+    record = db.session.get(ERecord, application.e_record_id)
+    if record.status != "normal":  # e.g. voided while the application waited in the queue
+        raise DomainError("certificate_application.e_record_not_normal", detail={"status": record.status})
     problems = missing_fields(application.type_code, application.form)
     if problems:  # the officer cannot complete the enterprise's form: return it instead
         raise DomainError(

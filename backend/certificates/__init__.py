@@ -26,6 +26,8 @@ with `rendering.render_certificate_pdf`.
 - `rendering.py`   the bilingual PDF with an embedded CJK font, QR code and DRAFT / COPY / DUPLICATE marks.
 - `fonts.py`       a GB2312-sized subset of the CJK font, built once, so a PDF renders about 2× faster.
 - `ephyto.py`      a phytosanitary certificate as UN/CEFACT SPS (IPPC ePhyto) XML.
+- `e_record_basis.py` a hook on the e-record's transitions: voiding it withdraws the certificates issued
+                   on it that were never printed and flags the printed ones (their original must come back).
 - `documents.py`   who may download an issued certificate's PDF and ePhyto XML.
 - `listing.py`     the enterprise's / the district's lists of requests to certificate officers (blank
                    paper, reprints, amendments), with `schemas.RequestListArgsSchema`; used by the
@@ -39,3 +41,5 @@ Operations: the private signing keys are wrapped with a key derived from SECRET_
 SECRET_KEY makes them unusable — rotate every district's key afterwards (old certificates still verify:
 only public keys are needed for that). Production should keep the keys in an HSM or a KMS.
 """
+
+from backend.certificates import e_record_basis  # noqa: E402, F401  (registers the e-record hook)

@@ -180,6 +180,62 @@ CERTIFICATE_TYPES: tuple[CertificateTypeSpec, ...] = (
 _BY_CODE = {spec.code: spec for spec in CERTIFICATE_TYPES}
 
 
+@dataclass(frozen=True)
+class GoodsScope:
+    """The goods a certificate type can attest: HS chapters (first two digits of the code) and their name."""
+
+    chapters: frozenset[int]
+    goods_zh: str
+    goods_en: str
+
+
+def _chapters(*spans: int | tuple[int, int]) -> frozenset[int]:
+    chapters: set[int] = set()
+    for span in spans:
+        low, high = span if isinstance(span, tuple) else (span, span)
+        chapters.update(range(low, high + 1))
+    return frozenset(chapters)
+
+
+# Which goods each type fits, by HS chapter; a type not listed fits any goods (quality, weight, quantity,
+# fumigation/disinfection of the goods or their wooden packing, the generic certificate). Intelligent
+# review refers a mismatch to an officer rather than refusing it, so the chapters are the plain cases.
+GOODS_SCOPES: dict[str, GoodsScope] = {
+    # live animals (01), live fish and crustaceans (03)
+    "17": GoodsScope(_chapters(1, 3), "活动物", "live animals"),
+    # meat, fish, dairy, eggs, other animal products, animal fats, their preparations, feed (fish meal),
+    # raw hides, furskins, wool
+    "14": GoodsScope(
+        _chapters((2, 5), 15, 16, 23, 41, 43, 51), "动物及动物产品", "animals and animal products"
+    ),
+    # food of animal and vegetable origin and drinks (01–24)
+    "15": GoodsScope(_chapters((1, 24)), "食品", "food"),
+    # food (01–24) and articles in contact with food: plastic, wooden, bamboo, paper, ceramic, glass and
+    # metal tableware and kitchenware
+    "16": GoodsScope(
+        _chapters((1, 24), 39, 44, 46, 48, 69, 70, 73, 76),
+        "食品及食品接触产品",
+        "food and food-contact articles",
+    ),
+    # plants and plant products: live plants, vegetables, fruit, cereals, seeds, spices, cocoa beans, feed
+    # residues, wood, cork, bamboo/straw plaiting, raw cotton and vegetable fibres, wooden furniture
+    PHYTOSANITARY: GoodsScope(
+        _chapters((6, 14), 18, 23, 44, 45, 46, 52, 53, 94), "植物及植物产品", "plants and plant products"
+    ),
+}
+
+
+def hs_chapter(hs_code: str | None) -> int | None:
+    """The HS chapter (1–97) of a code, or None when the code does not start with two digits."""
+    head = (hs_code or "")[:2]
+    return int(head) if len(head) == 2 and head.isdigit() else None
+
+
+def goods_scope(type_code: str) -> GoodsScope | None:
+    """What goods `type_code` fits, or None when it fits any goods."""
+    return GOODS_SCOPES.get(type_code)
+
+
 def type_spec(code: str) -> CertificateTypeSpec:
     """The catalog entry for a type code, or certificate.unknown_type."""
     spec = _BY_CODE.get(code)

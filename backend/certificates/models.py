@@ -84,6 +84,10 @@ class Certificate(TimestampMixin, VersionedMixin, db.Model):
     status_reason: Mapped[str | None] = mapped_column(sa.String(500))
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificate.id"))
+    # Still standing but in question, e.g. `e_record_voided`: its e-record was voided after the original
+    # was printed, so it is withdrawn only once the original comes back (verification says so meanwhile).
+    flag: Mapped[str | None] = mapped_column(sa.String(30))
+    flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     content: Mapped[dict] = mapped_column(JSONType)
     content_sha256: Mapped[str] = mapped_column(sa.String(43))
     seal: Mapped[dict] = mapped_column(JSONType)

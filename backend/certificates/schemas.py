@@ -84,6 +84,13 @@ class VerifiedGoodsSchema(Schema):
     weight_unit = fields.String(allow_none=True)
 
 
+class CertificateFlagSchema(Schema):
+    code = fields.String(metadata={"description": "e_record_voided"})
+    text_zh = fields.String()
+    text_en = fields.String()
+    at = fields.DateTime()
+
+
 class VerificationSchema(Schema):
     certificate_no = fields.String()
     status = fields.String(validate=validate.OneOf(["valid", "replaced", "withdrawn"]))
@@ -91,6 +98,11 @@ class VerificationSchema(Schema):
         allow_none=True, metadata={"description": "free text: null unless a valid QR payload `s` was given"}
     )
     superseded_by = fields.String(allow_none=True)
+    flag = fields.Nested(
+        CertificateFlagSchema,
+        allow_none=True,
+        metadata={"description": "a valid certificate in question: its e-record was voided after printing"},
+    )
     type_code = fields.String()
     type_name_zh = fields.String()
     type_name_en = fields.String()

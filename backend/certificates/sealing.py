@@ -148,29 +148,42 @@ class Seal:
         return cls(key_id=data["key_id"], alg=data["alg"], sig=data["sig"])
 
 
-def sign_content(content: CertificateContent | dict, *, key, secret_key: str) -> Seal:
-    """Seal certificate content with an active SigningKey row."""
-    content = as_content_dict(content)
+def sign_statement(statement: bytes, *, key, secret_key: str) -> str:
+    """base64url Ed25519 signature of `statement` by an active SigningKey row.
+
+    Every statement a district key signs is canonical JSON whose keys say what it is (a certificate
+    seal names its certificate_no, an evidence manifest its purpose), so one cannot pass for another."""
     if key.status != "active":
         raise DomainError("certificate.key_retired", detail={"key_id": key.key_id})
     private = unwrap_private_key(key.private_key_encrypted, key_id=key.key_id, secret_key=secret_key)
+    return b64url(private.sign(statement))
+
+
+def signature_holds(statement: bytes, *, signature: str, public_key: bytes) -> bool:
+    """True when `signature` (base64url) is the Ed25519 signature of `statement` under `public_key`."""
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(b64url_decode(signature), statement)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def sign_content(content: CertificateContent | dict, *, key, secret_key: str) -> Seal:
+    """Seal certificate content with an active SigningKey row."""
+    content = as_content_dict(content)
     statement = seal_statement(
         certificate_no=content["certificate_no"], digest=content_digest(content), key_id=key.key_id
     )
-    return Seal(key_id=key.key_id, alg=ALGORITHM, sig=b64url(private.sign(statement)))
+    signature = sign_statement(statement, key=key, secret_key=secret_key)
+    return Seal(key_id=key.key_id, alg=ALGORITHM, sig=signature)
 
 
 def verify_statement(*, certificate_no: str, digest: str, seal: Seal, public_key: bytes) -> bool:
     """True when `seal` signs (certificate_no, digest) under `public_key`."""
     if seal.alg != ALGORITHM:
         return False
-    try:
-        signature = b64url_decode(seal.sig)
-        statement = seal_statement(certificate_no=certificate_no, digest=digest, key_id=seal.key_id)
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, statement)
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+    statement = seal_statement(certificate_no=certificate_no, digest=digest, key_id=seal.key_id)
+    return signature_holds(statement, signature=seal.sig, public_key=public_key)
 
 
 def verify_content(content: CertificateContent | dict, seal: Seal, *, public_key: bytes) -> bool:

@@ -10,6 +10,7 @@ from backend.audit.service import record_event
 from backend.certificates import errors, workflow  # noqa: F401  (errors: codes registered)
 from backend.certificates.catalog import field_errors, type_spec
 from backend.certificates.content import CertificateContent
+from backend.certificates.e_record_basis import flag_view
 from backend.certificates.keys import public_key_for, signing_key_for
 from backend.certificates.models import Certificate, SigningKey
 from backend.certificates.numbering import CERTIFICATE_NO_RE, allocate_serial, format_certificate_no
@@ -184,6 +185,7 @@ def verify_certificate(*, certificate_no: str, payload: str | None = None) -> di
         # A withdrawal's reason is an officer's free text: only for the holder of the printed payload.
         "status_reason": certificate.status_reason if payload_valid else None,
         "superseded_by": certificate.superseded_by.certificate_no if certificate.superseded_by else None,
+        "flag": flag_view(certificate),
         "type_code": certificate.type_code,
         "type_name_zh": spec.name_zh,
         "type_name_en": spec.name_en,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.models import utcnow
-from backend.core.permissions import ensure_can_read
+from backend.core.permissions import ensure_can_read, ensure_can_see
 from backend.declarations.catalog_validity import validity_for_goods
 from backend.declarations.e_record_workflow import ERecordStatus, Event, change, new_e_record
 from backend.declarations.models import Declaration, ERecord
@@ -41,6 +41,12 @@ register_errors(
             "The e-record was already used by customs declaration {reference}.",
         ),
         "e_record.not_usable": (409, "电子底账不可用：{reasons}", "The e-record cannot be used: {reasons}"),
+        "e_record.not_reissuable": (
+            409,
+            "只有申请当前的电子底账作废后才能重新生成（{e_record_no} 状态为 {status}）。",
+            "An e-record is issued again only once the application's current one is voided "
+            "({e_record_no} is {status}).",
+        ),
         "e_record.not_voidable": (
             409,
             "电子底账状态为 {status}，不能作废。",
@@ -67,18 +73,45 @@ def issue_e_record(*, declaration: Declaration, actor: Actor | None, reason: str
     - an on-site inspection passed: the caller has already applied Event.PASS_INSPECTION, the
       application is `passed`, and this applies Event.ISSUE_E_RECORD.
     The number is the inspection number plus a 3-digit suffix: `001`, or the next free one when
-    numbers of this inspection number exist (a re-issue after voiding also needs e_record.declaration_id
-    to stop being unique and a re-issue transition; until then one e-record per application). Validity
-    comes from the goods-category catalog (the shortest among the goods lines). Refuses with
-    e_record.not_issuable (409) in any other state.
+    numbers of this inspection number exist (see reissue_e_record). Validity comes from the
+    goods-category catalog (the shortest among the goods lines). Refuses with e_record.not_issuable
+    (409) in any other state.
     """
     status = Status(declaration.status)
     event = _ISSUING_EVENT.get(status, DeclarationEvent.APPROVE)
     if not can_apply(declaration, event) or not declaration.inspection_no:
         raise DomainError("e_record.not_issuable", status=status.value)
     current = declaration.e_record
-    if current is not None:  # one e-record row per application (e_record.declaration_id is unique)
+    if current is not None:  # a later e-record only replaces a voided one: reissue_e_record
         raise DomainError("e_record.already_issued", e_record_no=current.e_record_no)
+    return _issue(declaration, event, actor, reason=reason)
+
+
+def reissue_e_record(*, actor: Actor, e_record_no: str) -> ERecord:
+    """Customs issues a corrected e-record on the application whose current e-record it voided: the
+    inspection number with the next suffix (…002), fresh validity; the enterprise gets a receipt."""
+    record = find_e_record(e_record_no)
+    declaration = db.session.execute(
+        sa.select(Declaration).where(Declaration.id == record.declaration_id).with_for_update()
+    ).scalar_one()
+    ensure_can_see(actor, declaration)
+    db.session.refresh(declaration, ["e_records"])
+    current = declaration.e_record
+    if current.id != record.id or record.status != ERecordStatus.VOIDED:
+        raise DomainError("e_record.not_reissuable", e_record_no=current.e_record_no, status=current.status)
+    new = _issue(declaration, DeclarationEvent.REISSUE_E_RECORD, actor, replaces=record.e_record_no)
+    db.session.commit()
+    return new
+
+
+def _issue(
+    declaration: Declaration,
+    event: DeclarationEvent,
+    actor: Actor | None,
+    *,
+    reason: str | None = None,
+    **audit,
+) -> ERecord:
     category, days = validity_for_goods(declaration.goods)
     now = utcnow()
     number = f"{declaration.inspection_no}{_next_suffix(declaration.inspection_no):03d}"
@@ -90,14 +123,14 @@ def issue_e_record(*, declaration: Declaration, actor: Actor | None, reason: str
         valid_until=now + timedelta(days=days),
     )
     db.session.add(record)
-    declaration.e_record = record
+    declaration.e_records.append(record)
     db.session.flush()
     apply(
         declaration,
         event,
         actor=actor,
         reason=reason,
-        detail={"e_record_no": number, "valid_until": record.valid_until.isoformat()},
+        detail={"e_record_no": number, "valid_until": record.valid_until.isoformat(), **audit},
     )
     record_event(
         action="e_record.issued",
@@ -108,6 +141,7 @@ def issue_e_record(*, declaration: Declaration, actor: Actor | None, reason: str
             "status": record.status,
             "goods_category": category,
             "valid_until": record.valid_until.isoformat(),
+            **audit,
         },
         district_code=declaration.district_code,
     )

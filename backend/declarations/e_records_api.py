@@ -1,4 +1,4 @@
-"""电子底账 endpoints: read one, the clearance system's verify and consume, and customs void."""
+"""电子底账 endpoints: read one, the clearance system's verify and consume, customs void and re-issue."""
 
 from flask import g
 from flask.views import MethodView
@@ -63,3 +63,14 @@ class VoidView(MethodView):
     def post(self, args, e_record_no):
         """Customs voids a normal e-record with a reason."""
         return e_records_clearance.void_e_record(actor=g.actor, e_record_no=e_record_no, **args)
+
+
+@blp.route(f"/{E_RECORD_NO}/reissue")
+class ReissueView(MethodView):
+    @requires(Role.REVIEWER, Role.SUPERVISOR)
+    @blp.response(201, ERecordSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, e_record_no):
+        """Customs issues a corrected e-record (next suffix, …002) once the current one is voided."""
+        return e_records.reissue_e_record(actor=g.actor, e_record_no=e_record_no)

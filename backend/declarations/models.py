@@ -78,7 +78,13 @@ class Declaration(TimestampMixin, VersionedMixin, db.Model):
         order_by="DeclarationCertificate.cert_code", **_ORDERED
     )
     receipts: Mapped[list[Receipt]] = relationship(order_by="Receipt.id", **_ORDERED)
-    e_record: Mapped[ERecord | None] = relationship(back_populates="declaration", uselist=False)
+    # Every e-record issued on the application, oldest first: one normally, more after a void and
+    # re-issue (…001 voided, …002). `e_record` is the current one, the latest.
+    e_records: Mapped[list[ERecord]] = relationship(back_populates="declaration", order_by="ERecord.id")
+
+    @property
+    def e_record(self) -> ERecord | None:
+        return self.e_records[-1] if self.e_records else None
 
     __table_args__ = (
         # Keyset pagination of the enterprise's and the district's lists, newest first (with or without a
@@ -197,7 +203,7 @@ class ERecord(TimestampMixin, VersionedMixin, db.Model):
 
     __tablename__ = "e_record"
     id: Mapped[int] = mapped_column(primary_key=True)
-    declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id"), unique=True)
+    declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id"), index=True)
     e_record_no: Mapped[str] = mapped_column(sa.String(18), unique=True)
     status: Mapped[str] = mapped_column(sa.String(10), default="normal", index=True)
     goods_category: Mapped[str] = mapped_column(sa.String(20))
@@ -208,7 +214,7 @@ class ERecord(TimestampMixin, VersionedMixin, db.Model):
     used_by_reference: Mapped[str | None] = mapped_column(sa.String(40))
     voided_reason: Mapped[str | None] = mapped_column(sa.Text)
 
-    declaration: Mapped[Declaration] = relationship(back_populates="e_record")
+    declaration: Mapped[Declaration] = relationship(back_populates="e_records")
 
 
 class InspectionNoCounter(db.Model):

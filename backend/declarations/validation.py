@@ -16,6 +16,7 @@ from decimal import Decimal
 from backend.declarations.catalog_checks import catalog_findings
 from backend.declarations.findings import ERROR, INFO, WARNING, Finding
 from backend.declarations.qualification_check import check_qualifications
+from backend.declarations.warnings import application_warnings
 
 __all__ = ["ERROR", "INFO", "WARNING", "has_errors", "validate_application"]
 CUSTOMS_CODE = re.compile(r"^[0-9A-Z]{10}$")
@@ -76,6 +77,7 @@ def validate_application(
     found += _consistency(data)
     found += check_qualifications(data, enterprise_id=enterprise_id, today=today, on=on)
     found += _hints(data)
+    found += application_warnings(data, today=today)
     return [asdict(f) for f in found]
 
 

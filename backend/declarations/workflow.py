@@ -67,6 +67,7 @@ class Event(StrEnum):
     # The officer cancels the instruction: back to review (accepted), or released without inspection.
     CANCEL_INSPECTION = "cancel_inspection"
     RELEASE = "release"
+    REISSUE_E_RECORD = "reissue_e_record"
 
 
 S, E = Status, Event
@@ -98,6 +99,8 @@ TRANSITIONS: dict[tuple[Status, Event], Status] = {
     (S.INSPECTING, E.CANCEL_INSPECTION): S.ACCEPTED,
     (S.INSPECTION_NOTICE, E.RELEASE): S.E_RECORD_ISSUED,
     (S.INSPECTING, E.RELEASE): S.E_RECORD_ISSUED,
+    # Customs voided the e-record and issues a corrected one (next suffix) on the same application.
+    (S.E_RECORD_ISSUED, E.REISSUE_E_RECORD): S.E_RECORD_ISSUED,
 }
 
 # Receipt per event: (code, 中文, English). {inspection_no}, {reason} and {e_record_no} are filled in.
@@ -149,6 +152,11 @@ RECEIPTS: dict[Event, tuple[str, str, str]] = {
         "E_RECORD_ISSUED",
         "已生成电子底账 {e_record_no}。",
         "E-record {e_record_no} issued.",
+    ),
+    E.REISSUE_E_RECORD: (
+        "E_RECORD_REISSUED",
+        "原电子底账已作废，已重新生成电子底账 {e_record_no}。",
+        "The voided e-record is replaced by e-record {e_record_no}.",
     ),
 }
 

@@ -35,20 +35,20 @@ ENTERPRISE_COLUMNS = (
 )
 
 
-def _file(file_format: str, title: str, columns, objects) -> bytes:
+def _file(file_format: str, title: str, columns, objects, filters: dict) -> bytes:
     rows = [{key: getattr(obj, key) for key, _ in columns} for obj in objects]
     if file_format == "csv":
-        return table_csv(columns, rows)
-    return table_xlsx(title, columns, rows)
+        return table_csv(columns, rows, filters)
+    return table_xlsx(columns, rows, filters, title=title)
 
 
 def export_users(*, actor: Actor, file_format: str, **filters) -> bytes:
     """The district's users the filters find, as CSV or XLSX."""
     users = users_admin.list_users(actor=actor, limit=MAX_EXPORT_ROWS, **filters)
-    return _file(file_format, "用户", USER_COLUMNS, users)
+    return _file(file_format, "用户", USER_COLUMNS, users, filters)
 
 
 def export_enterprises(*, actor: Actor, file_format: str, **filters) -> bytes:
     """The district's enterprises the filters find, as CSV or XLSX."""
     enterprises = admin_service.list_enterprises(actor=actor, limit=MAX_EXPORT_ROWS, **filters)
-    return _file(file_format, "企业", ENTERPRISE_COLUMNS, enterprises)
+    return _file(file_format, "企业", ENTERPRISE_COLUMNS, enterprises, filters)

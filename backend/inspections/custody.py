@@ -1,14 +1,29 @@
-"""Chain of custody: who recorded what, when (device and server clocks), where, on which device, its hash."""
+"""Chain of custody: who recorded what, when (device and server clocks), where, on which device, its hash.
+
+An inspection's records form a hash chain. Each record's *body* — its content, provenance and the
+previous record's hash — is encoded as canonical JSON (`record_bytes`) and hashed into record_sha256;
+the next record names that hash as its previous_sha256 (the first names ""). Editing, removing or
+reordering a record breaks the chain at that record. The evidence bundle carries the bodies
+(custody.jsonl, one per line, exactly the hashed bytes) and a manifest sealed with the district's key;
+backend/inspections/evidence_check.py checks both without a database.
+
+The chain shows what changed since a bundle was made, and a bundle shows which record a later edit of
+the database touched; someone able to rewrite every following row and re-export would need the
+district's signing key to make an older bundle agree.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from backend.core.auth import Actor
+from backend.core.models import utcnow
 from backend.extensions import db
 from backend.inspections.models import EvidenceRecord, Inspection
 
@@ -48,33 +63,87 @@ def plain_content(value) -> dict:
     return json.loads(canonical_json(value))
 
 
+CHAIN = "chajian.custody/1"
+GENESIS = ""  # the previous_sha256 of an inspection's first record
+_PLACES = {"latitude": Decimal("0.000001"), "longitude": Decimal("0.000001"), "accuracy_m": Decimal("0.1")}
+
+
+def _utc(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def record_body(record: EvidenceRecord) -> dict:
+    """What a record's hash covers: content, provenance and the link to the record before it."""
+    return {
+        "chain": CHAIN,
+        "inspection_id": record.inspection_id,
+        "kind": record.kind,
+        "ref": record.ref,
+        "content": record.content,
+        "actor_user_id": record.actor_user_id,
+        "actor_username": record.actor_username,
+        "device_id": record.device_id,
+        "op_id": record.op_id,
+        "device_time": _utc(record.device_time),
+        "server_time": _utc(record.server_time),
+        "location": _location(record),
+        "previous_sha256": record.previous_sha256,
+    }
+
+
+def record_bytes(record: EvidenceRecord) -> bytes:
+    """The exact bytes hashed into record_sha256 (one line of the bundle's custody.jsonl)."""
+    return canonical_json(record_body(record))
+
+
+def _chain_head(inspection: Inspection) -> tuple[int, str]:
+    """(seq, record_sha256) of the inspection's last record, (0, GENESIS) before the first.
+
+    The inspection row is locked first, so two writers append one after the other instead of forking
+    the chain (the unique (inspection_id, seq) constraint is the backstop)."""
+    db.session.execute(sa.select(Inspection.id).where(Inspection.id == inspection.id).with_for_update())
+    head = db.session.execute(
+        sa.select(EvidenceRecord.seq, EvidenceRecord.record_sha256)
+        .where(EvidenceRecord.inspection_id == inspection.id)
+        .order_by(EvidenceRecord.seq.desc())
+        .limit(1)
+    ).first()
+    return (head.seq, head.record_sha256) if head else (0, GENESIS)
+
+
 def record_evidence(
     inspection: Inspection, *, kind: str, ref: str | int, content: dict, prov: Provenance
 ) -> None:
-    """Append a custody row in the caller's transaction."""
+    """Append a custody row, chained to the inspection's last one, in the caller's transaction."""
     content = plain_content(content)
     location = prov.location or {}
-    db.session.add(
-        EvidenceRecord(
-            inspection_id=inspection.id,
-            kind=kind,
-            ref=str(ref),
-            content=content,
-            content_sha256=sha256_hex(canonical_json(content)),
-            actor_user_id=prov.actor.user_id,
-            actor_username=prov.actor.username,
-            device_id=prov.device_id,
-            op_id=prov.op_id,
-            device_time=prov.recorded_at,
-            latitude=_decimal(location.get("lat")),
-            longitude=_decimal(location.get("lon")),
-            accuracy_m=_decimal(location.get("accuracy_m")),
-        )
+    seq, previous = _chain_head(inspection)
+    record = EvidenceRecord(
+        inspection_id=inspection.id,
+        seq=seq + 1,
+        previous_sha256=previous,
+        kind=kind,
+        ref=str(ref),
+        content=content,
+        content_sha256=sha256_hex(canonical_json(content)),
+        actor_user_id=prov.actor.user_id,
+        actor_username=prov.actor.username,
+        device_id=prov.device_id,
+        op_id=prov.op_id,
+        device_time=prov.recorded_at,
+        server_time=utcnow(),
+        latitude=_decimal(location.get("lat"), "latitude"),
+        longitude=_decimal(location.get("lon"), "longitude"),
+        accuracy_m=_decimal(location.get("accuracy_m"), "accuracy_m"),
     )
+    record.record_sha256 = sha256_hex(record_bytes(record))
+    db.session.add(record)
+    db.session.flush()  # the next record of this transaction chains to this one
 
 
-def _decimal(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+def _decimal(value, column: str) -> Decimal | None:
+    # Rounded to the column's scale now, so the hash covers the value the database gives back.
+    return None if value is None else Decimal(str(value)).quantize(_PLACES[column])
 
 
 def evidence_view(record: EvidenceRecord) -> dict:
@@ -84,17 +153,24 @@ def evidence_view(record: EvidenceRecord) -> dict:
         "ref": record.ref,
         "content": record.content,
         "sha256": record.content_sha256,
+        "seq": record.seq,
+        "previous_sha256": record.previous_sha256,
+        "record_sha256": record.record_sha256,
         "recorded_by": record.actor_username,
         "user_id": record.actor_user_id,
         "device_id": record.device_id,
         "op_id": record.op_id,
         "device_time": record.device_time.isoformat() if record.device_time else None,
         "server_time": record.server_time.isoformat(),
-        "location": None
-        if record.latitude is None
-        else {
-            "lat": str(record.latitude),
-            "lon": str(record.longitude),
-            "accuracy_m": None if record.accuracy_m is None else str(record.accuracy_m),
-        },
+        "location": _location(record),
+    }
+
+
+def _location(record: EvidenceRecord) -> dict | None:
+    if record.latitude is None:
+        return None
+    return {
+        "lat": str(record.latitude),
+        "lon": str(record.longitude),
+        "accuracy_m": None if record.accuracy_m is None else str(record.accuracy_m),
     }

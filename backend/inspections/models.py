@@ -108,11 +108,19 @@ class InspectionPhoto(db.Model):
 
 
 class EvidenceRecord(db.Model):
-    """Chain of custody: one append-only row per recorded finding, photo link, disposition or signature."""
+    """Chain of custody: one append-only row per recorded finding, photo link, disposition or signature.
+
+    The rows of an inspection form a hash chain (backend/inspections/custody.py): `seq` numbers them
+    1, 2, 3…, `previous_sha256` is the record_sha256 of the row before ("" for the first) and
+    `record_sha256` hashes the canonical encoding of the row's content, provenance and that link."""
 
     __tablename__ = "evidence_record"
+    __table_args__ = (sa.UniqueConstraint("inspection_id", "seq", name="uq_evidence_record_inspection_seq"),)
     id: Mapped[int] = mapped_column(_BIGINT, primary_key=True)
     inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspection.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(sa.Integer)
+    previous_sha256: Mapped[str] = mapped_column(sa.String(64))
+    record_sha256: Mapped[str] = mapped_column(sa.String(64))
     kind: Mapped[str] = mapped_column(sa.String(30))  # item_result, sample, photo, conclusion, ...
     ref: Mapped[str] = mapped_column(sa.String(64))  # which item / sample / photo
     content: Mapped[dict] = mapped_column(JSONType)

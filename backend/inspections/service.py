@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
-
-import sqlalchemy as sa
-
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.declarations import workflow as declaration_workflow
@@ -19,16 +13,12 @@ from backend.inspections import (
     lifecycle,
     operations,
 )
-from backend.inspections.custody import Provenance, evidence_view, sha256_hex
-from backend.inspections.models import EvidenceRecord
+from backend.inspections.bundle import build_bundle
+from backend.inspections.custody import Provenance
 from backend.inspections.views import inspection_view, item_result_view
 from backend.instructions import leases
 from backend.instructions.service import create_instruction_for_declaration, get_visible
 from backend.instructions.workflow import Status
-from backend.media.models import Photo
-from backend.media.storage import get_storage
-
-_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heic": ".heic"}
 
 
 def get_inspection(*, actor: Actor, instruction_id: int) -> dict:
@@ -87,85 +77,18 @@ def correct_item_result(
 
 
 def evidence_bundle(*, actor: Actor, instruction_id: int) -> tuple[bytes, str]:
-    """A zip: manifest.json (every custody record and photo with SHA-256), the signature and photos."""
+    """A zip: the manifest (custody records, photos, files with SHA-256) sealed with the district's key,
+    the custody chain, the signature and photos."""
     instruction = get_visible(actor=actor, instruction_id=instruction_id)
     inspection = operations.inspection_of(instruction)
     if inspection is None:
         raise DomainError("resource.not_found")
-    records = db.session.execute(
-        sa.select(EvidenceRecord)
-        .where(EvidenceRecord.inspection_id == inspection.id)
-        .order_by(EvidenceRecord.id)
-    ).scalars()
-    files: dict[str, bytes] = {}
-    if inspection.signature_png:
-        files["signature.png"] = inspection.signature_png
-    photos, pending = [], []
-    for link in inspection.photos:
-        if link.photo_id is None:  # declared on site, its bytes not (yet) on the server
-            pending.append(_declared_photo_entry(link))
-            continue
-        photo = db.session.get(Photo, link.photo_id)
-        name = f"photos/{photo.id}{_EXTENSIONS.get(photo.content_type, '')}"
-        files[name] = get_storage().get(photo.original_key)
-        photos.append(
-            {
-                "photo_id": photo.id,
-                "item_id": link.instruction_item_id,
-                "sha256": photo.sha256,
-                "caption": link.caption,
-                "file": name,
-                "content_type": photo.content_type,
-                "device_id": photo.device_id,
-                "captured_at": photo.captured_at.isoformat() if photo.captured_at else None,
-                "received_at": photo.received_at.isoformat(),
-                "client_gps": photo.client_gps,
-                "exif_captured_at": photo.exif_captured_at,
-                "exif_gps": photo.exif_gps,
-                "exif_make": photo.exif_make,
-                "exif_model": photo.exif_model,
-                # Chain of custody across the phone's re-encoding: the camera's own file and its EXIF.
-                "original_sha256": photo.original_sha256 or link.original_sha256,
-                "original_exif": photo.original_exif or link.original_exif,
-                "client_photo_id": link.client_photo_id,
-            }
-        )
-    manifest = {
-        "format": "chajian.evidence-bundle/1",
-        "instruction_id": instruction.id,
-        "declaration_id": instruction.declaration_id,
-        "inspection": json.loads(json.dumps(inspection_view(inspection), default=str)),
-        "records": [evidence_view(record) for record in records],
-        "photos": photos,
-        "photos_pending": pending,
-        "files": [
-            {"name": name, "sha256": sha256_hex(data), "size": len(data)} for name, data in files.items()
-        ],
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        for name, data in files.items():
-            archive.writestr(name, data)
+    data = build_bundle(instruction, inspection)
     record_event(
         action="inspection.bundle_exported", entity_type="instruction", entity_id=instruction.id, actor=actor
     )
     db.session.commit()
-    return buffer.getvalue(), f"evidence-{instruction.id}.zip"
-
-
-def _declared_photo_entry(link) -> dict:
-    return {
-        "client_photo_id": link.client_photo_id,
-        "item_id": link.instruction_item_id,
-        "sha256": link.sha256,
-        "original_sha256": link.original_sha256,
-        "original_exif": link.original_exif,
-        "captured_at": link.captured_at.isoformat() if link.captured_at else None,
-        "client_gps": link.client_gps,
-        "caption": link.caption,
-        "declared_at": link.created_at.isoformat(),
-    }
+    return data, f"evidence-{instruction.id}.zip"
 
 
 def request_reinspection(*, actor: Actor, instruction_id: int, note: str | None = None) -> dict:

@@ -9,7 +9,10 @@ import reviewRoutes from './views/review/routes.js'
 import certdeskRoutes from './views/certdesk/routes.js'
 import verifyRoutes from './views/verify/routes.js'
 import supervisorRoutes from './views/supervisor/routes.js'
+import statisticsRoutes from './views/statistics/routes.js'
 import instructionsRoutes from './views/instructions/routes.js'
+import monitoringRoutes from './views/monitoring/routes.js'
+import queryRoutes from './views/query/routes.js'
 import adminRoutes from './views/admin/routes.js'
 
 const routes = [
@@ -22,7 +25,10 @@ const routes = [
   ...certdeskRoutes,
   ...verifyRoutes,
   ...supervisorRoutes,
+  ...statisticsRoutes,
   ...instructionsRoutes,
+  ...monitoringRoutes,
+  ...queryRoutes,
   ...adminRoutes,
   { path: '/workbench', name: 'workbench', component: () => import('./views/common/WorkbenchView.vue'), meta: { tabbar: true } },
   { path: '/outbox', name: 'outbox', component: () => import('./views/common/OutboxView.vue'), meta: { tabbar: true } },

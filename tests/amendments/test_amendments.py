@@ -47,6 +47,7 @@ def test_amend_issues_a_new_certificate_and_the_old_verifies_as_replaced(
     assert body["status"] == "requested" and all(r["passed"] for r in body["rule_results"])
     assert [r["rule"] for r in body["rule_results"]] == [
         "goods_within_declaration",
+        "certificate_type_fits_goods",
         "destination_consistent",
         "required_fields_present",
     ]

@@ -26,7 +26,7 @@ def test_all_rules_hold_so_the_certificate_is_issued_at_once(client, apply_for, 
     assert body["status"] == "issued"
     assert [r["code"] for r in body["receipts"]] == ["CERT_SUBMITTED", "CERT_ISSUED"]
     assert body["certificate_no"] in body["receipts"][1]["text_zh"]
-    assert all(r["passed"] for r in body["rule_results"]) and len(body["rule_results"]) == 8
+    assert all(r["passed"] for r in body["rule_results"]) and len(body["rule_results"]) == 9
     certificate = db.session.execute(
         db.select(Certificate).where(Certificate.certificate_no == body["certificate_no"])
     ).scalar_one()

@@ -46,6 +46,7 @@ def test_all_rules_pass_on_a_consistent_application(declaration, e_record):
         "e_record_normal_and_unexpired",
         "inspection_passed_or_not_required",
         "goods_within_declaration",
+        "certificate_type_fits_goods",
         "destination_consistent",
         "applicant_is_consignor_or_agent",
         "no_second_original",

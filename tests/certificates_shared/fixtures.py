@@ -115,3 +115,18 @@ def apply_for(client, key_headers, e_record):
         return response.get_json()
 
     return create
+
+
+def issue_certificate(client, apply_for, key_headers, **body):
+    """A draft (see apply_for) submitted, issued at once by intelligent review: the Certificate row."""
+    from backend.certificates.models import Certificate
+    from backend.extensions import db
+
+    draft = apply_for(**body)
+    answer = client.post(
+        f"/api/v1/certificate-applications/{draft['id']}/submit", json={}, headers=key_headers
+    ).get_json()
+    assert answer["status"] == "issued", answer
+    return db.session.execute(
+        db.select(Certificate).where(Certificate.certificate_no == answer["certificate_no"])
+    ).scalar_one()

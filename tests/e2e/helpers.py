@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 DEMO_PASSWORD = "e2e-Demo-Password-1"
 # Each role's first screen; a certificate officer with a password lands on the key-required screen.
 HOME_PATHS = re.compile(
-    r"/(inspector/tasks|enterprise/declarations|review/queue|supervisor/board|certdesk/queue"
+    r"/(inspector/tasks|enterprise/declarations|review/queue|monitoring|certdesk/queue"
     r"|certdesk/key-required(\?.*)?|workbench)$"
 )
 

@@ -85,7 +85,7 @@ def test_the_board_shows_photos_pending_until_they_arrive_after_completion(page:
     instruction = field_api.new_instruction()
     iid, items = instruction["id"], instruction["items"]
     login(page, SUPERVISOR)
-    expect(page).to_have_url(re.compile(r"/supervisor/board$"))
+    expect(page).to_have_url(re.compile(r"/monitoring$"))
     expect(page.get_by_test_id("live-indicator")).to_have_attribute("data-live", "true")
     row = page.locator(f"[data-testid=board-item][data-instruction='{iid}']")
     expect(row).to_have_attribute("data-status", "assigned")

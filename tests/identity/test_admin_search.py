@@ -95,7 +95,8 @@ def test_users_and_enterprises_export_with_the_list_filters(client, factories):
     response = client.get("/api/v1/admin/enterprises.csv?q=竹", headers=headers)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert 'filename="enterprises.csv"' in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    filters_line, *rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert filters_line == ["# 筛选条件 Filters: q=竹"]
     assert rows[0][1] == "海关编码 Customs code" and [r[2] for r in rows[1:]] == ["'=竹韵家居"]
 
     book = client.get("/api/v1/admin/users.xlsx?role=inspector", headers=headers)

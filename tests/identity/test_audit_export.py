@@ -28,7 +28,8 @@ def test_export_follows_the_filters_and_the_district(client, factories):
     assert 'filename="audit-events.csv"' in response.headers["Content-Disposition"]
     text = response.get_data().decode("utf-8")
     assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text[1:])))
+    filters_line, *rows = list(csv.reader(io.StringIO(text[1:])))
+    assert filters_line == ["# 筛选条件 Filters: action=identity.enterprise_created"]
     assert rows[0][:5] == ["编号 Id", "时间 Time (UTC)", "操作人 Who", "登录方式 Login", "操作 What"]
     assert len(rows) == 3 and {row[2] for row in rows[1:]} == {admin.username}
     assert [row[4] for row in rows[1:]] == ["identity.enterprise_created"] * 2

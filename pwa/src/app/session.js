@@ -86,7 +86,7 @@ export function homeFor(user) {
     case 'reviewer':
       return { name: 'review-queue' }
     case 'supervisor':
-      return { name: 'supervisor-board' }
+      return { name: 'monitoring' }
     case 'certificate_officer':
       return { name: 'certdesk-queue' }
     case 'administrator':

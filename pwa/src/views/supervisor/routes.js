@@ -1,12 +1,8 @@
-// The supervisor's board (查检监控), each screen a lazily loaded chunk.
+// The supervisor's instruction detail, a lazily loaded chunk. The board is 业务监控 (views/monitoring):
+// one board, not two; the old address leads there.
 
 export default [
-  {
-    path: '/supervisor/board',
-    name: 'supervisor-board',
-    component: () => import('./BoardView.vue'),
-    meta: { roles: ['supervisor'], tabbar: true },
-  },
+  { path: '/supervisor/board', name: 'supervisor-board', redirect: { name: 'monitoring' } },
   {
     path: '/supervisor/instructions/:id',
     name: 'supervisor-instruction',

@@ -1,0 +1,163 @@
+"""The board's tiles: for each step of the chain, which rows are waiting there and whose district they are.
+
+Each tile is one SELECT of (id, district_code, ref, status, at) over the domain's table; the board
+counts it with COUNT … GROUP BY district_code, and the tile's list pages through the same SELECT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from backend.appointments.models import Appointment
+from backend.blank_stock.models import BlankStock
+from backend.certificate_applications.models import CertificateApplication
+from backend.declarations.models import Declaration, ERecord
+from backend.instructions.models import Instruction
+
+CLOSED_INSTRUCTION = ("completed", "cancelled")
+EXPIRING_WITHIN = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    name_zh: str
+    name_en: str
+    kind: str  # what a row of its list is: declaration, instruction, appointment, e_record, …
+    district: sa.ColumnElement
+    id_column: sa.ColumnElement
+    rows: Callable[[datetime], sa.Select]  # now -> SELECT id, district_code, ref, status, at
+
+
+def _row(id_, district_code, ref, status, at) -> sa.Select:
+    """The five columns every tile's list shows, named alike so one COUNT … GROUP BY fits them all."""
+    return sa.select(
+        id_.label("id"),
+        district_code.label("district_code"),
+        ref.label("ref"),
+        status.label("status"),
+        at.label("at"),
+    )
+
+
+def _declarations(*conditions) -> Callable[[datetime], sa.Select]:
+    def rows(now: datetime) -> sa.Select:
+        return _row(
+            Declaration.id, Declaration.district_code, Declaration.inspection_no, Declaration.status,
+            Declaration.accepted_at,
+        ).where(*conditions)
+
+    return rows
+
+
+def _open_instruction_of_declaration():
+    return (
+        sa.select(Instruction.id)
+        .where(Instruction.declaration_id == Declaration.id, Instruction.status.not_in(CLOSED_INSTRUCTION))
+        .exists()
+    )
+
+
+def _instructions(*conditions, overdue: bool = False) -> Callable[[datetime], sa.Select]:
+    def rows(now: datetime) -> sa.Select:
+        query = (
+            _row(
+                Instruction.id, Instruction.district_code, Declaration.inspection_no, Instruction.status,
+                Instruction.deadline,
+            )
+            .join(Declaration, Declaration.id == Instruction.declaration_id)
+            .where(*conditions)
+        )
+        if overdue:
+            query = query.where(Instruction.status.not_in(CLOSED_INSTRUCTION), Instruction.deadline < now)
+        return query
+
+    return rows
+
+
+def _appointments_requested(now: datetime) -> sa.Select:
+    return (
+        _row(
+            Appointment.id, Appointment.district_code, Declaration.inspection_no, Appointment.status,
+            Appointment.created_at,
+        )
+        .join(Declaration, Declaration.id == Appointment.declaration_id)
+        .where(Appointment.status == "requested")
+    )
+
+
+def _e_records_expiring(now: datetime) -> sa.Select:
+    return (
+        _row(ERecord.id, Declaration.district_code, ERecord.e_record_no, ERecord.status, ERecord.valid_until)
+        .join(Declaration, Declaration.id == ERecord.declaration_id)
+        .where(
+            ERecord.status == "normal",
+            ERecord.valid_until >= now,
+            ERecord.valid_until < now + EXPIRING_WITHIN,
+        )
+    )
+
+
+def _by_type(model, status: str, at) -> Callable[[datetime], sa.Select]:
+    """Certificate applications and blank-paper requests: shown by their certificate type."""
+
+    def rows(now: datetime) -> sa.Select:
+        query = _row(model.id, model.district_code, model.type_code, model.status, at)
+        return query.where(model.status == status)
+
+    return rows
+
+
+TILES: dict[str, Tile] = {
+    tile.key: tile
+    for tile in (
+        Tile(
+            "review_waiting", "待审核申请", "Applications awaiting review", "declaration",
+            Declaration.district_code, Declaration.id,
+            _declarations(Declaration.status.in_(("accepted", "under_review"))),
+        ),
+        Tile(
+            "notice_without_instruction", "查检通知未下指令", "Inspection notices without an instruction",
+            "declaration", Declaration.district_code, Declaration.id,
+            _declarations(Declaration.status == "inspection_notice", ~_open_instruction_of_declaration()),
+        ),
+        Tile(
+            "instructions_unassigned", "指令待分派", "Instructions unassigned", "instruction",
+            Instruction.district_code, Instruction.id, _instructions(Instruction.status == "pending"),
+        ),
+        Tile(
+            "instructions_assigned", "指令已分派", "Instructions assigned", "instruction",
+            Instruction.district_code, Instruction.id, _instructions(Instruction.status == "assigned"),
+        ),
+        Tile(
+            "instructions_in_progress", "指令执行中", "Instructions in progress", "instruction",
+            Instruction.district_code, Instruction.id,
+            _instructions(Instruction.status.in_(("accepted", "in_progress"))),
+        ),
+        Tile(
+            "instructions_overdue", "指令超时", "Instructions overdue", "instruction",
+            Instruction.district_code, Instruction.id, _instructions(overdue=True),
+        ),
+        Tile(
+            "appointments_requested", "预约待确认", "Appointments awaiting confirmation", "appointment",
+            Appointment.district_code, Appointment.id, _appointments_requested,
+        ),
+        Tile(
+            "e_records_expiring", "电子底账 7 日内到期", "E-records expiring within 7 days", "e_record",
+            Declaration.district_code, ERecord.id, _e_records_expiring,
+        ),
+        Tile(
+            "certificates_referred", "证书转人工审核", "Certificate applications referred to an officer",
+            "certificate_application", CertificateApplication.district_code, CertificateApplication.id,
+            _by_type(CertificateApplication, "officer_review", CertificateApplication.updated_at),
+        ),
+        Tile(
+            "blank_stock_requested", "空白证书申请待处理", "Blank-paper requests open", "blank_stock",
+            BlankStock.district_code, BlankStock.id, _by_type(BlankStock, "requested", BlankStock.created_at),
+        ),
+    )
+}
