@@ -13,6 +13,7 @@ import statisticsRoutes from './views/statistics/routes.js'
 import instructionsRoutes from './views/instructions/routes.js'
 import monitoringRoutes from './views/monitoring/routes.js'
 import queryRoutes from './views/query/routes.js'
+import adminRoutes from './views/admin/routes.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/common/LoginView.vue'), meta: { public: true } },
@@ -28,6 +29,7 @@ const routes = [
   ...instructionsRoutes,
   ...monitoringRoutes,
   ...queryRoutes,
+  ...adminRoutes,
   { path: '/workbench', name: 'workbench', component: () => import('./views/common/WorkbenchView.vue'), meta: { tabbar: true } },
   { path: '/outbox', name: 'outbox', component: () => import('./views/common/OutboxView.vue'), meta: { tabbar: true } },
   { path: '/settings', name: 'settings', component: () => import('./views/common/SettingsView.vue'), meta: { tabbar: true } },
