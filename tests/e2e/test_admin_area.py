@@ -181,6 +181,12 @@ def test_administrator_enrols_an_inspector_and_previews_a_risk_rule(
         rules.get_by_test_id("rule-save").click()
         expect(rules).to_contain_text("当前第 2 版")
         expect(row).to_contain_text("启用")
+        # Switched off again (版本 3): the browser tests of this server share its database, and their
+        # steel pipes to Japan must not be selected for inspection by this rule.
+        rules.get_by_label("启用此规则").uncheck()
+        rules.get_by_test_id("rule-save").click()
+        expect(rules).to_contain_text("当前第 3 版")
+        expect(row).to_contain_text("未启用")
 
         # 时限: the district's own limit for document review, beside the national default.
         section(page, "deadlines")
