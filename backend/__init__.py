@@ -29,6 +29,7 @@ BLUEPRINTS = [
     "backend.appointments.api",
     "backend.deadlines.api",
     "backend.instructions.api",
+    "backend.instructions.exports_api",
     "backend.inspections.api",
     "backend.sync.api",
     "backend.media.api",
@@ -38,6 +39,7 @@ BLUEPRINTS = [
     "backend.amendments.api",
     "backend.certificate_applications.query_api",
     "backend.monitoring.api",
+    "backend.statistics.api",
     "backend.catalogs.api",
 ]
 

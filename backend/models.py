@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "backend.certificate_applications.models",
     "backend.blank_stock.models",
     "backend.amendments.models",
+    "backend.statistics.rollup",
     "backend.catalogs.models",
 ]
 

@@ -92,21 +92,27 @@ def timed(fn, repeat: int) -> list[float]:
     return samples
 
 
-def prepare_actor(db_url: str) -> tuple[str, dict]:
-    """A user of the hot enterprise with a registered BWG qualification, and a long-lived token."""
+def bench_app(db_url: str):
+    """The app on the bench's database, its tokens valid for four hours, no request log."""
     from backend import create_app
     from backend.config import Config
-    from backend.core.enums import Assurance, Role
-    from backend.extensions import db
-    from backend.identity.models import Enterprise, Qualification, User
-    from backend.identity.tokens import issue_token_pair
 
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = db_url
         ACCESS_TOKEN_TTL = 4 * 3600
         LOG_REQUESTS = False
 
-    app = create_app(BenchConfig)
+    return create_app(BenchConfig)
+
+
+def prepare_actor(db_url: str) -> tuple[str, dict]:
+    """A user of the hot enterprise with a registered BWG qualification, and a long-lived token."""
+    from backend.core.enums import Assurance, Role
+    from backend.extensions import db
+    from backend.identity.models import Enterprise, Qualification, User
+    from backend.identity.tokens import issue_token_pair
+
+    app = bench_app(db_url)
     with app.app_context():
         ent = db.session.execute(db.select(Enterprise).where(Enterprise.customs_code == HOT)).scalar_one()
         user = db.session.execute(db.select(User).where(User.username == "bench-hot")).scalar_one_or_none()

@@ -5,8 +5,12 @@ from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.blank_stock import printing, reconciliation, service
+from backend.blank_stock import counter, printing, reconciliation, service
 from backend.blank_stock.schemas import (
+    CounterItemSchema,
+    CounterReconciliationArgsSchema,
+    CounterSheetArgsSchema,
+    CounterWorklistArgsSchema,
     PrintSchema,
     ReconciliationArgsSchema,
     ReconciliationSchema,
@@ -61,6 +65,37 @@ class CounterStock(MethodView):
     def post(self, args):
         """Sheets for the district's own counter printing (现场缮制), allocated and received at once."""
         return service.allocate_customs_stock(actor=g.actor, **args)
+
+
+@blp.route("/blank-stock/counter/worklist")
+class CounterWorklist(MethodView):
+    @requires(OFFICER, assurance=KEY)
+    @blp.arguments(CounterWorklistArgsSchema, location="query")
+    @blp.response(200, CounterItemSchema(many=True))
+    def get(self, args):
+        """现场缮制: the district's counter-delivery certificates waiting for their original (or printed)."""
+        return counter.counter_worklist(actor=g.actor, **args)
+
+
+@blp.route("/blank-stock/counter/sheets")
+class CounterSheets(MethodView):
+    @requires(OFFICER, assurance=KEY)
+    @blp.arguments(CounterSheetArgsSchema, location="query")
+    @blp.response(200, SheetSchema(many=True))
+    def get(self, args):
+        """Sheets of the district's counter paper of a type (default: available), lowest serial first."""
+        return counter.counter_sheets(actor=g.actor, **args)
+
+
+@blp.route("/blank-stock/counter/reconciliation")
+class CounterReconciliation(MethodView):
+    @requires(OFFICER, assurance=KEY)
+    @blp.arguments(CounterReconciliationArgsSchema, location="query")
+    @blp.response(200, ReconciliationSchema)
+    def get(self, args):
+        """The district's counter paper: allocated vs printed vs spoiled vs remaining, against its
+        counter-delivery certificates."""
+        return reconciliation.reconcile_counter(actor=g.actor, **args)
 
 
 @blp.route(STOCK + "/allocate")

@@ -108,8 +108,9 @@ class MismatchSchema(Schema):
 
 
 class ReconciliationSchema(Schema):
-    enterprise_id = fields.Integer()
+    enterprise_id = fields.Integer(metadata={"description": "an enterprise's stock (absent for the counter)"})
     customs_code = fields.String()
+    district_code = fields.String(metadata={"description": "the district's counter stock (现场缮制)"})
     type_code = fields.String()
     allocated = fields.Integer()
     received = fields.Integer()
@@ -121,3 +122,33 @@ class ReconciliationSchema(Schema):
     certificates_issued = fields.Integer()
     prints = fields.Integer()
     mismatches = fields.List(fields.Nested(MismatchSchema))
+
+
+class CounterReconciliationArgsSchema(StrictSchema):
+    type_code = fields.String(required=True, validate=TYPE_CODE)
+
+
+class CounterWorklistArgsSchema(StrictSchema):
+    printed = fields.Boolean(
+        load_default=False, metadata={"description": "false: waiting for the original; true: printed"}
+    )
+    type_code = fields.String(load_default=None, validate=TYPE_CODE)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))
+
+
+class CounterItemSchema(Schema):
+    certificate_no = fields.String()
+    type_code = fields.String()
+    consignee = fields.String(allow_none=True)
+    e_record_no = fields.String(allow_none=True)
+    issued_at = fields.DateTime()
+    originals_printed = fields.Integer()
+    enterprise = fields.Function(lambda r: enterprise_of(r["enterprise_id"]), metadata=ENTERPRISE_DOC)
+
+
+class CounterSheetArgsSchema(StrictSchema):
+    type_code = fields.String(required=True, validate=TYPE_CODE)
+    status = fields.String(
+        load_default="available", validate=validate.OneOf(["available", "printed", "spoiled"])
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))

@@ -9,18 +9,15 @@ both ends included.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from openpyxl import Workbook
 
 from backend.certificate_applications.models import CertificateApplication
 from backend.certificates.catalog import type_spec
 from backend.certificates.models import Certificate
 from backend.core.auth import Actor
-from backend.core.exports import append_xlsx_row, csv_cell
+from backend.core.exports import table_csv, table_xlsx
 from backend.core.pagination import keyset_page
 from backend.core.permissions import district_clause
 from backend.declarations.models import Declaration, ERecord
@@ -160,37 +157,14 @@ def _export_rows(actor: Actor, kind: str, filters: dict) -> tuple[tuple, list[di
     return columns, [to_row(r) for r in db.session.execute(query).all()]
 
 
-def _cell(value):
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-    return "" if value is None else value
-
-
 def export_csv(*, actor: Actor, kind: str, **filters) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the Chinese headers and names correctly."""
     columns, rows = _export_rows(actor, kind, filters)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([label for _, label in columns])
-    for row in rows:
-        writer.writerow([csv_cell(_cell(row[key])) for key, _ in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return table_csv(columns, rows, filters)
 
 
 def export_xlsx(*, actor: Actor, kind: str, **filters) -> bytes:
-    """The same rows as an Excel workbook (one sheet, header row frozen)."""
+    """The same rows as an Excel workbook (one sheet, header row frozen; the filters on a second)."""
     columns, rows = _export_rows(actor, kind, filters)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "证书" if kind == "certificates" else "证书申请"
-    sheet.append([label for _, label in columns])
-    for row in rows:
-        append_xlsx_row(sheet, [_cell(row[key]) for key, _ in columns])
-    sheet.freeze_panes = "A2"
-    for index, (key, _) in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = (
-            22 if key != "type_name" else 34
-        )
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    title = "证书" if kind == "certificates" else "证书申请"
+    return table_xlsx(columns, rows, filters, title=title, wide=("type_name",))

@@ -1,6 +1,6 @@
 """综合查询 API: certificates and applications with the same filters, as JSON pages, CSV or XLSX."""
 
-from flask import Response, g
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -13,6 +13,7 @@ from backend.certificate_applications.query_schemas import (
 )
 from backend.core.auth import ANY_CUSTOMS, requires
 from backend.core.enums import Assurance, Role
+from backend.core.exports import CSV, XLSX, attachment
 
 blp = Blueprint(
     "certificate_query",
@@ -23,14 +24,7 @@ blp = Blueprint(
 
 READERS = (Role.ENTERPRISE, *ANY_CUSTOMS)
 KEY = Assurance.KEY
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGES = {"certificates": CertificatePageSchema, "applications": ApplicationPageSchema}
-
-
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return Response(
-        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
 
 
 def _routes(kind: str) -> None:
@@ -49,14 +43,14 @@ def _routes(kind: str) -> None:
         @blp.response(200, content_type="text/csv", description="UTF-8 with BOM (opens in Excel)")
         def get(self, args):
             data = query.export_csv(actor=g.actor, kind=kind, **args)
-            return _download(data, "text/csv; charset=utf-8", f"{kind}.csv")
+            return attachment(data, CSV, f"{kind}.csv")
 
     class Xlsx(MethodView):
         @requires(*READERS, assurance=KEY)
         @blp.arguments(QueryFilterSchema, location="query")
         @blp.response(200, content_type=XLSX, description="Excel workbook")
         def get(self, args):
-            return _download(query.export_xlsx(actor=g.actor, kind=kind, **args), XLSX, f"{kind}.xlsx")
+            return attachment(query.export_xlsx(actor=g.actor, kind=kind, **args), XLSX, f"{kind}.xlsx")
 
     Page.get.__doc__ = f"{title}: own (enterprise) or the district's (customs), newest first, keyset pages."
     Csv.get.__doc__ = f"{title} as CSV with the same filters (at most {query.MAX_EXPORT_ROWS} rows)."

@@ -13,10 +13,12 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import ANY_CUSTOMS, requires
 from backend.core.enums import Role
-from backend.declarations import queries, service
+from backend.core.exports import register_exports
+from backend.declarations import exports, queries, service
 from backend.declarations.schemas import (
     DeclarationBodySchema,
     DeclarationEditSchema,
+    DeclarationFilterSchema,
     DeclarationPageSchema,
     DeclarationQuerySchema,
     DeclarationSchema,
@@ -64,6 +66,17 @@ class Declarations(MethodView):
     def post(self, data):
         """暂存: save a new draft application (it may be incomplete)."""
         return service.create_draft(actor=g.actor, data=data)
+
+
+register_exports(
+    blp,
+    "/declarations",
+    roles=READERS,
+    filters=DeclarationFilterSchema,
+    export_csv=exports.export_csv,
+    export_xlsx=exports.export_xlsx,
+    what="The list's declarations (with their e-records)",
+)
 
 
 @blp.route("/declarations/validate")
@@ -167,4 +180,3 @@ class Receipts(MethodView):
     def get(self, declaration_id):
         """回执: code, status, text, time and who, oldest first."""
         return service.list_receipts(actor=g.actor, declaration_id=declaration_id)
-

@@ -37,9 +37,9 @@ def _scope(query: sa.Select, actor: Actor) -> sa.Select:
     return query.where(district_clause(actor, Declaration.district_code))
 
 
-def list_declarations(
-    *,
+def filtered_declarations(
     actor: Actor,
+    *,
     status: list[str] | None = None,
     created_from: date | None = None,
     created_to: date | None = None,
@@ -50,10 +50,8 @@ def list_declarations(
     inspection_no: str | None = None,
     e_record_no: str | None = None,
     order: str = "created",
-    limit: int = 50,
-    cursor: str | None = None,
-) -> dict:
-    """One page, newest first, each item with its status labels, e-record and latest receipt."""
+) -> sa.Select:
+    """The actor's declarations narrowed by the list's filters (unordered, unpaginated)."""
     query = _scope(db.select(Declaration), actor)
     if status:
         query = query.where(Declaration.status.in_(status))
@@ -76,10 +74,18 @@ def list_declarations(
             query = query.where(ERecord.issued_at >= _start(issued_from))
         if issued_to is not None:
             query = query.where(ERecord.issued_at < _start(issued_to + timedelta(days=1)))
+    if order == "accepted":
+        query = query.where(Declaration.accepted_at.is_not(None))
+    return query.options(selectinload(Declaration.e_records))
+
+
+def list_declarations(
+    *, actor: Actor, order: str = "created", limit: int = 50, cursor: str | None = None, **filters
+) -> dict:
+    """One page, newest first, each item with its status labels, e-record and latest receipt."""
     sort_column = Declaration.accepted_at if order == "accepted" else Declaration.created_at
-    query = query.options(selectinload(Declaration.e_records))
     rows, next_cursor = keyset_page(
-        query,
+        filtered_declarations(actor, order=order, **filters),
         sort_column=sort_column,
         id_column=Declaration.id,
         order=order,

@@ -217,7 +217,7 @@ class DeclarationPageSchema(Schema):
     next_cursor = fields.String(allow_none=True, metadata={"description": "pass as cursor for the next page"})
 
 
-class DeclarationQuerySchema(StrictSchema):
+class DeclarationFilterSchema(StrictSchema):
     status = fields.List(fields.String(validate=validate.OneOf([s.value for s in Status])))
     created_from = fields.Date(metadata={"description": "China date, inclusive"})
     created_to = fields.Date(metadata={"description": "China date, inclusive"})
@@ -232,6 +232,9 @@ class DeclarationQuerySchema(StrictSchema):
         validate=validate.OneOf(["created", "accepted"]),
         metadata={"description": "newest first by creation, or by acceptance (only accepted ones)"},
     )
+
+
+class DeclarationQuerySchema(DeclarationFilterSchema):
     # Not strict: query strings are strings ("50"); "2.5" is still refused.
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
     cursor = fields.String(validate=validate.Length(max=200))

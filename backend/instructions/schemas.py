@@ -27,9 +27,12 @@ class InstructionCreateSchema(StrictSchema):
     inspector_id = fields.Integer(load_default=None, strict=True, validate=_ID)
 
 
-class InstructionQuerySchema(StrictSchema):
+class InstructionFilterSchema(StrictSchema):
     status = fields.String(validate=validate.OneOf([s.value for s in Status]))
     inspector_id = fields.Integer(validate=_ID)
+
+
+class InstructionQuerySchema(InstructionFilterSchema):
     before_id = fields.Integer(validate=_ID)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 

@@ -296,6 +296,12 @@ def list_instructions(
     limit: int = 50,
 ) -> list[Instruction]:
     """Newest first; inspectors see their own, officers their district's."""
+    query = visible_instructions(actor=actor, status=status, inspector_id=inspector_id)
+    return keyset_page(query, id_column=Instruction.id, limit=limit, cursor=before_id)[0]
+
+
+def visible_instructions(*, actor: Actor, status: str | None = None, inspector_id: int | None = None):
+    """The instructions the actor may list (an inspector's own, an officer's district's), filtered."""
     query = sa.select(Instruction).options(*RESPONSE_CONTEXT)
     if actor.role == Role.INSPECTOR:
         query = query.where(Instruction.inspector_id == actor.user_id)
@@ -304,7 +310,7 @@ def list_instructions(
         query = query.where(Instruction.status == status)
     if inspector_id is not None:
         query = query.where(Instruction.inspector_id == inspector_id)
-    return keyset_page(query, id_column=Instruction.id, limit=limit, cursor=before_id)[0]
+    return query
 
 
 def list_assignable_inspectors(*, actor: Actor) -> list[dict]:

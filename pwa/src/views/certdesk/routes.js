@@ -24,6 +24,13 @@ export default [
     beforeEnter,
   },
   {
+    path: '/certdesk/counter',
+    name: 'certdesk-counter',
+    component: () => import('./CertCounterView.vue'),
+    meta: officer(keyOnly),
+    beforeEnter,
+  },
+  {
     path: '/certdesk/applications/:id(\\d+)',
     name: 'certdesk-application',
     component: () => import('./CertApplicationView.vue'),

@@ -1,8 +1,7 @@
 // The enterprise's certificates (证书, key login only): calls to the certificate API and the small
 // pure helpers its screens share (failed review rules, the verification path, the PDF as a blob).
 import { api } from '../../app/api.js'
-import { tokenStore } from '../../app/tokens.js'
-import { toApiError } from '../../api/client.js'
+import { fetchBlob } from '../../components/desk/download.js'
 
 const Q = '/api/v1/certificate-query'
 const A = '/api/v1/certificate-applications'
@@ -34,32 +33,8 @@ export const verifyPath = (certificateNo) => `/verify/${encodeURIComponent(certi
 /** The certificate's PDF path on the API. */
 export const pdfPath = (certificateNo) => `/api/v1/certificates/${encodeURIComponent(certificateNo)}/pdf`
 
-/**
- * A PDF of the API as a Blob, with the session's bearer token (one refresh on 401). The API client
- * reads bodies as JSON or text, which would spoil the PDF's bytes, hence a fetch of its own.
- * `body` (an object) makes it a JSON POST; `onResponse(response)` sees the answer's headers.
- */
-export async function fetchPdfAt(path, { body, onResponse, fetchImpl = (...args) => globalThis.fetch(...args), tokens = tokenStore, refresh = () => api.refresh() } = {}) {
-  const attempt = async () => {
-    const pair = await tokens.get()
-    const headers = { Accept: 'application/pdf', ...(pair?.access_token ? { Authorization: `Bearer ${pair.access_token}` } : {}) }
-    if (body === undefined) return fetchImpl(path, { headers, credentials: 'same-origin' })
-    return fetchImpl(path, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' })
-  }
-  let response = await attempt()
-  if (response.status === 401 && (await refresh())) response = await attempt()
-  if (!response.ok) {
-    let data = null
-    try {
-      data = await response.json()
-    } catch {
-      data = null
-    }
-    throw toApiError(response.status, data)
-  }
-  onResponse?.(response)
-  return response.blob()
-}
+/** A PDF of the API as a Blob, with the session's bearer token (see components/desk/download.js). */
+export const fetchPdfAt = (path, options = {}) => fetchBlob(path, { accept: 'application/pdf', ...options })
 
 /** The certificate's PDF (a copy, watermarked 副本) as a Blob. */
 export const fetchPdf = (certificateNo, options = {}) => fetchPdfAt(pdfPath(certificateNo), options)

@@ -36,7 +36,7 @@ export default [
     path: '/enterprise/query',
     name: 'enterprise-query',
     component: () => import('./QueryView.vue'),
-    meta: enterprise({ tabbar: true }),
+    meta: enterprise({ tabbar: true, messages: ['query'] }),
   },
   {
     path: '/enterprise/appointments',

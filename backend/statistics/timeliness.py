@@ -1,0 +1,355 @@
+"""时效: how long each stage of a case took, from the receipts and events already recorded.
+
+A case is an application accepted in the period. Its stage times: submitted (the last SUBMITTED
+receipt before acceptance) → accepted → review decision (the first return, rejection, inspection
+notice or approval after acceptance) → instruction (first one created) → on-site start (INSPECTING
+receipt) → disposition (inspection concluded) → e-record issued → first certificate issued. Each
+stage's duration is counted where both ends exist. Median and 90th percentile are computed by the
+database: percentile_cont on PostgreSQL; on SQLite the same interpolation over row_number() windows.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from backend.certificates.models import Certificate
+from backend.core.models import utcnow
+from backend.deadlines.calendar import end_of_working_days
+from backend.deadlines.catalog import STAGES as STAGES_CATALOG
+from backend.deadlines.models import TimeLimit
+from backend.deadlines.service import due_at, limit_for
+from backend.declarations.models import Declaration, ERecord, Receipt
+from backend.extensions import db
+from backend.identity.models import District, User
+from backend.inspections.models import Inspection
+from backend.instructions.models import Instruction
+from backend.statistics.sql import (
+    CST,
+    Filters,
+    declaration_clauses,
+    dialect,
+    hs_chapter_of,
+    in_period,
+    seconds_between,
+)
+
+STAGES = (
+    ("acceptance", "submitted", "accepted", "受理", "Acceptance"),
+    ("review", "accepted", "decided", "单证审核", "Document review"),
+    ("instruction", "decided", "instructed", "下达指令", "Instruction"),
+    ("dispatch", "instructed", "started", "到场开始查检", "Start on site"),
+    ("on_site", "started", "disposed", "现场查检与处置", "On-site inspection"),
+    ("e_record", "disposed", "e_record", "签发电子底账", "E-record"),
+    ("certificate", "e_record", "certificate", "证书签发", "Certificate"),
+    ("total", "submitted", "e_record", "提交至电子底账", "Submitted to e-record"),
+)
+DECISION_CODES = ("RETURNED", "REJECTED", "INSPECTION_NOTICE", "E_RECORD_ISSUED")
+HISTOGRAM_HOURS = (4, 8, 24, 48, 72, 120, 240)
+
+
+def _stage_receipts(filters: Filters):
+    """Per case of the period, its receipt times in one pass over its receipts: the last submission
+    before acceptance, the first review decision and the first on-site start after it."""
+    after = Receipt.created_at >= Declaration.accepted_at
+
+    def when(condition, aggregate):
+        return aggregate(sa.case((condition, Receipt.created_at)))
+
+    return (
+        sa.select(
+            Receipt.declaration_id,
+            when(
+                sa.and_(Receipt.code == "SUBMITTED", Receipt.created_at <= Declaration.accepted_at),
+                sa.func.max,
+            ).label("submitted"),
+            when(sa.and_(Receipt.code.in_(DECISION_CODES), after), sa.func.min).label("decided"),
+            when(sa.and_(Receipt.code == "INSPECTING", after), sa.func.min).label("started"),
+        )
+        .join(Declaration, Declaration.id == Receipt.declaration_id)
+        .where(
+            Receipt.code.in_(("SUBMITTED", "INSPECTING", *DECISION_CODES)),
+            in_period(Declaration.accepted_at, filters),
+            *declaration_clauses(filters),
+        )
+        .group_by(Receipt.declaration_id)
+        .subquery("stage_receipts")
+    )
+
+
+def _first_receipt(codes, *, before):
+    """The last receipt of `codes` at or before `before` (a correlated scalar subquery)."""
+    return (
+        sa.select(sa.func.max(Receipt.created_at))
+        .where(
+            Receipt.declaration_id == Declaration.id, Receipt.code.in_(codes), Receipt.created_at <= before
+        )
+        .scalar_subquery()
+    )
+
+
+def _group_column(group_by: str):
+    if group_by == "district":
+        return Declaration.district_code
+    if group_by == "channel":
+        return Declaration.source
+    if group_by == "hs_chapter":
+        return hs_chapter_of()
+    first_instruction = (
+        sa.select(Instruction.inspector_id)
+        .where(Instruction.declaration_id == Declaration.id)
+        .order_by(Instruction.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.cast(first_instruction, sa.String)
+
+
+def cases(filters: Filters, group_by: str = "district"):
+    """A CTE: one row per case accepted in the period, with its group and its stage times."""
+    instructed = (
+        sa.select(sa.func.min(Instruction.created_at)).where(Instruction.declaration_id == Declaration.id)
+    ).scalar_subquery()
+    disposed = (
+        sa.select(sa.func.min(Inspection.completed_at)).where(Inspection.declaration_id == Declaration.id)
+    ).scalar_subquery()
+    certificate = (
+        sa.select(sa.func.min(Certificate.issued_at))
+        .join(ERecord, ERecord.id == Certificate.e_record_id)
+        .where(ERecord.declaration_id == Declaration.id)
+    ).scalar_subquery()
+    e_record = sa.select(ERecord.issued_at).where(ERecord.declaration_id == Declaration.id).scalar_subquery()
+    stage_receipts = _stage_receipts(filters)
+    return (
+        sa.select(
+            Declaration.id.label("declaration_id"),
+            Declaration.inspection_no,
+            Declaration.district_code,
+            sa.func.coalesce(_group_column(group_by), "-").label("grp"),
+            stage_receipts.c.submitted,
+            Declaration.accepted_at.label("accepted"),
+            stage_receipts.c.decided,
+            instructed.label("instructed"),
+            stage_receipts.c.started,
+            disposed.label("disposed"),
+            e_record.label("e_record"),
+            certificate.label("certificate"),
+        )
+        .outerjoin(stage_receipts, stage_receipts.c.declaration_id == Declaration.id)
+        .where(Declaration.accepted_at.is_not(None), in_period(Declaration.accepted_at, filters))
+        .where(*declaration_clauses(filters))
+        .cte("cases")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def durations(filters: Filters, group_by: str = "district"):
+    """A CTE of (grp, stage, seconds): one row per case and stage whose both ends are recorded."""
+    case_rows = cases(filters, group_by)
+    parts = [
+        sa.select(
+            case_rows.c.grp,
+            sa.literal(stage).label("stage"),
+            seconds_between(case_rows.c[start], case_rows.c[end]).label("seconds"),
+        ).where(case_rows.c[start].is_not(None), case_rows.c[end].is_not(None))
+        for stage, start, end, _, _ in STAGES
+    ]
+    return sa.union_all(*parts).cte("durations")
+
+
+def _percentiles_postgresql(rows):
+    return sa.select(
+        rows.c.grp,
+        rows.c.stage,
+        sa.func.count(),
+        sa.func.percentile_cont(0.5).within_group(rows.c.seconds),
+        sa.func.percentile_cont(0.9).within_group(rows.c.seconds),
+    ).group_by(rows.c.grp, rows.c.stage)
+
+
+def _percentiles_portable(rows):
+    """percentile_cont by hand: the value at position p·(n−1), interpolated between its neighbours."""
+    ranked = sa.select(
+        rows.c.grp,
+        rows.c.stage,
+        rows.c.seconds,
+        (
+            sa.func.row_number().over(partition_by=(rows.c.grp, rows.c.stage), order_by=rows.c.seconds) - 1
+        ).label("rn"),
+        sa.func.count().over(partition_by=(rows.c.grp, rows.c.stage)).label("n"),
+    ).subquery("ranked")
+
+    def percentile(p: float):
+        position = p * (ranked.c.n - 1)
+        lower = sa.cast(position, sa.Integer)
+        fraction = position - lower
+        return sa.func.sum(
+            sa.case(
+                (ranked.c.rn == lower, ranked.c.seconds * (1 - fraction)),
+                (ranked.c.rn == lower + 1, ranked.c.seconds * fraction),
+                else_=0,
+            )
+        )
+
+    return sa.select(
+        ranked.c.grp, ranked.c.stage, sa.func.max(ranked.c.n), percentile(0.5), percentile(0.9)
+    ).group_by(ranked.c.grp, ranked.c.stage)
+
+
+def stage_durations(filters: Filters, group_by: str = "district") -> list[dict]:
+    """Per group and stage: count, median and 90th percentile in hours."""
+    rows = durations(filters, group_by)
+    query = _percentiles_postgresql(rows) if dialect() == "postgresql" else _percentiles_portable(rows)
+    order = {stage: index for index, (stage, *_rest) in enumerate(STAGES)}
+    labels = _group_labels(group_by)
+    result = [
+        {
+            "group": group,
+            "group_name": labels.get(group, group),
+            "stage": stage,
+            "count": count,
+            "median_hours": round(float(median) / 3600, 2),
+            "p90_hours": round(float(p90) / 3600, 2),
+        }
+        for group, stage, count, median, p90 in db.session.execute(query).all()
+    ]
+    return sorted(result, key=lambda row: (row["group"], order[row["stage"]]))
+
+
+def _group_labels(group_by: str) -> dict[str, str]:
+    if group_by == "district":
+        return dict(db.session.execute(sa.select(District.code, District.name_zh)).all())
+    if group_by != "inspector":
+        return {"-": "—"}
+    names = db.session.execute(sa.select(User.id, User.username)).all()
+    return {"-": "未派查检 no inspector", **{str(user_id): name for user_id, name in names}}
+
+
+def distribution(filters: Filters) -> list[dict]:
+    """How many cases took how long from submission to e-record, in hour bands (one GROUP BY).
+
+    Reads only what the band needs (the submission receipt and the e-record), not every stage.
+    """
+    submitted = _first_receipt(("SUBMITTED",), before=Declaration.accepted_at)
+    hours = seconds_between(submitted, ERecord.issued_at) / 3600.0
+    band = sa.case(
+        *[(hours < upper, index) for index, upper in enumerate(HISTOGRAM_HOURS)], else_=len(HISTOGRAM_HOURS)
+    )
+    query = (
+        sa.select(band, sa.func.count())
+        .select_from(Declaration)
+        .join(ERecord, ERecord.declaration_id == Declaration.id)
+        .where(
+            in_period(Declaration.accepted_at, filters), submitted.is_not(None), *declaration_clauses(filters)
+        )
+        .group_by(band)
+    )
+    counts = dict(db.session.execute(query).all())
+    result = []
+    for index, lower in enumerate((0, *HISTOGRAM_HOURS)):
+        upper = HISTOGRAM_HOURS[index] if index < len(HISTOGRAM_HOURS) else None
+        label = f"{lower}–{upper} h" if upper is not None else f"≥ {lower} h"
+        result.append({"band": label, "count": counts.get(index, 0)})
+    return result
+
+
+# Stages with a time limit (backend/deadlines): (stage, when its clock starts, when it stops).
+LATE_STAGES = (("review", "accepted", "decided"), ("instruction_start", "instructed", "started"))
+MAX_LATE_CANDIDATES = 200  # per stage, earliest start first: the list shows 200 at most
+
+
+def _limit_floor_seconds(stage: str) -> float | None:
+    """The shortest limit any district has for `stage`, in seconds: no case quicker can be late
+    (N working days end no earlier than N calendar days after the start)."""
+    limits = sa.select(TimeLimit.amount, TimeLimit.unit).where(TimeLimit.stage == stage)
+    rows = db.session.execute(limits).all()
+    if not rows:
+        return None
+    return min(amount * (3600 if unit == "hours" else 86400) for amount, unit in rows)
+
+
+def _late_against_catalog(filters: Filters, now) -> list[dict]:
+    """Cases late for review or instruction start, by the district's time limit and working days.
+
+    SQL keeps the cases whose stage took (or has taken so far) longer than the shortest limit of
+    any district; only those few are checked against their own district's limit in working days.
+    """
+    case_rows = cases(filters)
+    late, due_by_day = [], {}
+
+    def due(stage: str, district: str, began):
+        # A working-day limit ends at the close of a day that depends only on the start's day: ask the
+        # deadlines catalogue once per stage, district and day, not once per case.
+        if (stage, district) not in due_by_day:
+            due_by_day[(stage, district)] = (limit_for(stage=stage, district_code=district), {})
+        limit, days = due_by_day[(stage, district)]
+        if limit is None or limit.unit != "working_days":
+            return due_at(stage=stage, district_code=district, start=began)
+        day = began.astimezone(CST).date()
+        if day not in days:
+            days[day] = end_of_working_days(began, limit.amount)
+        return days[day]
+
+    for stage, start, end in LATE_STAGES:
+        floor = _limit_floor_seconds(stage)
+        if floor is None:
+            continue
+        begun, ended = case_rows.c[start], case_rows.c[end]
+        elapsed = seconds_between(begun, sa.func.coalesce(ended, now))
+        query = (
+            sa.select(case_rows.c.declaration_id, case_rows.c.inspection_no, case_rows.c.district_code)
+            .add_columns(begun, ended)
+            .where(begun.is_not(None), elapsed > floor)
+            .order_by(begun)
+            .limit(MAX_LATE_CANDIDATES)
+        )
+        for declaration_id, inspection_no, district, began, done in db.session.execute(query).all():
+            deadline = due(stage, district, began)
+            if deadline is not None and (done or now) > deadline:
+                late.append(_late_row(declaration_id, inspection_no, district, stage, deadline, done))
+    return late
+
+
+def _late_row(declaration_id, inspection_no, district, stage, due, done) -> dict:
+    return {
+        "declaration_id": declaration_id,
+        "inspection_no": inspection_no,
+        "district": district,
+        "late_stage": stage,
+        "late_stage_name": f"{STAGES_CATALOG[stage][2]} {STAGES_CATALOG[stage][3]}",
+        "deadline": due.isoformat(),
+        "done_at": done.isoformat() if done else None,
+    }
+
+
+def overdue(filters: Filters, limit: int = 200) -> list[dict]:
+    """Cases over their deadline with the stage that is late, earliest deadline first.
+
+    Disposition: the deadline each instruction got when issued (backend/deadlines), against the
+    inspection's conclusion (or now). Review and instruction start: the time limits of the case's
+    district in working days.
+    """
+    now = utcnow()
+    deadline = sa.func.min(Instruction.deadline)
+    done = sa.func.min(Inspection.completed_at)
+    query = (
+        sa.select(Declaration.id, Declaration.inspection_no, Declaration.district_code, deadline, done)
+        .select_from(Instruction)
+        .join(Declaration, Declaration.id == Instruction.declaration_id)
+        .outerjoin(Inspection, Inspection.instruction_id == Instruction.id)
+        .where(
+            Instruction.status != "cancelled",
+            Instruction.deadline.is_not(None),
+            in_period(Declaration.accepted_at, filters),
+            *declaration_clauses(filters),
+        )
+        .group_by(Declaration.id, Declaration.inspection_no, Declaration.district_code)
+        .having(sa.or_(done > deadline, sa.and_(done.is_(None), deadline < now)))
+        .order_by(deadline, Declaration.id)
+        .limit(limit)
+    )
+    late = [
+        _late_row(declaration_id, inspection_no, district, "disposition", due, done_at)
+        for declaration_id, inspection_no, district, due, done_at in db.session.execute(query).all()
+    ]
+    late += _late_against_catalog(filters, now)
+    return sorted(late, key=lambda row: (row["deadline"], row["declaration_id"]))[:limit]
