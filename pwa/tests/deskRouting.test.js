@@ -84,6 +84,9 @@ describe('desk routes on demand', () => {
     expect(router.currentRoute.value.fullPath).toBe('/no/such/page')
     await router.push('/review/queue')
     expect(router.currentRoute.value.name).toBe('inspector-tasks')
+    // 综合查询 is a desk folder an inspector may open too (typed in: found after the load).
+    await router.push('/query')
+    expect(router.currentRoute.value.name).toBe('office-query')
     expect(loads()).toBe(1)
   })
 
