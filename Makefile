@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app backend
 export FLASK_APP := backend
 
-.PHONY: run test install install-test system-packages pwa pwa-deps migrate demo-data migration lint bench clean
+.PHONY: run worker beat test install install-test system-packages pwa pwa-deps migrate demo-data migration lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -49,6 +49,16 @@ demo-data: install
 
 run: install pwa migrate demo-data
 	$(BIN)/python -m backend.serve --port $(PORT)
+
+# The job engine's processes (README "Running in production"), beside the API: both need a broker,
+# e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker (without one, `make run` runs jobs in-process).
+WORKER_CONCURRENCY ?= 2
+worker: install migrate
+	$(BIN)/celery -A backend.worker worker --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY)
+
+beat: install
+	@mkdir -p instance
+	$(BIN)/celery -A backend.worker beat --loglevel=INFO --schedule=instance/celerybeat-schedule
 
 # Every test: the import layers (lint-imports: the contracts in pyproject.toml), the suite on
 # TEST_WORKERS processes (pytest-xdist; each worker has its own database, and its own server for the

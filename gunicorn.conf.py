@@ -10,3 +10,11 @@ worker_class = "gthread"
 timeout = 120
 graceful_timeout = 30
 accesslog = None  # the app writes one JSON line per request itself
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR set (several workers), forget an exited worker's live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -43,6 +43,26 @@ BLUEPRINTS = [
     "backend.catalogs.api",
 ]
 
+# Every domain's jobs (Celery tasks), imported by the worker and by the API that enqueues them.
+TASK_MODULES = [
+    "backend.media.tasks",
+    "backend.review.tasks",
+    "backend.statistics.tasks",
+]
+
+# What `celery beat` sends, and when (seconds, or a crontab in China time). Every job is safe to run
+# twice or concurrently. `flask scheduled` and `flask storage prune` run the same by hand.
+BEAT_SCHEDULE = {
+    # review/scheduled.py's run_scheduled(): stale returned applications withdrawn, e-records expired…
+    "scheduled-housekeeping": {"task": "review.run_scheduled", "schedule": 600.0},
+    # Photos whose job message was lost (a Redis restart) get their copies all the same.
+    "photo-derivatives-sweep": {"task": "media.sweep_pending_derivatives", "schedule": 300.0},
+    # `flask storage prune`: idle uploads expired, unreferenced old files deleted; nightly at 03:30.
+    "storage-prune": {"task": "media.prune_storage", "schedule": {"hour": 3, "minute": 30}},
+    # 查询统计: closed days rolled up shortly after midnight China time (idempotent; today is counted live).
+    "statistics-roll-up": {"task": "statistics.roll_up", "schedule": {"hour": 0, "minute": 20}},
+}
+
 
 def create_app(config: type[Config] | Config = Config) -> Flask:
     """Build the app: settings, extensions, auth, blueprints, errors, logs, CLI, realtime."""
@@ -60,6 +80,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
         app.config["SECRET_KEY"] = local_secret(Path(app.instance_path))
     app.json.ensure_ascii = False
     _init_extensions(app)
+    _init_jobs(app)
     _init_auth(app)
     _init_compression(app)
     _register_blueprints(app)
@@ -83,6 +104,18 @@ def _init_extensions(app: Flask) -> None:
 
         with app.app_context():
             configure_sqlite(db.engine)
+
+
+def _init_jobs(app: Flask) -> None:
+    """The job engine (Celery: Redis in production, in-process without a broker) and its metrics."""
+    import importlib
+
+    from backend.core import jobs, metrics
+
+    jobs.celery_init_app(app, task_modules=TASK_MODULES, beat_schedule=BEAT_SCHEDULE)
+    for module_name in TASK_MODULES:
+        importlib.import_module(module_name)
+    metrics.init_app(app)
 
 
 def _init_auth(app: Flask) -> None:

@@ -19,6 +19,15 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///chajian.db")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # The job engine's broker (backend/core/jobs.py): REDIS_URL unless set; set empty (or no Redis at
+    # all), jobs run in-process.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "") or None
+    # Seconds before a job taken by a worker that vanished is handed out again (> the longest job).
+    CELERY_VISIBILITY_TIMEOUT = _env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    # Prefix of every broker key: several installations (or test runs) can share one Redis.
+    CELERY_KEY_PREFIX = os.environ.get("CELERY_KEY_PREFIX", "")
+    # Bearer token that opens /metrics to a scraper on another machine (loopback needs none).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
 
     # Largest request body; photos travel in chunks well below this.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 30 * 1024 * 1024)

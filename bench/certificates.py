@@ -34,27 +34,16 @@ def _timed(func, count: int) -> tuple[list[float], object]:
 
 
 def run(count: int, database_url: str, folder: Path) -> None:
-    from backend import create_app
     from backend.certificates.ephyto import ephyto_xml
     from backend.certificates.keys import signing_key_for
     from backend.certificates.rendering import render_certificate_pdf
     from backend.certificates.sealing import Seal, parse_qr_text, sign_content, verify_content
     from backend.certificates.service import issue_certificate
-    from backend.config import Config
     from backend.extensions import db
-    from backend.seeds import seed_all_catalogs
+    from bench.seeded import seeded_app
     from tests.certificates_shared.samples import sample_content
 
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = database_url
-        LOG_REQUESTS = False
-        REDIS_URL = None
-
-    app = create_app(BenchConfig)
-    with app.app_context():
-        db.create_all()
-        seed_all_catalogs()
-        db.session.commit()
+    with seeded_app(database_url) as app:
         secret = app.config["SECRET_KEY"]
         key = signing_key_for("5300")
         db.session.commit()

@@ -76,26 +76,15 @@ def _setup(count: int):
 def run(count: int, database_url: str) -> None:
     from flask import current_app
 
-    from backend import create_app
     from backend.certificate_applications.service import create_application, submit_application
     from backend.certificates import fonts
     from backend.certificates.models import Certificate
     from backend.certificates.rendering import render_certificate_pdf
-    from backend.config import Config
     from backend.extensions import db
-    from backend.seeds import seed_all_catalogs
+    from bench.seeded import seeded_app
     from tests.certificates_shared.fixtures import phyto_form
 
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = database_url
-        LOG_REQUESTS = False
-        REDIS_URL = None
-
-    app = create_app(BenchConfig)
-    with app.app_context():
-        db.create_all()
-        seed_all_catalogs()
-        db.session.commit()
+    with seeded_app(database_url):
         start = time.perf_counter()
         fonts._fast_font()
         font_build = time.perf_counter() - start

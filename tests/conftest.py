@@ -55,6 +55,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     LOG_REQUESTS = False
     REDIS_URL = None
+    CELERY_BROKER_URL = None  # jobs run in-process (task_always_eager)
     STORAGE_DIR = tempfile.mkdtemp(prefix="chajian-storage-")
     LOGIN_RATE_LIMIT = "5 per 10 minutes"
     LOGIN_ADDRESS_RATE_LIMIT = "50 per 10 minutes"

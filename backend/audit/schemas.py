@@ -41,3 +41,10 @@ class AuditQuerySchema(StrictSchema):
     until = fields.AwareDateTime(default_timezone=None, validate=_SANE_TIME)
     before_id = fields.Integer(validate=validate.Range(min=1, max=2**62))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class AuditExportSchema(AuditQuerySchema):
+    """The same filters as the list (no paging), for a CSV or XLSX download."""
+
+    class Meta:
+        exclude = ("before_id", "limit")

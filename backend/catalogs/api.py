@@ -67,7 +67,7 @@ class Versions(MethodView):
 
 @blp.route(f"/catalogs/{TABLE}/imports")
 class Imports(MethodView):
-    @requires(ADMIN, assurance=KEY)
+    @requires(ADMIN, assurance=KEY, national_may_write=True)  # the national level keeps the catalogues
     @blp.arguments(ImportFormSchema, location="form")
     @blp.arguments(ImportFileSchema, location="files")
     @blp.response(201, ImportPreviewSchema)
@@ -91,7 +91,7 @@ class Imports(MethodView):
 
 @blp.route(f"/catalogs/imports/{IMPORT}/apply")
 class Apply(MethodView):
-    @requires(ADMIN, assurance=KEY)
+    @requires(ADMIN, assurance=KEY, national_may_write=True)
     @blp.response(200, VersionSchema)
     @blp.alt_response(409, response="CONFLICT")
     def post(self, import_id):

@@ -1,9 +1,8 @@
 """Look-ups as you type: indexed prefix search on code, Chinese name and English name.
 
-Three small index range scans (code, name_zh, lower-case name_en), each limited, merged code-first.
-PostgreSQL uses LIKE 'q%' on text_pattern_ops indexes; SQLite, whose LIKE is case-insensitive and
-then skips the index, uses the equivalent range q <= col < q || U+10FFFF. The HS look-up covers the
-national 10-digit table and the HS base (chapters, headings, subheadings), and says what the goods need.
+Small index range scans (code, name_zh, lower-case name_en), each limited, in one UNION ALL statement,
+merged code-first. The HS look-up covers the national 10-digit table and the HS base (chapters,
+headings, subheadings), and says what the goods need.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from backend.catalogs.models import CatalogEntry
+from backend.catalogs.models import CatalogEntry, CatalogVersion
 from backend.catalogs.service import get_table, in_force
 from backend.extensions import db
 
@@ -21,36 +20,60 @@ MAX_LIMIT = 50
 SEARCHED = {"hs": ("hs", "hs_subheadings"), "ciq": ("ciq",)}
 
 
-def _prefix(column, text: str):
-    if db.engine.dialect.name == "postgresql":
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return column.like(f"{escaped}%", escape="\\")
-    return sa.and_(column >= text, column < text + "\U0010ffff")
+COLUMNS = ("code", "name_zh", "name_key")
+_STATEMENTS: dict[tuple, sa.TextClause] = {}
 
 
-def search_entries(table_codes: tuple[str, ...], q: str, *, limit: int, on: date) -> list[CatalogEntry]:
-    """Entries in force on `on` whose code or name starts with q: code matches first, then names."""
-    found: dict[int, CatalogEntry] = {}
-    for table_code in table_codes:
-        for column, text in (
-            (CatalogEntry.code, q),
-            (CatalogEntry.name_zh, q),
-            (CatalogEntry.name_key, q.lower()),
-        ):
-            if len(found) >= limit:
-                break
-            query = (
-                in_force(
-                    sa.select(CatalogEntry).where(
-                        CatalogEntry.table_code == table_code, _prefix(column, text)
-                    ),
-                    on,
+def _search_statement(tables: int, postgres: bool) -> sa.TextClause:
+    """A UNION ALL of limited index range scans (per table: code, name_zh, name_key), written once.
+
+    A look-up runs on every key typed: building and cache-keying an ORM union of six subqueries cost
+    more than the scans themselves, so the statement is plain SQL with bound values, kept per shape.
+    """
+    key = (tables, postgres)
+    if key not in _STATEMENTS:
+        scans = []
+        for t in range(tables):
+            for c, column in enumerate(COLUMNS):
+                match = (
+                    f"{column} LIKE :like_{column} ESCAPE '\\'"
+                    if postgres
+                    else f"{column} >= :low_{column} AND {column} < :high_{column}"
                 )
-                .order_by(column, CatalogEntry.id)
-                .limit(limit)
+                # text_pattern_ops orders by ~<~: sorting by it lets the index hand rows over in order
+                # instead of sorting every match of a short prefix.
+                order = f"{column} USING ~<~" if postgres else column
+                scans.append(
+                    "SELECT * FROM (SELECT id, table_code, code, name_zh, name_en, data,"
+                    f" {t * 3 + c} AS rank, {column} AS sort_key"
+                    f" FROM catalog_entry WHERE table_code = :table_{t} AND {match}"
+                    " AND valid_from <= :on AND (valid_to IS NULL OR valid_to > :on)"
+                    f" ORDER BY {order}, id LIMIT :limit) AS scan_{t}_{c}"
+                )
+        _STATEMENTS[key] = sa.text(" UNION ALL ".join(scans)).columns(data=sa.JSON, rank=sa.Integer)
+    return _STATEMENTS[key]
+
+
+def search_entries(table_codes: tuple[str, ...], q: str, *, limit: int, on: date) -> list:
+    """Rows in force on `on` whose code or name starts with q: code matches first, then names.
+
+    PostgreSQL matches LIKE 'q%' on text_pattern_ops indexes; SQLite, whose LIKE is case-insensitive
+    and then skips the index, the equivalent range q <= col < q || U+10FFFF.
+    """
+    postgres = db.engine.dialect.name == "postgresql"
+    params = {"on": on, "limit": limit, **{f"table_{t}": code for t, code in enumerate(table_codes)}}
+    for column in COLUMNS:
+        text = q.lower() if column == "name_key" else q
+        if postgres:
+            params[f"like_{column}"] = (
+                text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             )
-            for entry in db.session.scalars(query):
-                found.setdefault(entry.id, entry)
+        else:
+            params[f"low_{column}"], params[f"high_{column}"] = text, text + "\U0010ffff"
+    rows = db.session.execute(_search_statement(len(table_codes), postgres), params).all()
+    found: dict[int, object] = {}
+    for row in sorted(rows, key=lambda r: (r.rank, r.sort_key, r.id)):
+        found.setdefault(row.id, row)
     return list(found.values())[:limit]
 
 
@@ -68,61 +91,83 @@ def lookup(*, table: str, q: str, limit: int, on: date) -> dict:
     return {"items": [_item(e) for e in entries]}
 
 
-def _item(entry: CatalogEntry) -> dict:
+def _item(entry) -> dict:
     return {"code": entry.code, "name_zh": entry.name_zh, "name_en": entry.name_en, **(entry.data or {})}
 
 
-def _names(table_code: str, *, on: date) -> dict[str, CatalogEntry]:
-    """Every in-force entry of a small table (units, rules, types), read once per look-up."""
-    query = in_force(sa.select(CatalogEntry).where(CatalogEntry.table_code == table_code), on)
-    return {e.code: e for e in db.session.scalars(query)}
+# The small tables an item is explained with change only when a version is applied: kept per day and
+# latest version id, so a look-up as you type reads them once, not on every key.
+_CONTEXTS: dict[tuple, dict] = {}
+
+
+def _small_tables(on: date) -> dict[str, dict[str, tuple[str, str, dict]]]:
+    latest = db.session.scalar(sa.select(sa.func.max(CatalogVersion.id)))
+    key = (db.engine.url.render_as_string(), on, latest)
+    if key not in _CONTEXTS:
+        query = in_force(
+            sa.select(
+                CatalogEntry.table_code,
+                CatalogEntry.code,
+                CatalogEntry.name_zh,
+                CatalogEntry.name_en,
+                CatalogEntry.data,
+            ).where(CatalogEntry.table_code.in_(SMALL_TABLES)),
+            on,
+        )
+        tables: dict[str, dict] = {name: {} for name in SMALL_TABLES}
+        for row in db.session.execute(query):
+            tables[row.table_code][row.code] = (row.name_zh, row.name_en, row.data or {})
+        _CONTEXTS.clear()  # one day and version at a time is all a server needs
+        _CONTEXTS[key] = tables
+    return _CONTEXTS[key]
+
+
+SMALL_TABLES = ("units", "qualification_rules", "qualification_types", "certificate_types")
 
 
 class _GoodsContext:
     """The small tables an HS/CIQ item is explained with, and the national HS rows of CIQ codes."""
 
-    def __init__(self, entries: list[CatalogEntry], *, on: date):
-        self.units = _names("units", on=on)
-        self.rules = _names("qualification_rules", on=on)
-        self.kinds = _names("qualification_types", on=on)
-        self.certificates = _names("certificate_types", on=on)
+    def __init__(self, entries: list, *, on: date):
+        tables = _small_tables(on)
+        self.units = tables["units"]
+        self.rules = tables["qualification_rules"]
+        self.kinds = tables["qualification_types"]
+        self.certificates = tables["certificate_types"]
         hs_codes = {e.code[:10] for e in entries if e.table_code == "ciq"}
         self.hs = {}
         if hs_codes:
             query = in_force(
-                sa.select(CatalogEntry).where(
+                sa.select(CatalogEntry.code, CatalogEntry.data).where(
                     CatalogEntry.table_code == "hs", CatalogEntry.code.in_(hs_codes)
                 ),
                 on,
             )
-            self.hs = {e.code: e for e in db.session.scalars(query)}
+            self.hs = {row.code: row.data or {} for row in db.session.execute(query)}
 
     def needs(self, hs_code: str) -> list[str]:
         for n in range(len(hs_code), 1, -1):
             rule = self.rules.get(hs_code[:n])
             if rule is not None:
-                return (rule.data.get("qualification_types") or "").split()
+                return (rule[2].get("qualification_types") or "").split()
         return []
 
     @staticmethod
-    def named(table: dict[str, CatalogEntry], codes: list[str]) -> list[dict]:
+    def named(table: dict[str, tuple], codes: list[str]) -> list[dict]:
         return [
-            {
-                "code": c,
-                "name_zh": table[c].name_zh if c in table else c,
-                "name_en": table[c].name_en if c in table else c,
-            }
+            {"code": c, "name_zh": table[c][0], "name_en": table[c][1]}
+            if c in table
+            else {"code": c, "name_zh": c, "name_en": c}
             for c in codes
         ]
 
 
-def _goods_item(entry: CatalogEntry, context: _GoodsContext) -> dict:
+def _goods_item(entry, context: _GoodsContext) -> dict:
     """An HS or CIQ code with its unit, supervision, inspection category and what it needs."""
     data = dict(entry.data or {})
     hs_code = entry.code[:10]
     if entry.table_code == "ciq":
-        hs_entry = context.hs.get(hs_code)
-        data = {**(hs_entry.data if hs_entry else {}), **data}
+        data = {**context.hs.get(hs_code, {}), **data}
     unit = data.get("unit")
     return {
         "code": entry.code,
@@ -133,7 +178,7 @@ def _goods_item(entry: CatalogEntry, context: _GoodsContext) -> dict:
         "level": int(data["level"]) if "level" in data else len(entry.code),
         "hs_code": hs_code if len(hs_code) == 10 else None,
         "unit": unit,
-        "unit_name": context.units[unit].name_zh if unit in context.units else None,
+        "unit_name": context.units[unit][0] if unit in context.units else None,
         "supervision_conditions": data.get("supervision_conditions"),
         "inspection_category": data.get("inspection_category"),
         "qualifications": context.named(context.kinds, context.needs(hs_code)),

@@ -34,7 +34,9 @@ class CatalogVersion(db.Model):
     added: Mapped[int] = mapped_column(sa.Integer, default=0)
     changed: Mapped[int] = mapped_column(sa.Integer, default=0)
     retired: Mapped[int] = mapped_column(sa.Integer, default=0)
-    applied_by: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Who applied it (a user id; the audit event names them too). No foreign key: reference data outlives
+    # accounts, and a version must not go with a user row.
+    applied_by: Mapped[int | None] = mapped_column(sa.Integer)
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     __table_args__ = (sa.UniqueConstraint("table_code", "number", name="uq_catalog_version_number"),)
 

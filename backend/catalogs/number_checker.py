@@ -1,7 +1,8 @@
 """号码查询: what an inspection number, e-record number or certificate number says, checked part by part.
 
-Whether the number exists is told only to a caller who may see the object, or who may know that it is
-missing (customs of the number's district, system clients); anyone else reads `exists: null`.
+Whether the number exists is told only to a caller who may read the object, or who may know that it is
+missing (customs whose reading scope holds the number's district, system clients); anyone else reads
+`exists: null`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ import sqlalchemy as sa
 from backend.catalogs.service import check_codes
 from backend.certificates.models import Certificate
 from backend.core.auth import Actor
-from backend.core.enums import Role
-from backend.core.permissions import can_see
+from backend.core.permissions import can_read, visible_district_codes
 from backend.declarations.models import Declaration, ERecord
 from backend.declarations.numbers import CHANNELS, parse_inspection_no
 from backend.extensions import db
@@ -79,10 +79,11 @@ def _district_checks(district_code: str, year: int, today: date) -> tuple[list[d
     return checks, entry.name_zh if entry else None
 
 
-def _existence(actor: Actor, obj, district_code: str, **owner) -> bool | None:
+def _existence(actor: Actor, obj, number_district: str, **owner) -> bool | None:
     if obj is not None:
-        return True if can_see(actor, **owner) else None
-    if actor.role == Role.SYSTEM_CLIENT or (actor.is_customs and actor.district_code == district_code):
+        return True if can_read(actor, **owner) else None
+    readable = visible_district_codes(actor)
+    if readable is None or number_district in readable:
         return False
     return None
 

@@ -179,3 +179,26 @@ def register_exports(
 
 def _plain(value):
     return "" if value is None else value
+
+
+def export_routes(blp, path: str, *, title: str, args_schema, guard, export) -> None:
+    """Register `{path}.csv` and `{path}.xlsx` on a flask-smorest blueprint: `guard` (e.g.
+    requires(Role.ADMINISTRATOR)) decides who may call them, the query string is read with
+    `args_schema`, and `export(file_format=…, **args)` returns the file's bytes."""
+    from flask.views import MethodView
+
+    def view(file_format: str, mimetype: str):
+        class Export(MethodView):
+            @guard
+            @blp.arguments(args_schema, location="query")
+            @blp.response(200, content_type=mimetype.split(";")[0], description=f"{title} ({file_format})")
+            def get(self, args):
+                name = f"{path.strip('/').replace('/', '-')}.{file_format}"
+                return attachment(export(file_format=file_format, **args), mimetype, name)
+
+        Export.__name__ = f"{title.replace(' ', '')}{file_format.title()}"
+        Export.get.__doc__ = f"{title} as {file_format.upper()}, with the list's filters."
+        return Export
+
+    blp.route(f"{path}.csv")(view("csv", CSV))
+    blp.route(f"{path}.xlsx")(view("xlsx", XLSX))

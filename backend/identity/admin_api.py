@@ -9,21 +9,26 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
-from backend.identity import admin_service, client_keys, enrolment, users_admin
+from backend.core.exports import export_routes
+from backend.identity import admin_exports, admin_service, client_keys, enrolment, users_admin
 from backend.identity.admin_schemas import (
     ClientKeyCreateSchema,
     ClientKeyListArgsSchema,
     ClientKeySchema,
     DistrictSchema,
     EnterpriseCreateSchema,
+    EnterpriseExportArgsSchema,
     EnterpriseListArgsSchema,
     EnterpriseSchema,
     EnterpriseUpdateSchema,
+    ExpiringArgsSchema,
+    ExpiringQualificationSchema,
     PasswordSetSchema,
     QualificationCreateSchema,
     QualificationSchema,
     QualificationUpdateSchema,
     UserCreateSchema,
+    UserExportArgsSchema,
     UserListArgsSchema,
     UserSchema,
     UserUpdateSchema,
@@ -63,6 +68,16 @@ class Enterprises(MethodView):
     def post(self, args):
         """Register an enterprise by its 10-character customs code."""
         return admin_service.create_enterprise(actor=g.actor, **args)
+
+
+@blp.route("/qualifications/expiring")
+class ExpiringQualifications(MethodView):
+    @requires(ADMIN)
+    @blp.arguments(ExpiringArgsSchema, location="query")
+    @blp.response(200, ExpiringQualificationSchema(many=True))
+    def get(self, args):
+        """Qualifications of the district's enterprises expiring within `days` (60) or expired."""
+        return admin_service.expiring_qualifications(actor=g.actor, **args)
 
 
 @blp.route(ENTERPRISE)
@@ -246,3 +261,21 @@ class ClientKeyRevocation(MethodView):
     def post(self, client_key_id):
         """Revoke a client key (kept for the record)."""
         return client_keys.revoke_client_key(actor=g.actor, client_key_id=client_key_id)
+
+
+export_routes(
+    blp,
+    "/users",
+    title="Users",
+    args_schema=UserExportArgsSchema,
+    guard=requires(ADMIN),
+    export=lambda **args: admin_exports.export_users(actor=g.actor, **args),
+)
+export_routes(
+    blp,
+    "/enterprises",
+    title="Enterprises",
+    args_schema=EnterpriseExportArgsSchema,
+    guard=requires(ADMIN),
+    export=lambda **args: admin_exports.export_enterprises(actor=g.actor, **args),
+)

@@ -77,6 +77,7 @@ class EnterpriseSchema(Schema):
 
 class EnterpriseListArgsSchema(ListArgsSchema):
     customs_code = fields.String(validate=validate.Length(max=10))
+    q = fields.String(validate=validate.Length(max=100))
 
 
 class _ValidityMixin:
@@ -156,6 +157,7 @@ class UserListArgsSchema(ListArgsSchema):
     role = fields.String(validate=validate.OneOf([r.value for r in Role]))
     enterprise_id = fields.Integer(**QUERY_ID)
     active = fields.Boolean()
+    q = fields.String(validate=validate.Length(max=100))
 
 
 class ClientKeyCreateSchema(StrictSchema):
@@ -184,3 +186,25 @@ class ClientKeySchema(Schema):
 
 class ClientKeyListArgsSchema(ListArgsSchema):
     user_id = fields.Integer(**QUERY_ID)
+
+
+class ExpiringArgsSchema(StrictSchema):
+    days = fields.Integer(load_default=60, validate=validate.Range(min=0, max=3660))
+
+
+class ExpiringQualificationSchema(Schema):
+    qualification = fields.Nested(QualificationSchema)
+    enterprise_id = fields.Integer()
+    enterprise_name = fields.String()
+    customs_code = fields.String()
+    days_left = fields.Integer()
+
+
+class UserExportArgsSchema(UserListArgsSchema):
+    class Meta:
+        exclude = ("limit", "after_id")
+
+
+class EnterpriseExportArgsSchema(EnterpriseListArgsSchema):
+    class Meta:
+        exclude = ("limit", "after_id")

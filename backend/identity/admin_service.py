@@ -6,8 +6,9 @@ writes an audit row with before/after in the same transaction.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from backend.audit.service import record_event
@@ -18,6 +19,7 @@ from backend.extensions import db
 from backend.identity import scope
 from backend.identity.models import District, Enterprise, Qualification, QualificationType
 
+ENTERPRISE_SEARCHED = (Enterprise.customs_code, Enterprise.name_zh, Enterprise.name_en)
 ENTERPRISE_FIELDS = (
     "customs_code",
     "name_zh",
@@ -72,11 +74,18 @@ def create_enterprise(*, actor: Actor, district_code: str | None = None, **field
 
 
 def list_enterprises(
-    *, actor: Actor, customs_code: str | None = None, limit: int = 50, after_id: int | None = None
+    *,
+    actor: Actor,
+    customs_code: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    after_id: int | None = None,
 ) -> list[Enterprise]:
     query = db.select(Enterprise).where(Enterprise.district_code == actor.district_code)
     if customs_code:
         query = query.where(Enterprise.customs_code == customs_code)
+    if q:
+        query = query.where(sa.or_(*(column.icontains(q, autoescape=True) for column in ENTERPRISE_SEARCHED)))
     return keyset_page(query, id_column=Enterprise.id, limit=limit, cursor=after_id, descending=False)[0]
 
 
@@ -101,6 +110,32 @@ def update_enterprise(*, actor: Actor, enterprise_id: int, **changes) -> Enterpr
     )
     db.session.commit()
     return enterprise
+
+
+def expiring_qualifications(*, actor: Actor, days: int = 60, today: date | None = None) -> list[dict]:
+    """Qualifications of the district's enterprises that expire within `days` (or have expired), soonest
+    first, each with its enterprise and the days left (negative once expired)."""
+    today = today or date.today()
+    rows = db.session.execute(
+        db.select(Qualification, Enterprise)
+        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
+        .where(
+            Enterprise.district_code == actor.district_code,
+            Qualification.valid_until.is_not(None),
+            Qualification.valid_until <= today + timedelta(days=days),
+        )
+        .order_by(Qualification.valid_until, Qualification.id)
+    ).all()
+    return [
+        {
+            "qualification": qualification,
+            "enterprise_id": enterprise.id,
+            "enterprise_name": enterprise.name_zh,
+            "customs_code": enterprise.customs_code,
+            "days_left": (qualification.valid_until - today).days,
+        }
+        for qualification, enterprise in rows
+    ]
 
 
 def list_qualifications(*, actor: Actor, enterprise_id: int) -> list[Qualification]:

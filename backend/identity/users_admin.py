@@ -102,11 +102,18 @@ def list_users(
     role: str | None = None,
     enterprise_id: int | None = None,
     active: bool | None = None,
+    q: str | None = None,
     limit: int = 50,
     after_id: int | None = None,
 ) -> list[User]:
-    """Users this administrator manages, by id."""
+    """Users this administrator manages, by id; `q` searches user names and display names."""
     query = db.select(User).where(scope.managed_users_clause(actor))
+    if q:
+        query = query.where(
+            db.or_(
+                User.username.icontains(q, autoescape=True), User.display_name.icontains(q, autoescape=True)
+            )
+        )
     for column, value in ((User.role, role), (User.enterprise_id, enterprise_id), (User.active, active)):
         if value is not None:
             query = query.where(column == value)

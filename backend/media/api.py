@@ -154,7 +154,11 @@ class PhotoFile(MethodView):
         }
     )
     def get(self, photo_id, variant):
-        """The original (untouched), display (≤1600 px JPEG) or thumbnail (≤320 px JPEG) bytes."""
+        """The original (untouched), display (≤1600 px JPEG) or thumbnail (≤320 px JPEG) bytes.
+
+        The copies are made by a job after the upload: until the photo says `derivatives: ready` they
+        answer 404 media.derivative_pending (Retry-After; detail.status `failed`: none will come).
+        """
         stream, content_type, sha256 = service.open_photo_file(
             actor=g.actor, photo_id=photo_id, variant=variant
         )

@@ -58,6 +58,13 @@ register_errors(
             "This upload was left unfinished too long and has expired; its bytes were discarded. "
             "Start it again with POST /uploads and the same client_id.",
         ),
+        # The copy is made by a job after the upload is acknowledged: ask again (Retry-After) or use
+        # the original. detail.status: pending, or failed (no copy will come; the original stays).
+        "media.derivative_pending": (
+            404,
+            "照片的显示尺寸副本尚未生成，请稍后再试，或查看原图。",
+            "The photo's display copy is not ready yet; try again shortly, or use the original.",
+        ),
         "media.client_id_conflict": (
             409,
             "该客户端编号已用于另一张照片。",

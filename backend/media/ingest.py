@@ -1,4 +1,7 @@
-"""Store a checked photo: three files (atomic, content-addressed) and one Photo row.
+"""Store a checked photo: its original (atomic, content-addressed, fsynced) and one Photo row.
+
+The display and thumbnail copies come later, from a job (backend/media/derivatives.py); the row
+names their keys from the start and says `pending` until they exist.
 
 Files are written before the row is inserted. If the transaction then fails, the files stay: another
 upload of the same bytes may be saving a Photo that refers to them at this very moment, and deleting
@@ -12,28 +15,21 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.core.auth import Actor
 from backend.extensions import db
+from backend.media.derivatives import PENDING
 from backend.media.models import Photo, Upload
-from backend.media.processing import ProcessedPhoto
-from backend.media.spool import sha256_of
+from backend.media.processing import CheckedPhoto
 from backend.media.storage import derivative_key, get_storage, original_key
 
 
-def put_files(*, sha256: str, data: bytes, processed: ProcessedPhoto) -> list[str]:
-    """Write the original and its copies (content-addressed: existing ones are kept and touched);
-    returns the keys this call created."""
-    storage = get_storage()
-    files = {
-        original_key(sha256): data,
-        derivative_key("display", sha256): processed.display.data,
-        derivative_key("thumbnail", sha256): processed.thumbnail.data,
-    }
-    return [key for key, content in files.items() if storage.put(key, content)]
+def put_original(*, sha256: str, data: bytes) -> bool:
+    """Write the original (an existing one is kept and touched); True when this call created it."""
+    return get_storage().put(original_key(sha256), data)
 
 
-def add_photo(*, actor: Actor, upload: Upload, size: int, processed: ProcessedPhoto) -> tuple[Photo, bool]:
+def add_photo(*, actor: Actor, upload: Upload, size: int, checked: CheckedPhoto) -> tuple[Photo, bool]:
     """Add the Photo row to the session: (photo, created). The caller commits."""
     sha256 = upload.sha256
-    evidence = processed.evidence
+    evidence = checked.evidence
     photo = Photo(
         uploaded_by_id=actor.user_id,
         district_code=upload.district_code,
@@ -41,16 +37,13 @@ def add_photo(*, actor: Actor, upload: Upload, size: int, processed: ProcessedPh
         filename=upload.filename,
         sha256=sha256,
         size=size,
-        content_type=processed.content_type,
-        width=processed.width,
-        height=processed.height,
+        content_type=checked.content_type,
+        width=checked.width,
+        height=checked.height,
         original_key=original_key(sha256),
+        derivatives_status=PENDING,
         display_key=derivative_key("display", sha256),
-        display_sha256=sha256_of(processed.display.data),
-        display_width=processed.display.width,
-        display_height=processed.display.height,
         thumbnail_key=derivative_key("thumbnail", sha256),
-        thumbnail_sha256=sha256_of(processed.thumbnail.data),
         device_id=upload.device_id,
         captured_at=upload.captured_at,
         client_gps=upload.client_gps,

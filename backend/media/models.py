@@ -31,12 +31,16 @@ class Photo(TimestampMixin, db.Model):
     width: Mapped[int] = mapped_column(sa.Integer)
     height: Mapped[int] = mapped_column(sa.Integer)
     original_key: Mapped[str] = mapped_column(sa.String(200))
+    # The display (≤1600 px) and thumbnail (≤320 px) copies, made by a job after the upload was
+    # acknowledged (backend/media/derivatives.py): pending → ready (hashes and size set, once) | failed.
+    derivatives_status: Mapped[str] = mapped_column(sa.String(10), server_default="ready")
+    derivatives_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     display_key: Mapped[str] = mapped_column(sa.String(200))
-    display_sha256: Mapped[str] = mapped_column(sa.String(64))
-    display_width: Mapped[int] = mapped_column(sa.Integer)
-    display_height: Mapped[int] = mapped_column(sa.Integer)
+    display_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    display_width: Mapped[int | None] = mapped_column(sa.Integer)
+    display_height: Mapped[int | None] = mapped_column(sa.Integer)
     thumbnail_key: Mapped[str] = mapped_column(sa.String(200))
-    thumbnail_sha256: Mapped[str] = mapped_column(sa.String(64))
+    thumbnail_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     # Evidence. Device clock as the client reported it; server clock when the photo was accepted.
     device_id: Mapped[str | None] = mapped_column(sa.String(100))
@@ -58,6 +62,8 @@ class Photo(TimestampMixin, db.Model):
     __table_args__ = (
         # The same bytes from the same user are one photo (a retried or repeated upload).
         sa.UniqueConstraint("uploaded_by_id", "sha256", name="uq_photo_uploader_sha256"),
+        # The sweep that enqueues again what a lost message left pending.
+        sa.Index("ix_photo_derivatives_pending", "derivatives_status", "id"),
     )
 
 

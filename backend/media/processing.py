@@ -117,25 +117,50 @@ def open_checked(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Image.Image:
     return image
 
 
-def process_photo(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> ProcessedPhoto:
-    """Check `data` and return its evidence and derivatives, or raise a media.* DomainError."""
+@dataclass(frozen=True)
+class CheckedPhoto:
+    """What the upload learns about an original before it is acknowledged: type, size, evidence."""
+
+    format: str
+    content_type: str
+    width: int
+    height: int
+    evidence: dict = field(default_factory=dict)
+
+
+def check_photo(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> CheckedPhoto:
+    """Check `data` in full (a damaged file is refused now, while the phone still holds it) and read its
+    evidence; the copies are made later (make_derivatives, in a job). Raises a media.* DomainError."""
     check_size(len(data), max_bytes=max_bytes)
     image = open_checked(data, max_pixels=max_pixels)
     with image:
         width, height = image.size
         fmt = image.format
         if fmt == "JPEG":
+            # Every byte is still entropy-decoded (a cut file fails), at an eighth of the pixels.
+            image.draft("RGB", (math.ceil(width / 8), math.ceil(height / 8)))
+        _load(image)
+        evidence = read_evidence(image)
+    return CheckedPhoto(
+        format=fmt, content_type=CONTENT_TYPES[fmt], width=width, height=height, evidence=evidence
+    )
+
+
+def make_derivatives(data: bytes, *, max_pixels: int = MAX_PIXELS) -> tuple[Derivative, Derivative]:
+    """The display (≤ DISPLAY_MAX_SIDE) and thumbnail (≤ THUMB_MAX_SIDE) JPEGs of a checked original,
+    turned upright by its EXIF orientation. Deterministic: the same bytes give the same copies."""
+    image = open_checked(data, max_pixels=max_pixels)
+    with image:
+        width, height = image.size
+        if image.format == "JPEG":
             # Decode at a reduced scale when the display copy is smaller: much faster, same result.
             scale = DISPLAY_MAX_SIDE / max(width, height)
             if scale < 1:
                 image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
-        try:
-            image.load()
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise DomainError("media.corrupt_image", detail={"reason": str(exc)[:200]}) from None
-        evidence = read_evidence(image)
+        _load(image)
+        orientation = read_evidence(image)["orientation"]
         oriented = image
-        if evidence["orientation"] not in (None, 1):
+        if orientation not in (None, 1):
             try:
                 oriented = ImageOps.exif_transpose(image)
             except Exception:  # a broken orientation tag must not lose the photo
@@ -143,15 +168,29 @@ def process_photo(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = 
         display_image = _resized(_flatten_to_rgb(oriented), DISPLAY_MAX_SIDE)
         display = _jpeg(display_image, quality=85)
         thumbnail = _jpeg(_resized(display_image, THUMB_MAX_SIDE), quality=80)
+    return display, thumbnail
+
+
+def process_photo(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> ProcessedPhoto:
+    """Both steps at once (benches and tests): check_photo, then make_derivatives."""
+    checked = check_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    display, thumbnail = make_derivatives(data, max_pixels=max_pixels)
     return ProcessedPhoto(
-        format=fmt,
-        content_type=CONTENT_TYPES[fmt],
-        width=width,
-        height=height,
+        format=checked.format,
+        content_type=checked.content_type,
+        width=checked.width,
+        height=checked.height,
         display=display,
         thumbnail=thumbnail,
-        evidence=evidence,
+        evidence=checked.evidence,
     )
+
+
+def _load(image: Image.Image) -> None:
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise DomainError("media.corrupt_image", detail={"reason": str(exc)[:200]}) from None
 
 
 def _flatten_to_rgb(image: Image.Image) -> Image.Image:

@@ -153,10 +153,20 @@ class PhotoSchema(Schema):
         allow_none=True,
         metadata={"description": "the camera's EXIF as the phone read it: make, model, taken_at, gps"},
     )
-    display_sha256 = fields.String()
-    display_width = fields.Integer()
-    display_height = fields.Integer()
-    thumbnail_sha256 = fields.String()
+    derivatives = fields.String(
+        attribute="derivatives_status",
+        metadata={
+            "enum": ["pending", "ready", "failed"],
+            "description": "the display and thumbnail copies: pending (being made after the upload was "
+            "acknowledged; their links answer 404 media.derivative_pending), ready, or failed (the "
+            "original stays the evidence)",
+        },
+    )
+    derivatives_at = fields.DateTime(allow_none=True, metadata={"description": "when they became ready"})
+    display_sha256 = fields.String(allow_none=True)
+    display_width = fields.Integer(allow_none=True)
+    display_height = fields.Integer(allow_none=True)
+    thumbnail_sha256 = fields.String(allow_none=True)
     links = fields.Function(
         lambda photo: {
             variant: url_for("media.PhotoFile", photo_id=photo.id, variant=variant)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.audit.service import record_event
 from backend.core.auth import Actor
+from backend.core.jobs import enqueue
 from backend.core.permissions import ensure_can_see
 from backend.errors import DomainError
 from backend.extensions import db
@@ -27,8 +28,10 @@ from backend.media import (
     ingest,
     processing,
     spool,
+    tasks,
     upload_workflow,
 )
+from backend.media.derivatives import READY
 from backend.media.models import Photo, Upload
 from backend.media.storage import get_storage
 
@@ -206,7 +209,8 @@ def append_chunk(
 
 
 def complete_upload(*, actor: Actor, upload_id: int) -> Photo:
-    """Verify size and SHA-256, check and process the image, store it once, and record the Photo."""
+    """Verify size and SHA-256, check the image, store it once and record the Photo (its display and
+    thumbnail copies follow from a job: the photo says `derivatives: pending` until they exist)."""
     max_bytes, max_pixels, _ = _limits()
     upload = _own_upload(actor, upload_id, lock=True)
     if upload.status == "completed":
@@ -233,20 +237,25 @@ def complete_upload(*, actor: Actor, upload_id: int) -> Photo:
         spool.discard(upload.id)
         return known
     try:
-        processed = processing.process_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
+        checked = processing.check_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
     except DomainError as refusal:
         upload_workflow.reject(upload, error=refusal.error)
         db.session.commit()
         spool.discard(upload.id)
         raise
-    # On a failure below the files stay for `storage prune`: see backend/media/ingest.py.
-    ingest.put_files(sha256=upload.sha256, data=data, processed=processed)
-    photo, is_new = ingest.add_photo(actor=actor, upload=upload, size=len(data), processed=processed)
+    # Stored and fsynced before the row commits; on a failure below the file stays for
+    # `storage prune` (backend/media/ingest.py). The copies are made by a job, after the commit.
+    ingest.put_original(sha256=upload.sha256, data=data)
+    photo, is_new = ingest.add_photo(actor=actor, upload=upload, size=len(data), checked=checked)
     upload_workflow.complete(upload, photo)
     if is_new:
         _audit_photo(actor, photo, upload)
+    db.session.flush()
+    photo_id, upload_id = photo.id, upload.id
     db.session.commit()
-    spool.discard(upload.id)
+    spool.discard(upload_id)
+    if is_new:
+        enqueue(tasks.make_derivatives, photo_id)
     return photo
 
 
@@ -278,8 +287,17 @@ def get_photo(*, actor: Actor, photo_id: int) -> Photo:
 
 
 def open_photo_file(*, actor: Actor, photo_id: int, variant: str) -> tuple[BinaryIO, str, str]:
-    """(stream, content type, sha256) of the original, display or thumbnail bytes."""
+    """(stream, content type, sha256) of the original, display or thumbnail bytes.
+
+    A copy not made yet answers 404 media.derivative_pending (detail.status: pending or failed):
+    ask the photo (`derivatives`) or try again after Retry-After; the original is always there."""
     photo = get_photo(actor=actor, photo_id=photo_id)
+    if variant != "original" and photo.derivatives_status != READY:
+        raise DomainError(
+            "media.derivative_pending",
+            detail={"status": photo.derivatives_status, "original": f"/api/v1/photos/{photo.id}/original"},
+            headers={"Retry-After": "5"} if photo.derivatives_status != "failed" else None,
+        )
     key, content_type, sha256 = {
         "original": (photo.original_key, photo.content_type, photo.sha256),
         "display": (photo.display_key, "image/jpeg", photo.display_sha256),

@@ -12,6 +12,7 @@ import threading
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 
+from backend.core import metrics
 from backend.core.enums import Role
 from backend.core.permissions import districts_under
 from backend.core.transactions import TransactionList
@@ -65,7 +66,8 @@ def connected_sids() -> list[str]:
 
 def _forget(sid: str) -> None:
     with _connections_lock:
-        _connections.pop(sid, None)
+        if _connections.pop(sid, None) is not None:
+            metrics.SOCKET_CONNECTIONS.dec()
 
 
 def close_invalid_connections() -> int:
@@ -169,6 +171,8 @@ def register_handlers() -> None:
             finally:
                 db.session.remove()
         with _connections_lock:
+            if request.sid not in _connections:
+                metrics.SOCKET_CONNECTIONS.inc()
             _connections[request.sid] = token
         _start_timer(current_app._get_current_object())
         return True

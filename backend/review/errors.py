@@ -12,6 +12,11 @@ register_errors(
             "valid_until must be later than valid_from.",
         ),
         "risk_rule.unknown_category": (422, "未知的货物类别：{codes}", "Unknown goods categories: {codes}"),
+        "risk_rule.unparsable": (
+            422,
+            "规则条件无法解析（第 {position} 个字符）：{reason}",
+            "The rule's conditions do not parse (at character {position}): {reason}",
+        ),
         "risk_rule.version_conflict": (
             409,
             "布控规则已被他人修改，请刷新后重试。",

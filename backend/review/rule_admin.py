@@ -14,6 +14,7 @@ from backend.extensions import db
 from backend.instructions.catalog import INSPECTION_ITEMS
 from backend.review import errors  # noqa: F401  (registers the codes)
 from backend.review.models import RiskRule
+from backend.review.rule_conditions import parse_conditions
 
 AUDITED = (
     "name_zh",
@@ -51,16 +52,29 @@ def _validate(rule: RiskRule) -> None:
             codes=", ".join(unknown),
             errors={"inspection_items": [f"unknown: {', '.join(unknown)}"]},
         )
+    check_categories(rule.goods_categories)
+    if rule.valid_from and rule.valid_until and rule.valid_until <= rule.valid_from:
+        raise DomainError("risk_rule.invalid_period", errors={"valid_until": ["must be after valid_from"]})
+
+
+def check_categories(categories: list[str]) -> None:
+    """Refuse goods categories the e-record validity catalog does not know."""
     known = set(db.session.execute(sa.select(GoodsCategory.code)).scalars())
-    unknown = [code for code in rule.goods_categories if code not in known]
+    unknown = [code for code in categories if code not in known]
     if unknown:
         raise DomainError(
             "risk_rule.unknown_category",
             codes=", ".join(unknown),
             errors={"goods_categories": [f"unknown: {', '.join(unknown)}"]},
         )
-    if rule.valid_from and rule.valid_until and rule.valid_until <= rule.valid_from:
-        raise DomainError("risk_rule.invalid_period", errors={"valid_until": ["must be after valid_from"]})
+
+
+def _with_conditions(fields: dict) -> dict:
+    """`conditions` given as text replaces the four condition lists."""
+    text = fields.pop("conditions", None)
+    if text is not None:
+        fields.update(parse_conditions(text))
+    return fields
 
 
 def _rate(value) -> Decimal:
@@ -69,6 +83,7 @@ def _rate(value) -> Decimal:
 
 def create_rule(*, actor: Actor, **fields) -> RiskRule:
     """A new rule of the administrator's district."""
+    _with_conditions(fields)
     fields["sampling_rate"] = _rate(fields["sampling_rate"])
     rule = RiskRule(district_code=actor.district_code, created_by_id=actor.user_id, **fields)
     for name in (
@@ -122,6 +137,7 @@ def update_rule(*, actor: Actor, rule_id: int, expected_version: int, **changes)
     if expected_version != rule.version:
         raise DomainError("risk_rule.version_conflict", detail={"current_version": rule.version})
     before = _snapshot(rule)
+    _with_conditions(changes)
     if "sampling_rate" in changes:
         changes["sampling_rate"] = _rate(changes["sampling_rate"])
     for name, value in changes.items():

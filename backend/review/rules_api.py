@@ -6,13 +6,15 @@ from flask.views import MethodView
 from backend.core.api import Blueprint
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
-from backend.review import rule_admin
+from backend.review import rule_admin, rule_preview
 from backend.review.schemas import (
     DeactivateArgsSchema,
     RiskRuleArgsSchema,
     RiskRuleListArgsSchema,
+    RiskRulePreviewArgsSchema,
     RiskRuleSchema,
     RiskRuleUpdateSchema,
+    RulePreviewSchema,
 )
 
 blp = Blueprint(
@@ -41,6 +43,17 @@ class RiskRules(MethodView):
     def post(self, args):
         """Create a risk rule: conditions, required inspection items, sampling rate, priority, validity."""
         return rule_admin.create_rule(actor=g.actor, **args)
+
+
+@blp.route("/risk-rules/preview")
+class RiskRulePreview(MethodView):
+    @requires(Role.ADMINISTRATOR)
+    @blp.arguments(RiskRulePreviewArgsSchema)
+    @blp.response(200, RulePreviewSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def post(self, args):
+        """Try a drafted rule over the district's last N accepted applications: which it would hit, why."""
+        return rule_preview.preview_rule(actor=g.actor, **args)
 
 
 @blp.route(RULE)

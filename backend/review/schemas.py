@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 from backend.core.schemas import PageArgsSchema, StrictSchema
 from backend.declarations.e_records_schemas import ERecordSchema
 from backend.instructions.catalog import INSPECTION_ITEMS
+from backend.review.rule_conditions import format_conditions
 
 VERSION = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
 # A field of the application: `consignee_name_en`, `goods[0].hs_code`, `containers[1].numbers`.
@@ -136,6 +137,8 @@ class RiskRuleArgsSchema(StrictSchema):
     valid_from = fields.AwareDateTime(allow_none=True)
     valid_until = fields.AwareDateTime(allow_none=True)
     active = fields.Boolean()
+    # The four condition lists as one line ("hs:4421 dest:USA"); replaces them when given.
+    conditions = fields.String(validate=validate.Length(max=2000))
 
 
 class RiskRuleUpdateSchema(RiskRuleArgsSchema):
@@ -145,6 +148,38 @@ class RiskRuleUpdateSchema(RiskRuleArgsSchema):
 
     def __init__(self, **kwargs):
         super().__init__(partial=("name_zh", "inspection_items", "sampling_rate"), **kwargs)
+
+
+class RiskRulePreviewArgsSchema(StrictSchema):
+    """A drafted rule: start from a saved one (rule_id) and/or give the conditions to try."""
+
+    rule_id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1))
+    last = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=1, max=500))
+    hs_prefixes = RiskRuleArgsSchema._declared_fields["hs_prefixes"]
+    destination_countries = RiskRuleArgsSchema._declared_fields["destination_countries"]
+    credit_grades = RiskRuleArgsSchema._declared_fields["credit_grades"]
+    goods_categories = RiskRuleArgsSchema._declared_fields["goods_categories"]
+    sampling_rate = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=1))
+    conditions = RiskRuleArgsSchema._declared_fields["conditions"]
+
+
+class RulePreviewHitSchema(Schema):
+    declaration_id = fields.Integer()
+    inspection_no = fields.String()
+    status = fields.String()
+    accepted_at = fields.DateTime(allow_none=True)
+    enterprise_name = fields.String()
+    destination_country = fields.String(allow_none=True)
+    reasons = fields.List(fields.Dict())
+    selected = fields.Boolean()
+
+
+class RulePreviewSchema(Schema):
+    checked = fields.Integer()
+    matched = fields.Integer()
+    selected = fields.Integer()
+    conditions = fields.String()
+    hits = fields.List(fields.Nested(RulePreviewHitSchema))
 
 
 class RiskRuleListArgsSchema(StrictSchema):
@@ -170,6 +205,7 @@ class RiskRuleSchema(Schema):
     valid_from = fields.DateTime(allow_none=True)
     valid_until = fields.DateTime(allow_none=True)
     active = fields.Boolean()
+    conditions = fields.Function(format_conditions)
     version = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from backend.core import metrics
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.errors import CATALOGUE, DomainError, preferred_language
@@ -147,6 +148,9 @@ def push(*, actor: Actor, device_id: str, operations: list[dict]) -> dict:
             for op in ops:
                 results.append(_process(actor, device_id, op, blocked, chunk))
         db.session.commit()
+    for result in results:  # counted once committed (replays of a lost answer apart)
+        outcome = "replayed" if result.get("replayed") else result["status"]
+        metrics.SYNC_OPERATIONS.labels(outcome=outcome).inc()
     lang = preferred_language()
     return {"results": [_with_message(result, lang) for result in results]}
 

@@ -66,7 +66,6 @@ def upgrade():
     sa.Column('retired', sa.Integer(), nullable=False),
     sa.Column('applied_by', sa.Integer(), nullable=True),
     sa.Column('applied_at', backend.core.models.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['applied_by'], ['user_account.id'], name=op.f('fk_catalog_version_applied_by_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_catalog_version')),
     sa.UniqueConstraint('table_code', 'number', name='uq_catalog_version_number')
     )

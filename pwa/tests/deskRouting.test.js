@@ -63,6 +63,10 @@ describe('desk routes on demand', () => {
       await router.push({ name: home })
       expect(loads(), role).toBe(1)
     }
+    const admin = appRouter({ role: 'administrator' })
+    await admin.router.push('/')
+    expect(admin.router.currentRoute.value.fullPath).toBe('/admin')
+    expect(admin.router.currentRoute.value.params.area).toBe('admin')
     expect(usesDesks(null)).toBe(false)
   })
 
@@ -87,6 +91,10 @@ describe('desk routes on demand', () => {
     // 综合查询 is a desk folder an inspector may open too (typed in: found after the load).
     await router.push('/query')
     expect(router.currentRoute.value.name).toBe('office-query')
+    // 辅助工具 (Settings links to it by path) is there for everyone signed in.
+    await router.push('/tools/keys')
+    expect(router.currentRoute.value.matched[0].path).toBe('/:area(admin|tools)/:section?')
+    expect(router.currentRoute.value.params).toEqual({ area: 'tools', section: 'keys' })
     expect(loads()).toBe(1)
   })
 

@@ -41,7 +41,8 @@ describe('messages', () => {
 describe('area messages', () => {
   it('are not in the shell but load with their area, once, into every locale', async () => {
     const { SHARED_MESSAGES, AREA_NAMES, areaLoader } = await import('../src/i18n/messages.js')
-    expect(AREA_NAMES).toEqual(['certdesk', 'enterprise', 'inspector', 'instructions', 'monitoring', 'query', 'review', 'supervisor', 'verify'])
+    expect(AREA_NAMES).toEqual(['admin', 'certdesk', 'enterprise', 'inspector', 'instructions', 'monitoring', 'query', 'review', 'statistics', 'supervisor', 'tools', 'verify'])
+    expect(SHARED_MESSAGES['zh-CN'].admin).toBeUndefined()
     expect(SHARED_MESSAGES['zh-CN'].review).toBeUndefined()
     // status labels are shown on every screen, so they ship with the shell
     expect(SHARED_MESSAGES['zh-CN'].status.declaration.submitted).toBeTruthy()

@@ -156,3 +156,18 @@ def test_lookup_answers_the_version_in_force_on_a_date(client, factories):
     assert [p["code"] for p in later] == ["CNXYZ"]
     entry = db.session.query(CatalogEntry).filter_by(table_code="ports", code="CNYTN").one()
     assert entry.valid_to == date(2030, 1, 1) and entry.to_version == 2
+
+
+def test_national_administrator_keeps_the_catalogues_and_others_cannot_apply_a_preview(client, factories):
+    national = factories.headers(factories.user("administrator", district_code="0000"), "key")
+    preview = _upload(client, national, "ports", PORTS_CSV.encode())
+    assert preview.status_code == 201, preview.get_json()
+    shenzhen = _admin(factories)  # an administrator of 5300: the preview is not theirs
+    assert (
+        client.post(
+            f"/api/v1/catalogs/imports/{preview.get_json()['id']}/apply", headers=shenzhen
+        ).status_code
+        == 404
+    )
+    applied = client.post(f"/api/v1/catalogs/imports/{preview.get_json()['id']}/apply", headers=national)
+    assert applied.status_code == 200 and applied.get_json()["number"] == 2

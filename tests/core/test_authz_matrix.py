@@ -335,6 +335,9 @@ NATIONAL_WRITES = {
     "DELETE /api/v1/deadlines/time-limits",
     "PUT /api/v1/deadlines/calendar",
     "DELETE /api/v1/deadlines/calendar",
+    # the national catalogues (代码表) are kept by the national level's administrators
+    "POST /api/v1/catalogs/{table}/imports",
+    "POST /api/v1/catalogs/imports/{import_id}/apply",
 }
 
 

@@ -32,7 +32,7 @@ def test_statistics_charts_tables_and_xlsx_agree_with_the_server(
     field_api.new_instruction()
 
     login(page, SUPERVISOR)
-    expect(page).to_have_url(re.compile(r"/supervisor/board$"))
+    expect(page).to_have_url(re.compile(r"/monitoring$"))
     page.get_by_test_id("statistics-link").click()
     expect(page).to_have_url(re.compile(r"/statistics$"))
     expect(page.get_by_role("heading", name="查询统计")).to_be_visible()

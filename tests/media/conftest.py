@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from backend.core import jobs
 from backend.media.spool import spool_dir
 from backend.media.storage import get_storage
 
@@ -42,3 +43,26 @@ def inspector(factories):
 @pytest.fixture
 def headers(factories, inspector):
     return factories.headers(inspector)
+
+
+@pytest.fixture
+def broker_mode(app):
+    """Call with a broker URL (and key prefix): the app enqueues there until the test ends."""
+    embedded = app.extensions["celery"]
+    keys = ("CELERY_BROKER_URL", "CELERY_KEY_PREFIX", "CELERY_VISIBILITY_TIMEOUT")
+    saved = {key: app.config.get(key) for key in keys}
+    made = []
+
+    def use(url: str, *, prefix: str = "", visibility_timeout: int = 3600):
+        app.config.update(
+            CELERY_BROKER_URL=url, CELERY_KEY_PREFIX=prefix, CELERY_VISIBILITY_TIMEOUT=visibility_timeout
+        )
+        made.append(jobs.celery_init_app(app, task_modules=["backend.media.tasks"]))
+        return made[-1]
+
+    yield use
+    for celery_app in made:
+        celery_app.close()
+    app.config.update(saved)
+    app.extensions["celery"] = embedded
+    embedded.set_default()

@@ -12,6 +12,7 @@ from backend.extensions import db
 from backend.media import service
 from backend.media.models import Photo, Upload
 from backend.media.spool import part_path
+from backend.media.storage import original_key
 from tests.media import images
 from tests.media.uploads import send_all, start
 
@@ -44,8 +45,9 @@ def test_failure_after_files_are_written_keeps_them_and_the_upload(
     db.session.rollback()
     assert db.session.query(Photo).count() == 0
     # The files stay (another upload of the same bytes may be saving a photo on them right now);
-    # `storage prune` reclaims them if nothing ever refers to them.
-    assert len(storage.keys()) == 3
+    # `storage prune` reclaims them if nothing ever refers to them. The copies were never made: the
+    # job is enqueued only after the commit.
+    assert storage.keys() == [original_key(images.sha256(data))]
     row = db.session.get(Upload, upload["id"])
     assert (row.status, row.received) == ("receiving", len(data))
     assert part_path(upload["id"]).exists()  # the bytes are kept: completing again needs no re-upload
@@ -53,7 +55,7 @@ def test_failure_after_files_are_written_keeps_them_and_the_upload(
     monkeypatch.undo()
     photo = service.complete_upload(actor=actor_for(inspector), upload_id=upload["id"])
     assert photo.sha256 == images.sha256(data)
-    assert len(storage.keys()) == 3
+    assert len(storage.keys()) == 3  # the original, then the display copy and thumbnail (in-process job)
 
 
 def test_racing_completes_of_the_same_bytes_make_one_photo(app, headers, storage):

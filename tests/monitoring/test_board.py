@@ -340,6 +340,9 @@ def test_the_field_shows_holdings_last_sync_position_and_what_is_unsent(client, 
         db.session.add(
             EvidenceRecord(
                 inspection_id=inspection.id,
+                seq=n + 1,
+                previous_sha256="0" * 64 if n == 0 else "f" * 64,
+                record_sha256="f" * 64,
                 kind="item_result",
                 ref=f"r{n}",
                 content={},

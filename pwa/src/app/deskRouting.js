@@ -14,6 +14,8 @@ export function homeFor(user) {
       return { name: 'monitoring' }
     case 'certificate_officer':
       return { name: 'certdesk-queue' }
+    case 'administrator':
+      return '/admin'
     default:
       return { name: 'workbench' }
   }

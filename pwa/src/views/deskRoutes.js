@@ -12,6 +12,7 @@ import instructionsRoutes from './instructions/routes.js'
 import monitoringRoutes from './monitoring/routes.js'
 import statisticsRoutes from './statistics/routes.js'
 import queryRoutes from './query/routes.js'
+import adminRoutes from './admin/routes.js'
 
 export default [
   ...enterpriseRoutes,
@@ -22,4 +23,5 @@ export default [
   ...monitoringRoutes,
   ...statisticsRoutes,
   ...queryRoutes,
+  ...adminRoutes,
 ]

@@ -58,6 +58,19 @@ export async function openPdfFrom(load, { win = globalThis.window } = {}) {
   }
 }
 
+/** Save a file of the API (an export, a zip: fetched with the session's token) under `filename`. */
+export async function saveFileAt(path, filename, { win = globalThis.window, ...options } = {}) {
+  const blob = await fetchPdfAt(path, options)
+  const url = win.URL.createObjectURL(blob)
+  const link = win.document.createElement('a')
+  link.href = url
+  link.download = filename
+  win.document.body.appendChild(link)
+  link.click()
+  link.remove()
+  win.setTimeout(() => win.URL.revokeObjectURL(url), 60_000)
+}
+
 /** Open the certificate's PDF in a new tab. */
 export const openPdf = (certificateNo, { win, ...options } = {}) => openPdfFrom(() => fetchPdf(certificateNo, options), { win })
 
