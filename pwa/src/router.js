@@ -1,35 +1,20 @@
 // Routes, one lazily loaded chunk per screen, grouped by role folder (each folder's routes.js): an inspector's phone never
-// downloads the enterprise or review screens to show its task list.
+// downloads the enterprise or review screens to show its task list. This table is the inspector's shell (and what an
+// anonymous visitor needs first); every desk's routes live in views/deskRoutes.js — a new desk folder goes there, not
+// here — and are added on demand (ensureDeskRoutes, app/deskRouting.js).
 import { createRouter, createWebHistory } from 'vue-router'
 import { homeFor, restoreSession, session } from './app/session.js'
+import { deskRouteLoader, desksFirst } from './app/deskRouting.js'
 import { ensureAreas } from './i18n/index.js'
 import inspectorRoutes from './views/inspector/routes.js'
-import enterpriseRoutes from './views/enterprise/routes.js'
-import reviewRoutes from './views/review/routes.js'
-import certdeskRoutes from './views/certdesk/routes.js'
 import verifyRoutes from './views/verify/routes.js'
-import supervisorRoutes from './views/supervisor/routes.js'
-import statisticsRoutes from './views/statistics/routes.js'
-import instructionsRoutes from './views/instructions/routes.js'
-import monitoringRoutes from './views/monitoring/routes.js'
-import queryRoutes from './views/query/routes.js'
-import adminRoutes from './views/admin/routes.js'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/common/LoginView.vue'), meta: { public: true } },
   // Resolved in the guard below, once the saved session is loaded.
   { path: '/', name: 'home', component: { render: () => null } },
   ...inspectorRoutes,
-  ...enterpriseRoutes,
-  ...reviewRoutes,
-  ...certdeskRoutes,
   ...verifyRoutes,
-  ...supervisorRoutes,
-  ...statisticsRoutes,
-  ...instructionsRoutes,
-  ...monitoringRoutes,
-  ...queryRoutes,
-  ...adminRoutes,
   { path: '/workbench', name: 'workbench', component: () => import('./views/common/WorkbenchView.vue'), meta: { tabbar: true } },
   { path: '/outbox', name: 'outbox', component: () => import('./views/common/OutboxView.vue'), meta: { tabbar: true } },
   { path: '/settings', name: 'settings', component: () => import('./views/common/SettingsView.vue'), meta: { tabbar: true } },
@@ -37,6 +22,11 @@ const routes = [
 ]
 
 export const router = createRouter({ history: createWebHistory(), routes })
+
+const desks = deskRouteLoader(router, () => import('./views/deskRoutes.js'))
+
+/** Add the desk routes (once); await it before navigating by name to a desk route outside the desks. */
+export const ensureDeskRoutes = () => desks.ensure()
 
 // A role's own words come with its screens: the area named by the path (/inspector/…, /verify/…),
 // the signed-in user's area (their outbox shows their work) and any a route lists in meta.messages.
@@ -51,6 +41,8 @@ const ROLE_AREAS = {
 router.beforeEach(async (to) => {
   await restoreSession()
   const user = session.user
+  const again = await desksFirst(to, user, desks)
+  if (again) return again
   await ensureAreas([to.path.split('/')[1], ROLE_AREAS[user?.role], ...(to.meta.messages ?? [])].filter(Boolean))
   if (to.name === 'login') return user ? homeFor(user) : true
   if (to.name === 'home') return user ? homeFor(user) : { name: 'login' }

@@ -76,22 +76,4 @@ whenAuthLost(() => {
   appDb().then((db) => kvDelete(db, ME_KEY))
 })
 
-/** The first screen of each role. */
-export function homeFor(user) {
-  switch (user?.role) {
-    case 'inspector':
-      return { name: 'inspector-tasks' }
-    case 'enterprise':
-      return { name: 'enterprise-declarations' }
-    case 'reviewer':
-      return { name: 'review-queue' }
-    case 'supervisor':
-      return { name: 'monitoring' }
-    case 'certificate_officer':
-      return { name: 'certdesk-queue' }
-    case 'administrator':
-      return '/admin'
-    default:
-      return { name: 'workbench' }
-  }
-}
+export { homeFor } from './deskRouting.js' // the first screen of each role, next to which roles use the desks
