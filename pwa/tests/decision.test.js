@@ -1,7 +1,7 @@
 // The officers' decision dialogs: the reason rule they share and their reset on opening.
 import { describe, expect, it } from 'vitest'
 import { nextTick, reactive } from 'vue'
-import { decisionReason, REASON_MAX } from '../src/components/decision.js'
+import { decisionNote, decisionReason, REASON_MAX } from '../src/components/decision.js'
 import { onDialogOpen } from '../src/components/onDialogOpen.js'
 import { cancelBody } from '../src/views/supervisor/board.js'
 
@@ -12,6 +12,13 @@ describe('decision reasons', () => {
     expect(decisionReason('x'.repeat(REASON_MAX + 1))).toEqual({ error: 'long' })
     expect(decisionReason(` ${'x'.repeat(REASON_MAX)} `)).toEqual({ reason: 'x'.repeat(REASON_MAX) })
     expect(decisionReason(' 请补充检验结果 ')).toEqual({ reason: '请补充检验结果' })
+  })
+
+  it('an approval note may be empty (null) but not longer than 500 characters', () => {
+    expect(decisionNote('  ')).toEqual({ reason: null })
+    expect(decisionNote(undefined)).toEqual({ reason: null })
+    expect(decisionNote(' 已核对原证书正本，准予重发。 ')).toEqual({ reason: '已核对原证书正本，准予重发。' })
+    expect(decisionNote('x'.repeat(REASON_MAX + 1))).toEqual({ error: 'long' })
   })
 
   it('is the rule of a supervisor cancellation too', () => {

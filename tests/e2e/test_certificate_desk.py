@@ -10,7 +10,8 @@ reason (the enterprise sees it returned), one is issued (certificate number, PDF
 links), one is rejected once an empty reason has been refused. The queue shows each applicant and
 filters by type and failed rule on the server; the incomplete application cannot be issued (the
 detail names the missing field). On the requests section the clerk's blank-paper request (空白证书
-申请) gets a serial range allocated.
+申请) gets a serial range allocated, and the clerk's 重发 request is approved with a note the server
+keeps and the desk shows.
 
 This module owns certofficer-demo's and admin-demo's first security keys (registered from a
 password session with an enrolment code, which the server allows once per user): no other browser
@@ -241,5 +242,32 @@ def test_officer_signs_in_with_a_key_and_decides_referred_applications(
             s for s in scene["clerk"].call("GET", "/api/v1/blank-stock") if s["id"] == scene["stock_id"]
         ]
         assert stock["status"] == "allocated" and stock["serial_last"] - stock["serial_first"] == 24
+
+        # The clerk asks for the issued certificate again (重发); the officer approves it with a note,
+        # which the server keeps and both the desk and the enterprise's list show.
+        asked = scene["clerk"].call(
+            "POST",
+            f"/api/v1/certificates/{issued['certificate_no']}/amendments",
+            {"kind": "replace", "reason": "证书污损，申请重发"},
+        )
+        page.get_by_test_id("requests-kind-amendments").click()
+        page.get_by_test_id("requests-pending-only").check()
+        row = page.get_by_test_id("request-row").and_(page.locator(f"[data-request-id='{asked['id']}']"))
+        expect(row.get_by_test_id("request-status")).to_have_text("待处理")
+        row.get_by_role("button", name="批准").click()
+        dialog = page.get_by_test_id("certdesk-approveNote-dialog")
+        expect(dialog).to_contain_text(issued["certificate_no"])
+        note = "已核对污损情况，准予重发。"
+        dialog.get_by_label("给企业的说明（可选）").fill(note)
+        dialog.get_by_role("button", name="批准", exact=True).click()
+        expect(row).to_have_count(0)  # no longer pending
+        page.get_by_test_id("requests-pending-only").uncheck()
+        expect(row.get_by_test_id("request-status")).to_have_text("已批准")
+        expect(row.get_by_test_id("request-note")).to_contain_text(note)
+        [decided] = [
+            a for a in scene["clerk"].call("GET", "/api/v1/certificate-amendments") if a["id"] == asked["id"]
+        ]
+        assert decided["status"] == "approved" and decided["decision_note"] == note, decided
+        assert re.fullmatch(r"\d{15}", decided["new_certificate_no"] or ""), decided
     finally:
         context.close()

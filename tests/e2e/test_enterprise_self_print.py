@@ -6,17 +6,20 @@ delivery), signs in with the key, asks for blank sheets of the quality certifica
 officer of 5300 (PRINT_OFFICER, its first key registered here too) allocates a serial range through
 the API; the clerk confirms receipt, prints the original on one serial (consumed: the stock shows one
 fewer), registers another serial spoiled with a reason, asks for a reprint and for an amendment, each
-with a reason, and sees both pending.
+with a reason, and sees both pending; a phytosanitary certificate on the same e-record downloads its
+ePhyto XML from its page.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from xml.etree import ElementTree
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.certificates_shared.fixtures import PHYTO_FORM
 from tests.e2e.conftest import PRINT_CLERK, PRINT_OFFICER
 from tests.e2e.enterprise_steps import (
     BAMBOO,
@@ -35,6 +38,11 @@ from tests.e2e.helpers import add_virtual_authenticator
 pytestmark = pytest.mark.e2e
 
 APPLICATIONS = "/api/v1/certificate-applications"
+RSM = "urn:un:unece:uncefact:data:standard:SPSCertificate:17"
+XML_NS = {
+    "rsm": RSM,
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:21",
+}
 
 
 def balance(page: Page, field: str):
@@ -54,6 +62,7 @@ def test_clerk_asks_for_paper_prints_the_original_once_and_asks_for_reprint_and_
 
         # An issued quality certificate of ent-demo's enterprise, to print itself (self-print).
         body = steel_pipes(BAMBOO) | {"contract_no": f"SP-{secrets.token_hex(3)}"}
+        body["certificates"] += [{"cert_code": "18", "originals": 1, "copies": 1}]  # and a phytosanitary one
         e_record_no = e_record_issued(live_server, submitted_application(clerk, body))
         draft = clerk.call(
             "POST",
@@ -150,6 +159,24 @@ def test_clerk_asks_for_paper_prints_the_original_once_and_asks_for_reprint_and_
         expect(amendment).to_contain_text("收货人地址变更")
         expect(amendments.get_by_test_id("amend-open")).to_be_visible()
         shoot(page, screenshot_dir, "certificate-print")
+
+        # A phytosanitary certificate (type 18) on the same e-record (bamboo chopsticks): its page
+        # downloads the IPPC ePhyto XML, which names the certificate's number.
+        phyto = clerk.call(
+            "POST", APPLICATIONS, {"e_record_no": e_record_no, "type_code": "18", "form": PHYTO_FORM}
+        )
+        phyto = clerk.call("POST", f"{APPLICATIONS}/{phyto['id']}/submit", {})
+        if phyto["status"] == "officer_review":  # referred by intelligent review: the officer issues it
+            phyto = officer.call("POST", f"{APPLICATIONS}/{phyto['id']}/approve", {})
+        assert phyto["status"] == "issued", phyto
+        page.goto(f"/enterprise/certificates/{phyto['certificate_no']}")
+        with page.expect_download() as download:
+            page.get_by_test_id("certificate-ephyto").click()
+        assert download.value.suggested_filename == f"{phyto['certificate_no']}-ephyto.xml"
+        root = ElementTree.parse(download.value.path()).getroot()
+        assert root.tag == f"{{{RSM}}}SPSCertificate", root.tag
+        assert root.findtext("rsm:SPSExchangedDocument/ram:ID", namespaces=XML_NS) == phyto["certificate_no"]
+        assert root.findtext(".//ram:TypeCode", namespaces=XML_NS) is not None
 
         requests = officer.call("GET", "/api/v1/certificate-amendments?status=requested")
         mine = [a for a in requests if a["certificate_no"] == number]

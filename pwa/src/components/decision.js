@@ -11,3 +11,10 @@ export function decisionReason(text) {
   if (reason.length > REASON_MAX) return { error: 'long' }
   return { reason }
 }
+
+/** An optional note (an approval's note to the enterprise): trimmed, at most 500 characters; { reason } (null when empty) or { error }. */
+export function decisionNote(text) {
+  const note = (text ?? '').trim()
+  if (note.length > REASON_MAX) return { error: 'long' }
+  return { reason: note || null }
+}

@@ -22,7 +22,7 @@ export const certdeskApi = {
 export const requestsApi = {
   amendments: (status = 'requested') => api.get(`/api/v1/certificate-amendments?${query({ status, limit: 200 })}`),
   originalReceived: (id) => api.post(`/api/v1/certificate-amendments/${id}/original-received`, {}),
-  approveAmendment: (id) => api.post(`/api/v1/certificate-amendments/${id}/approve`, {}),
+  approveAmendment: (id, note = null) => api.post(`/api/v1/certificate-amendments/${id}/approve`, note ? { note } : {}),
   rejectAmendment: (id, note) => api.post(`/api/v1/certificate-amendments/${id}/reject`, { note }),
   reprints: (status = 'requested') => api.get(`/api/v1/reprint-requests?${query({ status, limit: 200 })}`),
   approveReprint: (id, note = null) => api.post(`/api/v1/reprint-requests/${id}/approve`, note ? { note } : {}),
