@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,9 +39,15 @@ def csv_cell(value):
     return "'" + value if is_formula_like(value) else value
 
 
+def xlsx_text(value):
+    """Text as an XLSX cell can hold it: control characters XML forbids (a pasted \\x11 in a search
+    filter, say) become U+FFFD instead of failing the whole export."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def append_xlsx_row(sheet, values) -> None:
     """Append a row to an openpyxl sheet, every formula-like text stored as a plain string."""
-    sheet.append(values)
+    sheet.append([xlsx_text(value) for value in values])
     for cell in sheet[sheet.max_row]:
         if is_formula_like(cell.value) or cell.data_type == "f":
             cell.data_type = "s"
