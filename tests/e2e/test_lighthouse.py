@@ -50,6 +50,8 @@ def _lighthouse(url: str, report: Path) -> dict:
         text=True,
         timeout=180,
     )
+    if done.returncode != 0 and "Please run Lighthouse again" in done.stderr:
+        return None  # Lighthouse's own trace failed (e.g. NO_NAVSTART), nothing about the page: run again
     if done.returncode != 0:
         pytest.fail(f"lighthouse failed ({done.returncode}):\n{done.stderr[-3000:]}", pytrace=False)
     return json.loads(report.read_text())
@@ -72,6 +74,9 @@ def test_lighthouse_pwa_audits_pass_and_performance_is_at_least_90(live_server, 
     scores = []
     for run in range(1, MAX_RUNS + 1):
         result = _lighthouse(f"{live_server}/", folder / f"report-{run}.json")
+        if result is None:
+            report_measurement(record_property, f"Lighthouse run {run}: its trace failed, run again")
+            continue
         performance = result["categories"]["performance"]["score"]
         pwa = result["categories"]["pwa"]["score"]
         metrics = {
@@ -91,4 +96,5 @@ def test_lighthouse_pwa_audits_pass_and_performance_is_at_least_90(live_server, 
         assert result["audits"]["uses-text-compression"]["score"] == 1
         if performance >= MIN_PERFORMANCE:
             break
+    assert scores, f"Lighthouse's trace failed in all {MAX_RUNS} runs"
     assert max(scores) >= MIN_PERFORMANCE, f"performance scores {scores} all below {MIN_PERFORMANCE}"
