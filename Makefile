@@ -81,8 +81,12 @@ migration: install
 	DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/$$db $(FLASK) db migrate -m "$(m)"; \
 	status=$$?; psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE $$db"; exit $$status
 
+# Benchmarks (not in CI): each figure beside its floor measured in the same run, then a summary table.
+# QUICK=1 runs them at 10,000 rows (under 5 minutes). Each runs on SQLite and on the PostgreSQL server
+# BENCH_PG_URL names (a scratch database is created and dropped); BENCH_PG_URL= skips PostgreSQL.
+BENCH_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 bench: install pwa
-	$(BIN)/python -m bench
+	QUICK=$(QUICK) BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist
