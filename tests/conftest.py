@@ -76,6 +76,12 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 
+def pytest_collection_modifyitems(items):
+    """The long tests (marked `slow`: minutes of one worker) start first, so that under pytest-xdist the
+    other worker runs the rest beside them instead of both waiting on one long test at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: the rest keep order
+
+
 # Here, not in tests/e2e/conftest.py: under pytest-xdist only the root conftest is loaded by the
 # process that prints the summary. The lines come from report_measurement() in tests/e2e/conftest.py.
 def pytest_terminal_summary(terminalreporter):
