@@ -13,7 +13,7 @@ from flask import g, has_request_context, request
 
 from backend.audit.models import AuditEvent
 from backend.core.auth import Actor
-from backend.core.exports import table_csv, table_xlsx
+from backend.core.exports import Table, list_file
 from backend.core.pagination import keyset_page
 from backend.core.permissions import district_clause
 from backend.extensions import db
@@ -135,6 +135,5 @@ def _export_rows(actor: Actor, filters: dict) -> list[dict]:
 def export_events(*, actor: Actor, file_format: str, **filters) -> bytes:
     """The events the same filters find (at most MAX_EXPORT_ROWS, newest first) as CSV or XLSX."""
     rows = _export_rows(actor, filters)
-    if file_format == "csv":
-        return table_csv(EXPORT_COLUMNS, rows, filters)
-    return table_xlsx(EXPORT_COLUMNS, rows, filters, title="审计日志", wide=("before", "after"))
+    table = Table(EXPORT_COLUMNS, rows, name="审计日志", wide=("before", "after"))
+    return list_file(file_format, table, filters)
