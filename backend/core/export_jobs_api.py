@@ -39,7 +39,7 @@ def job_body(job: export_jobs.ExportJob) -> dict:
     """What the API says of a job (the 202 of a large export, and GET /exports/{id})."""
     done = job.status == export_jobs.DONE
     total = max(job.rows_total, 1)
-    return ExportJobSchema().dump({
+    return {
         "id": job.id,
         "status": job.status,
         "filename": job.filename,
@@ -53,7 +53,7 @@ def job_body(job: export_jobs.ExportJob) -> dict:
         "status_url": url_for("exports.ExportJobStatus", export_id=job.id),
         "file_url": url_for("exports.ExportJobFile", export_id=job.id) if done else None,
         "error": "导出失败 The export failed" if job.status == export_jobs.FAILED else None,
-    })
+    }
 
 
 @blp.route("/<string(length=32):export_id>")

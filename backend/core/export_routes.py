@@ -76,14 +76,14 @@ def export_routes(
 
 def _start_job(key: str, file_format: str, filename: str, rows: int) -> Response:
     from backend.core import export_jobs
-    from backend.core.export_jobs_api import job_body
+    from backend.core.export_jobs_api import ExportJobSchema, job_body
 
     job = export_jobs.start_export_job(
         actor=g.actor, route=key, request_path=request.path,
         query_string=request.query_string.decode("utf-8", "replace"), file_format=file_format,
         filename=filename, rows_total=rows,
     )
-    response = jsonify(job_body(job))
+    response = jsonify(ExportJobSchema().dump(job_body(job)))
     response.status_code = 202
     response.headers["Location"] = url_for("exports.ExportJobStatus", export_id=job.id)
     return response
