@@ -56,7 +56,7 @@ def job_body(job: export_jobs.ExportJob) -> dict:
     }
 
 
-@blp.route("/<string(length=32):export_id>")
+@blp.route("/<string(maxlength=32):export_id>")
 class ExportJobStatus(MethodView):
     @requires(*EVERYONE)
     @blp.response(200, ExportJobSchema)
@@ -66,7 +66,7 @@ class ExportJobStatus(MethodView):
         return job_body(export_jobs.export_job_for(actor=g.actor, job_id=export_id))
 
 
-@blp.route("/<string(length=32):export_id>/file")
+@blp.route("/<string(maxlength=32):export_id>/file")
 class ExportJobFile(MethodView):
     @requires(*EVERYONE)
     @blp.response(200, content_type="application/octet-stream", description="The CSV or XLSX file")
