@@ -30,4 +30,5 @@ export_routes(
     args_schema=AuditExportSchema,
     guard=requires(Role.ADMINISTRATOR),
     export=lambda **args: service.export_events(actor=g.actor, **args),
+    count=lambda **args: service.export_count(actor=g.actor, **args),
 )
