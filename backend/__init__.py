@@ -41,6 +41,7 @@ BLUEPRINTS = [
     "backend.monitoring.api",
     "backend.statistics.api",
     "backend.catalogs.api",
+    "backend.core.export_jobs_api",
 ]
 
 # Every domain's jobs (Celery tasks), imported by the worker and by the API that enqueues them.
@@ -48,6 +49,7 @@ TASK_MODULES = [
     "backend.media.tasks",
     "backend.review.tasks",
     "backend.statistics.tasks",
+    "backend.core.export_jobs",
 ]
 
 # What `celery beat` sends, and when (seconds, or a crontab in China time). Every job is safe to run
@@ -60,6 +62,8 @@ BEAT_SCHEDULE = {
     # `flask storage prune`: idle uploads expired, unreferenced old files deleted; nightly at 03:30.
     "storage-prune": {"task": "media.prune_storage", "schedule": {"hour": 3, "minute": 30}},
     # 查询统计: closed days rolled up shortly after midnight China time (idempotent; today is counted live).
+    # Large exports' files deleted once past EXPORT_KEEP_SECONDS (also done whenever one starts).
+    "exports-purge": {"task": "exports.purge_expired", "schedule": 3600.0},
     "statistics-roll-up": {"task": "statistics.roll_up", "schedule": {"hour": 0, "minute": 20}},
 }
 

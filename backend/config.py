@@ -26,6 +26,11 @@ class Config:
     CELERY_VISIBILITY_TIMEOUT = _env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
     # Prefix of every broker key: several installations (or test runs) can share one Redis.
     CELERY_KEY_PREFIX = os.environ.get("CELERY_KEY_PREFIX", "")
+    # Exports (CSV/XLSX) of more rows than this are written by a job (core/export_jobs.py): the
+    # request answers 202 at once and the PWA shows a progress bar, then downloads the file.
+    EXPORT_JOB_ROWS = _env_int("EXPORT_JOB_ROWS", 5000)
+    # How long a finished large export is kept for its requester (seconds).
+    EXPORT_KEEP_SECONDS = _env_int("EXPORT_KEEP_SECONDS", 24 * 3600)
     # Bearer token that opens /metrics to a scraper on another machine (loopback needs none).
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
 

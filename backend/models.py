@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "backend.amendments.models",
     "backend.statistics.rollup",
     "backend.catalogs.models",
+    "backend.core.export_jobs",
 ]
 
 for _name in MODEL_MODULES:

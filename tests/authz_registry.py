@@ -223,6 +223,25 @@ def _foreign_catalog_import() -> int:
     return row.id
 
 
+# large exports
+
+
+def _foreign_export_job() -> str:
+    """A large export written for a user of the other district: only that user may follow or download it."""
+    from backend.core.export_jobs import DONE, ExportJob
+
+    owner = make_user("inspector", district_code=OTHER_DISTRICT)
+    job = ExportJob(
+        user_id=owner.id, actor={}, route="instruction_exports:/instructions",
+        request_path="/api/v1/instructions.csv", query_string="", file_format="csv",
+        filename="instructions.csv", status=DONE, rows_total=1, rows_done=1, content=b"x",
+        expires_at=utcnow() + timedelta(hours=1),
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job.id
+
+
 OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     # identity
     "enterprise_id": lambda: foreign_enterprise().id,
@@ -250,6 +269,8 @@ OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     **CERTIFICATE_FACTORIES,
     # catalogues
     "import_id": _foreign_catalog_import,
+    # large exports (core/export_jobs.py)
+    "export_id": _foreign_export_job,
 }
 
 PATH_VALUES: dict[str, str] = {
