@@ -10,6 +10,8 @@ worker_class = "gthread"
 timeout = 120
 graceful_timeout = 30
 accesslog = None  # the app writes one JSON line per request itself
+# Several instances run on one machine: no shared admin socket (~/.gunicorn/gunicorn.ctl) between them.
+control_socket_disable = True
 
 
 def child_exit(server, worker):
