@@ -187,7 +187,7 @@ class Stack:
         process.wait(timeout=10)
 
     def stop(self) -> None:
-        for name, process in list(self.processes.items()):
+        for process in list(self.processes.values()):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
         for name, process in list(self.processes.items()):
@@ -220,6 +220,9 @@ class Stack:
             if match:
                 counts[match.group(1)] = counts.get(match.group(1), 0) + 1
         return counts
+
+    def api_addresses(self) -> list[str]:
+        return [f"127.0.0.1:{port}" for port in self.api_ports]
 
     def log(self, name: str) -> str:
         return (self.folder / f"{name}.log").read_text(errors="replace")

@@ -79,15 +79,24 @@ def close_invalid_connections() -> int:
 
     with _connections_lock:
         connections = list(_connections.items())
+    by_token: dict[str, list[str]] = {}
+    for sid, token in connections:
+        by_token.setdefault(token, []).append(sid)
     closed = 0
     try:
-        for sid, token in connections:
+        # Each token once (a user's tabs and phones share it), and the loop yields between them: a
+        # Socket.IO process holding thousands of sockets keeps delivering messages meanwhile.
+        for token, sids in by_token.items():
             try:
                 actor_from_token(token)
             except DomainError:
-                _forget(sid)
-                socketio.server.disconnect(sid, namespace="/")
-                closed += 1
+                for sid in sids:
+                    _forget(sid)
+                    socketio.server.disconnect(sid, namespace="/")
+                closed += len(sids)
+            finally:
+                db.session.remove()
+            socketio.sleep(0)
     finally:
         db.session.remove()
     return closed

@@ -31,6 +31,7 @@ from backend.declarations import numbers, service
 from backend.declarations.models import Declaration
 from backend.declarations.schemas import DeclarationBodySchema
 from backend.extensions import db
+from backend.identity.models import Enterprise
 from backend.media.models import Photo
 from backend.media.storage import LocalStorage
 from bench.stack import REDIS_URL, Stack
@@ -89,7 +90,12 @@ def drafts(factories, count: int) -> tuple[str, list[int]]:
     token = token_of(factories.headers(user))
     data = DeclarationBodySchema().load(registered_body(factories, enterprise, "chopsticks"))
     actor = actor_from_token(token)
-    ids = [service.create_draft(actor=actor, data=data).id for _ in range(count)]
+    enterprise = db.session.get(Enterprise, actor.enterprise_id)
+    ids = [
+        service.new_declaration(actor=actor, enterprise=enterprise, data=data, source="web").id
+        for _ in range(count)
+    ]
+    db.session.commit()  # one transaction for them all
     db.session.remove()
     return token, ids
 
@@ -126,13 +132,13 @@ def test_500_concurrent_submissions_over_both_api_processes_get_gap_free_numbers
     before = stack.upstreams()
     sessions = threading.local()
 
+    bearer = {"Authorization": f"Bearer {token}"}
+
     def submit(declaration_id: int) -> str:
         if not hasattr(sessions, "http"):
             sessions.http = requests.Session()
-        answer = sessions.http.post(
-            f"{stack.url}{API}/{declaration_id}/submit", json={}, headers={"Authorization": f"Bearer {token}"},
-            timeout=120,
-        )
+        url = f"{stack.url}{API}/{declaration_id}/submit"
+        answer = sessions.http.post(url, json={}, headers=bearer, timeout=120)
         assert answer.status_code == 200, answer.text
         return answer.json()["inspection_no"]
 
@@ -146,7 +152,7 @@ def test_500_concurrent_submissions_over_both_api_processes_get_gap_free_numbers
         db.session.remove()
         # Both API processes took a fair share (nginx's round robin, read from its access log).
         after = stack.upstreams()
-        served = [after.get(f"127.0.0.1:{port}", 0) - before.get(f"127.0.0.1:{port}", 0) for port in stack.api_ports]
+        served = [after.get(address, 0) - before.get(address, 0) for address in stack.api_addresses()]
         assert sum(served) == 500 and min(served) >= 100, served
         # And every one of them announced its receipts to the socket held by the Socket.IO process.
         accepted: set[int] = set()
@@ -183,7 +189,7 @@ def test_a_worker_killed_mid_derivative_and_restarted_leaves_each_copy_exactly_o
 
     (stack.gate / "release").touch()
     stack.start_worker("tests.media.crash_worker", CRASH_GATE=str(stack.gate))
-    wait_for("every photo's copies", lambda: all(p.derivatives_status == "ready" for p in photo_rows()), timeout=90)
+    wait_for("every photo's copies", lambda: all(p.derivatives_status == "ready" for p in photo_rows()), 90)
 
     rows = photo_rows()
     for photo, data in zip(rows, uploads, strict=True):
