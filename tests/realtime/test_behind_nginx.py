@@ -126,6 +126,29 @@ def test_a_receipt_committed_by_one_api_process_reaches_a_socket_through_nginx(s
     assert stack.upstreams().get(f"127.0.0.1:{stack.socket_port}")  # the socket went through nginx
 
 
+def test_the_socket_process_checks_tokens_and_a_logout_elsewhere_closes_its_socket(stack, factories):
+    token, _ = drafts(factories, 0)
+    ended = threading.Event()
+    client = socketio_client.Client(reconnection=False)
+    client.on("disconnect", lambda *_: ended.set())
+    client.connect(stack.url, auth={"token": token}, transports=["websocket"], wait_timeout=20)
+    try:
+        for auth in ({"token": "cja_not-a-token"}, None):
+            refused = socketio_client.Client(reconnection=False)
+            with pytest.raises(socketio_client.exceptions.ConnectionError):
+                refused.connect(stack.url, auth=auth, transports=["websocket"], wait_timeout=20)
+        assert requests.get(f"{stack.url}/metrics", timeout=10).status_code == 404  # kept inside
+        # Logged out through an API process: the Socket.IO process hears it through Redis and closes
+        # the socket at once, well before its 30-second timer.
+        logout = requests.post(
+            f"{stack.url}/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
+        assert logout.status_code == 204
+        assert ended.wait(timeout=15)
+    finally:
+        client.disconnect()
+
+
 def test_500_concurrent_submissions_over_both_api_processes_get_gap_free_numbers(stack, factories):
     token, ids = drafts(factories, 500)
     client, received = listen(stack, token)
