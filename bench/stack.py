@@ -187,9 +187,11 @@ class Stack:
         process.wait(timeout=10)
 
     def stop(self) -> None:
-        for process in list(self.processes.values()):
+        for name, process in self.processes.items():
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                # gunicorn and celery: SIGQUIT, a quick shutdown; nginx: SIGTERM (its SIGQUIT waits
+                # for every open WebSocket to close).
+                os.killpg(process.pid, signal.SIGTERM if name == "nginx" else signal.SIGQUIT)
         for name, process in list(self.processes.items()):
             try:
                 process.wait(timeout=15)
