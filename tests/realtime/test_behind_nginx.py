@@ -16,6 +16,7 @@ import queue
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -44,9 +45,19 @@ pytestmark = pytest.mark.slow
 API = "/api/v1/declarations"
 
 
-@pytest.fixture(scope="module")
-def stack(app, database_url, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("stack")
+def test_the_production_layout_behind_nginx(app, database_url, factories, tmp_path):
+    """One test, one stack: split into several tests, pytest-xdist could start a stack per worker."""
+    with running_stack(database_url, tmp_path) as stack:
+        # Each step makes its own enterprise or inspector; the first submissions of the district
+        # come first, so their numbers start at 1.
+        submissions_over_both_api_processes_get_gap_free_numbers(stack, factories)
+        a_receipt_committed_by_one_api_process_reaches_a_socket_through_nginx(stack, factories)
+        the_socket_process_checks_tokens_and_a_logout_elsewhere_closes_its_socket(stack, factories)
+        a_worker_killed_mid_derivative_and_restarted_leaves_each_copy_exactly_once(stack, factories)
+
+
+@contextmanager
+def running_stack(database_url, folder):
     gate = folder / "gate"
     gate.mkdir()
     with Stack(database_url, folder, CELERY_VISIBILITY_TIMEOUT="3") as running:
@@ -109,7 +120,7 @@ def listen(stack: Stack, token: str) -> tuple[socketio_client.Client, queue.Queu
     return client, received
 
 
-def test_a_receipt_committed_by_one_api_process_reaches_a_socket_through_nginx(stack, factories):
+def a_receipt_committed_by_one_api_process_reaches_a_socket_through_nginx(stack, factories):
     token, (declaration_id,) = drafts(factories, 1)
     client, received = listen(stack, token)
     try:
@@ -126,7 +137,7 @@ def test_a_receipt_committed_by_one_api_process_reaches_a_socket_through_nginx(s
     assert stack.upstreams().get(f"127.0.0.1:{stack.socket_port}")  # the socket went through nginx
 
 
-def test_the_socket_process_checks_tokens_and_a_logout_elsewhere_closes_its_socket(stack, factories):
+def the_socket_process_checks_tokens_and_a_logout_elsewhere_closes_its_socket(stack, factories):
     token, _ = drafts(factories, 0)
     ended = threading.Event()
     client = socketio_client.Client(reconnection=False)
@@ -149,7 +160,8 @@ def test_the_socket_process_checks_tokens_and_a_logout_elsewhere_closes_its_sock
         client.disconnect()
 
 
-def test_500_concurrent_submissions_over_both_api_processes_get_gap_free_numbers(stack, factories):
+def submissions_over_both_api_processes_get_gap_free_numbers(stack, factories):
+    """500 concurrent submissions through nginx (round robin over both API processes)."""
     token, ids = drafts(factories, 500)
     client, received = listen(stack, token)
     before = stack.upstreams()
@@ -192,7 +204,7 @@ def test_500_concurrent_submissions_over_both_api_processes_get_gap_free_numbers
         client.disconnect()
 
 
-def test_a_worker_killed_mid_derivative_and_restarted_leaves_each_copy_exactly_once(stack, factories):
+def a_worker_killed_mid_derivative_and_restarted_leaves_each_copy_exactly_once(stack, factories):
     inspector = factories.user(Role.INSPECTOR, district_code="5300")
     headers = factories.headers(inspector)
     db.session.remove()
