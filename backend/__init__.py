@@ -184,7 +184,8 @@ def _init_realtime(app: Flask) -> None:
     socketio.init_app(
         app,
         message_queue=app.config["REDIS_URL"],
-        async_mode="threading",
+        channel=app.config["SOCKETIO_CHANNEL"],
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         # The handshake's Origin (when a browser sends one) must be the app's own address.
         cors_allowed_origins=realtime.allowed_origins(app.config),
         json=None,

@@ -52,6 +52,11 @@ class Config:
     CHALLENGE_TTL = _env_int("CHALLENGE_TTL", 120)
     # Seconds between checks of every open Socket.IO connection's token (revoked or expired: closed).
     REALTIME_TOKEN_CHECK_SECONDS = _env_int("REALTIME_TOKEN_CHECK_SECONDS", 30)
+    # Redis channel of the Socket.IO messages: several installations (or test runs) can share a Redis.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
+    # How the process serves sockets: "threading" (`make run`, the API processes: a thread per socket)
+    # or "gevent" (the Socket.IO processes, backend.socket_wsgi: thousands of sockets per process).
+    SOCKETIO_ASYNC_MODE = "threading"
 
     WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
     WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Chajian 查检")
