@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.extensions import db
+from backend.inspections import grouping
 from backend.inspections.models import EvidenceRecord, Inspection
 
 
@@ -100,7 +101,11 @@ def _chain_head(inspection: Inspection) -> tuple[int, str]:
     """(seq, record_sha256) of the inspection's last record, (0, GENESIS) before the first.
 
     The inspection row is locked first, so two writers append one after the other instead of forking
-    the chain (the unique (inspection_id, seq) constraint is the backstop)."""
+    the chain (the unique (inspection_id, seq) constraint is the backstop). In a write group the head is
+    read once and then carried forward by record_evidence()."""
+    group = grouping.current()
+    if group is not None and inspection.id in group.heads:
+        return group.heads[inspection.id]
     db.session.execute(sa.select(Inspection.id).where(Inspection.id == inspection.id).with_for_update())
     head = db.session.execute(
         sa.select(EvidenceRecord.seq, EvidenceRecord.record_sha256)
@@ -108,7 +113,10 @@ def _chain_head(inspection: Inspection) -> tuple[int, str]:
         .order_by(EvidenceRecord.seq.desc())
         .limit(1)
     ).first()
-    return (head.seq, head.record_sha256) if head else (0, GENESIS)
+    found = (head.seq, head.record_sha256) if head else (0, GENESIS)
+    if group is not None:
+        group.heads[inspection.id] = found
+    return found
 
 
 def record_evidence(
@@ -137,8 +145,13 @@ def record_evidence(
         accuracy_m=_decimal(location.get("accuracy_m"), "accuracy_m"),
     )
     record.record_sha256 = sha256_hex(record_bytes(record))
-    db.session.add(record)
-    db.session.flush()  # the next record of this transaction chains to this one
+    group = grouping.current()
+    if group is not None:  # inserted with the group's; the next record chains to the head kept in memory
+        group.add(record)
+        group.heads[inspection.id] = (record.seq, record.record_sha256)
+    else:
+        db.session.add(record)
+        db.session.flush()  # the next record of this transaction chains to this one
 
 
 def _decimal(value, column: str) -> Decimal | None:
