@@ -308,6 +308,9 @@ def _raw_push(ops: int, instruction_id: int, user_id: int) -> float:
     inspection_id = db.session.execute(
         sa.text("SELECT id FROM inspection WHERE instruction_id = :i"), {"i": instruction_id}
     ).scalar_one()
+    last_seq = db.session.execute(
+        sa.text("SELECT max(seq) FROM evidence_record WHERE inspection_id = :i"), {"i": inspection_id}
+    ).scalar_one()
     db.session.commit()
     now = datetime.now(UTC)
     if db.engine.dialect.name == "sqlite":
@@ -326,9 +329,13 @@ def _raw_push(ops: int, instruction_id: int, user_id: int) -> float:
             [(inspection_id, sample, f"R-{n}", now) for _, sample, n in rows],
         )
         cursor.executemany(
-            "INSERT INTO evidence_record (inspection_id, kind, ref, content, content_sha256, actor_user_id,"
-            f" device_id, op_id, server_time) VALUES ({p}, 'sample', {p}, '{{}}', {p}, {p}, 'phone', {p}, {p})",
-            [(inspection_id, sample, "0" * 64, user_id, op, now) for op, sample, _ in rows],
+            "INSERT INTO evidence_record (inspection_id, seq, previous_sha256, record_sha256, kind, ref, content,"
+            " content_sha256, actor_user_id, device_id, op_id, server_time)"
+            f" VALUES ({p}, {p}, {p}, {p}, 'sample', {p}, '{{}}', {p}, {p}, 'phone', {p}, {p})",
+            [
+                (inspection_id, last_seq + 1 + n, "0" * 64, "0" * 64, sample, "0" * 64, user_id, op, now)
+                for op, sample, n in rows
+            ],
         )
         cursor.executemany(
             "INSERT INTO sync_operation (user_id, op_id, device_id, instruction_id, op_type, body_sha256, status,"

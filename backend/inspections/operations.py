@@ -83,7 +83,10 @@ def open_inspection_of(instruction: Instruction, prov: Provenance) -> Inspection
 def _item(instruction: Instruction, item_id: int | None) -> InstructionItem | None:
     if item_id is None:
         return None
-    item = db.session.get(InstructionItem, item_id)
+    if grouping.current() is not None:  # the instruction's items, loaded once and kept with it
+        item = next((item for item in instruction.items if item.id == item_id), None)
+    else:
+        item = db.session.get(InstructionItem, item_id)
     if item is None or item.instruction_id != instruction.id:
         raise DomainError("resource.not_found", errors={"item_id": ["not an item of this instruction"]})
     return item
