@@ -29,16 +29,16 @@ class WriteGroup:
     item_results: dict[int, dict[int, InspectionItemResult]] = field(default_factory=dict)  # by inspection
     pending: dict[type, list] = field(default_factory=dict)  # rows to insert together, by model
 
-    def add(self, row) -> None:
-        """Insert this new row with the others of its table at the next flush (it never joins the
-        session: nothing in the group reads it back)."""
-        self.pending.setdefault(type(row), []).append(row)
+    def add(self, model: type, values: dict) -> None:
+        """Insert a new row of `model` with the others of its table at the next flush (it never joins
+        the session: nothing in the group reads it back)."""
+        self.pending.setdefault(model, []).append(values)
 
     def flush(self) -> None:
         """The session's changes, then the rows kept aside: one INSERT (executemany) per table."""
         db.session.flush()
         for model, rows in self.pending.items():
-            db.session.execute(sa.insert(model.__table__), [_values(row) for row in rows])
+            db.session.execute(sa.insert(model.__table__), _with_defaults(model.__table__, rows))
         self.pending.clear()
 
     def item_result(self, inspection: Inspection, item_id: int) -> InspectionItemResult | None:
@@ -56,18 +56,22 @@ class WriteGroup:
         self.item_results.setdefault(inspection.id, {})[row.instruction_item_id] = row
 
 
-def _values(row) -> dict:
-    """A new row's column values, with the column defaults the session would have filled in."""
-    values = {}
-    for attr in sa.inspect(type(row)).column_attrs:
-        column = attr.columns[0]
-        value = getattr(row, attr.key)
-        if value is None and column.primary_key:
-            continue
-        if value is None and column.default is not None:
-            value = column.default.arg(None) if column.default.is_callable else column.default.arg
-        values[column.key] = value
-    return values
+def _with_defaults(table: sa.Table, rows: list[dict]) -> list[dict]:
+    """The rows with the Python-side column defaults the session would have filled in."""
+    defaults = [
+        column
+        for column in table.columns
+        if column.default is not None
+        and not column.primary_key
+        and any(column.key not in row for row in rows)
+    ]
+    for row in rows:
+        for column in defaults:
+            if column.key not in row:
+                row[column.key] = (
+                    column.default.arg(None) if column.default.is_callable else column.default.arg
+                )
+    return rows
 
 
 def current() -> WriteGroup | None:

@@ -158,20 +158,20 @@ def add_sample(instruction: Instruction, *, prov: Provenance, sample_id: str, bo
         ).first()
     ):
         raise DomainError("inspection.sample_exists")
-    sample = InspectionSample(
-        inspection_id=inspection.id,
-        sample_uid=sample_id,
-        instruction_item_id=values["item_id"],
-        sample_no=values["sample_no"],
-        quantity=values["quantity"],
-        unit=values["unit"],
-        laboratory=values["laboratory"],
-        tests=values["tests"],
-    )
+    sample = {
+        "inspection_id": inspection.id,
+        "sample_uid": sample_id,
+        "instruction_item_id": values["item_id"],
+        "sample_no": values["sample_no"],
+        "quantity": values["quantity"],
+        "unit": values["unit"],
+        "laboratory": values["laboratory"],
+        "tests": values["tests"],
+    }
     if group is not None:
-        group.add(sample)
+        group.add(InspectionSample, sample)
     else:
-        db.session.add(sample)
+        db.session.add(InspectionSample(**sample))
     record_evidence(
         inspection, kind="sample", ref=sample_id, content={"sample_id": sample_id, **values}, prov=prov
     )

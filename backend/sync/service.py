@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +21,14 @@ from backend.instructions.models import Instruction, InstructionLease
 from backend.instructions.service import get_visible
 from backend.instructions.workflow import OPEN, Status
 from backend.sync import errors  # noqa: F401
-from backend.sync.documents import CATALOG_VERSION, CATALOGS, instruction_document, jsonable, load_documents
+from backend.sync.documents import (
+    CATALOG_VERSION,
+    CATALOGS,
+    as_json,
+    instruction_document,
+    jsonable,
+    load_documents,
+)
 from backend.sync.models import SyncOperation
 from backend.sync.schemas import OPERATION_BODIES, EmptyBody
 
@@ -136,17 +144,18 @@ def pull(
             {"seq": seq, "instruction_id": instruction_id, "removed": False, "instruction": document}
         )
     db.session.commit()
-    return jsonable(
+    page = as_json(
         {
             "cursor": cursor,
             "next_cursor": rows[-1][0] if rows else cursor,
             "has_more": has_more,
             "server_time": utcnow(),
             "catalog_version": CATALOG_VERSION,
-            "catalogs": None if catalog_version == CATALOG_VERSION else CATALOGS,
             "changes": changes,
         }
     )
+    page["catalogs"] = None if catalog_version == CATALOG_VERSION else CATALOGS  # plain JSON already
+    return page
 
 
 def _lease_due(lease: InstructionLease | None, device_id: str, now) -> bool:
@@ -277,7 +286,7 @@ def _apply_group(
 class _Chunk:
     """What one chunk's transaction already holds: stored operations, locked instructions, renewed leases."""
 
-    stored: dict[str, SyncOperation]
+    stored: dict[str, SyncOperation | SimpleNamespace]
     locked: dict[int, Instruction] = field(default_factory=dict)
     leased: set[int] = field(default_factory=set)
 
@@ -316,7 +325,9 @@ def _stored(actor: Actor, op_id: str) -> SyncOperation | None:
     ).scalar_one_or_none()
 
 
-def _replay(stored: SyncOperation, op_hash: str, op_id: str, instruction_id: int, blocked: dict) -> dict:
+def _replay(
+    stored: SyncOperation | SimpleNamespace, op_hash: str, op_id: str, instruction_id: int, blocked: dict
+) -> dict:
     if stored.body_sha256 != op_hash:
         blocked.setdefault(instruction_id, op_id)
         return {
@@ -425,20 +436,23 @@ def _record(
     result: dict,
     *,
     group: grouping.WriteGroup | None = None,
-) -> SyncOperation:
-    row = SyncOperation(
-        user_id=actor.user_id,
-        op_id=op_id,
-        device_id=device_id,
-        instruction_id=op["target"]["instruction_id"],
-        op_type=op["type"],
-        body_sha256=op_hash,
-        status=result["status"],
-        result=result,
-    )
+) -> SyncOperation | SimpleNamespace:
+    """The processed operation's row; in a group, kept aside for the group's insert (what a replay in
+    the same chunk reads of it is the same: body_sha256, status, result)."""
+    values = {
+        "user_id": actor.user_id,
+        "op_id": op_id,
+        "device_id": device_id,
+        "instruction_id": op["target"]["instruction_id"],
+        "op_type": op["type"],
+        "body_sha256": op_hash,
+        "status": result["status"],
+        "result": result,
+    }
     if group is not None:
-        group.add(row)  # inserted with the group's other operations
-    else:
-        db.session.add(row)
-        db.session.flush()
+        group.add(SyncOperation, values)
+        return SimpleNamespace(**values)
+    row = SyncOperation(**values)
+    db.session.add(row)
+    db.session.flush()
     return row
