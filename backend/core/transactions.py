@@ -63,3 +63,15 @@ class TransactionList:
         if session.in_nested_transaction():
             return  # a savepoint released: the transaction may still roll back
         self._after_commit(self.take(session))
+
+
+def commit_keeping_loaded(session: Session) -> None:
+    """Commit without expiring what the session holds: the answer is serialised from the objects just
+    written (their values are the committed ones: defaults and version bumps are set in Python) instead
+    of being read back in a second transaction."""
+    real = session() if callable(session) and not isinstance(session, Session) else session
+    real.expire_on_commit = False
+    try:
+        real.commit()
+    finally:
+        real.expire_on_commit = True
