@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 
 from backend import realtime
@@ -17,29 +18,30 @@ from backend.extensions import db
 from backend.identity import scope
 from backend.identity.models import AuthToken, Enterprise, User
 
+# Built once: the token, its user and the district of the user's enterprise, in one query.
+_TOKEN_QUERY = (
+    sa.select(
+        AuthToken.revoked_at,
+        AuthToken.expires_at,
+        AuthToken.assurance,
+        AuthToken.session_id,
+        User.id,
+        User.username,
+        User.role,
+        User.active,
+        User.enterprise_id,
+        User.district_code,
+        Enterprise.district_code,
+    )
+    .join(User, User.id == AuthToken.user_id)
+    .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
+    .where(AuthToken.token_hash == sa.bindparam("token_hash"), AuthToken.kind == sa.bindparam("kind"))
+)
+
 
 def resolve_token(token: str, *, kind: str = "access") -> Actor:
-    """Resolve a bearer token to its Actor, or raise auth.invalid_token (core.auth's token resolver).
-
-    One query: the token, its user and the district of the user's enterprise."""
-    row = db.session.execute(
-        db.select(
-            AuthToken.revoked_at,
-            AuthToken.expires_at,
-            AuthToken.assurance,
-            AuthToken.session_id,
-            User.id,
-            User.username,
-            User.role,
-            User.active,
-            User.enterprise_id,
-            User.district_code,
-            Enterprise.district_code,
-        )
-        .join(User, User.id == AuthToken.user_id)
-        .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
-        .where(AuthToken.token_hash == hash_token(token), AuthToken.kind == kind)
-    ).one_or_none()
+    """Resolve a bearer token to its Actor, or raise auth.invalid_token (core.auth's token resolver)."""
+    row = db.session.execute(_TOKEN_QUERY, {"token_hash": hash_token(token), "kind": kind}).one_or_none()
     if row is None:
         raise _invalid_token()
     revoked_at, expires_at, assurance, session_id, user_id, username, role, active, enterprise_id, \
