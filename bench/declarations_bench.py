@@ -198,10 +198,12 @@ def start_server(db_url: str, app_spec: str = "backend:create_app()") -> tuple[s
         app_spec,
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
-    for _ in range(200):
+    for _ in range(600):  # until the worker has loaded the app and answers (not just the port open)
         try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-            return process, port
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            probe.request("GET", "/healthz")
+            if probe.getresponse().status == 200:
+                return process, port
         except OSError:
             time.sleep(0.1)
     process.kill()

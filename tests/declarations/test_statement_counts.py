@@ -65,7 +65,9 @@ def issued(factories):
         enterprise,
         status="e_record_issued",
         goods=[_goods(n) for n in (1, 2, 3)],
-        containers=[DeclarationContainer(size_type="40HC", count=1, numbers=[f"MSCU123456{n}"]) for n in (1, 2)],
+        containers=[
+            DeclarationContainer(size_type="40HC", count=1, numbers=[f"MSCU123456{n}"]) for n in (1, 2)
+        ],
         qualifications=[DeclarationQualification(type_code="BWG_PRODUCER", number=f"Q{n}") for n in (1, 2)],
     )
     now = datetime.now(UTC)
@@ -73,7 +75,8 @@ def issued(factories):
         db.session.add(
             ERecord(
                 declaration_id=declaration.id, e_record_no=f"{declaration.inspection_no}{suffix}",
-                status="normal", goods_category="general", issued_at=now, valid_until=now + timedelta(days=60),
+                status="normal", goods_category="general", issued_at=now,
+                valid_until=now + timedelta(days=60),
             )
         )
     db.session.commit()
@@ -104,7 +107,8 @@ def test_a_submission_stays_within_its_statement_budget(client, factories):
     headers = factories.headers(factories.user(Role.ENTERPRISE, enterprise=enterprise))
     body = registered_body(factories, enterprise)
     first, second = (client.post(API, json=body, headers=headers).get_json()["id"] for _ in range(2))
-    assert client.post(f"{API}/{first}/submit", json={}, headers=headers).status_code == 200  # the counter row
+    # The first submission of the year creates the counter row; the second is the steady state.
+    assert client.post(f"{API}/{first}/submit", json={}, headers=headers).status_code == 200
     db.session.expunge_all()
     with statements() as seen:
         submitted = client.post(f"{API}/{second}/submit", json={}, headers=headers)
