@@ -580,9 +580,9 @@ def figures(quick: bool) -> list:
             print(f"{label}: generated {rows:,} applications in {time.perf_counter() - started:.0f} s", flush=True)
             m = measure(
                 url,
-                lookups=200 if quick else 500,
-                per_client=50 if quick else 150,
-                submissions=100 if quick else 400,
+                lookups=100 if quick else 500,
+                per_client=25 if quick else 150,
+                submissions=48 if quick else 400,
             )
         print(f"{label}: {m}", flush=True)
         out += [

@@ -102,6 +102,15 @@ def test_a_lookup_is_four_queries(client, issued, by):
     assert len(seen) <= LOOKUP_QUERIES, "\n".join(seen)
 
 
+def test_an_e_record_by_number_is_two_queries(client, issued):
+    headers, (_, number) = issued
+    with statements() as seen:
+        found = client.get(f"/api/v1/e-records/{number}002", headers=headers)
+    assert found.status_code == 200, found.get_json()
+    assert found.get_json()["inspection_no"] == number
+    assert len(seen) <= 2, "\n".join(seen)  # the token with its user; the e-record with its declaration
+
+
 def test_a_submission_stays_within_its_statement_budget(client, factories):
     enterprise = factories.enterprise()
     headers = factories.headers(factories.user(Role.ENTERPRISE, enterprise=enterprise))
