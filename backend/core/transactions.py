@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import after_this_request, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -75,3 +76,10 @@ def commit_keeping_loaded(session: Session) -> None:
         real.commit()
     finally:
         real.expire_on_commit = True
+    if has_request_context():
+        # Once the answer is built they expire as after any commit: a later request served by the same
+        # session (tests run many in one app context) reads them afresh.
+        @after_this_request
+        def _expire(response):
+            real.expire_all()
+            return response
