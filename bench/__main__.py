@@ -17,8 +17,8 @@ from bench.summary import Figure, table
 
 # Each module has figures(quick: bool) -> list[Figure]; one not converted yet only prints (main()).
 BENCHMARKS = [
-    "photo_ingest", "certificates_e2e", "lookups_bench", "field_bench", "monitoring_bench", "sockets_bench",
-    "sync_bench",
+    "declarations_bench", "sync_bench", "certificates_e2e", "photo_ingest", "lookups_bench", "monitoring_bench",
+    "sockets_bench", "field_bench",
 ]
 
 

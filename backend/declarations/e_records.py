@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from backend.audit.service import record_event
 from backend.core.auth import Actor
@@ -157,15 +158,17 @@ def _next_suffix(inspection_no: str) -> int:
 
 def get_e_record(*, actor: Actor, e_record_no: str) -> ERecord:
     """One e-record, if the actor's enterprise owns it or it belongs to the actor's district."""
-    record = find_e_record(e_record_no)
+    record = find_e_record(e_record_no, with_declaration=True)
     ensure_can_read(actor, record.declaration)
     return record
 
 
-def find_e_record(e_record_no: str) -> ERecord:
-    record = db.session.execute(
-        sa.select(ERecord).where(ERecord.e_record_no == e_record_no)
-    ).scalar_one_or_none()
+def find_e_record(e_record_no: str, *, with_declaration: bool = False) -> ERecord:
+    """The e-record of that number (404 if none); `with_declaration`: its declaration in the same query."""
+    query = sa.select(ERecord).where(ERecord.e_record_no == e_record_no)
+    if with_declaration:
+        query = query.options(joinedload(ERecord.declaration))
+    record = db.session.execute(query).scalar_one_or_none()
     if record is None:
         raise DomainError("resource.not_found")
     return record
