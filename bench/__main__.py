@@ -16,7 +16,9 @@ import sys
 from bench.summary import Figure, table
 
 # Each module has figures(quick: bool) -> list[Figure]; one not converted yet only prints (main()).
-BENCHMARKS = ["photo_ingest", "certificates_e2e", "lookups_bench", "field_bench", "monitoring_bench"]
+BENCHMARKS = [
+    "photo_ingest", "certificates_e2e", "lookups_bench", "field_bench", "monitoring_bench", "interchange_bench",
+]
 
 
 def main(argv: list[str]) -> int:

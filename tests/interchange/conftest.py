@@ -16,6 +16,7 @@ import pytest
 
 from backend.core.enums import Role
 from backend.extensions import db
+from backend.identity.models import Enterprise
 from tests.declarations.bodies import registered_body
 
 INTAKE = "/api/v1/intake/single-window/declarations"
@@ -34,17 +35,30 @@ class Receiver:
     def __init__(self, folder: Path):
         self.port = free_port()
         self.db = folder / "received.sqlite"
+        self.log = folder / "receiver.log"
         self.url = f"http://127.0.0.1:{self.port}/receipts"
         self.process = None
 
     def start(self, **control) -> Receiver:
+        log = open(self.log, "ab")
         self.process = subprocess.Popen(
             [sys.executable, str(RECEIVER_SCRIPT), str(self.port), str(self.db), json.dumps(control)],
-            stdout=subprocess.PIPE,
+            stdout=log,
             stderr=subprocess.STDOUT,
         )
-        assert self.process.stdout.readline().strip() == b"ready"
+        log.close()
+        deadline = time.monotonic() + 30
+        while not self._answers():
+            assert self.process.poll() is None and time.monotonic() < deadline, self.log.read_text()
+            time.sleep(0.05)
         return self
+
+    def _answers(self) -> bool:
+        try:
+            self.stats()
+        except OSError:
+            return False
+        return True
 
     def kill(self) -> None:
         self.process.kill()
@@ -121,14 +135,16 @@ def admin(factories):
 def intake(client, factories, exporter, sender):
     """intake(n): n applications sent through the Single Window intake; their declaration ids."""
     counter = iter(range(1, 10_000))
+    exporter_id = exporter.id
 
     def send(how_many: int = 1, headers: dict | None = None) -> list[int]:
         ids = []
         for _ in range(how_many):
+            enterprise = db.session.get(Enterprise, exporter_id)  # the test may have closed its session
             message = {
                 "message_id": f"SW-T-{next(counter):05d}-{time.monotonic_ns()}",
-                "enterprise_customs_code": exporter.customs_code,
-                "application": registered_body(factories, exporter),
+                "enterprise_customs_code": enterprise.customs_code,
+                "application": registered_body(factories, enterprise),
             }
             response = client.post(INTAKE, json=message, headers=headers or sender)
             assert response.status_code == 201, response.get_json()

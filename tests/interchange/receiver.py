@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ElementTree
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 NS = {"r": "urn:chajian:interchange:receipt:1"}
+VERBOSE = False  # True: each request on stderr (the test's receiver.log)
 _lock = threading.Lock()
 _control = {"mode": "ok", "count": None, "delay": 0.0}
 
@@ -82,8 +83,9 @@ def make_handler(db: sqlite3.Connection):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, *args):
-            pass
+        def log_message(self, format, *args):
+            if VERBOSE:
+                sys.stderr.write(f"{time.time():.3f} {format % args}\n")
 
         def _answer(self, status: int, payload: dict) -> None:
             data = json.dumps(payload).encode()
@@ -135,7 +137,6 @@ def main() -> None:
         _control.update(json.loads(sys.argv[3]))
     server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(open_db(path)))
     server.daemon_threads = True
-    print("ready", flush=True)
     server.serve_forever()
 
 
