@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from backend.core.models import utcnow
 from backend.declarations.models import Declaration, IntakeMessage, Receipt
-from backend.interchange.models import PENDING, OutboxMessage
+from backend.interchange.models import OutboxMessage
 
 SOURCE = "single_window"
 _WOKEN = "interchange.woken"  # Session.info: applications with new outbox rows in this transaction
@@ -48,7 +48,7 @@ def _receipt_inserted(mapper, connection, receipt: Receipt) -> None:
             sequence=sequence,
             district_code=row.district_code,
             recipient_id=row.created_by_id,
-            status=PENDING,
+            # status: the column's default, pending (interchange/workflow.py's initial status)
             attempts=0,
             created_at=utcnow(),
         )

@@ -24,7 +24,7 @@ from flask import current_app
 
 from backend.core.models import utcnow
 from backend.extensions import db
-from backend.interchange import documents
+from backend.interchange import documents, workflow
 from backend.interchange.models import DELIVERED, PARKED, PENDING, OutboxMessage
 
 log = logging.getLogger("chajian.interchange")
@@ -126,18 +126,18 @@ def _record(claim: _Claim, status: int | None, answer: str) -> float | None:
     message.last_response_status = status
     retry_in = None
     if status is not None and 200 <= status < 300:
-        message.status, message.delivered_at = DELIVERED, now
+        workflow.delivered(message)
         message.last_error = None
         message.last_response_body = answer
     elif status is not None and status < 500:
-        message.status, message.parked_at = PARKED, now
+        workflow.parked(message)
         message.last_response_body = answer
         message.last_error = f"HTTP {status}"
     else:
         message.last_error = answer if status is None else f"HTTP {status}"
         message.last_response_body = None if status is None else answer
         if message.attempts >= current_app.config["INTERCHANGE_MAX_ATTEMPTS"]:
-            message.status, message.parked_at = PARKED, now
+            workflow.parked(message)
         else:
             retry_in = backoff_seconds(message.attempts)
             message.next_attempt_at = now + timedelta(seconds=retry_in)

@@ -11,10 +11,9 @@ from backend.core.exports import table_csv, table_xlsx
 from backend.core.jobs import enqueue
 from backend.core.pagination import keyset_page
 from backend.declarations.models import Declaration, Receipt
-from backend.errors import DomainError
 from backend.extensions import db
-from backend.interchange import documents, errors  # noqa: F401  (registers the codes)
-from backend.interchange.models import DELIVERED, PENDING, OutboxMessage
+from backend.interchange import documents, workflow
+from backend.interchange.models import OutboxMessage
 
 EXPORT_LIMIT = 20_000
 COLUMNS = [
@@ -93,10 +92,7 @@ def retry_message(*, actor: Actor, outbox_message_id: int) -> dict:
     """Send a parked (or waiting) message again now, its attempts counted from zero."""
     message = db.session.get(OutboxMessage, outbox_message_id, with_for_update=True)
     permissions.ensure_can_see(actor, message, district_code=getattr(message, "district_code", None))
-    if message.status == DELIVERED:
-        raise DomainError("interchange.already_delivered")
-    message.status, message.attempts = PENDING, 0
-    message.next_attempt_at = message.lease_until = message.parked_at = None
+    workflow.retried(message)
     declaration_id = message.declaration_id
     record_event(
         action="interchange.retry",
