@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from backend.core.models import utcnow
-from backend.declarations.models import Declaration, IntakeMessage, Receipt
+from backend.declarations.models import Declaration, Receipt
 from backend.interchange.models import OutboxMessage
 
 SOURCE = "single_window"
@@ -70,10 +70,3 @@ def _after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_WOKEN, None)
-
-
-def intake_message_id(connection_or_session, declaration_id: int) -> str | None:
-    """The Single Window's own message id for the application (what it correlates receipts with)."""
-    return connection_or_session.execute(
-        sa.select(IntakeMessage.message_id).where(IntakeMessage.declaration_id == declaration_id)
-    ).scalar_one_or_none()

@@ -77,11 +77,11 @@ def _claim(declaration_id: int) -> _Claim | float | None:
     now = utcnow()
     head = db.session.execute(head_query(declaration_id).with_for_update()).scalar_one_or_none()
     if head is None or head.status == PARKED:
-        db.session.rollback()
+        db.session.commit()  # what _record() left in this transaction (the predecessor delivered)
         return None
     waits = [moment for moment in (head.next_attempt_at, head.lease_until) if moment and moment > now]
     if waits:
-        db.session.rollback()
+        db.session.commit()
         return (max(waits) - now).total_seconds()
     rendered = documents.render(head)
     head.attempts += 1
@@ -114,7 +114,9 @@ def _post(url: str, claim: _Claim) -> tuple[int | None, str]:
 
 
 def _record(claim: _Claim, status: int | None, answer: str) -> float | None:
-    """Write the attempt's result unless the lease was lost meanwhile; seconds until a retry, or None."""
+    """Write the attempt's result unless the lease was lost meanwhile; seconds until a retry, or None.
+
+    A delivery is committed with the next claim (one commit per message; the caller claims next)."""
     now = utcnow()
     message = db.session.execute(
         sa.select(OutboxMessage).where(OutboxMessage.id == claim.id).with_for_update()
@@ -141,7 +143,8 @@ def _record(claim: _Claim, status: int | None, answer: str) -> float | None:
         else:
             retry_in = backoff_seconds(message.attempts)
             message.next_attempt_at = now + timedelta(seconds=retry_in)
-    db.session.commit()
+    if message.status != DELIVERED:
+        db.session.commit()
     if message.status == PARKED:
         log.warning("receipt message %s parked: %s", claim.message_id, message.last_error)
     return retry_in

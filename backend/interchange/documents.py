@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app
 from lxml import etree
 
 from backend.certificates.keys import signing_key_for
-from backend.certificates.sealing import canonical_json, sign_statement
-from backend.declarations.models import Declaration, Receipt
+from backend.certificates.sealing import b64url, canonical_json, unwrap_private_key
+from backend.declarations.models import Declaration, IntakeMessage, Receipt
 from backend.extensions import db
 from backend.identity.models import Enterprise
-from backend.interchange.capture import intake_message_id
 from backend.interchange.models import OutboxMessage
 
 NAMESPACE = "urn:chajian:interchange:receipt:1"
@@ -36,19 +36,30 @@ class RenderedMessage:
 
 def unsigned_twin(message: OutboxMessage) -> dict:
     """The message's content without its signature (what the signature covers)."""
-    receipt = db.session.get(Receipt, message.receipt_id)
-    declaration = db.session.get(Declaration, message.declaration_id)
-    enterprise = db.session.get(Enterprise, declaration.enterprise_id)
+    row = db.session.execute(
+        sa.select(
+            Receipt,
+            Declaration.inspection_no,
+            Declaration.district_code,
+            Enterprise.customs_code,
+            IntakeMessage.message_id.label("intake_message_id"),
+        )
+        .join(Declaration, Declaration.id == Receipt.declaration_id)
+        .join(Enterprise, Enterprise.id == Declaration.enterprise_id)
+        .outerjoin(IntakeMessage, IntakeMessage.declaration_id == Declaration.id)
+        .where(Receipt.id == message.receipt_id)
+    ).one()
+    receipt = row.Receipt
     return {
         "message_id": message.message_id,
         "version": VERSION,
         "application": {
-            "declaration_id": declaration.id,
+            "declaration_id": message.declaration_id,
             "sequence": message.sequence,
-            "intake_message_id": intake_message_id(db.session, declaration.id),
-            "inspection_no": declaration.inspection_no,
-            "district_code": declaration.district_code,
-            "enterprise_customs_code": enterprise.customs_code,
+            "intake_message_id": row.intake_message_id,
+            "inspection_no": row.inspection_no,
+            "district_code": row.district_code,
+            "enterprise_customs_code": row.customs_code,
         },
         "receipt": {
             "code": receipt.code,
@@ -79,9 +90,23 @@ def render(message: OutboxMessage) -> RenderedMessage:
     """The signed JSON twin and XML of one outbox message (in the caller's transaction)."""
     twin = unsigned_twin(message)
     key = signing_key_for(message.district_code)
-    signature = sign_statement(signed_statement(twin), key=key, secret_key=current_app.config["SECRET_KEY"])
+    signature = b64url(_private_key(key).sign(signed_statement(twin)))
     twin["signature"] = {"key_id": key.key_id, "algorithm": ALGORITHM, "value": signature}
     return RenderedMessage(twin=twin, xml=to_xml(twin))
+
+
+# Unwrapped private keys of this process, by key id and wrapping secret: unwrapping (HKDF, AES-GCM)
+# once per key, not once per message. signing_key_for() returns only an active key.
+_PRIVATE_KEYS: dict[tuple[str, str], object] = {}
+
+
+def _private_key(key):
+    secret = current_app.config["SECRET_KEY"]
+    cached = _PRIVATE_KEYS.get((key.key_id, secret))
+    if cached is None:
+        cached = unwrap_private_key(key.private_key_encrypted, key_id=key.key_id, secret_key=secret)
+        _PRIVATE_KEYS[(key.key_id, secret)] = cached
+    return cached
 
 
 def _element(parent, name: str, value) -> None:
