@@ -185,3 +185,13 @@ def test_administrators_list_export_and_see_only_their_districts(client, intake,
     assert len(client.get("/api/v1/interchange/outbox", headers=national).get_json()["items"]) == 2
     reviewer = factories.headers(factories.user(Role.REVIEWER, district_code="5300"))
     assert client.get("/api/v1/interchange/outbox", headers=reviewer).status_code == 403
+
+
+def test_the_command_sends_what_waits_after_a_failure(pushing, intake, app):
+    pushing.control("fail5xx", count=1)
+    intake(1)
+    assert [row.status for row in outbox()] == [PENDING, PENDING]
+    db.session.remove()
+    result = app.test_cli_runner().invoke(args=["interchange", "deliver"])
+    assert result.exit_code == 0 and "delivered: 2" in result.output
+    assert [row.status for row in outbox()] == [DELIVERED, DELIVERED]
