@@ -18,7 +18,7 @@ from bench.summary import Figure, table
 # Each module has figures(quick: bool) -> list[Figure]; one not converted yet only prints (main()).
 BENCHMARKS = [
     "declarations_bench", "sync_bench", "certificates_e2e", "photo_ingest", "lookups_bench", "monitoring_bench",
-    "sockets_bench", "field_bench",
+    "sockets_bench", "interchange_bench", "field_bench",
 ]
 
 

@@ -240,6 +240,30 @@ def _foreign_export_job() -> str:
     db.session.add(job)
     db.session.commit()
     return job.id
+# interchange
+
+
+def _foreign_outbox_message() -> int:
+    """A receipt message owed for a Single Window application of the other district."""
+    from backend.declarations.models import Receipt
+    from backend.interchange.models import OutboxMessage
+
+    declaration = make_declaration(
+        foreign_enterprise(), status="submitted", district_code=OTHER_DISTRICT, source="single_window"
+    )
+    receipt = Receipt(
+        declaration_id=declaration.id,
+        code="SUBMITTED",
+        status="submitted",
+        text_zh="已提交",
+        text_en="Submitted",
+        actor_label="系统 system",
+    )
+    db.session.add(receipt)
+    db.session.commit()
+    return db.session.execute(
+        db.select(OutboxMessage.id).where(OutboxMessage.receipt_id == receipt.id)
+    ).scalar_one()
 
 
 OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
@@ -271,6 +295,8 @@ OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     "import_id": _foreign_catalog_import,
     # large exports (core/export_jobs.py)
     "export_id": _foreign_export_job,
+    # interchange: a message of the other district's Single Window application
+    "outbox_message_id": _foreign_outbox_message,
 }
 
 PATH_VALUES: dict[str, str] = {
