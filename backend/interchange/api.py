@@ -8,7 +8,7 @@ from flask.views import MethodView
 from backend.core.api import Blueprint
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
-from backend.core.exports import export_routes
+from backend.core.export_routes import export_routes
 from backend.interchange import service
 from backend.interchange.schemas import (
     FeedArgsSchema,

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from backend.audit.service import record_event
 from backend.core import permissions
 from backend.core.auth import Actor
-from backend.core.exports import table_csv, table_xlsx
+from backend.core.exports import Table, list_file
 from backend.core.jobs import enqueue
 from backend.core.pagination import keyset_page
 from backend.declarations.models import Declaration, Receipt
@@ -71,9 +71,8 @@ def export_outbox(*, actor: Actor, file_format: str, status: str | None = None, 
     query = _rows_query(actor, status=status).order_by(OutboxMessage.id.desc()).limit(EXPORT_LIMIT)
     rows = [_row(*row) for row in db.session.execute(query)]
     filters = {"status": status or "all"}
-    if file_format == "csv":
-        return table_csv(COLUMNS, rows, filters)
-    return table_xlsx(COLUMNS, rows, filters, title="回执报文 Receipt messages", wide=("last_response_body",))
+    table = Table(COLUMNS, rows, name="回执报文 Receipt messages", wide=("last_response_body",))
+    return list_file(file_format, table, filters)
 
 
 def get_message(*, actor: Actor, outbox_message_id: int) -> dict:
