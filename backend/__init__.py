@@ -27,6 +27,7 @@ BLUEPRINTS = [
     "backend.review.api",
     "backend.review.rules_api",
     "backend.appointments.api",
+    "backend.appointments.intake_api",
     "backend.deadlines.api",
     "backend.instructions.api",
     "backend.instructions.exports_api",
