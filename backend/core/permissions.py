@@ -8,8 +8,8 @@ Two questions, answered here only:
 
 The port of exit (口岸海关): customs users of a district that holds a port also read the e-records and
 certificates declared to leave through it, whoever issued them. Callers opt in by passing the object's
-port as `exit_port=` (`can_read`, `ensure_can_read`) or its column to `readable_clause`; nothing else
-(the application itself, its receipts, acting on it) widens.
+port as `exit_port=` (`can_read`, `ensure_can_read`); nothing else (the application itself, its
+receipts, acting on it) widens.
 
 Core knows no districts or ports table: create_app() hands in identity's `districts_under(code)` (the
 codes of a district and of every district under it), the national level's code, and catalogs'
@@ -113,17 +113,6 @@ def exit_ports(actor: Actor) -> frozenset[str] | None:
     if key not in cache:
         cache[key] = resolver(codes)
     return cache[key]
-
-
-def readable_clause(actor: Actor, district_column, exit_port_column=None) -> sa.ColumnElement[bool]:
-    """district_clause, widened (for e-records and certificates) to rows leaving through the actor's ports."""
-    clause = district_clause(actor, district_column)
-    if exit_port_column is None or visible_district_codes(actor) is None:
-        return clause
-    ports = exit_ports(actor)
-    if ports is None:
-        return sa.true()
-    return sa.or_(clause, exit_port_column.in_(sorted(ports))) if ports else clause
 
 
 def is_national(actor: Actor) -> bool:
