@@ -59,7 +59,11 @@ class ConsumedLineSchema(Schema):
     consumed_at = fields.DateTime()
 
 
-POSITIVE = validate.Range(min=0, min_inclusive=False, max=10**15, max_inclusive=False)
+def _positive(value) -> None:
+    """Above zero (a Range on a Decimal field would be documented as a string; the upper bound is
+    StrictSchema's, DECIMAL_LIMIT)."""
+    if value <= 0:
+        raise ValidationError("must be greater than 0 / 须大于 0")
 
 
 class CustomsLineSchema(StrictSchema):
@@ -67,11 +71,11 @@ class CustomsLineSchema(StrictSchema):
 
     line_no = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=999))
     hs_code = fields.String(required=True, validate=HS_CODE)
-    quantity = fields.Decimal(required=True, places=3, allow_nan=False, validate=POSITIVE)
+    quantity = fields.Decimal(required=True, places=3, allow_nan=False, validate=_positive)
     quantity_unit = fields.String(
         required=True, validate=validate.Regexp(r"^\d{3}$", error="3-digit customs unit code")
     )
-    net_weight = fields.Decimal(places=3, allow_nan=False, validate=POSITIVE, metadata={"description": "kg"})
+    net_weight = fields.Decimal(places=3, allow_nan=False, validate=_positive, metadata={"description": "kg"})
     packages = fields.Integer(strict=True, validate=validate.Range(min=1, max=10**9))
 
 
