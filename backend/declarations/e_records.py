@@ -100,7 +100,7 @@ def reissue_e_record(*, actor: Actor, e_record_no: str) -> ERecord:
     declaration = db.session.execute(
         sa.select(Declaration).where(Declaration.id == record.declaration_id).with_for_update()
     ).scalar_one()
-    ensure_can_see(actor, declaration)
+    ensure_can_see(actor, declaration, exit_port=declaration.departure_port)  # 403 to the port of exit
     db.session.refresh(declaration, ["e_records"])
     current = declaration.e_record
     if current.id != record.id or record.status != ERecordStatus.VOIDED:
