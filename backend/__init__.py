@@ -27,6 +27,7 @@ BLUEPRINTS = [
     "backend.review.api",
     "backend.review.rules_api",
     "backend.appointments.api",
+    "backend.appointments.intake_api",
     "backend.deadlines.api",
     "backend.instructions.api",
     "backend.instructions.exports_api",
@@ -137,12 +138,18 @@ def _init_jobs(app: Flask) -> None:
 def _init_auth(app: Flask) -> None:
     """Core checks tokens and district scopes with identity's resolvers, handed in here: core knows no
     users or districts table."""
+    from backend.catalogs.ports import ports_held_by
     from backend.core import auth, permissions
     from backend.identity.scope import NATIONAL_DISTRICT_CODE, districts_under
     from backend.identity.tokens import resolve_token
 
     auth.init_app(app, token_resolver=resolve_token)
-    permissions.init_app(app, districts_under=districts_under, national_code=NATIONAL_DISTRICT_CODE)
+    permissions.init_app(
+        app,
+        districts_under=districts_under,
+        national_code=NATIONAL_DISTRICT_CODE,
+        ports_held_by=ports_held_by,
+    )
 
 
 def _init_compression(app: Flask) -> None:

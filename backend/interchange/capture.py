@@ -10,6 +10,7 @@ applications concerned (wake_after_commit); a lost wake-up is harmless: the swee
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -26,13 +27,26 @@ _declarations = Declaration.__table__
 _outbox = OutboxMessage.__table__
 
 
+_FIELDS = ("source", "district_code", "created_by_id")
+
+
+def _application(connection, receipt: Receipt):
+    """The application's source, district and creator: from the session when the receipt's writer holds
+    the application loaded (the usual case: no extra statement per receipt), else from the table."""
+    session = sa.orm.object_session(receipt)
+    if session is not None:
+        key = sa.inspect(Declaration).identity_key_from_primary_key([receipt.declaration_id])
+        loaded = session.identity_map.get(key)
+        if loaded is not None and not (sa.inspect(loaded).unloaded & set(_FIELDS)):
+            return SimpleNamespace(**{name: getattr(loaded, name) for name in _FIELDS})
+    columns = [_declarations.c[name] for name in _FIELDS]
+    query = sa.select(*columns).where(_declarations.c.id == receipt.declaration_id)
+    return connection.execute(query).one_or_none()
+
+
 @event.listens_for(Receipt, "after_insert")
 def _receipt_inserted(mapper, connection, receipt: Receipt) -> None:
-    row = connection.execute(
-        sa.select(_declarations.c.source, _declarations.c.district_code, _declarations.c.created_by_id).where(
-            _declarations.c.id == receipt.declaration_id
-        )
-    ).one_or_none()
+    row = _application(connection, receipt)
     if row is None or row.source != SOURCE:
         return
     sequence = connection.execute(
