@@ -9,6 +9,7 @@ from backend.core.api import Blueprint
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
 from backend.core.export_routes import export_routes
+from backend.core.sqlite import writes_on_read
 from backend.interchange import service
 from backend.interchange.schemas import (
     FeedArgsSchema,
@@ -47,6 +48,7 @@ export_routes(
 
 @blp.route(MESSAGE)
 class OutboxMessageView(MethodView):
+    @writes_on_read  # signing the twin creates the district's key the first time
     @requires(Role.ADMINISTRATOR)
     @blp.response(200, OutboxDetailSchema)
     def get(self, outbox_message_id):
@@ -66,6 +68,7 @@ class OutboxRetry(MethodView):
 
 @blp.route("/receipts")
 class ReceiptsFeed(MethodView):
+    @writes_on_read  # signing the twins creates the district's key the first time
     @requires(Role.SYSTEM_CLIENT, assurance=Assurance.KEY)
     @blp.arguments(FeedArgsSchema, location="query")
     @blp.response(200, FeedPageSchema)
