@@ -31,6 +31,7 @@ from backend.core.enums import Assurance, Role
 from backend.core.exports import reporting_progress
 from backend.core.jobs import enqueue
 from backend.core.models import JSONType, UTCDateTime, utcnow
+from backend.core.statemachine import StateMachine
 from backend.errors import DomainError, register_errors
 from backend.extensions import db
 
@@ -46,6 +47,12 @@ register_errors(
 )
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+# The job's lifecycle, the only code that changes its status: queued → running → done | failed.
+MACHINE = StateMachine(
+    "export",
+    {(QUEUED, "start"): RUNNING, (RUNNING, "finish"): DONE, (RUNNING, "fail"): FAILED},
+    initial=QUEUED,
+)
 
 
 class ExportJob(db.Model):
@@ -128,7 +135,8 @@ def write_export(job_id: str) -> bool:
     if job is None or job.status in (DONE, FAILED):
         db.session.rollback()
         return False
-    job.status, job.rows_done = RUNNING, 0
+    MACHINE.apply(job, "start")
+    job.rows_done = 0
     db.session.commit()
 
     def progress(rows: int) -> None:
@@ -144,11 +152,13 @@ def write_export(job_id: str) -> bool:
     except Exception as exc:  # recorded on the job, so the requester sees the failure
         log.exception("export job %s failed", job_id)
         db.session.rollback()
-        job.status, job.error, job.finished_at = FAILED, str(exc)[:500], utcnow()
+        MACHINE.apply(job, "fail")
+        job.error, job.finished_at = str(exc)[:500], utcnow()
         db.session.commit()
         return False
     keep = timedelta(seconds=current_app.config["EXPORT_KEEP_SECONDS"])
-    job.content, job.status, job.finished_at = content, DONE, utcnow()
+    MACHINE.apply(job, "finish")
+    job.content, job.finished_at = content, utcnow()
     job.rows_done = max(job.rows_done, job.rows_total)
     job.expires_at = utcnow() + keep
     db.session.commit()

@@ -51,6 +51,7 @@ MACHINES = {
     "BlankSheet": "blank_stock/workflow.py",
     "ReprintRequest": "blank_stock/workflow.py",
     "OutboxMessage": "interchange/workflow.py",
+    "ExportJob": "core/export_jobs.py",  # a core job's short lifecycle, beside its model
 }
 HISTORY_MODELS = {"Receipt", "ApplicationReceipt", "SyncOperation"}
 
