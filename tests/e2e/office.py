@@ -55,6 +55,12 @@ class FieldApi:
 
     def ok(self, method: str, path: str, user: str | None = None, body=None, **kwargs):
         status, data = self.call(method, path, user, body, **kwargs)
+        if status == 401 and user in self._tokens:
+            # A long run outlives an access token (15 minutes): sign in again once and repeat.
+            self._tokens.pop(user)
+            if user == ENROLMENT_ADMIN and self._admin_key_token is not None:
+                self._tokens[user] = self._admin_key_token()
+            status, data = self.call(method, path, user, body, **kwargs)
         assert 200 <= status < 300, f"{method} {path}: {status} {data}"
         return data
 

@@ -142,6 +142,8 @@ def test_beat_sends_only_registered_jobs_and_housekeeping_runs_run_scheduled(app
         "media.sweep_pending_derivatives",
         "media.prune_storage",
         "statistics.roll_up",
+        "exports.purge_expired",
+        "interchange.sweep",
     }
     assert {entry["task"] for entry in schedule.values()} <= set(celery_app.tasks)
     counts = celery_app.tasks["review.run_scheduled"].apply().get()
