@@ -1,0 +1,233 @@
+"""时效 figures: each stage's duration per case, counted in a histogram; median, p90 and bands in SQL.
+
+A stage's duration is fixed once its end is recorded (every stage time is a first occurrence, or the
+last submission before acceptance), so the daily roll-up stores the durations of the stages that
+ended on the closed days it rolls up, counted per (accepted day, end day, district, channel, HS
+chapter, first inspector, stage, duration in whole minutes). A period (cases accepted in it) then reads:
+
+- the roll-up rows of its accepted days, and
+- live, the stages that ended after the last rolled day, computed case by case only for the cases with
+  an event since then (found on the event times' indexes), with the same keys.
+
+Both are histograms (grp, stage, seconds, n); the median and 90th percentile interpolate between
+neighbours exactly as percentile_cont does, from running sums over the histogram, in one statement.
+Durations are kept to the minute (the page shows hours to two decimals). Filters the roll-up does not
+key (enterprise, destination, certificate type) count every case live.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.certificates.models import Certificate
+from backend.declarations.models import ERecord, Receipt
+from backend.extensions import db
+from backend.identity.models import District, User
+from backend.inspections.models import Inspection
+from backend.instructions.models import Instruction
+from backend.statistics.sql import Filters, bucket, day_start, dialect, seconds_between
+from backend.statistics.timeliness import STAGES, cases
+
+HISTOGRAM_HOURS = (4, 8, 24, 48, 72, 120, 240)
+GROUPS = ("district", "channel", "hs_chapter", "inspector")
+LATEST_CASE_DAYS = 366  # a roll-up looks for stage ends among the cases accepted this long before
+
+
+class DailyDuration(db.Model):
+    """How many cases accepted on `day` had `stage` end on `end_day` after `seconds` (to the minute)."""
+
+    __tablename__ = "statistics_daily_duration"
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    end_day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    district_code: Mapped[str] = mapped_column(sa.String(4), primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    hs_chapter: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    inspector: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    stage: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    seconds: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(sa.Integer)
+
+
+def _minutes(seconds):
+    """Seconds rounded to the whole minute (the histogram's resolution)."""
+    return sa.cast(sa.func.round(seconds / 60.0), sa.Integer) * 60
+
+
+def _as_date(text):
+    return sa.cast(text, sa.Date) if dialect() == "postgresql" else text
+
+
+def _stage_rows(case_rows, ended_from=None, ended_before=None):
+    """One SELECT per stage over `case_rows`: the keys, the stage, its end and its minutes."""
+    parts = []
+    for stage, start, end, _, _ in STAGES:
+        began, ended = case_rows.c[start], case_rows.c[end]
+        clauses = [began.is_not(None), ended.is_not(None)]
+        if ended_from is not None:
+            clauses.append(ended >= ended_from)
+        if ended_before is not None:
+            clauses.append(ended < ended_before)
+        parts.append(
+            sa.select(
+                _as_date(bucket(case_rows.c.accepted, "day")).label("day"),
+                _as_date(bucket(ended, "day")).label("end_day"),
+                case_rows.c.district_code,
+                case_rows.c.channel,
+                case_rows.c.hs_chapter,
+                case_rows.c.inspector,
+                sa.literal(stage).label("stage"),
+                _minutes(seconds_between(began, ended)).label("seconds"),
+            ).where(*clauses)
+        )
+    return sa.union_all(*parts).subquery("stage_rows")
+
+
+def roll_up_durations(first: date, through: date) -> None:
+    """Store the durations of the stages that ended on the days first…through (in the caller's
+    transaction, which marks those days rolled up)."""
+    period = Filters(date_from=first - timedelta(days=LATEST_CASE_DAYS), date_to=through)
+    rows = _stage_rows(cases(period), day_start(first), day_start(through + timedelta(days=1)))
+    keys = [rows.c[name] for name in ("day", "end_day", "district_code", "channel", "hs_chapter",
+                                      "inspector", "stage", "seconds")]
+    select = sa.select(*keys, sa.func.count()).group_by(*keys)
+    db.session.execute(
+        sa.insert(DailyDuration).from_select([*(key.name for key in keys), "count"], select)
+    )
+
+
+def _touched_since(since):
+    """Ids of the applications with a stage event at or after `since`, each found on a time index."""
+    from backend.statistics.timeliness import DECISION_CODES
+
+    codes = ("SUBMITTED", "ACCEPTED", "INSPECTING", *DECISION_CODES)
+    return sa.union(
+        sa.select(Receipt.declaration_id).where(Receipt.code.in_(codes), Receipt.created_at >= since),
+        sa.select(Instruction.declaration_id).where(Instruction.created_at >= since),
+        sa.select(Inspection.declaration_id).where(Inspection.completed_at >= since),
+        sa.select(ERecord.declaration_id).where(ERecord.issued_at >= since),
+        sa.select(ERecord.declaration_id)
+        .join(Certificate, Certificate.e_record_id == ERecord.id)
+        .where(Certificate.issued_at >= since),
+    )
+
+
+def _group_key(source, group_by: str):
+    return source.c["district_code" if group_by == "district" else group_by]
+
+
+def histogram(filters: Filters, group_by: str = "district"):
+    """(grp, stage, seconds, n) over the cases accepted in the period: roll-up plus live."""
+    from backend.statistics.rollup import rolled_range
+
+    rolled = None if filters.needs_declaration_detail else rolled_range()
+    if rolled is None or rolled[0] > filters.date_to:
+        live = _stage_rows(cases(filters))
+        parts = [_histogram_of(live, group_by)]
+    else:
+        since = day_start(rolled[1] + timedelta(days=1))
+        live = _stage_rows(cases(filters, only=_touched_since(since)), ended_from=since)
+        table = DailyDuration.__table__
+        clauses = [table.c.day.between(filters.date_from, filters.date_to)]
+        if filters.districts is not None:
+            clauses.append(table.c.district_code.in_(filters.districts))
+        if filters.channel is not None:
+            clauses.append(table.c.channel == filters.channel)
+        # The roll-up began on the day of the oldest receipt: no stage ended before its first day.
+        parts = [_histogram_of(live, group_by), _rolled_histogram(table, group_by, clauses)]
+    union = sa.union_all(*parts).subquery("parts")
+    return (
+        sa.select(union.c.grp, union.c.stage, union.c.seconds, sa.func.sum(union.c.n).label("n"))
+        .group_by(union.c.grp, union.c.stage, union.c.seconds)
+        .subquery("histogram")
+    )
+
+
+def _histogram_of(rows, group_by: str):
+    return sa.select(
+        _group_key(rows, group_by).label("grp"), rows.c.stage, rows.c.seconds, sa.literal(1).label("n")
+    )
+
+
+def _rolled_histogram(table, group_by: str, clauses):
+    return sa.select(
+        _group_key(table, group_by).label("grp"),
+        table.c.stage,
+        table.c.seconds,
+        table.c.count.label("n"),
+    ).where(*clauses)
+
+
+def _floor(value):
+    return sa.func.floor(value) if dialect() == "postgresql" else sa.cast(value, sa.Integer)
+
+
+def stage_durations(filters: Filters, group_by: str = "district") -> list[dict]:
+    """Per group and stage: count, median and 90th percentile in hours (percentile_cont's
+    interpolation: the value at position p·(n−1), between its two neighbours)."""
+    counted = histogram(filters, group_by)
+    window = {"partition_by": (counted.c.grp, counted.c.stage)}
+    ranked = sa.select(
+        counted.c.grp,
+        counted.c.stage,
+        counted.c.seconds,
+        sa.func.sum(counted.c.n).over(**window, order_by=counted.c.seconds).label("running"),
+        sa.func.sum(counted.c.n).over(**window).label("total"),
+    ).subquery("ranked")
+
+    def percentile(p: float):
+        position = p * (ranked.c.total - 1)
+        lower = _floor(position)
+
+        def value_at(index):  # the seconds of the index-th case (0-based) in order
+            return sa.func.min(sa.case((ranked.c.running > index, ranked.c.seconds)))
+
+        below, above = value_at(lower), value_at(lower + 1)
+        fraction = sa.func.max(position - lower)
+        return below + (sa.func.coalesce(above, below) - below) * fraction
+
+    query = sa.select(
+        ranked.c.grp, ranked.c.stage, sa.func.max(ranked.c.total), percentile(0.5), percentile(0.9)
+    ).group_by(ranked.c.grp, ranked.c.stage)
+    order = {stage: index for index, (stage, *_rest) in enumerate(STAGES)}
+    labels = _group_labels(group_by)
+    result = [
+        {
+            "group": group,
+            "group_name": labels.get(group, group),
+            "stage": stage,
+            "count": int(count),
+            "median_hours": round(float(median) / 3600, 2),
+            "p90_hours": round(float(p90) / 3600, 2),
+        }
+        for group, stage, count, median, p90 in db.session.execute(query).all()
+    ]
+    return sorted(result, key=lambda row: (row["group"], order[row["stage"]]))
+
+
+def _group_labels(group_by: str) -> dict[str, str]:
+    if group_by == "district":
+        return dict(db.session.execute(sa.select(District.code, District.name_zh)).all())
+    if group_by != "inspector":
+        return {"-": "—"}
+    names = db.session.execute(sa.select(User.id, User.username)).all()
+    return {"-": "未派查检 no inspector", **{str(user_id): name for user_id, name in names}}
+
+
+def distribution(filters: Filters) -> list[dict]:
+    """How many cases took how long from submission to e-record (the "total" stage), in hour bands."""
+    counted = histogram(filters)
+    hours = counted.c.seconds / 3600.0
+    band = sa.case(
+        *[(hours < upper, index) for index, upper in enumerate(HISTOGRAM_HOURS)], else_=len(HISTOGRAM_HOURS)
+    )
+    query = sa.select(band, sa.func.sum(counted.c.n)).where(counted.c.stage == "total").group_by(band)
+    counts = {index: int(n) for index, n in db.session.execute(query).all()}
+    result = []
+    for index, lower in enumerate((0, *HISTOGRAM_HOURS)):
+        upper = HISTOGRAM_HOURS[index] if index < len(HISTOGRAM_HOURS) else None
+        label = f"{lower}–{upper} h" if upper is not None else f"≥ {lower} h"
+        result.append({"band": label, "count": counts.get(index, 0)})
+    return result
