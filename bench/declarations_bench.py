@@ -164,12 +164,14 @@ def prepare_actor(db_url: str) -> tuple[str, dict]:
     return token, body
 
 
-def start_server(db_url: str) -> tuple[subprocess.Popen, int]:
+def start_server(db_url: str, *, threads: int = 8, env_extra: dict | None = None) -> tuple[subprocess.Popen, int]:
+    """gunicorn (gthread, one worker) on a free port; `env_extra` adds settings (REDIS_URL, …)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": db_url, "LOG_REQUESTS": "0", "ACCESS_TOKEN_TTL": "14400",
-           "KEY_RATE_LIMIT": "1000000 per minute", "LOGIN_ADDRESS_RATE_LIMIT": "1000000 per minute"}
+           "KEY_RATE_LIMIT": "1000000 per minute", "LOGIN_ADDRESS_RATE_LIMIT": "1000000 per minute",
+           **(env_extra or {})}
     command = [
         sys.executable,
         "-m",
@@ -179,7 +181,7 @@ def start_server(db_url: str) -> tuple[subprocess.Popen, int]:
         "-w",
         "1",
         "--threads",
-        "8",
+        str(threads),
         "-b",
         f"127.0.0.1:{port}",
         "--keep-alive",

@@ -90,12 +90,21 @@ def roll_up_durations(first: date, through: date) -> None:
     transaction, which marks those days rolled up)."""
     period = Filters(date_from=first - timedelta(days=LATEST_CASE_DAYS), date_to=through)
     rows = _stage_rows(cases(period), day_start(first), day_start(through + timedelta(days=1)))
-    keys = [rows.c[name] for name in ("day", "end_day", "district_code", "channel", "hs_chapter",
-                                      "inspector", "stage", "seconds")]
+    keys = [
+        rows.c[name]
+        for name in (
+            "day",
+            "end_day",
+            "district_code",
+            "channel",
+            "hs_chapter",
+            "inspector",
+            "stage",
+            "seconds",
+        )
+    ]
     select = sa.select(*keys, sa.func.count()).group_by(*keys)
-    db.session.execute(
-        sa.insert(DailyDuration).from_select([*(key.name for key in keys), "count"], select)
-    )
+    db.session.execute(sa.insert(DailyDuration).from_select([*(key.name for key in keys), "count"], select))
 
 
 def _touched_since(since):

@@ -130,7 +130,7 @@ def cases(filters: Filters, *, only=None):
 
 # Stages with a time limit (backend/deadlines): (stage, when its clock starts, when it stops).
 LATE_STAGES = (("review", "accepted", "decided"), ("instruction_start", "instructed", "started"))
-MAX_LATE_CANDIDATES = 200  # per stage, earliest start first: the list shows 200 at most
+MAX_LATE_CANDIDATES = 200  # per stage, earliest accepted first: the list shows 200 at most
 
 
 def _limit_floor_seconds(stage: str) -> float | None:
@@ -143,13 +143,32 @@ def _limit_floor_seconds(stage: str) -> float | None:
     return min(amount * (3600 if unit == "hours" else 86400) for amount, unit in rows)
 
 
+def _stage_clock(stage: str):
+    """(start, end) of a late-able stage for the application in the outer query (correlated)."""
+    after = Receipt.created_at >= Declaration.accepted_at
+
+    def first_receipt(codes):
+        return (
+            sa.select(sa.func.min(Receipt.created_at))
+            .where(Receipt.declaration_id == Declaration.id, Receipt.code.in_(codes), after)
+            .scalar_subquery()
+        )
+
+    if stage == "review":
+        return Declaration.accepted_at, first_receipt(DECISION_CODES)
+    instructed = (
+        sa.select(sa.func.min(Instruction.created_at)).where(Instruction.declaration_id == Declaration.id)
+    ).scalar_subquery()
+    return instructed, first_receipt(("INSPECTING",))
+
+
 def _late_against_catalog(filters: Filters, now) -> list[dict]:
     """Cases late for review or instruction start, by the district's time limit and working days.
 
-    SQL keeps the cases whose stage took (or has taken so far) longer than the shortest limit of
-    any district; only those few are checked against their own district's limit in working days.
+    SQL walks the period's applications in order of acceptance (on its index) and keeps those whose
+    stage took (or has taken so far) longer than the shortest limit of any district, stopping at
+    MAX_LATE_CANDIDATES; only those few are checked against their own district's limit in working days.
     """
-    case_rows = cases(filters)
     late, due_by_day = [], {}
 
     def due(stage: str, district: str, began):
@@ -165,17 +184,22 @@ def _late_against_catalog(filters: Filters, now) -> list[dict]:
             days[day] = end_of_working_days(began, limit.amount)
         return days[day]
 
-    for stage, start, end in LATE_STAGES:
+    for stage, _start, _end in LATE_STAGES:
         floor = _limit_floor_seconds(stage)
         if floor is None:
             continue
-        begun, ended = case_rows.c[start], case_rows.c[end]
+        begun, ended = _stage_clock(stage)
         elapsed = seconds_between(begun, sa.func.coalesce(ended, now))
         query = (
-            sa.select(case_rows.c.declaration_id, case_rows.c.inspection_no, case_rows.c.district_code)
-            .add_columns(begun, ended)
-            .where(begun.is_not(None), elapsed > floor)
-            .order_by(begun)
+            sa.select(Declaration.id, Declaration.inspection_no, Declaration.district_code, begun, ended)
+            .where(
+                Declaration.accepted_at.is_not(None),
+                in_period(Declaration.accepted_at, filters),
+                *declaration_clauses(filters),
+                begun.is_not(None),
+                elapsed > floor,
+            )
+            .order_by(Declaration.accepted_at, Declaration.id)
             .limit(MAX_LATE_CANDIDATES)
         )
         for declaration_id, inspection_no, district, began, done in db.session.execute(query).all():
