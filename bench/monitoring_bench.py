@@ -379,7 +379,7 @@ async def _fanout(
                 assert response.status == 200, body
             through_api += await everyone_has((iid, body["version"]), started)
     # The floor: the same message published straight into Redis by a bare emitter.
-    emitter = socketio.RedisManager(redis_url, write_only=True)
+    emitter = socketio.RedisManager(redis_url, channel="flask-socketio", write_only=True)  # the app's channel
     bare: list[float] = []
     for n in range(rounds):
         started = time.perf_counter()

@@ -41,6 +41,15 @@ def upgrade():
     sa.PrimaryKeyConstraint('day', 'end_day', 'district_code', 'channel', 'hs_chapter', 'inspector', 'stage',
                             'seconds', name=op.f('pk_statistics_daily_duration'))
     )
+    op.create_table('statistics_monthly_duration',
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('district_code', sa.String(length=4), nullable=False),
+    sa.Column('stage', sa.String(length=20), nullable=False),
+    sa.Column('bucket', sa.Integer(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('seconds_sum', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('month', 'district_code', 'stage', 'bucket', name=op.f('pk_statistics_monthly_duration'))
+    )
     op.execute('DELETE FROM statistics_daily_receipt')
     op.execute('DELETE FROM statistics_rolled_up_day')
     for table, name, columns in BOARD_INDEXES:
@@ -52,4 +61,5 @@ def downgrade():
     for table, name, _ in reversed(BOARD_INDEXES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(name)
+    op.drop_table('statistics_monthly_duration')
     op.drop_table('statistics_daily_duration')

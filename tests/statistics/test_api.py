@@ -373,13 +373,18 @@ def test_cases_late_for_review_are_judged_by_working_days(client, world):
 
 
 def test_durations_split_between_the_roll_up_and_today_are_the_same(client, world, monkeypatch):
-    """Rolled up through 03-03: the week's stages that ended from 03-04 on are counted live."""
+    """Rolled up through 03-03: the stages that ended from 03-04 on are counted live, the rest from the
+    daily rows (and February, a whole month, from the monthly ones)."""
     from datetime import date
 
     from backend.statistics import rollup
 
-    before = _get(client, world.supervisor_5300, "timeliness", group_by="channel", **WEEK)
+    two_months = {"date_from": "2026-02-01", "date_to": "2026-03-31"}  # February whole: the monthly rows
+    periods = [("channel", WEEK), ("district", WEEK), ("district", two_months)]
+    before = [_get(client, world.supervisor_5300, "timeliness", group_by=g, **period) for g, period in periods]
     monkeypatch.setattr(rollup, "today", lambda: date(2026, 3, 4))
     assert rollup.roll_up() == 31
-    after = _get(client, world.supervisor_5300, "timeliness", group_by="channel", **WEEK)
-    assert after["durations"] == before["durations"] and after["distribution"] == before["distribution"]
+    after = [_get(client, world.supervisor_5300, "timeliness", group_by=g, **period) for g, period in periods]
+    for was, now in zip(before, after, strict=True):
+        assert now["durations"] == was["durations"] and now["distribution"] == was["distribution"]
+    assert before[2]["durations"] != before[1]["durations"]  # February's cases count too
