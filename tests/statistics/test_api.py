@@ -381,10 +381,15 @@ def test_durations_split_between_the_roll_up_and_today_are_the_same(client, worl
 
     two_months = {"date_from": "2026-02-01", "date_to": "2026-03-31"}  # February whole: the monthly rows
     periods = [("channel", WEEK), ("district", WEEK), ("district", two_months)]
-    before = [_get(client, world.supervisor_5300, "timeliness", group_by=g, **period) for g, period in periods]
+
+    def pages():
+        user = world.supervisor_5300
+        return [_get(client, user, "timeliness", group_by=g, **period) for g, period in periods]
+
+    before = pages()
     monkeypatch.setattr(rollup, "today", lambda: date(2026, 3, 4))
     assert rollup.roll_up() == 31
-    after = [_get(client, world.supervisor_5300, "timeliness", group_by=g, **period) for g, period in periods]
+    after = pages()
     for was, now in zip(before, after, strict=True):
         assert now["durations"] == was["durations"] and now["distribution"] == was["distribution"]
     assert before[2]["durations"] != before[1]["durations"]  # February's cases count too
