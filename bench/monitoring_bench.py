@@ -209,8 +209,9 @@ def _stamp(postgres: bool, moment: datetime):
     return moment if postgres else moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def measure(db_url: str, repeat: int, label: str) -> list[Figure]:
-    """The board, the one-year overview, timeliness and trend: HTTP p95 beside raw SQL p95."""
+def measure(db_url: str, repeat: int, label: str, *, printed: bool = True) -> list[Figure]:
+    """The board, the one-year overview, timeliness (and, `printed`, the overview before the roll-up
+    and the trend, for comparison): HTTP p95 beside raw SQL p95."""
     url = sa.make_url(db_url)
     raw = Raw(url)
     token = prepare_supervisor(db_url)
@@ -255,11 +256,12 @@ def measure(db_url: str, repeat: int, label: str) -> list[Figure]:
             timed(page("/api/v1/monitoring/board"), repeat),
             timed(raw_statement(RAW_BOARD, board_params), repeat),
         )
-        _line(
-            "overview before the roll-up (from receipts)",
-            timed(page(f"/api/v1/statistics/overview?{query}"), max(3, repeat // 4)),
-            timed(raw_statement(RAW_RECEIPTS), max(3, repeat // 4)),
-        )
+        if printed:
+            _line(
+                "overview before the roll-up (from receipts)",
+                timed(page(f"/api/v1/statistics/overview?{query}"), max(3, repeat // 4)),
+                timed(raw_statement(RAW_RECEIPTS), max(3, repeat // 4)),
+            )
         started = time.perf_counter()
         days = roll_up(db_url)
         print(f"  roll-up: {days} closed days in {time.perf_counter() - started:.1f} s", flush=True)
@@ -274,6 +276,8 @@ def measure(db_url: str, repeat: int, label: str) -> list[Figure]:
             timed(raw_statement(RAW_DURATIONS, ()), repeat),
         )
         trend_sql = RAW_TREND_PG if postgres else RAW_TREND_SQLITE
+        if not printed:
+            return figures
         _line(
             "trend by month (printed only)",
             timed(page(f"/api/v1/statistics/trend?granularity=month&{query}"), max(3, repeat // 4)),
@@ -440,7 +444,7 @@ def figures(quick: bool) -> list[Figure]:
             print(f"monitoring bench: {count:,} applications on {label}", flush=True)
             with scratch_database(label, tmp) as db_url:
                 generate(db_url, count)
-                collected += measure(db_url, repeat, label)
+                collected += measure(db_url, repeat, label, printed=not quick)
                 if index == 0:
                     collected += fanout(db_url, BOARD_CLIENTS, 5 if quick else 20, label)
     return collected
