@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from backend.certificates.models import Certificate
 from backend.core.models import utcnow
-from backend.deadlines.calendar import end_of_working_days
+from backend.deadlines.calendar import ends_of_working_days
 from backend.deadlines.catalog import STAGES as STAGES_CATALOG
 from backend.deadlines.models import TimeLimit
 from backend.deadlines.service import due_at, limit_for
@@ -169,20 +169,22 @@ def _late_against_catalog(filters: Filters, now) -> list[dict]:
     stage took (or has taken so far) longer than the shortest limit of any district, stopping at
     MAX_LATE_CANDIDATES; only those few are checked against their own district's limit in working days.
     """
-    late, due_by_day = [], {}
+    late = []
 
-    def due(stage: str, district: str, began):
-        # A working-day limit ends at the close of a day that depends only on the start's day: ask the
-        # deadlines catalogue once per stage, district and day, not once per case.
-        if (stage, district) not in due_by_day:
-            due_by_day[(stage, district)] = (limit_for(stage=stage, district_code=district), {})
-        limit, days = due_by_day[(stage, district)]
-        if limit is None or limit.unit != "working_days":
-            return due_at(stage=stage, district_code=district, start=began)
-        day = began.astimezone(CST).date()
-        if day not in days:
-            days[day] = end_of_working_days(began, limit.amount)
-        return days[day]
+    def dues(stage: str, candidates) -> dict:
+        """Each candidate's deadline: working-day limits for all its start days at once (one calendar
+        read per stage and district), other limits one by one."""
+        found = {}
+        for district in {row[2] for row in candidates}:
+            limit = limit_for(stage=stage, district_code=district)
+            mine = [row for row in candidates if row[2] == district]
+            if limit is not None and limit.unit == "working_days":
+                ends = ends_of_working_days({row[3].astimezone(CST).date() for row in mine}, limit.amount)
+                found.update({row[0]: ends[row[3].astimezone(CST).date()] for row in mine})
+            else:
+                for row in mine:
+                    found[row[0]] = due_at(stage=stage, district_code=district, start=row[3])
+        return found
 
     for stage, _start, _end in LATE_STAGES:
         floor = _limit_floor_seconds(stage)
@@ -202,8 +204,10 @@ def _late_against_catalog(filters: Filters, now) -> list[dict]:
             .order_by(Declaration.accepted_at, Declaration.id)
             .limit(MAX_LATE_CANDIDATES)
         )
-        for declaration_id, inspection_no, district, began, done in db.session.execute(query).all():
-            deadline = due(stage, district, began)
+        candidates = db.session.execute(query).all()
+        deadlines = dues(stage, candidates)
+        for declaration_id, inspection_no, district, _began, done in candidates:
+            deadline = deadlines[declaration_id]
             if deadline is not None and (done or now) > deadline:
                 late.append(_late_row(declaration_id, inspection_no, district, stage, deadline, done))
     return late
