@@ -300,10 +300,9 @@ def _floor(value):
     return sa.func.floor(value) if dialect() == "postgresql" else sa.cast(value, sa.Integer)
 
 
-def stage_durations(filters: Filters, group_by: str = "district") -> list[dict]:
-    """Per group and stage: count, median and 90th percentile in hours (percentile_cont's
+def _percentiles(counted):
+    """Per group and stage: count, median and 90th percentile in seconds (percentile_cont's
     interpolation: the value at position p·(n−1), between its two neighbours)."""
-    counted = histogram(filters, group_by)
     window = {"partition_by": (counted.c.grp, counted.c.stage)}
     ranked = sa.select(
         counted.c.grp,
@@ -324,23 +323,67 @@ def stage_durations(filters: Filters, group_by: str = "district") -> list[dict]:
         fraction = sa.func.max(position - lower)
         return below + (sa.func.coalesce(above, below) - below) * fraction
 
-    query = sa.select(
-        ranked.c.grp, ranked.c.stage, sa.func.max(ranked.c.total), percentile(0.5), percentile(0.9)
+    return sa.select(
+        sa.literal("stage").label("kind"),
+        ranked.c.grp,
+        ranked.c.stage,
+        sa.func.max(ranked.c.total).label("count"),
+        percentile(0.5).label("median"),
+        percentile(0.9).label("p90"),
     ).group_by(ranked.c.grp, ranked.c.stage)
+
+
+def _bands(counted):
+    """Cases of the "total" stage (submitted to e-record) per hour band, as rows of the same shape."""
+    hours = counted.c.seconds / 3600.0
+    band = sa.case(
+        *[(hours < upper, index) for index, upper in enumerate(HISTOGRAM_HOURS)], else_=len(HISTOGRAM_HOURS)
+    )
+    return (
+        sa.select(
+            sa.literal("band").label("kind"),
+            sa.literal("-").label("grp"),
+            sa.cast(band, sa.String).label("stage"),
+            sa.func.sum(counted.c.n).label("count"),
+            sa.null().label("median"),
+            sa.null().label("p90"),
+        )
+        .where(counted.c.stage == "total")
+        .group_by(band)
+    )
+
+
+def stage_durations_and_distribution(filters: Filters, group_by: str = "district") -> tuple[list, list]:
+    """Per group and stage: count, median and p90 in hours; and the cases per band of the time from
+    submission to e-record. One statement: the histogram is built once for both."""
+    counted = histogram(filters, group_by).element.cte("histogram")
+    if dialect() == "postgresql":
+        counted = counted.prefix_with("MATERIALIZED")
+    rows = db.session.execute(sa.union_all(_percentiles(counted), _bands(counted))).all()
     order = {stage: index for index, (stage, *_rest) in enumerate(STAGES)}
     labels = _group_labels(group_by)
-    result = [
-        {
-            "group": group,
-            "group_name": labels.get(group, group),
-            "stage": stage,
-            "count": int(count),
-            "median_hours": round(float(median) / 3600, 2),
-            "p90_hours": round(float(p90) / 3600, 2),
-        }
-        for group, stage, count, median, p90 in db.session.execute(query).all()
-    ]
-    return sorted(result, key=lambda row: (row["group"], order[row["stage"]]))
+    durations = sorted(
+        (
+            {
+                "group": group,
+                "group_name": labels.get(group, group),
+                "stage": stage,
+                "count": int(count),
+                "median_hours": round(float(median) / 3600, 2),
+                "p90_hours": round(float(p90) / 3600, 2),
+            }
+            for kind, group, stage, count, median, p90 in rows
+            if kind == "stage"
+        ),
+        key=lambda row: (row["group"], order[row["stage"]]),
+    )
+    counts = {int(stage): int(count) for kind, _, stage, count, _, _ in rows if kind == "band"}
+    bands = []
+    for index, lower in enumerate((0, *HISTOGRAM_HOURS)):
+        upper = HISTOGRAM_HOURS[index] if index < len(HISTOGRAM_HOURS) else None
+        label = f"{lower}–{upper} h" if upper is not None else f"≥ {lower} h"
+        bands.append({"band": label, "count": counts.get(index, 0)})
+    return durations, bands
 
 
 def _group_labels(group_by: str) -> dict[str, str]:
@@ -350,20 +393,3 @@ def _group_labels(group_by: str) -> dict[str, str]:
         return {"-": "—"}
     names = db.session.execute(sa.select(User.id, User.username)).all()
     return {"-": "未派查检 no inspector", **{str(user_id): name for user_id, name in names}}
-
-
-def distribution(filters: Filters) -> list[dict]:
-    """How many cases took how long from submission to e-record (the "total" stage), in hour bands."""
-    counted = histogram(filters)
-    hours = counted.c.seconds / 3600.0
-    band = sa.case(
-        *[(hours < upper, index) for index, upper in enumerate(HISTOGRAM_HOURS)], else_=len(HISTOGRAM_HOURS)
-    )
-    query = sa.select(band, sa.func.sum(counted.c.n)).where(counted.c.stage == "total").group_by(band)
-    counts = {index: int(n) for index, n in db.session.execute(query).all()}
-    result = []
-    for index, lower in enumerate((0, *HISTOGRAM_HOURS)):
-        upper = HISTOGRAM_HOURS[index] if index < len(HISTOGRAM_HOURS) else None
-        label = f"{lower}–{upper} h" if upper is not None else f"≥ {lower} h"
-        result.append({"band": label, "count": counts.get(index, 0)})
-    return result

@@ -100,14 +100,15 @@ def statistics_timeliness(*, actor: Actor, group_by: str = "district", **args) -
     """时效: stage durations (count, median, p90) by group, the distribution, and the late cases."""
     filters = resolve_filters(actor, args)
     stage_labels = {stage: (zh, en) for stage, _, _, zh, en in timeliness.STAGES}
+    by_group, bands = durations.stage_durations_and_distribution(filters, group_by)
     by_stage = [
         {**row, "stage_name": f"{stage_labels[row['stage']][0]} {stage_labels[row['stage']][1]}"}
-        for row in durations.stage_durations(filters, group_by)
+        for row in by_group
     ]
     group_column = ("group", *GROUP_TITLES[group_by])
     tables = [
         table("durations", by_stage, first_column=group_column),
-        table("distribution", durations.distribution(filters)),
+        table("distribution", bands),
         table("overdue", timeliness.overdue(filters)),
     ]
     return _answer(filters, tables, group_by=group_by)
