@@ -229,6 +229,8 @@ def test_the_daily_roll_up_gives_the_same_figures(client, world, monkeypatch):
     monkeypatch.setattr(rollup, "today", lambda: __import__("datetime").date(2026, 3, 6))
     assert rollup.roll_up() == 33  # 2026-02-01 (the oldest receipt) to 03-05
     assert rollup.roll_up() == 0  # idempotent
+    by_hand = client.application.test_cli_runner().invoke(args=["statistics", "rollup"])  # beat's task
+    assert by_hand.exit_code == 0 and "days rolled up: 0" in by_hand.output
     assert rollup.rolled_range() == (
         __import__("datetime").date(2026, 2, 1),
         __import__("datetime").date(2026, 3, 5),
