@@ -18,7 +18,7 @@ branch_labels = None
 depends_on = None
 
 BOARD_INDEXES = (
-    ('declaration', 'ix_declaration_status_district', ['status', 'district_code']),
+    ('declaration', 'ix_declaration_district_status', ['district_code', 'status']),
     ('instruction', 'ix_instruction_status_district', ['status', 'district_code']),
     ('instruction', 'ix_instruction_status_deadline', ['status', 'deadline', 'district_code']),
     ('appointment', 'ix_appointment_status_district', ['status', 'district_code']),
