@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app backend
 export FLASK_APP := backend
 
-.PHONY: run worker beat test install install-test system-packages pwa pwa-deps migrate demo-data migration lint bench clean
+.PHONY: run worker sockets beat test install install-test system-packages pwa pwa-deps migrate demo-data migration lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -21,16 +21,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 # Debian packages the tests use: Chromium and a CJK font for the browser tests, poppler and zbar to
-# read rendered certificates. Installed only when missing (CI and developers run as root).
+# read rendered certificates, nginx for the production layout's test (tests/realtime/test_behind_nginx.py
+# runs its own nginx on a free port; none is started here). Installed only when missing (as root).
 system-packages:
 	@missing=""; \
-	for pkg in chromium fonts-wqy-zenhei poppler-utils zbar-tools; do \
+	for pkg in chromium fonts-wqy-zenhei poppler-utils zbar-tools nginx; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
 	    || { echo "could not install$$missing (need root and the Debian registry)"; exit 1; }; \
+	  case "$$missing" in *nginx*) service nginx stop >/dev/null 2>&1 || true;; esac; \
 	fi
 
 pwa-deps:
@@ -55,6 +57,12 @@ run: install pwa migrate demo-data
 WORKER_CONCURRENCY ?= 2
 worker: install migrate
 	$(BIN)/celery -A backend.worker worker --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY)
+
+# The Socket.IO process of the production layout (README "Running in production"), beside the API
+# processes and behind nginx: REDIS_URL=redis://127.0.0.1:6379/0 make sockets
+SOCKETS_PORT ?= 5100
+sockets: install
+	PORT=$(SOCKETS_PORT) $(BIN)/gunicorn -c gunicorn_sockets.conf.py backend.socket_wsgi:app
 
 beat: install
 	@mkdir -p instance

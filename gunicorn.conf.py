@@ -1,6 +1,6 @@
-# Production: one worker process with many threads per instance (Flask-SocketIO's threading mode
-# with simple-websocket); run several instances behind a sticky-session proxy, with REDIS_URL set so
-# Socket.IO messages reach clients connected to any instance, and DATABASE_URL on PostgreSQL.
+# The API processes (backend.wsgi): one worker process with many threads per instance, several
+# instances behind nginx (docs/deploy/nginx.conf), DATABASE_URL on PostgreSQL. They answer requests;
+# the sockets are held by the Socket.IO processes (gunicorn_sockets.conf.py), reached through Redis.
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
@@ -10,6 +10,8 @@ worker_class = "gthread"
 timeout = 120
 graceful_timeout = 30
 accesslog = None  # the app writes one JSON line per request itself
+# Several instances run on one machine: no shared admin socket (~/.gunicorn/gunicorn.ctl) between them.
+control_socket_disable = True
 
 
 def child_exit(server, worker):

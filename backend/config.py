@@ -10,6 +10,10 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 class Config:
     """Every setting Chajian reads; the README documents each one."""
 
@@ -26,6 +30,22 @@ class Config:
     CELERY_VISIBILITY_TIMEOUT = _env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
     # Prefix of every broker key: several installations (or test runs) can share one Redis.
     CELERY_KEY_PREFIX = os.environ.get("CELERY_KEY_PREFIX", "")
+    # Exports (CSV/XLSX) of more rows than this are written by a job (core/export_jobs.py): the
+    # request answers 202 at once and the PWA shows a progress bar, then downloads the file.
+    EXPORT_JOB_ROWS = _env_int("EXPORT_JOB_ROWS", 5000)
+    # How long a finished large export is kept for its requester (seconds).
+    EXPORT_KEEP_SECONDS = _env_int("EXPORT_KEEP_SECONDS", 24 * 3600)
+    # 互联互通 (backend/interchange): where every receipt of a Single Window application is POSTed (unset:
+    # no push, the receipts wait in the pull feed); a message is parked after this many failed
+    # attempts, retried after base·2^(n−1) seconds (at most the max); one attempt's timeout; how long a
+    # sender holds a message (> the timeout: a sender killed mid-delivery frees it then); the sweep.
+    SINGLE_WINDOW_RECEIPTS_URL = os.environ.get("SINGLE_WINDOW_RECEIPTS_URL") or None
+    INTERCHANGE_MAX_ATTEMPTS = _env_int("INTERCHANGE_MAX_ATTEMPTS", 8)
+    INTERCHANGE_RETRY_BASE_SECONDS = _env_float("INTERCHANGE_RETRY_BASE_SECONDS", 5)
+    INTERCHANGE_RETRY_MAX_SECONDS = _env_float("INTERCHANGE_RETRY_MAX_SECONDS", 600)
+    INTERCHANGE_TIMEOUT_SECONDS = _env_float("INTERCHANGE_TIMEOUT_SECONDS", 10)
+    INTERCHANGE_LEASE_SECONDS = _env_float("INTERCHANGE_LEASE_SECONDS", 60)
+    INTERCHANGE_SWEEP_SECONDS = _env_float("INTERCHANGE_SWEEP_SECONDS", 30)
     # Bearer token that opens /metrics to a scraper on another machine (loopback needs none).
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
 
@@ -47,6 +67,11 @@ class Config:
     CHALLENGE_TTL = _env_int("CHALLENGE_TTL", 120)
     # Seconds between checks of every open Socket.IO connection's token (revoked or expired: closed).
     REALTIME_TOKEN_CHECK_SECONDS = _env_int("REALTIME_TOKEN_CHECK_SECONDS", 30)
+    # Redis channel of the Socket.IO messages: several installations (or test runs) can share a Redis.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
+    # How the process serves sockets: "threading" (`make run`, the API processes: a thread per socket)
+    # or "gevent" (the Socket.IO processes, backend.socket_wsgi: thousands of sockets per process).
+    SOCKETIO_ASYNC_MODE = "threading"
 
     WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
     WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Chajian 查检")

@@ -1,7 +1,8 @@
 """`python -m backend.serve`: API, Socket.IO and PWA on one port (development and demo).
 
-For production run gunicorn (see the README): one worker with many threads per process, several
-processes behind a sticky-session proxy, Redis as the Socket.IO message queue.
+For production (README "Running in production"): API processes on gunicorn with threads
+(backend.wsgi), Socket.IO processes on gunicorn with gevent (backend.socket_wsgi), nginx in front
+(docs/deploy/nginx.conf), Redis between them.
 """
 
 import argparse

@@ -8,7 +8,7 @@ from backend.audit import service
 from backend.audit.schemas import AuditEventSchema, AuditExportSchema, AuditQuerySchema
 from backend.core.auth import requires
 from backend.core.enums import Role
-from backend.core.exports import export_routes
+from backend.core.export_routes import export_routes
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="审计日志 Audit trail")
 
@@ -30,4 +30,5 @@ export_routes(
     args_schema=AuditExportSchema,
     guard=requires(Role.ADMINISTRATOR),
     export=lambda **args: service.export_events(actor=g.actor, **args),
+    count=lambda **args: service.export_count(actor=g.actor, **args),
 )

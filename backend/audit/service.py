@@ -13,7 +13,7 @@ from flask import g, has_request_context, request
 
 from backend.audit.models import AuditEvent
 from backend.core.auth import Actor
-from backend.core.exports import table_csv, table_xlsx
+from backend.core.exports import Table, count_rows, list_file
 from backend.core.pagination import keyset_page
 from backend.core.permissions import district_clause
 from backend.extensions import db
@@ -85,6 +85,11 @@ def query_events(
     """
     if actor.district_code is None:
         return []
+    query = _events_query(actor, entity_type, entity_id, action, actor_username, since, until)
+    return keyset_page(query, id_column=AuditEvent.id, limit=limit, cursor=before_id)[0]
+
+
+def _events_query(actor: Actor, entity_type, entity_id, action, actor_username, since, until):
     query = (
         db.select(AuditEvent)
         .where(district_clause(actor, AuditEvent.district_code))
@@ -102,7 +107,7 @@ def query_events(
         query = query.where(AuditEvent.occurred_at >= since)
     if until is not None:
         query = query.where(AuditEvent.occurred_at < until)
-    return keyset_page(query, id_column=AuditEvent.id, limit=limit, cursor=before_id)[0]
+    return query
 
 
 MAX_EXPORT_ROWS = 20_000
@@ -132,9 +137,19 @@ def _export_rows(actor: Actor, filters: dict) -> list[dict]:
     return rows
 
 
+def export_count(
+    *, actor: Actor, entity_type=None, entity_id=None, action=None, actor_username=None, since=None,
+    until=None,
+) -> int:
+    """How many events the export with these filters holds (a large one is written by a job)."""
+    if actor.district_code is None:
+        return 0
+    query = _events_query(actor, entity_type, entity_id, action, actor_username, since, until)
+    return count_rows(query, MAX_EXPORT_ROWS)
+
+
 def export_events(*, actor: Actor, file_format: str, **filters) -> bytes:
     """The events the same filters find (at most MAX_EXPORT_ROWS, newest first) as CSV or XLSX."""
     rows = _export_rows(actor, filters)
-    if file_format == "csv":
-        return table_csv(EXPORT_COLUMNS, rows, filters)
-    return table_xlsx(EXPORT_COLUMNS, rows, filters, title="审计日志", wide=("before", "after"))
+    table = Table(EXPORT_COLUMNS, rows, name="审计日志", wide=("before", "after"))
+    return list_file(file_format, table, filters)

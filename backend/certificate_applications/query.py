@@ -17,7 +17,7 @@ from backend.certificate_applications.models import CertificateApplication
 from backend.certificates.catalog import type_spec
 from backend.certificates.models import Certificate
 from backend.core.auth import Actor
-from backend.core.exports import table_csv, table_xlsx
+from backend.core.exports import Table, count_rows, list_file
 from backend.core.pagination import keyset_page
 from backend.core.permissions import district_clause
 from backend.declarations.models import Declaration, ERecord
@@ -157,14 +157,15 @@ def _export_rows(actor: Actor, kind: str, filters: dict) -> tuple[tuple, list[di
     return columns, [to_row(r) for r in db.session.execute(query).all()]
 
 
-def export_csv(*, actor: Actor, kind: str, **filters) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese headers and names correctly."""
-    columns, rows = _export_rows(actor, kind, filters)
-    return table_csv(columns, rows, filters)
+def export_count(*, actor: Actor, kind: str, **filters) -> int:
+    """How many rows the export with these filters holds (a large one is written by a job)."""
+    build = KINDS[kind][0]
+    return count_rows(build(actor, filters), MAX_EXPORT_ROWS)
 
 
-def export_xlsx(*, actor: Actor, kind: str, **filters) -> bytes:
-    """The same rows as an Excel workbook (one sheet, header row frozen; the filters on a second)."""
+def export(*, actor: Actor, kind: str, file_format: str, **filters) -> bytes:
+    """CSV (UTF-8 with a byte-order mark, so Excel opens the Chinese) or an Excel workbook (one sheet,
+    header row frozen; the filters on a second)."""
     columns, rows = _export_rows(actor, kind, filters)
     title = "证书" if kind == "certificates" else "证书申请"
-    return table_xlsx(columns, rows, filters, title=title, wide=("type_name",))
+    return list_file(file_format, Table(columns, rows, name=title, wide=("type_name",)), filters)

@@ -13,7 +13,7 @@ from backend.certificate_applications.query_schemas import (
 )
 from backend.core.auth import ANY_CUSTOMS, requires
 from backend.core.enums import Assurance, Role
-from backend.core.exports import CSV, XLSX, attachment
+from backend.core.export_routes import export_routes
 
 blp = Blueprint(
     "certificate_query",
@@ -37,27 +37,20 @@ def _routes(kind: str) -> None:
         def get(self, args):
             return query.search(actor=g.actor, kind=kind, **args)
 
-    class Csv(MethodView):
-        @requires(*READERS, assurance=KEY)
-        @blp.arguments(QueryFilterSchema, location="query")
-        @blp.response(200, content_type="text/csv", description="UTF-8 with BOM (opens in Excel)")
-        def get(self, args):
-            data = query.export_csv(actor=g.actor, kind=kind, **args)
-            return attachment(data, CSV, f"{kind}.csv")
-
-    class Xlsx(MethodView):
-        @requires(*READERS, assurance=KEY)
-        @blp.arguments(QueryFilterSchema, location="query")
-        @blp.response(200, content_type=XLSX, description="Excel workbook")
-        def get(self, args):
-            return attachment(query.export_xlsx(actor=g.actor, kind=kind, **args), XLSX, f"{kind}.xlsx")
-
     Page.get.__doc__ = f"{title}: own (enterprise) or the district's (customs), newest first, keyset pages."
-    Csv.get.__doc__ = f"{title} as CSV with the same filters (at most {query.MAX_EXPORT_ROWS} rows)."
-    Xlsx.get.__doc__ = f"{title} as XLSX with the same filters (at most {query.MAX_EXPORT_ROWS} rows)."
-    for view, suffix in ((Page, ""), (Csv, ".csv"), (Xlsx, ".xlsx")):
-        view.__name__ = f"{title}{view.__name__}"
-        blp.route(f"/{kind}{suffix}")(view)
+    Page.__name__ = f"{title}Page"
+    blp.route(f"/{kind}")(Page)
+    export_routes(
+        blp,
+        f"/{kind}",
+        title=title,
+        args_schema=QueryFilterSchema,
+        guard=requires(*READERS, assurance=KEY),
+        export=lambda file_format, **args: query.export(
+            actor=g.actor, kind=kind, file_format=file_format, **args
+        ),
+        count=lambda **args: query.export_count(actor=g.actor, kind=kind, **args),
+    )
 
 
 _routes("certificates")

@@ -19,6 +19,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from backend.certificates import pdf_fonts
 from backend.certificates.catalog import CertificateTypeSpec, type_spec
 from backend.certificates.content import CertificateContent, format_decimal
 from backend.certificates.fonts import find_cjk_font, font_for, text_characters  # noqa: F401 (re-exported)
@@ -252,7 +253,7 @@ def render_certificate_pdf(
     pdf.set_creator("Chajian 查检")
     pdf.set_margins(10, 10, 10)
     pdf.set_auto_page_break(auto=True, margin=14)
-    pdf.add_font("cjk", fname=font_path, collection_font_number=font_index)
+    pdf_fonts.add_font(pdf, "cjk", font_path, font_index)  # parsed once per process (pdf_fonts.py)
     pdf.watermark = VARIANTS[variant][2]
     pdf.certificate_no = data.get("certificate_no") or ""
     pdf.add_page()
@@ -261,4 +262,4 @@ def render_certificate_pdf(
     _goods(pdf, data, spec)
     _statement_and_fields(pdf, data, spec)
     _footer(pdf, data, seal, base_url, variant)
-    return bytes(pdf.output())
+    return bytes(pdf.output(output_producer_class=pdf_fonts.CachedFontsProducer))

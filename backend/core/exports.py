@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask import Response
@@ -71,141 +75,120 @@ def filters_line(filters: dict) -> str:
     return "筛选条件 Filters: " + ("; ".join(shown) if shown else "无 none")
 
 
-def table_csv(columns, rows: list[dict], filters: dict) -> bytes:
-    """UTF-8 with a byte-order mark (Excel reads the Chinese), a `# filters` line, the header, the rows."""
+# A list's filters (a dict, written as one line) or a report's ((label, value) lines).
+Filters = dict | Sequence[tuple[str, object]]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of an exported file: rows (dicts) under labelled columns."""
+
+    columns: Sequence[tuple[str, str]]  # (row key, header label)
+    rows: Sequence[dict]
+    name: str = "Sheet"  # the XLSX sheet's name
+    title: str | None = None  # the line above it when a report holds several tables
+    wide: tuple[str, ...] = ()  # columns given a wider XLSX column
+
+
+def csv_file(tables: Sequence[Table], filters: Filters, *, title: str | None = None) -> bytes:
+    """UTF-8 with a byte-order mark (Excel reads the Chinese). A list (no `title`, one table, filters a
+    dict): a `# filters` line, the header, the rows. A report (`title`, filters as (label, value)
+    lines): the title and filter lines first, then each table under its own title line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["# " + filters_line(filters)])
-    writer.writerow([label for _, label in columns])
-    for row in rows:
-        writer.writerow([csv_cell(_cell(row[key])) for key, _ in columns])
+    report = title is not None
+    if report:
+        writer.writerow([csv_cell(title)])
+        for label, value in filters:
+            writer.writerow([csv_cell(label), csv_cell(_cell(value))])
+    else:
+        writer.writerow(["# " + filters_line(filters)])
+    tick = _ticker()
+    for table in tables:
+        if report:
+            writer.writerow([])
+            writer.writerow([csv_cell(table.title or table.name)])
+        writer.writerow([label for _, label in table.columns])
+        for row in table.rows:
+            writer.writerow([csv_cell(_cell(row.get(key))) for key, _ in table.columns])
+            tick()
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def table_xlsx(columns, rows: list[dict], filters: dict, *, title: str, wide: tuple = ()) -> bytes:
-    """The rows as a workbook: sheet `title` (header frozen), and a second sheet naming the filters."""
+def xlsx_file(tables: Sequence[Table], filters: Filters, *, title: str | None = None) -> bytes:
+    """The same as a workbook, one sheet per table (header frozen; numbers stay numbers). A list: its
+    sheet first, then a 筛选条件 Filters sheet with the filters line; a report: a 筛选条件 filters
+    sheet with the title and filter lines first, then the tables."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append([label for _, label in columns])
-    for row in rows:
-        append_xlsx_row(sheet, [_cell(row[key]) for key, _ in columns])
-    sheet.freeze_panes = "A2"
-    for index, (key, _) in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = (
-            34 if key in wide else 22
-        )
-    about = workbook.create_sheet("筛选条件 Filters")
-    append_xlsx_row(about, [filters_line(filters)])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def _header_label(column: dict) -> str:
-    return f"{column['zh']} {column['en']}"
-
-
-def tables_csv(title: str, filter_lines, tables) -> bytes:
-    """Tables ({title_zh, title_en, columns, rows}) as one CSV: the title and filters first, then each
-    table under its own title line. UTF-8 with a byte-order mark, so Excel reads the Chinese."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([csv_cell(title)])
-    for label, value in filter_lines:
-        writer.writerow([csv_cell(label), csv_cell(value)])
+    first = workbook.active
+    if title is not None:
+        first.title = "筛选条件 filters"
+        append_xlsx_row(first, [title])
+        for label, value in filters:
+            append_xlsx_row(first, [label, _cell(value)])
+        first.column_dimensions["A"].width = 28
+        first.column_dimensions["B"].width = 40
+        first = None
+    tick = _ticker()
     for table in tables:
-        writer.writerow([])
-        writer.writerow([csv_cell(f"{table['title_zh']} {table['title_en']}")])
-        writer.writerow([_header_label(column) for column in table["columns"]])
-        for row in table["rows"]:
-            writer.writerow([csv_cell(_plain(row.get(column["key"]))) for column in table["columns"]])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def tables_xlsx(title: str, filter_lines, tables) -> bytes:
-    """The same tables as a workbook: a 筛选条件 sheet with the title and filters, then one sheet per
-    table (its header row frozen); figures stay numbers."""
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "筛选条件 filters"
-    append_xlsx_row(sheet, [title])
-    for label, value in filter_lines:
-        append_xlsx_row(sheet, [label, value])
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 40
-    for table in tables:
-        sheet = workbook.create_sheet(table["name"][:31])
-        append_xlsx_row(sheet, [_header_label(column) for column in table["columns"]])
-        for row in table["rows"]:
-            append_xlsx_row(sheet, [_plain(row.get(column["key"])) for column in table["columns"]])
+        sheet = first or workbook.create_sheet()
+        first = None
+        sheet.title = table.name[:31]
+        append_xlsx_row(sheet, [label for _, label in table.columns])
+        for row in table.rows:
+            append_xlsx_row(sheet, [_cell(row.get(key)) for key, _ in table.columns])
+            tick()
         sheet.freeze_panes = "A2"
+        for index, (key, _) in enumerate(table.columns, start=1):
+            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = (
+                34 if key in table.wide else 22
+            )
+    if title is None:
+        append_xlsx_row(workbook.create_sheet("筛选条件 Filters"), [filters_line(filters)])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
 
 
-def register_exports(
-    blp, path: str, *, roles, filters, export_csv, export_xlsx, what: str, assurance=None
-) -> None:
-    """Add `path`.csv and `path`.xlsx to the flask-smorest blueprint `blp`: `filters` (the list's
-    filter schema) in the query string, `export_csv`/`export_xlsx(actor=…, **filters)` make the file."""
-    from flask import g
-    from flask.views import MethodView
+def count_rows(query, limit: int) -> int:
+    """How many rows `query` (a select) gives, at most `limit`: what decides whether an export is a job."""
+    import sqlalchemy as sa
 
-    from backend.core.auth import requires
-    from backend.core.enums import Assurance
+    from backend.extensions import db
 
-    level = assurance or Assurance.PASSWORD
-    name = path.strip("/").split("/")[-1]
-    formats = (
-        ("csv", CSV, export_csv, "text/csv", "UTF-8 with BOM; the filters on the first line"),
-        ("xlsx", XLSX, export_xlsx, XLSX, "Excel workbook; the filters on a second sheet"),
-    )
-    for suffix, mimetype, export, content_type, described in formats:
-
-        def get(self, args, export=export, mimetype=mimetype, suffix=suffix):
-            return attachment(export(actor=g.actor, **args), mimetype, f"{name}.{suffix}")
-
-        get.__doc__ = f"{what} as {suffix.upper()}: the list's scope and filters, at most 20 000 rows."
-        view = requires(*roles, assurance=level)(
-            blp.arguments(filters, location="query")(
-                blp.response(200, content_type=content_type, description=described)(get)
-            )
-        )
-        cls = type(f"{name.title().replace('-', '')}{suffix.title()}", (MethodView,), {"get": view})
-        blp.route(f"{path}.{suffix}")(cls)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.limit(limit).subquery())) or 0
 
 
-def _plain(value):
-    return "" if value is None else value
+def list_file(file_format: str, table: Table, filters: dict) -> bytes:
+    """A list export (one table, the filters in one line) as `csv` or `xlsx`."""
+    return (csv_file if file_format == "csv" else xlsx_file)([table], filters)
 
 
-def export_routes(blp, path: str, *, title: str, args_schema, guard, export) -> None:
-    """Register `{path}.csv` and `{path}.xlsx` on a flask-smorest blueprint: `guard` (e.g.
-    requires(Role.ADMINISTRATOR)) decides who may call them, the query string is read with
-    `args_schema`, and `export(file_format=…, **args)` returns the file's bytes."""
-    from flask.views import MethodView
+# Progress of the export being written (a large export's job reports it, export_jobs.py).
+_progress: ContextVar[Callable[[int], None] | None] = ContextVar("export_progress", default=None)
+PROGRESS_EVERY = 500
 
-    def view(file_format: str, mimetype: str):
-        class Export(MethodView):
-            @guard
-            @blp.arguments(args_schema, location="query")
-            @blp.response(200, content_type=mimetype.split(";")[0], description=f"{title} ({file_format})")
-            def get(self, args):
-                name = f"{path.strip('/').replace('/', '-')}.{file_format}"
-                return attachment(export(file_format=file_format, **args), mimetype, name)
 
-        Export.__name__ = f"{title.replace(' ', '')}{file_format.title()}"
-        Export.get.__doc__ = f"{title} as {file_format.upper()}, with the list's filters."
-        return Export
+def _ticker() -> Callable[[], None]:
+    report = _progress.get()
+    if report is None:
+        return lambda: None
+    written = 0
 
-    blp.route(f"{path}.csv")(view("csv", CSV))
-    blp.route(f"{path}.xlsx")(view("xlsx", XLSX))
+    def tick() -> None:
+        nonlocal written
+        written += 1
+        if written % PROGRESS_EVERY == 0:
+            report(written)
+
+    return tick
+
+
+@contextmanager
+def reporting_progress(report: Callable[[int], None]):
+    """Within the block, files being written call `report(rows written)` every PROGRESS_EVERY rows."""
+    token = _progress.set(report)
+    try:
+        yield
+    finally:
+        _progress.reset(token)

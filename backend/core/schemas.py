@@ -81,6 +81,13 @@ def _decimal_in_range(value: Decimal) -> None:
         raise ValidationError("数值须小于 10^15 / must be finite and smaller than 10^15 in magnitude")
 
 
+def _check(field_obj: fields.Field, check) -> None:
+    """Add a bound check once: schema instances share their fields' validator lists, so appending at
+    every binding made the list (and each validation) grow with every schema made in the process."""
+    if check not in field_obj.validators:
+        field_obj.validators = [*field_obj.validators, check]
+
+
 class StrictSchema(Schema):
     """The base of every input schema: unknown fields refused, text cleaned, dates and decimals bounded.
 
@@ -96,11 +103,11 @@ class StrictSchema(Schema):
 
     def on_bind_field(self, field_name, field_obj):
         if isinstance(field_obj, fields.DateTime):
-            field_obj.validators.append(_datetime_in_range)
+            _check(field_obj, _datetime_in_range)
         elif isinstance(field_obj, fields.Date):
-            field_obj.validators.append(_date_in_range)
+            _check(field_obj, _date_in_range)
         elif isinstance(field_obj, fields.Decimal):
-            field_obj.validators.append(_decimal_in_range)
+            _check(field_obj, _decimal_in_range)
 
     @pre_load
     def _clean_text(self, data, **kwargs):

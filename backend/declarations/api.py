@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import ANY_CUSTOMS, requires
 from backend.core.enums import Role
-from backend.core.exports import register_exports
+from backend.core.export_routes import export_routes
 from backend.declarations import exports, queries, service
 from backend.declarations.schemas import (
     DeclarationBodySchema,
@@ -68,14 +68,14 @@ class Declarations(MethodView):
         return service.create_draft(actor=g.actor, data=data)
 
 
-register_exports(
+export_routes(
     blp,
     "/declarations",
-    roles=READERS,
-    filters=DeclarationFilterSchema,
-    export_csv=exports.export_csv,
-    export_xlsx=exports.export_xlsx,
-    what="The list's declarations (with their e-records)",
+    title="Declarations",
+    args_schema=DeclarationFilterSchema,
+    guard=requires(*READERS),
+    export=lambda file_format, **args: exports.export(actor=g.actor, file_format=file_format, **args),
+    count=lambda **args: exports.export_rows(actor=g.actor, **args),
 )
 
 

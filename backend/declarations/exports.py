@@ -7,7 +7,7 @@ customs), newest first, at most MAX_EXPORT_ROWS rows; the filters are written in
 from __future__ import annotations
 
 from backend.core.auth import Actor
-from backend.core.exports import table_csv, table_xlsx
+from backend.core.exports import Table, count_rows, list_file
 from backend.declarations.models import Declaration
 from backend.declarations.queries import filtered_declarations
 from backend.extensions import db
@@ -55,13 +55,12 @@ def _rows(actor: Actor, filters: dict) -> list[dict]:
     return [_row(d) for d in db.session.execute(query).scalars()]
 
 
-def export_csv(*, actor: Actor, **filters) -> bytes:
-    """The declarations the list shows with these filters, as CSV (UTF-8 with BOM)."""
-    return table_csv(COLUMNS, _rows(actor, filters), filters)
+def export_rows(*, actor: Actor, **filters) -> int:
+    """How many rows the export with these filters holds (a large one is written by a job)."""
+    return count_rows(filtered_declarations(actor, **filters), MAX_EXPORT_ROWS)
 
 
-def export_xlsx(*, actor: Actor, **filters) -> bytes:
-    """The same rows as an Excel workbook."""
-    return table_xlsx(
-        COLUMNS, _rows(actor, filters), filters, title="电子底账申请", wide=("consignee", "applicant")
-    )
+def export(*, actor: Actor, file_format: str, **filters) -> bytes:
+    """The declarations the list shows with these filters, as CSV (UTF-8 with BOM) or XLSX."""
+    table = Table(COLUMNS, _rows(actor, filters), name="电子底账申请", wide=("consignee", "applicant"))
+    return list_file(file_format, table, filters)

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import requires
 from backend.core.enums import Assurance, Role
-from backend.core.exports import export_routes
+from backend.core.export_routes import export_routes
 from backend.identity import admin_exports, admin_service, client_keys, enrolment, users_admin
 from backend.identity.admin_schemas import (
     ClientKeyCreateSchema,

@@ -4,7 +4,7 @@ filters as the lists (at most MAX_EXPORT_ROWS rows, by id)."""
 from __future__ import annotations
 
 from backend.core.auth import Actor
-from backend.core.exports import table_csv, table_xlsx
+from backend.core.exports import Table, list_file
 from backend.identity import admin_service, users_admin
 
 MAX_EXPORT_ROWS = 20_000
@@ -37,9 +37,7 @@ ENTERPRISE_COLUMNS = (
 
 def _file(file_format: str, title: str, columns, objects, filters: dict) -> bytes:
     rows = [{key: getattr(obj, key) for key, _ in columns} for obj in objects]
-    if file_format == "csv":
-        return table_csv(columns, rows, filters)
-    return table_xlsx(columns, rows, filters, title=title)
+    return list_file(file_format, Table(columns, rows, name=title), filters)
 
 
 def export_users(*, actor: Actor, file_format: str, **filters) -> bytes:

@@ -19,12 +19,14 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.extensions import db
+from backend.inspections import grouping
 from backend.inspections.models import EvidenceRecord, Inspection
 
 
@@ -72,7 +74,7 @@ def _utc(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
 
 
-def record_body(record: EvidenceRecord) -> dict:
+def record_body(record: EvidenceRecord | SimpleNamespace) -> dict:
     """What a record's hash covers: content, provenance and the link to the record before it."""
     return {
         "chain": CHAIN,
@@ -91,7 +93,7 @@ def record_body(record: EvidenceRecord) -> dict:
     }
 
 
-def record_bytes(record: EvidenceRecord) -> bytes:
+def record_bytes(record: EvidenceRecord | SimpleNamespace) -> bytes:
     """The exact bytes hashed into record_sha256 (one line of the bundle's custody.jsonl)."""
     return canonical_json(record_body(record))
 
@@ -100,7 +102,11 @@ def _chain_head(inspection: Inspection) -> tuple[int, str]:
     """(seq, record_sha256) of the inspection's last record, (0, GENESIS) before the first.
 
     The inspection row is locked first, so two writers append one after the other instead of forking
-    the chain (the unique (inspection_id, seq) constraint is the backstop)."""
+    the chain (the unique (inspection_id, seq) constraint is the backstop). In a write group the head is
+    read once and then carried forward by record_evidence()."""
+    group = grouping.current()
+    if group is not None and inspection.id in group.heads:
+        return group.heads[inspection.id]
     db.session.execute(sa.select(Inspection.id).where(Inspection.id == inspection.id).with_for_update())
     head = db.session.execute(
         sa.select(EvidenceRecord.seq, EvidenceRecord.record_sha256)
@@ -108,37 +114,46 @@ def _chain_head(inspection: Inspection) -> tuple[int, str]:
         .order_by(EvidenceRecord.seq.desc())
         .limit(1)
     ).first()
-    return (head.seq, head.record_sha256) if head else (0, GENESIS)
+    found = (head.seq, head.record_sha256) if head else (0, GENESIS)
+    if group is not None:
+        group.heads[inspection.id] = found
+    return found
 
 
 def record_evidence(
     inspection: Inspection, *, kind: str, ref: str | int, content: dict, prov: Provenance
 ) -> None:
     """Append a custody row, chained to the inspection's last one, in the caller's transaction."""
-    content = plain_content(content)
+    encoded = canonical_json(content)
+    content = json.loads(encoded)  # as it will be stored (plain_content), hashed from the same bytes
     location = prov.location or {}
     seq, previous = _chain_head(inspection)
-    record = EvidenceRecord(
-        inspection_id=inspection.id,
-        seq=seq + 1,
-        previous_sha256=previous,
-        kind=kind,
-        ref=str(ref),
-        content=content,
-        content_sha256=sha256_hex(canonical_json(content)),
-        actor_user_id=prov.actor.user_id,
-        actor_username=prov.actor.username,
-        device_id=prov.device_id,
-        op_id=prov.op_id,
-        device_time=prov.recorded_at,
-        server_time=utcnow(),
-        latitude=_decimal(location.get("lat"), "latitude"),
-        longitude=_decimal(location.get("lon"), "longitude"),
-        accuracy_m=_decimal(location.get("accuracy_m"), "accuracy_m"),
-    )
-    record.record_sha256 = sha256_hex(record_bytes(record))
-    db.session.add(record)
-    db.session.flush()  # the next record of this transaction chains to this one
+    values = {
+        "inspection_id": inspection.id,
+        "seq": seq + 1,
+        "previous_sha256": previous,
+        "kind": kind,
+        "ref": str(ref),
+        "content": content,
+        "content_sha256": sha256_hex(encoded),
+        "actor_user_id": prov.actor.user_id,
+        "actor_username": prov.actor.username,
+        "device_id": prov.device_id,
+        "op_id": prov.op_id,
+        "device_time": prov.recorded_at,
+        "server_time": utcnow(),
+        "latitude": _decimal(location.get("lat"), "latitude"),
+        "longitude": _decimal(location.get("lon"), "longitude"),
+        "accuracy_m": _decimal(location.get("accuracy_m"), "accuracy_m"),
+    }
+    values["record_sha256"] = sha256_hex(record_bytes(SimpleNamespace(**values)))
+    group = grouping.current()
+    if group is not None:  # inserted with the group's; the next record chains to the head kept in memory
+        group.add(EvidenceRecord, values)
+        group.heads[inspection.id] = (values["seq"], values["record_sha256"])
+    else:
+        db.session.add(EvidenceRecord(**values))
+        db.session.flush()  # the next record of this transaction chains to this one
 
 
 def _decimal(value, column: str) -> Decimal | None:

@@ -16,7 +16,10 @@ from backend.core.enums import Role
 from backend.core.models import utcnow
 from backend.errors import DomainError
 from backend.extensions import db
-from backend.inspections import errors  # noqa: F401
+from backend.inspections import (
+    errors,  # noqa: F401
+    grouping,
+)
 from backend.inspections.custody import Provenance, record_evidence, sha256_hex
 from backend.inspections.models import Inspection, InspectionItemResult, InspectionSample
 from backend.inspections.schemas import (
@@ -46,9 +49,15 @@ def load_body(schema: type[Schema], body: dict) -> dict:
 
 
 def inspection_of(instruction: Instruction) -> Inspection | None:
-    return db.session.execute(
+    group = grouping.current()
+    if group is not None and instruction.id in group.inspections:
+        return group.inspections[instruction.id]
+    inspection = db.session.execute(
         sa.select(Inspection).where(Inspection.instruction_id == instruction.id)
     ).scalar_one_or_none()
+    if group is not None and inspection is not None:
+        group.inspections[instruction.id] = inspection
+    return inspection
 
 
 def check_version(expected: int | None, current: int, server: dict, body: dict | None, error: str) -> None:
@@ -74,7 +83,10 @@ def open_inspection_of(instruction: Instruction, prov: Provenance) -> Inspection
 def _item(instruction: Instruction, item_id: int | None) -> InstructionItem | None:
     if item_id is None:
         return None
-    item = db.session.get(InstructionItem, item_id)
+    if grouping.current() is not None:  # the instruction's items, loaded once and kept with it
+        item = next((item for item in instruction.items if item.id == item_id), None)
+    else:
+        item = db.session.get(InstructionItem, item_id)
     if item is None or item.instruction_id != instruction.id:
         raise DomainError("resource.not_found", errors={"item_id": ["not an item of this instruction"]})
     return item
@@ -90,9 +102,13 @@ def set_item_result(
     inspection = open_inspection_of(instruction, prov)
     _item(instruction, item_id)
     values = load_body(ItemResultBody, body)
-    row = db.session.execute(
-        sa.select(InspectionItemResult).where(InspectionItemResult.instruction_item_id == item_id)
-    ).scalar_one_or_none()
+    group = grouping.current()
+    if group is not None:
+        row = group.item_result(inspection, item_id)
+    else:
+        row = db.session.execute(
+            sa.select(InspectionItemResult).where(InspectionItemResult.instruction_item_id == item_id)
+        ).scalar_one_or_none()
     check_version(
         base_version,
         row.version if row else 0,
@@ -103,6 +119,8 @@ def set_item_result(
     if row is None:
         row = InspectionItemResult(inspection_id=inspection.id, instruction_item_id=item_id, version=0)
         db.session.add(row)
+        if group is not None:
+            group.added_item_result(inspection, row)
     row.result, row.notes, row.measurements = (
         values["result"],
         values["notes"],
@@ -131,22 +149,29 @@ def add_sample(instruction: Instruction, *, prov: Provenance, sample_id: str, bo
     inspection = open_inspection_of(instruction, prov)
     values = load_body(SampleBody, body)
     _item(instruction, values["item_id"])
-    if db.session.execute(
-        sa.select(InspectionSample.id).where(InspectionSample.sample_uid == sample_id)
-    ).first():
+    # In a write group the unique sample_uid decides: the group is then redone one operation at a time.
+    group = grouping.current()
+    if (
+        group is None
+        and db.session.execute(
+            sa.select(InspectionSample.id).where(InspectionSample.sample_uid == sample_id)
+        ).first()
+    ):
         raise DomainError("inspection.sample_exists")
-    db.session.add(
-        InspectionSample(
-            inspection_id=inspection.id,
-            sample_uid=sample_id,
-            instruction_item_id=values["item_id"],
-            sample_no=values["sample_no"],
-            quantity=values["quantity"],
-            unit=values["unit"],
-            laboratory=values["laboratory"],
-            tests=values["tests"],
-        )
-    )
+    sample = {
+        "inspection_id": inspection.id,
+        "sample_uid": sample_id,
+        "instruction_item_id": values["item_id"],
+        "sample_no": values["sample_no"],
+        "quantity": values["quantity"],
+        "unit": values["unit"],
+        "laboratory": values["laboratory"],
+        "tests": values["tests"],
+    }
+    if group is not None:
+        group.add(InspectionSample, sample)
+    else:
+        db.session.add(InspectionSample(**sample))
     record_evidence(
         inspection, kind="sample", ref=sample_id, content={"sample_id": sample_id, **values}, prov=prov
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backend.core.auth import Actor
-from backend.core.exports import table_csv, table_xlsx
+from backend.core.exports import Table, count_rows, list_file
 from backend.extensions import db
 from backend.instructions.models import Instruction
 from backend.instructions.service import visible_instructions
@@ -48,11 +48,12 @@ def _rows(actor: Actor, filters: dict) -> list[dict]:
     return [_row(i) for i in db.session.execute(query).scalars()]
 
 
-def export_csv(*, actor: Actor, **filters) -> bytes:
-    """The instructions the list shows with these filters, as CSV (UTF-8 with BOM)."""
-    return table_csv(COLUMNS, _rows(actor, filters), filters)
+def export_rows(*, actor: Actor, **filters) -> int:
+    """How many rows the export with these filters holds (a large one is written by a job)."""
+    return count_rows(visible_instructions(actor=actor, **filters), MAX_EXPORT_ROWS)
 
 
-def export_xlsx(*, actor: Actor, **filters) -> bytes:
-    """The same rows as an Excel workbook."""
-    return table_xlsx(COLUMNS, _rows(actor, filters), filters, title="查检指令", wide=("enterprise", "items"))
+def export(*, actor: Actor, file_format: str, **filters) -> bytes:
+    """The instructions the list shows with these filters, as CSV (UTF-8 with BOM) or XLSX."""
+    table = Table(COLUMNS, _rows(actor, filters), name="查检指令", wide=("enterprise", "items"))
+    return list_file(file_format, table, filters)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.audit.service import record_event
 from backend.core.auth import Actor
@@ -47,6 +49,50 @@ def hold(instruction: Instruction, *, device_id: str, take_over: bool = False) -
     lease.inspector_id = instruction.inspector_id
     lease.expires_at = now + lease_ttl()
     return lease
+
+
+def grant(instructions: list[Instruction], *, device_id: str) -> dict[int, InstructionLease]:
+    """Give or renew this device's lease on each instruction in one statement (a pull's first page).
+
+    A lease another device holds unexpired is left as it is (the caller read it under the inspector's
+    lock; the condition keeps a racing take-over safe). Returns the leases written, by instruction id,
+    as transient rows (the session's copies of older rows are stale until it commits).
+    """
+    if not instructions:
+        return {}
+    now = utcnow()
+    expires_at = now + lease_ttl()
+    table = InstructionLease.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    moved = sa.or_(
+        table.c.device_id != insert.excluded.device_id, table.c.inspector_id != insert.excluded.inspector_id
+    )
+    statement = insert.on_conflict_do_update(
+        index_elements=[table.c.instruction_id],
+        set_={
+            "device_id": insert.excluded.device_id,
+            "inspector_id": insert.excluded.inspector_id,
+            "expires_at": insert.excluded.expires_at,
+            "acquired_at": sa.case((moved, insert.excluded.acquired_at), else_=table.c.acquired_at),
+        },
+        where=sa.or_(table.c.expires_at <= sa.bindparam("now"), table.c.device_id == sa.bindparam("device")),
+    ).returning(*table.c)
+    rows = [
+        {
+            "instruction_id": instruction.id,
+            "inspector_id": instruction.inspector_id,
+            "device_id": device_id,
+            "acquired_at": now,
+            "expires_at": expires_at,
+            "now": now,
+            "device": device_id,
+        }
+        for instruction in instructions
+    ]
+    # executemany: one statement (batched VALUES), compiled once and cached whatever the page size
+    written = db.session.execute(statement, rows).all()
+    return {row.instruction_id: InstructionLease(**row._asdict()) for row in written}
 
 
 def try_hold(instruction: Instruction, *, device_id: str) -> InstructionLease | None:

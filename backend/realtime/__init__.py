@@ -79,15 +79,24 @@ def close_invalid_connections() -> int:
 
     with _connections_lock:
         connections = list(_connections.items())
+    by_token: dict[str, list[str]] = {}
+    for sid, token in connections:
+        by_token.setdefault(token, []).append(sid)
     closed = 0
     try:
-        for sid, token in connections:
+        # Each token once (a user's tabs and phones share it), and the loop yields between them: a
+        # Socket.IO process holding thousands of sockets keeps delivering messages meanwhile.
+        for token, sids in by_token.items():
             try:
                 actor_from_token(token)
             except DomainError:
-                _forget(sid)
-                socketio.server.disconnect(sid, namespace="/")
-                closed += 1
+                for sid in sids:
+                    _forget(sid)
+                    socketio.server.disconnect(sid, namespace="/")
+                closed += len(sids)
+            finally:
+                db.session.remove()
+            socketio.sleep(0)
     finally:
         db.session.remove()
     return closed
@@ -102,20 +111,56 @@ def _recheck_in(app) -> None:
 
 
 def _after_revocation(pending: list) -> None:
-    if not pending or not connected_sids():
+    if not pending:
         return
-    socketio.start_background_task(_recheck_in, current_app._get_current_object())
+    app = current_app._get_current_object()
+    if connected_sids():
+        socketio.start_background_task(_recheck_in, app)
+    if app.config.get("REDIS_URL"):
+        # The Socket.IO processes hold the sockets, not this one: tell them to check now.
+        try:
+            _redis(app).publish(_recheck_channel(app), "tokens revoked")
+        except Exception:  # their timer still closes the sockets within REALTIME_TOKEN_CHECK_SECONDS
+            log.exception("could not announce revoked tokens")
 
 
 _revocations = TransactionList("chajian_pending_socket_rechecks", after_commit=_after_revocation)
 
 
 def tokens_revoked() -> None:
-    """Tokens were revoked in this transaction: after the commit, close the sockets they opened here.
+    """Tokens were revoked in this transaction: after the commit, close the sockets they opened.
 
-    Sockets held by other processes close at their next timer round (REALTIME_TOKEN_CHECK_SECONDS).
+    The process that revoked them checks its own sockets at once, and tells every other process
+    through Redis (when REDIS_URL is set) to check theirs; each also checks on a timer
+    (REALTIME_TOKEN_CHECK_SECONDS), which closes expired tokens' sockets and catches a lost message.
     """
     _revocations.start(db.session).append(True)
+
+
+def _recheck_channel(app) -> str:
+    return f"{app.config['SOCKETIO_CHANNEL']}-token-recheck"
+
+
+def _redis(app):
+    client = app.extensions.get("chajian_realtime_redis")
+    if client is None:
+        import redis
+
+        client = app.extensions["chajian_realtime_redis"] = redis.Redis.from_url(app.config["REDIS_URL"])
+    return client
+
+
+def _listen_for_revocations(app) -> None:
+    while True:
+        try:
+            pubsub = _redis(app).pubsub(ignore_subscribe_messages=True)
+            pubsub.subscribe(_recheck_channel(app))
+            for _message in pubsub.listen():
+                if connected_sids():
+                    _recheck_in(app)
+        except Exception:  # Redis restarted: subscribe again
+            log.exception("lost the revoked-tokens channel")
+            socketio.sleep(5)
 
 
 def _check_on_a_timer(app) -> None:
@@ -133,6 +178,8 @@ def _start_timer(app) -> None:
             return
         _timer_started = True
     socketio.start_background_task(_check_on_a_timer, app)
+    if app.config.get("REDIS_URL"):
+        socketio.start_background_task(_listen_for_revocations, app)
 
 
 def allowed_origins(config) -> list[str]:

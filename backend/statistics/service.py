@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from backend.core.auth import Actor
-from backend.core.exports import tables_csv, tables_xlsx
+from backend.core.exports import Table, csv_file, xlsx_file
 from backend.core.permissions import narrowed_districts
 from backend.declarations.models import Declaration, Receipt
 from backend.extensions import db
@@ -137,6 +137,13 @@ def export_statistics(*, actor: Actor, table: str, file_format: str, **args) -> 
     tables = [t for t in answer["tables"] if not name or t["name"] == name]
     lines = [(line["label"], line["value"]) for line in answer["filters"]]
     title = f"查检 Chajian 查询统计 statistics — {table}"
+    sheets = [
+        Table(
+            [(column["key"], f"{column['zh']} {column['en']}") for column in t["columns"]], t["rows"],
+            name=t["name"], title=f"{t['title_zh']} {t['title_en']}",
+        )
+        for t in tables
+    ]
     if file_format == "csv":
-        return tables_csv(title, lines, tables), f"statistics-{table}.csv"
-    return tables_xlsx(title, lines, tables), f"statistics-{table}.xlsx"
+        return csv_file(sheets, lines, title=title), f"statistics-{table}.csv"
+    return xlsx_file(sheets, lines, title=title), f"statistics-{table}.xlsx"

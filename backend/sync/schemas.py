@@ -4,7 +4,7 @@ OPERATION_TARGETS and OPERATION_BODIES are the registry of operation types: a ne
 line in each (and its handler in service.HANDLERS); backend/sync/rules.py publishes them as JSON Schema.
 """
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from backend.core.schemas import StrictSchema
 from backend.inspections.schemas import (
@@ -61,7 +61,16 @@ class PullArgsSchema(StrictSchema):
     catalog_version = fields.String(load_default=None, validate=validate.Length(max=64))
 
 
-class TargetSchema(StrictSchema):
+class _EnvelopePart(StrictSchema):
+    """A part of the push envelope, loaded only inside PushSchema, whose own pre-load already cleaned
+    the text of the whole envelope with the same field names (so the same rules): not walked again."""
+
+    @pre_load
+    def _clean_text(self, data, **kwargs):
+        return data
+
+
+class TargetSchema(_EnvelopePart):
     instruction_id = fields.Integer(required=True, strict=True, validate=_ID)
     item_id = fields.Integer(strict=True, validate=_ID)
     sample_id = fields.String(validate=UUID)
@@ -72,13 +81,13 @@ class TargetSchema(StrictSchema):
 RecordedAt = Rfc3339Time  # the operation's recorded_at
 
 
-class LocationSchema(StrictSchema):
+class LocationSchema(_EnvelopePart):
     lat = JsonNumber(required=True, validate=validate.Range(min=-90, max=90), allow_nan=False)
     lon = JsonNumber(required=True, validate=validate.Range(min=-180, max=180), allow_nan=False)
     accuracy_m = JsonNumber(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000))
 
 
-class OperationSchema(StrictSchema):
+class OperationSchema(_EnvelopePart):
     op_id = fields.String(required=True, validate=UUID)
     type = fields.String(required=True, validate=validate.OneOf(list(OPERATION_TARGETS)))
     target = fields.Nested(TargetSchema, required=True)

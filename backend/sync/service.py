@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +13,7 @@ from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.errors import CATALOGUE, DomainError, preferred_language
 from backend.extensions import db
-from backend.inspections import lifecycle, operations, photos
+from backend.inspections import grouping, lifecycle, operations, photos
 from backend.inspections.custody import Provenance, canonical_json, sha256_hex
 from backend.instructions import changes as change_feed
 from backend.instructions import leases
@@ -20,11 +21,35 @@ from backend.instructions.models import Instruction, InstructionLease
 from backend.instructions.service import get_visible
 from backend.instructions.workflow import OPEN, Status
 from backend.sync import errors  # noqa: F401
-from backend.sync.documents import CATALOG_VERSION, CATALOGS, instruction_document, jsonable, load_documents
+from backend.sync.documents import (
+    CATALOG_VERSION,
+    CATALOGS,
+    as_json,
+    instruction_document,
+    jsonable,
+    load_documents,
+)
 from backend.sync.models import SyncOperation
 from backend.sync.schemas import OPERATION_BODIES, EmptyBody
 
 CHUNK = 200  # operations per commit in a large batch
+
+# Operations on an open inspection's findings: they touch their own instruction only (lifecycle steps
+# also move the declaration, which instructions may share).
+FINDINGS = {
+    "item_result.set",
+    "sample.add",
+    "photo.declare",
+    "photo.attach",
+    "conclusion.set",
+    "disposition.set",
+    "signature.set",
+}
+# Target keys unique across instructions: a chunk whose instructions share one keeps the batch's order.
+SHARED_TARGETS = ("sample_id", "photo_id", "client_photo_id")
+# Applied in a group without a flush of their own: they read only what the group keeps in memory
+# (backend/inspections/grouping.py); the others are flushed before and after.
+BUFFERED = {"item_result.set", "sample.add", "conclusion.set", "disposition.set", "signature.set"}
 
 # A conflict is kept for retries unless it is transient (a lease can be handed over, then the op retried).
 CONFLICTS = {
@@ -88,6 +113,15 @@ def pull(
             sa.select(InstructionLease).where(InstructionLease.instruction_id.in_([iid for _, iid in rows]))
         ).scalars()
     }
+    now = utcnow()
+    due = [
+        instruction
+        for instruction in instructions.values()
+        if instruction.inspector_id == actor.user_id
+        and Status(instruction.status) in OPEN
+        and _lease_due(current_leases.get(instruction.id), device_id, now)
+    ]
+    current_leases.update(leases.grant(due, device_id=device_id))  # one statement for the whole page
     changes = []
     for seq, instruction_id in rows:
         instruction = instructions[instruction_id]
@@ -97,9 +131,7 @@ def pull(
             )
             continue
         lease = current_leases.get(instruction_id)
-        if Status(instruction.status) in OPEN:
-            lease = _fresh_lease(instruction, lease, device_id)
-        elif lease is not None and lease.expires_at <= utcnow():
+        if lease is not None and lease.expires_at <= now:
             lease = None
         document = instruction_document(
             instruction,
@@ -112,42 +144,48 @@ def pull(
             {"seq": seq, "instruction_id": instruction_id, "removed": False, "instruction": document}
         )
     db.session.commit()
-    return jsonable(
+    page = as_json(
         {
             "cursor": cursor,
             "next_cursor": rows[-1][0] if rows else cursor,
             "has_more": has_more,
             "server_time": utcnow(),
             "catalog_version": CATALOG_VERSION,
-            "catalogs": None if catalog_version == CATALOG_VERSION else CATALOGS,
             "changes": changes,
         }
     )
+    page["catalogs"] = None if catalog_version == CATALOG_VERSION else CATALOGS  # plain JSON already
+    return page
 
 
-def _fresh_lease(instruction, lease: InstructionLease | None, device_id: str) -> InstructionLease | None:
-    now = utcnow()
-    if (
-        lease is not None
-        and lease.expires_at > now
-        and (lease.device_id != device_id or lease.expires_at - now > leases.lease_ttl() / 2)
-    ):
-        return lease  # held elsewhere, or ours and fresh enough: no write
-    return leases.hold(instruction, device_id=device_id)
+def _lease_due(lease: InstructionLease | None, device_id: str, now) -> bool:
+    """Whether a pull by this device writes the lease: none or expired, or ours past its half-life."""
+    if lease is None or lease.expires_at <= now:
+        return True
+    return lease.device_id == device_id and lease.expires_at - now <= leases.lease_ttl() / 2
 
 
 def push(*, actor: Actor, device_id: str, operations: list[dict]) -> dict:
-    """Apply a batch in order: each operation atomically with its record, committed every CHUNK operations."""
+    """Apply a batch in order per instruction, committed every CHUNK operations.
+
+    Each instruction's operations of a chunk are applied as one group in one savepoint, their rows
+    inserted together; a group that fails anywhere is rolled back and applied again one operation at a
+    time (each atomically with its record), so a failure is reported by the operation that caused it.
+    """
     blocked: dict[int, str] = {}
-    results = []
+    results: list[dict] = []
     for start in range(0, len(operations), CHUNK):
         ops = operations[start : start + CHUNK]
         change_feed.lock_inspectors([actor.user_id])
         chunk = _Chunk(stored=_stored_many(actor, [op["op_id"].lower() for op in ops]))
+        outcomes: dict[int, dict] = {}
         with change_feed.deferred_changes():
-            for op in ops:
-                results.append(_process(actor, device_id, op, blocked, chunk))
+            for group in _groups(ops):
+                if len(group) < 2 or not _apply_group(actor, device_id, ops, group, blocked, chunk, outcomes):
+                    for index in group:
+                        outcomes[index] = _process(actor, device_id, ops[index], blocked, chunk)
         db.session.commit()
+        results.extend(outcomes[index] for index in range(len(ops)))
     for result in results:  # counted once committed (replays of a lost answer apart)
         outcome = "replayed" if result.get("replayed") else result["status"]
         metrics.SYNC_OPERATIONS.labels(outcome=outcome).inc()
@@ -155,11 +193,100 @@ def push(*, actor: Actor, device_id: str, operations: list[dict]) -> dict:
     return {"results": [_with_message(result, lang) for result in results]}
 
 
+def _groups(ops: list[dict]) -> list[list[int]]:
+    """Indexes of the chunk's operations, a list per group of one instruction, each in the batch's order.
+
+    A chunk of operations on findings only, whose instructions share no op_id, sample or photo, gets one
+    group per instruction (no operation of one instruction can change another's outcome); otherwise
+    (a lifecycle step moves a declaration two instructions may share) each run of one instruction's
+    consecutive operations is a group, so the batch is applied exactly in its order.
+    """
+    by_instruction: dict[int, list[int]] = {}
+    for index, op in enumerate(ops):
+        by_instruction.setdefault(op["target"]["instruction_id"], []).append(index)
+    if _independent(ops):
+        return list(by_instruction.values())
+    runs: list[list[int]] = []
+    for index, op in enumerate(ops):
+        if runs and ops[runs[-1][0]]["target"]["instruction_id"] == op["target"]["instruction_id"]:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _independent(ops: list[dict]) -> bool:
+    owner: dict[tuple, int] = {}
+    for op in ops:
+        if op["type"] not in FINDINGS:
+            return False
+        target, instruction_id = op["target"], op["target"]["instruction_id"]
+        keys = [("op", op["op_id"].lower())]
+        keys += [(name, str(target[name]).lower()) for name in SHARED_TARGETS if target.get(name) is not None]
+        if any(owner.setdefault(key, instruction_id) != instruction_id for key in keys):
+            return False
+    return True
+
+
+def _apply_group(
+    actor: Actor,
+    device_id: str,
+    ops: list[dict],
+    group: list[int],
+    blocked: dict,
+    chunk: _Chunk,
+    outcomes: dict[int, dict],
+) -> bool:
+    """One instruction's operations in one savepoint, rows inserted together; False, with nothing kept
+    (rows, blocks, locks and leases noted in `chunk`), when any of them fails."""
+    instruction_id = ops[group[0]]["target"]["instruction_id"]
+    if instruction_id in blocked:
+        return False  # replays and skips only: nothing to write
+    before = (dict(blocked), set(chunk.leased), instruction_id in chunk.locked)
+    added: list[str] = []
+    done: dict[int, dict] = {}
+    savepoint = db.session.begin_nested()
+    try:
+        with grouping.write_group() as writes, db.session.no_autoflush:
+            for index in group:
+                op = ops[index]
+                op_id, op_hash = op["op_id"].lower(), operation_hash(op)
+                stored = chunk.stored.get(op_id)
+                if stored is not None:
+                    done[index] = _replay(stored, op_hash, op_id, instruction_id, blocked)
+                    continue
+                if instruction_id in blocked:
+                    done[index] = _skipped(op_id, blocked[instruction_id])
+                    continue
+                buffered = op["type"] in BUFFERED
+                if not buffered:  # it reads what the group wrote before it
+                    writes.flush()
+                done[index] = _apply(actor, device_id, op, op_id, chunk)
+                chunk.stored[op_id] = _record(actor, device_id, op, op_id, op_hash, done[index], group=writes)
+                added.append(op_id)
+                if not buffered:
+                    writes.flush()
+            writes.flush()
+        savepoint.commit()
+    except (DomainError, IntegrityError):
+        savepoint.rollback()
+        blocked.clear()
+        blocked.update(before[0])
+        chunk.leased = before[1]
+        if not before[2]:
+            chunk.locked.pop(instruction_id, None)
+        for op_id in added:
+            chunk.stored.pop(op_id, None)
+        return False
+    outcomes.update(done)
+    return True
+
+
 @dataclass
 class _Chunk:
     """What one chunk's transaction already holds: stored operations, locked instructions, renewed leases."""
 
-    stored: dict[str, SyncOperation]
+    stored: dict[str, SyncOperation | SimpleNamespace]
     locked: dict[int, Instruction] = field(default_factory=dict)
     leased: set[int] = field(default_factory=set)
 
@@ -198,7 +325,9 @@ def _stored(actor: Actor, op_id: str) -> SyncOperation | None:
     ).scalar_one_or_none()
 
 
-def _replay(stored: SyncOperation, op_hash: str, op_id: str, instruction_id: int, blocked: dict) -> dict:
+def _replay(
+    stored: SyncOperation | SimpleNamespace, op_hash: str, op_id: str, instruction_id: int, blocked: dict
+) -> dict:
     if stored.body_sha256 != op_hash:
         blocked.setdefault(instruction_id, op_id)
         return {
@@ -220,13 +349,7 @@ def _process(actor: Actor, device_id: str, op: dict, blocked: dict, chunk: _Chun
     if stored is not None:
         return _replay(stored, op_hash, op_id, instruction_id, blocked)
     if instruction_id in blocked:
-        return {
-            "op_id": op_id,
-            "status": "skipped",
-            "replayed": False,
-            "error": "sync.blocked_by_earlier",
-            "blocked_by": blocked[instruction_id],
-        }
+        return _skipped(op_id, blocked[instruction_id])
     savepoint = db.session.begin_nested()
     try:
         with db.session.no_autoflush:  # one flush per operation, in _record: a third of the cost
@@ -245,6 +368,16 @@ def _process(actor: Actor, device_id: str, op: dict, blocked: dict, chunk: _Chun
         with db.session.begin_nested():
             chunk.stored[op_id] = _record(actor, device_id, op, op_id, op_hash, result)
     return result
+
+
+def _skipped(op_id: str, blocked_by: str) -> dict:
+    return {
+        "op_id": op_id,
+        "status": "skipped",
+        "replayed": False,
+        "error": "sync.blocked_by_earlier",
+        "blocked_by": blocked_by,
+    }
 
 
 def _apply(actor: Actor, device_id: str, op: dict, op_id: str, chunk: _Chunk) -> dict:
@@ -294,17 +427,32 @@ def _failure(exc: DomainError, op: dict, op_id: str) -> dict:
     return jsonable(result)
 
 
-def _record(actor: Actor, device_id: str, op: dict, op_id: str, op_hash: str, result: dict) -> SyncOperation:
-    row = SyncOperation(
-        user_id=actor.user_id,
-        op_id=op_id,
-        device_id=device_id,
-        instruction_id=op["target"]["instruction_id"],
-        op_type=op["type"],
-        body_sha256=op_hash,
-        status=result["status"],
-        result=result,
-    )
+def _record(
+    actor: Actor,
+    device_id: str,
+    op: dict,
+    op_id: str,
+    op_hash: str,
+    result: dict,
+    *,
+    group: grouping.WriteGroup | None = None,
+) -> SyncOperation | SimpleNamespace:
+    """The processed operation's row; in a group, kept aside for the group's insert (what a replay in
+    the same chunk reads of it is the same: body_sha256, status, result)."""
+    values = {
+        "user_id": actor.user_id,
+        "op_id": op_id,
+        "device_id": device_id,
+        "instruction_id": op["target"]["instruction_id"],
+        "op_type": op["type"],
+        "body_sha256": op_hash,
+        "status": result["status"],
+        "result": result,
+    }
+    if group is not None:
+        group.add(SyncOperation, values)
+        return SimpleNamespace(**values)
+    row = SyncOperation(**values)
     db.session.add(row)
     db.session.flush()
     return row

@@ -1,7 +1,7 @@
 """timeliness durations in the daily roll-up, indexes for the board's counts
 
 Revision ID: e216f8b96915
-Revises: a7c3d9e1f2b4
+Revises: e47d0a6f5f42
 Create Date: 2026-12-06 06:50:00
 
 The days already rolled up have no durations: they are forgotten, so the next roll-up (beat's
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e216f8b96915'
-down_revision = 'a7c3d9e1f2b4'
+down_revision = "e47d0a6f5f42"
 branch_labels = None
 depends_on = None
 

@@ -47,4 +47,24 @@ describe('fetchBlob', () => {
     const refused = async () => ({ ok: false, status: 403, json: async () => ({ code: 403, error: 'auth.key_required', message: '须使用安全密钥登录' }) })
     await expect(fetchBlob('/x', { fetchImpl: refused })).rejects.toMatchObject({ status: 403 })
   })
+  it('follows a large export\'s job, reporting its progress, then fetches the written file', async () => {
+    const job = (status, progress) => ({ id: 'j1', status, progress, status_url: '/api/v1/exports/j1', file_url: status === 'done' ? '/api/v1/exports/j1/file' : null })
+    const answers = {
+      '/api/v1/declarations.xlsx': [{ ok: true, status: 202, json: async () => job('queued', 0) }],
+      '/api/v1/exports/j1': [{ ok: true, status: 200, json: async () => job('running', 0.5) }, { ok: true, status: 200, json: async () => job('done', 1) }],
+      '/api/v1/exports/j1/file': [{ ok: true, status: 200, blob: async () => 'workbook' }],
+    }
+    const asked = []
+    const fetchImpl = async (path) => {
+      asked.push(path)
+      return answers[path].shift()
+    }
+    const seen = []
+    const blob = await fetchBlob('/api/v1/declarations.xlsx', { fetchImpl, sleep: async () => {}, onProgress: (fraction) => seen.push(fraction) })
+    expect(blob).toBe('workbook')
+    expect(seen).toEqual([0, 0.5, 1])
+    expect(asked).toEqual(['/api/v1/declarations.xlsx', '/api/v1/exports/j1', '/api/v1/exports/j1', '/api/v1/exports/j1/file'])
+    const failing = async () => ({ ok: true, status: 202, json: async () => ({ ...job('failed', 0), error: 'x' }) })
+    await expect(fetchBlob('/api/v1/declarations.csv', { fetchImpl: failing, sleep: async () => {} })).rejects.toMatchObject({ status: 409 })
+  })
 })

@@ -8,24 +8,43 @@ import { toApiError } from '../../api/client.js'
 /**
  * The file at `path` as a Blob (one token refresh on 401). `body` (an object) makes it a JSON POST;
  * `onResponse(response)` sees the answer's headers; a refusal throws the API's error.
+ *
+ * A large export answers 202 with a job (the server writes the file in the background): the job is
+ * followed every `pollMs` — `onProgress(fraction, job)` sees each step, for a progress bar — and its
+ * file is fetched once written. Callers that pass no `onProgress` simply wait a little longer.
  */
-export async function fetchBlob(path, { accept = '*/*', body, onResponse, fetchImpl = (...args) => globalThis.fetch(...args), tokens = tokenStore, refresh = () => api.refresh() } = {}) {
-  const attempt = async () => {
+export async function fetchBlob(path, { accept = '*/*', body, onResponse, onProgress, pollMs = 1000, sleep = (ms) => new Promise((resolve) => globalThis.setTimeout(resolve, ms)), fetchImpl = (...args) => globalThis.fetch(...args), tokens = tokenStore, refresh = () => api.refresh() } = {}) {
+  const attempt = async (url, jsonBody) => {
     const pair = await tokens.get()
     const headers = { Accept: accept, ...(pair?.access_token ? { Authorization: `Bearer ${pair.access_token}` } : {}) }
-    if (body === undefined) return fetchImpl(path, { headers, credentials: 'same-origin' })
-    return fetchImpl(path, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' })
+    if (jsonBody === undefined) return fetchImpl(url, { headers, credentials: 'same-origin' })
+    return fetchImpl(url, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(jsonBody), credentials: 'same-origin' })
   }
-  let response = await attempt()
-  if (response.status === 401 && (await refresh())) response = await attempt()
-  if (!response.ok) {
-    let data = null
-    try {
-      data = await response.json()
-    } catch {
-      data = null
+  const send = async (url, jsonBody) => {
+    let response = await attempt(url, jsonBody)
+    if (response.status === 401 && (await refresh())) response = await attempt(url, jsonBody)
+    if (!response.ok) {
+      let data = null
+      try {
+        data = await response.json()
+      } catch {
+        data = null
+      }
+      throw toApiError(response.status, data)
     }
-    throw toApiError(response.status, data)
+    return response
+  }
+  let response = await send(path, body)
+  if (response.status === 202) {
+    let job = await response.json()
+    onProgress?.(job.progress ?? 0, job)
+    while (job.status !== 'done') {
+      if (job.status === 'failed') throw toApiError(409, { error: 'export.failed', message: job.error })
+      await sleep(pollMs)
+      job = await (await send(job.status_url)).json()
+      onProgress?.(job.progress ?? 0, job)
+    }
+    response = await send(job.file_url)
   }
   onResponse?.(response)
   return response.blob()

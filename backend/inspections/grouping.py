@@ -1,0 +1,90 @@
+"""A group of writes to inspections made in one savepoint (the sync push applies a device's operations
+for one instruction this way): what the group already read or wrote, so its operations read nothing twice.
+
+Inside `write_group()` the inspection of an instruction is read once, the custody chain head once per
+inspection (then carried forward in memory), the item results once per inspection; custody rows are not
+flushed one by one (the caller flushes the group). Checks a unique constraint backs (a sample's UUID) are
+left to that constraint: the caller rolls the group back and applies its operations one by one on any
+failure, so every error is still reported by the operation that caused it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from backend.extensions import db
+from backend.inspections.models import Inspection, InspectionItemResult
+
+_KEY = "chajian_inspection_write_group"
+
+
+@dataclass
+class WriteGroup:
+    inspections: dict[int, Inspection] = field(default_factory=dict)  # by instruction id
+    heads: dict[int, tuple[int, str]] = field(default_factory=dict)  # (seq, record_sha256) by inspection id
+    item_results: dict[int, dict[int, InspectionItemResult]] = field(default_factory=dict)  # by inspection
+    pending: dict[type, list] = field(default_factory=dict)  # rows to insert together, by model
+
+    def add(self, model: type, values: dict) -> None:
+        """Insert a new row of `model` with the others of its table at the next flush (it never joins
+        the session: nothing in the group reads it back)."""
+        self.pending.setdefault(model, []).append(values)
+
+    def flush(self) -> None:
+        """The session's changes, then the rows kept aside: one INSERT (executemany) per table."""
+        db.session.flush()
+        for model, rows in self.pending.items():
+            db.session.execute(sa.insert(model.__table__), _with_defaults(model.__table__, rows))
+        self.pending.clear()
+
+    def item_result(self, inspection: Inspection, item_id: int) -> InspectionItemResult | None:
+        rows = self.item_results.get(inspection.id)
+        if rows is None:
+            rows = self.item_results[inspection.id] = {
+                row.instruction_item_id: row
+                for row in db.session.execute(
+                    sa.select(InspectionItemResult).where(InspectionItemResult.inspection_id == inspection.id)
+                ).scalars()
+            }
+        return rows.get(item_id)
+
+    def added_item_result(self, inspection: Inspection, row: InspectionItemResult) -> None:
+        self.item_results.setdefault(inspection.id, {})[row.instruction_item_id] = row
+
+
+def _with_defaults(table: sa.Table, rows: list[dict]) -> list[dict]:
+    """The rows with the Python-side column defaults the session would have filled in."""
+    defaults = [
+        column
+        for column in table.columns
+        if column.default is not None
+        and not column.primary_key
+        and any(column.key not in row for row in rows)
+    ]
+    for row in rows:
+        for column in defaults:
+            if column.key not in row:
+                row[column.key] = (
+                    column.default.arg(None) if column.default.is_callable else column.default.arg
+                )
+    return rows
+
+
+def current() -> WriteGroup | None:
+    """The open group of this session, if any."""
+    return db.session.info.get(_KEY)
+
+
+@contextmanager
+def write_group() -> Iterator[WriteGroup]:
+    """Open a group for the block; what it remembers is dropped at the end (commit or not)."""
+    group = WriteGroup()
+    db.session.info[_KEY] = group
+    try:
+        yield group
+    finally:
+        db.session.info.pop(_KEY, None)
