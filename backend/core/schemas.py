@@ -88,6 +88,11 @@ def _check(field_obj: fields.Field, check) -> None:
         field_obj.validators = [*field_obj.validators, check]
 
 
+class CleanedText(dict):
+    """A JSON object whose text an enclosing schema's pre-load already cleaned with the same rules and
+    field names (the sync push envelope walks each operation's body): not walked a second time."""
+
+
 class StrictSchema(Schema):
     """The base of every input schema: unknown fields refused, text cleaned, dates and decimals bounded.
 
@@ -111,6 +116,8 @@ class StrictSchema(Schema):
 
     @pre_load
     def _clean_text(self, data, **kwargs):
+        if type(data) is CleanedText:
+            return data
         if isinstance(data, MultiDictProxy):  # query string or form: keep repeated keys for List fields
             source = data.data
             items = source.items(multi=True) if isinstance(source, MultiDict) else source.items()

@@ -4,9 +4,9 @@ OPERATION_TARGETS and OPERATION_BODIES are the registry of operation types: a ne
 line in each (and its handler in service.HANDLERS); backend/sync/rules.py publishes them as JSON Schema.
 """
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from backend.core.schemas import StrictSchema
+from backend.core.schemas import CleanedText, StrictSchema
 from backend.inspections.schemas import (
     ConclusionBody,
     DispositionBody,
@@ -97,6 +97,11 @@ class OperationSchema(_EnvelopePart):
     recorded_at = RecordedAt(required=True)
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
     body = fields.Dict(required=True)
+
+    @post_load
+    def _body_cleaned(self, data, **_):
+        data["body"] = CleanedText(data["body"])  # by PushSchema's pre-load: its handler's schema skips it
+        return data
 
     @validates_schema
     def _target_fits_type(self, data, **_):
