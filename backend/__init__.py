@@ -27,6 +27,7 @@ BLUEPRINTS = [
     "backend.review.api",
     "backend.review.rules_api",
     "backend.appointments.api",
+    "backend.appointments.intake_api",
     "backend.deadlines.api",
     "backend.instructions.api",
     "backend.instructions.exports_api",
@@ -42,6 +43,7 @@ BLUEPRINTS = [
     "backend.statistics.api",
     "backend.catalogs.api",
     "backend.core.export_jobs_api",
+    "backend.interchange.api",
 ]
 
 # Every domain's jobs (Celery tasks), imported by the worker and by the API that enqueues them.
@@ -50,6 +52,7 @@ TASK_MODULES = [
     "backend.review.tasks",
     "backend.statistics.tasks",
     "backend.core.export_jobs",
+    "backend.interchange.tasks",
 ]
 
 # What `celery beat` sends, and when (seconds, or a crontab in China time). Every job is safe to run
@@ -65,6 +68,9 @@ BEAT_SCHEDULE = {
     # Large exports' files deleted once past EXPORT_KEEP_SECONDS (also done whenever one starts).
     "exports-purge": {"task": "exports.purge_expired", "schedule": 3600.0},
     "statistics-roll-up": {"task": "statistics.roll_up", "schedule": {"hour": 0, "minute": 20}},
+    # 互联互通: receipt messages whose wake-up was lost (or whose backoff ended) sent again; the period
+    # is INTERCHANGE_SWEEP_SECONDS (see _init_jobs).
+    "interchange-sweep": {"task": "interchange.sweep", "schedule": 30.0},
 }
 
 
@@ -116,21 +122,34 @@ def _init_jobs(app: Flask) -> None:
 
     from backend.core import jobs, metrics
 
-    jobs.celery_init_app(app, task_modules=TASK_MODULES, beat_schedule=BEAT_SCHEDULE)
+    schedule = dict(BEAT_SCHEDULE)
+    schedule["interchange-sweep"] = {**schedule["interchange-sweep"],
+                                     "schedule": float(app.config["INTERCHANGE_SWEEP_SECONDS"])}
+    jobs.celery_init_app(app, task_modules=TASK_MODULES, beat_schedule=schedule)
     for module_name in TASK_MODULES:
         importlib.import_module(module_name)
     metrics.init_app(app)
+
+    from backend.interchange import wake
+
+    wake.init_app(app)
 
 
 def _init_auth(app: Flask) -> None:
     """Core checks tokens and district scopes with identity's resolvers, handed in here: core knows no
     users or districts table."""
+    from backend.catalogs.ports import ports_held_by
     from backend.core import auth, permissions
     from backend.identity.scope import NATIONAL_DISTRICT_CODE, districts_under
     from backend.identity.tokens import resolve_token
 
     auth.init_app(app, token_resolver=resolve_token)
-    permissions.init_app(app, districts_under=districts_under, national_code=NATIONAL_DISTRICT_CODE)
+    permissions.init_app(
+        app,
+        districts_under=districts_under,
+        national_code=NATIONAL_DISTRICT_CODE,
+        ports_held_by=ports_held_by,
+    )
 
 
 def _init_compression(app: Flask) -> None:

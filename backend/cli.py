@@ -51,6 +51,21 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(statistics)
 
+    interchange = AppGroup("interchange", help="互联互通: receipt messages to the Single Window.")
+
+    @interchange.command("deliver")
+    def interchange_deliver_command():
+        """Send every due receipt message now, in this process (what the sweep wakes a worker for)."""
+        from backend.interchange import delivery
+
+        if delivery.endpoint() is None:
+            raise click.ClickException("SINGLE_WINDOW_RECEIPTS_URL is not set: nothing is pushed")
+        due = delivery.due_applications()
+        sent = sum(delivery.deliver_application(declaration_id=i).delivered for i in due)
+        click.echo(f"receipt messages delivered: {sent}")
+
+    app.cli.add_command(interchange)
+
     storage = AppGroup("storage", help="Stored photos, attachments and partial uploads.")
 
     @storage.command("prune")

@@ -10,6 +10,10 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 class Config:
     """Every setting Chajian reads; the README documents each one."""
 
@@ -31,6 +35,17 @@ class Config:
     EXPORT_JOB_ROWS = _env_int("EXPORT_JOB_ROWS", 5000)
     # How long a finished large export is kept for its requester (seconds).
     EXPORT_KEEP_SECONDS = _env_int("EXPORT_KEEP_SECONDS", 24 * 3600)
+    # 互联互通 (backend/interchange): where every receipt of a Single Window application is POSTed (unset:
+    # no push, the receipts wait in the pull feed); a message is parked after this many failed
+    # attempts, retried after base·2^(n−1) seconds (at most the max); one attempt's timeout; how long a
+    # sender holds a message (> the timeout: a sender killed mid-delivery frees it then); the sweep.
+    SINGLE_WINDOW_RECEIPTS_URL = os.environ.get("SINGLE_WINDOW_RECEIPTS_URL") or None
+    INTERCHANGE_MAX_ATTEMPTS = _env_int("INTERCHANGE_MAX_ATTEMPTS", 8)
+    INTERCHANGE_RETRY_BASE_SECONDS = _env_float("INTERCHANGE_RETRY_BASE_SECONDS", 5)
+    INTERCHANGE_RETRY_MAX_SECONDS = _env_float("INTERCHANGE_RETRY_MAX_SECONDS", 600)
+    INTERCHANGE_TIMEOUT_SECONDS = _env_float("INTERCHANGE_TIMEOUT_SECONDS", 10)
+    INTERCHANGE_LEASE_SECONDS = _env_float("INTERCHANGE_LEASE_SECONDS", 60)
+    INTERCHANGE_SWEEP_SECONDS = _env_float("INTERCHANGE_SWEEP_SECONDS", 30)
     # Bearer token that opens /metrics to a scraper on another machine (loopback needs none).
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
 

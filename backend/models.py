@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "backend.statistics.rollup",
     "backend.catalogs.models",
     "backend.core.export_jobs",
+    "backend.interchange.capture",  # the outbox table and the listener that fills it
 ]
 
 for _name in MODEL_MODULES:

@@ -1,4 +1,4 @@
-"""Declarations under load: lookups, list pages and submissions over HTTP, each next to the raw driver.
+"""Declarations under load: lookups, list pages and submissions over HTTP, each next to its floor.
 
     .venv/bin/python -m bench.declarations_bench --db sqlite:////tmp/bench.db --count 100000
     .venv/bin/python -m bench.declarations_bench \
@@ -7,6 +7,14 @@
 Generates the data first (bench.declarations_generate) unless the database already holds --count
 applications, starts the real server (gunicorn, one worker, threads) on the database, and prints for each
 measure the HTTP figure and the same query through the raw driver (sqlite3 / psycopg) in this run.
+
+`figures(quick)` (what `make bench` runs) measures on a scratch database per engine (10,000 rows quick;
+100,000 on SQLite and 1,000,000 on PostgreSQL in full):
+- lookup by number p50, one client, beside the bare route (bench.bare_lookup: a bare Flask app running
+  the same queries on the raw driver, served by the same gunicorn settings); goal ≤ 2×;
+- the same p99 under 8 concurrent clients beside the bare route under 8 clients; goal ≤ 3×;
+- submissions/s from 8 clients beside the same rows written by the raw driver (counter, status and
+  number, 2 receipts, 2 audit rows, then COMMIT) from 8 threads; goal ≥ 0.5×.
 """
 
 from __future__ import annotations
@@ -164,7 +172,8 @@ def prepare_actor(db_url: str) -> tuple[str, dict]:
     return token, body
 
 
-def start_server(db_url: str) -> tuple[subprocess.Popen, int]:
+def start_server(db_url: str, app_spec: str = "backend:create_app()") -> tuple[subprocess.Popen, int]:
+    """`app_spec` under gunicorn the way the project is served: gthread, one worker, 8 threads."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -186,13 +195,15 @@ def start_server(db_url: str) -> tuple[subprocess.Popen, int]:
         "120",
         "--log-level",
         "warning",
-        "backend:create_app()",
+        app_spec,
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
-    for _ in range(200):
+    for _ in range(600):  # until the worker has loaded the app and answers (not just the port open)
         try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-            return process, port
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            probe.request("GET", "/healthz")
+            if probe.getresponse().status == 200:
+                return process, port
         except OSError:
             time.sleep(0.1)
     process.kill()
@@ -455,3 +466,131 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ---- figures(quick): what `make bench` collects ----------------------------------------------------
+
+def _load(db_url: str, count: int) -> None:
+    from bench import declarations_generate
+
+    url = sa.make_url(db_url)
+    declarations_generate.prepare_schema(db_url, reset=True)
+    loader = (
+        declarations_generate.load_postgresql
+        if url.get_backend_name() == "postgresql"
+        else declarations_generate.load_sqlite
+    )
+    loader(url, count)
+
+
+def _lookup_paths(raw: Raw, count: int) -> list[str]:
+    """Lookups of the hot enterprise's applications, by inspection number and e-record number in turn."""
+    ent_id = raw.q("SELECT id FROM enterprise WHERE customs_code = %s", (HOT,))[0][0]
+    numbers = [
+        r[0]
+        for r in raw.q(
+            "SELECT d.inspection_no FROM declaration d JOIN e_record e ON e.declaration_id = d.id "
+            "WHERE d.enterprise_id = %s ORDER BY d.id",
+            (ent_id,),
+        )
+    ]
+    step = max(1, len(numbers) // count)
+    picked = numbers[::step][:count]
+    return [
+        f"/api/v1/declarations/lookup?inspection_no={n}" if i % 2 == 0
+        else f"/api/v1/declarations/lookup?e_record_no={n}001"
+        for i, n in enumerate(picked)
+    ]
+
+
+def _one_client(port: int, token: str, paths: list[str]) -> list[float]:
+    client = Client(port, token)
+    for path in paths[:10]:  # warm: connections, caches, the first query plans
+        _ok(client.call("GET", path))
+    return timed(lambda i: _ok(client.call("GET", paths[i])), len(paths))
+
+
+def _eight_clients(port: int, token: str, paths: list[str], per_client: int) -> list[float]:
+    samples: list[list[float]] = [[] for _ in range(8)]
+
+    def worker(n: int) -> None:
+        client = Client(port, token)
+        _ok(client.call("GET", paths[n]))
+        mine = [paths[(n * per_client + i) % len(paths)] for i in range(per_client)]
+        samples[n] = timed(lambda i: _ok(client.call("GET", mine[i])), per_client)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return [x for chunk in samples for x in chunk]
+
+
+def _submission_rate(port: int, token: str, body: dict, count: int) -> tuple[float, int]:
+    client = Client(port, token)
+    drafts = [_ok(client.call("POST", "/api/v1/declarations", body))["id"] for _ in range(count)]
+    chunks = [drafts[i::8] for i in range(8)]
+
+    def worker(ids):
+        own = Client(port, token)
+        for declaration_id in ids:
+            _ok(own.call("POST", f"/api/v1/declarations/{declaration_id}/submit", {}))
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(chunk,)) for chunk in chunks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return count / (time.perf_counter() - started), drafts[0]
+
+
+def measure(db_url: str, *, lookups: int, per_client: int, submissions: int) -> dict:
+    """Every figure of this bench on one database already filled, project and floor in the same run."""
+    raw = Raw(sa.make_url(db_url))
+    token, body = prepare_actor(db_url)
+    paths = _lookup_paths(raw, lookups)
+    found: dict[str, float] = {}
+    for label, spec in (("bare", "bench.bare_lookup:app"), ("project", "backend:create_app()")):
+        process, port = start_server(db_url, spec)
+        try:
+            found[f"{label}_p50"] = percentile(_one_client(port, token, paths), 0.5) * 1000
+            found[f"{label}_p99_8"] = percentile(_eight_clients(port, token, paths, per_client), 0.99) * 1000
+            if label == "project":
+                found["submissions"], template = _submission_rate(port, token, body, submissions)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+    found["raw_submissions"] = _raw_submissions(raw, template, submissions)
+    return found
+
+
+def figures(quick: bool) -> list:
+    import tempfile
+
+    from bench.summary import Figure, databases, scratch_database
+
+    out = []
+    for label in databases():
+        rows = 10_000 if quick else (100_000 if label == "SQLite" else 1_000_000)
+        with tempfile.TemporaryDirectory(prefix="chajian-bench-") as tmp, scratch_database(label, tmp) as url:
+            started = time.perf_counter()
+            _load(url, rows)
+            print(f"{label}: generated {rows:,} applications in {time.perf_counter() - started:.0f} s", flush=True)
+            m = measure(
+                url,
+                lookups=100 if quick else 500,
+                per_client=25 if quick else 150,
+                submissions=48 if quick else 400,
+            )
+        print(f"{label}: {m}", flush=True)
+        out += [
+            Figure.time_within(f"lookup by number p50, 1 client ({label}, {rows:,})", m["project_p50"],
+                               m["bare_p50"], 2),
+            Figure.time_within(f"lookup by number p99, 8 clients ({label}, {rows:,})", m["project_p99_8"],
+                               m["bare_p99_8"], 3),
+            Figure.rate_at_least(f"submissions/s, 8 clients ({label})", m["submissions"],
+                                 m["raw_submissions"], 0.5, "/s"),
+        ]
+    return out

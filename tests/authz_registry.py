@@ -111,7 +111,10 @@ def _foreign_declaration() -> int:
 
 
 def _foreign_e_record() -> str:
-    return make_issued_e_record(foreign_enterprise(), district_code=OTHER_DISTRICT).e_record_no
+    """An e-record of the other district, leaving through its own port (not one the home district holds)."""
+    return make_issued_e_record(
+        foreign_enterprise(), district_code=OTHER_DISTRICT, departure_port="CNSHA"
+    ).e_record_no
 
 
 def _foreign_attachment(values: dict) -> int:
@@ -240,6 +243,30 @@ def _foreign_export_job() -> str:
     db.session.add(job)
     db.session.commit()
     return job.id
+# interchange
+
+
+def _foreign_outbox_message() -> int:
+    """A receipt message owed for a Single Window application of the other district."""
+    from backend.declarations.models import Receipt
+    from backend.interchange.models import OutboxMessage
+
+    declaration = make_declaration(
+        foreign_enterprise(), status="submitted", district_code=OTHER_DISTRICT, source="single_window"
+    )
+    receipt = Receipt(
+        declaration_id=declaration.id,
+        code="SUBMITTED",
+        status="submitted",
+        text_zh="已提交",
+        text_en="Submitted",
+        actor_label="系统 system",
+    )
+    db.session.add(receipt)
+    db.session.commit()
+    return db.session.execute(
+        db.select(OutboxMessage.id).where(OutboxMessage.receipt_id == receipt.id)
+    ).scalar_one()
 
 
 OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
@@ -271,7 +298,37 @@ OBJECT_FACTORIES: dict[str, Callable[..., int | str]] = {
     "import_id": _foreign_catalog_import,
     # large exports (core/export_jobs.py)
     "export_id": _foreign_export_job,
+    # interchange: a message of the other district's Single Window application
+    "outbox_message_id": _foreign_outbox_message,
 }
+
+# 口岸海关: customs of PORT_DISTRICT hold PORT (national.PORT_DISTRICTS) and read, without acting on
+# them, the objects of OTHER_DISTRICT declared to leave through it: these operations, and no other.
+PORT_DISTRICT, PORT, ANOTHER_PORT = "5301", "CNHUA", "CNLUH"
+PORT_READABLE = {
+    "GET /api/v1/e-records/{e_record_no}",
+    "GET /api/v1/certificates/{certificate_no}/pdf",
+    "GET /api/v1/certificates/{certificate_no}/ephyto",
+}
+
+
+def port_objects(port: str) -> dict[str, str]:
+    """An e-record and a certificate issued by OTHER_DISTRICT for goods leaving through `port`."""
+    from backend.certificates.service import issue_certificate
+    from tests.certificates_shared.samples import sample_content
+
+    enterprise = foreign_enterprise()
+    record = make_issued_e_record(enterprise, district_code=OTHER_DISTRICT, departure_port=port)
+    certificate = issue_certificate(
+        actor=None,
+        content=sample_content("18", district_code=OTHER_DISTRICT),
+        enterprise_id=enterprise.id,
+        e_record_id=record.id,
+        delivery="self_print",
+    )
+    db.session.commit()
+    return {"e_record_no": record.e_record_no, "certificate_no": certificate.certificate_no}
+
 
 PATH_VALUES: dict[str, str] = {
     # media: GET /api/v1/photos/{photo_id}/{variant}, variant is any(original, display, thumbnail)

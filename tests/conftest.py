@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import request
 
 from backend import create_app, realtime
 from backend.config import Config
+from backend.core.sqlite import reads_only
 from backend.extensions import db, limiter, socketio
 from backend.seeds import seed_all_catalogs
 
@@ -133,6 +135,18 @@ def fresh_database_url():
 _WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE)\s+"?(\w+)', re.I)
 _written: set[str] = set()
 _catalog_tables: frozenset[str] = frozenset()
+
+
+@sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
+def _no_writes_in_read_requests(conn, cursor, statement, parameters, context, executemany):
+    """A GET view that writes must say so (`writes_on_read`): on SQLite a read request's transaction
+    begins deferred, and a write in it can be refused half-way under load. Any test reaching such a view
+    (the access matrix and schemathesis reach them all) fails with a 500 naming it."""
+    if _WRITE.match(statement) and reads_only():
+        raise AssertionError(
+            f"{request.method} {request.path} writes ({statement.split(None, 3)[:3]}) but its view is not "
+            "marked writes_on_read (backend/core/sqlite.py)"
+        )
 
 
 def _record_writes(conn, cursor, statement, parameters, context, executemany):

@@ -10,7 +10,15 @@ from sqlalchemy.orm import selectinload
 
 from backend.appointments import errors  # noqa: F401  (registers the codes)
 from backend.appointments.models import Appointment
-from backend.appointments.workflow import MACHINE, Event, Status, announce, apply
+from backend.appointments.workflow import (
+    MACHINE,
+    REQUESTED,
+    Event,
+    Status,
+    announce,
+    apply,
+    write_appointment_receipt,
+)
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.enums import Role
@@ -49,6 +57,33 @@ def book_appointment(
     declaration = db.session.get(Declaration, declaration_id)
     if declaration is None:
         raise DomainError("resource.not_found")
+    appointment = book_in_transaction(
+        actor=actor,
+        declaration=declaration,
+        date=date,
+        slot=slot,
+        site_address=site_address,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        note=note,
+    )
+    db.session.commit()
+    return appointment
+
+
+def book_in_transaction(
+    *,
+    actor: Actor,
+    declaration: Declaration,
+    date: date,
+    slot: str,
+    site_address: str,
+    contact_name: str,
+    contact_phone: str,
+    note: str | None = None,
+) -> Appointment:
+    """The booking of book_appointment (also the Single Window's, appointments/intake.py); the caller
+    commits, or rolls back on a DomainError."""
     ensure_can_see(actor, declaration)
     if declaration.status not in BOOKABLE:
         raise DomainError("appointment.declaration_not_bookable", status=declaration.status)
@@ -80,8 +115,10 @@ def book_appointment(
         after={"status": "requested", "date": date.isoformat(), "slot": slot},
         district_code=appointment.district_code,
     )
-    announce(appointment, actor=actor, event="requested")
-    db.session.commit()
+    write_appointment_receipt(
+        appointment, REQUESTED, actor=actor, detail={"date": date.isoformat(), "slot": slot}
+    )
+    announce(appointment, actor=actor, event=REQUESTED)
     return appointment
 
 

@@ -1,8 +1,9 @@
 """The appointment lifecycle: the only code that changes an appointment's status.
 
 apply() checks the transition and which side may take it, the version, then sets the status, bumps
-the version, writes the audit row and queues the announcement to the other side, in the caller's
-transaction.
+the version, writes the audit row, the receipt on the application (回执: what the enterprise, and the
+Single Window for the applications it sent, hear about the booking) and queues the announcement to
+the other side, in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 from backend.appointments import errors  # noqa: F401  (registers the codes)
+from backend.appointments.catalog import SLOTS
 from backend.appointments.models import Appointment
 from backend.audit.service import record_event
 from backend.core.auth import Actor
+from backend.core.receipts import write_receipt
 from backend.core.statemachine import StateMachine
 from backend.realtime import district_room, enterprise_room, notify, user_room
 
@@ -61,6 +64,58 @@ SIDES: dict[Event, frozenset[str]] = {
 
 MACHINE = StateMachine("appointment", TRANSITIONS, initial=S.REQUESTED)
 
+REQUESTED = "requested"  # the booking itself: no transition, but a receipt like the others
+# The receipt on the application per event: (code, 中文, English); {date} {slot} {reason} filled in.
+RECEIPTS: dict[str, tuple[str, str, str]] = {
+    REQUESTED: (
+        "APPOINTMENT_REQUESTED",
+        "查检预约已受理：{date} {slot_zh}，待海关确认。",
+        "Inspection appointment accepted for {date} ({slot_en}), awaiting confirmation.",
+    ),
+    E.CONFIRM: (
+        "APPOINTMENT_CONFIRMED",
+        "查检预约已确认：{date} {slot_zh}。",
+        "Inspection appointment confirmed: {date} ({slot_en}).",
+    ),
+    E.PROPOSE: (
+        "APPOINTMENT_PROPOSED",
+        "海关建议改期至 {date} {slot_zh}，请答复。",
+        "Customs proposes {date} ({slot_en}) instead; please answer.",
+    ),
+    E.ACCEPT_PROPOSAL: (
+        "APPOINTMENT_CONFIRMED",
+        "查检预约已确认：{date} {slot_zh}。",
+        "Inspection appointment confirmed: {date} ({slot_en}).",
+    ),
+    E.DECLINE_PROPOSAL: (
+        "APPOINTMENT_PROPOSAL_DECLINED",
+        "企业未接受改期建议，待海关重新安排。",
+        "The proposed time was turned down; customs decides again.",
+    ),
+    E.DECLINE: ("APPOINTMENT_DECLINED", "海关不予安排查检预约：{reason}", "Appointment declined: {reason}"),
+    E.CANCEL: ("APPOINTMENT_CANCELLED", "查检预约已取消：{reason}", "Appointment cancelled: {reason}"),
+}
+
+
+def write_appointment_receipt(appointment: Appointment, event: str, *, actor: Actor, detail: dict) -> None:
+    """The receipt of a booking or of one of its transitions, on the application it belongs to."""
+    code, zh, en = RECEIPTS[event]
+    slot = SLOTS.get(detail.get("slot") or "", ("", "", "", ""))
+    values = {
+        "date": detail.get("date", ""),
+        "slot_zh": slot[0],
+        "slot_en": slot[1],
+        "reason": detail.get("reason", ""),
+    }
+    write_receipt(
+        appointment.declaration,
+        code=code,
+        text_zh=zh.format(**values),
+        text_en=en.format(**values),
+        actor=actor,
+        detail={"appointment_id": appointment.id, "appointment_status": appointment.status, **detail},
+    )
+
 
 def side_of(actor: Actor) -> str:
     return ENTERPRISE if actor.is_enterprise else CUSTOMS
@@ -88,6 +143,7 @@ def apply(
         after={"status": target.value, **(detail or {})},
         district_code=appointment.district_code,
     )
+    write_appointment_receipt(appointment, event, actor=actor, detail=detail or {})
     announce(appointment, actor=actor, event=event.value)
 
 

@@ -96,6 +96,23 @@ PORTS: dict[str, tuple[str, str]] = {
     "RUVVO": ("符拉迪沃斯托克", "Vladivostok"),
 }
 
+# The customs district that holds a port (口岸海关: its 4-digit customs port code), for the ports of
+# the districts above; the official port table, once imported, says it for every port.
+PORT_DISTRICTS: dict[str, str] = {
+    "CNSZX": "5300",
+    "CNYTN": "5300",
+    "CNSHK": "5300",
+    "CNCWN": "5300",
+    "CNDCB": "5300",
+    "CNHUA": "5301",
+    "CNLUH": "5302",
+    "CNWJD": "5320",
+    "CNCAN": "5100",
+    "CNNSA": "5100",
+    "CNHUP": "5200",
+    "CNSHA": "2200",
+}
+
 
 # More Chinese seaports, river ports, airports and land ports (UN/LOCODE), so that an ordinary export
 # application does not meet a gap before the official port table is imported.

@@ -115,7 +115,15 @@ SEED_ROWS = {
         for code, zh in national.CIQ_CODES.items()
     ],
     "countries": _countries,
-    "ports": lambda: _pairs({**national.PORTS, **national.MORE_PORTS}),
+    "ports": lambda: [
+        row
+        | (
+            {"customs_code": national.PORT_DISTRICTS[row["code"]]}
+            if row["code"] in national.PORT_DISTRICTS
+            else {}
+        )
+        for row in _pairs({**national.PORTS, **national.MORE_PORTS})
+    ],
     "units": lambda: _pairs(national.UNITS),
     "currencies": _currencies,
     "districts": lambda: [

@@ -19,6 +19,7 @@ from backend.certificates.schemas import (
 )
 from backend.core.auth import ANY_CUSTOMS, EVERYONE, requires
 from backend.core.enums import Assurance, Role
+from backend.core.sqlite import writes_on_read
 
 # Full paths, because one blueprint serves two prefixes: /api/v1/certificates and /api/v1/verify.
 blp = Blueprint(
@@ -93,6 +94,7 @@ CERTIFICATE_READERS = (Role.ENTERPRISE, *ANY_CUSTOMS)
 
 @blp.route(f"/api/v1/certificates/{CERTIFICATE_NO}/pdf")
 class CertificatePdf(MethodView):
+    @writes_on_read  # printing an original counts it and audits it
     @requires(*CERTIFICATE_READERS, assurance=Assurance.KEY)
     @blp.arguments(PdfArgsSchema, location="query")
     @blp.response(200, content_type="application/pdf", description="one A4 page")

@@ -1,7 +1,8 @@
 """Use cases that hand out an issued certificate's documents: the PDF and the ePhyto XML.
 
-Who may fetch: the customs district that issued it and the enterprise it belongs to (object-level
-access via backend.core.permissions; anyone else gets 404). Which PDF: anyone who may see the
+Who may fetch: the customs district that issued it, the customs of the port of exit its e-record was
+declared through (口岸海关, read-only), and the enterprise it belongs to (object-level access via
+backend.core.permissions; anyone else gets 404). Which PDF: anyone who may see the
 certificate gets a copy (副本); the original and a duplicate original are for certificate officers for
 certificates issued directly; certificates issued through an application print their originals on
 blank serials (`backend.blank_stock.printing`: self-print by the enterprise, counter print by the officer).
@@ -20,6 +21,7 @@ from backend.certificates.service import get_certificate
 from backend.core.auth import Actor
 from backend.core.enums import Role
 from backend.core.permissions import ensure_can_read, ensure_can_see
+from backend.declarations.models import Declaration, ERecord
 from backend.errors import DomainError
 from backend.extensions import db
 
@@ -31,8 +33,19 @@ def _visible(actor: Actor, certificate_no: str) -> Certificate:
         certificate = get_certificate(certificate_no=certificate_no)
     except DomainError:
         raise DomainError("resource.not_found") from None
-    ensure_can_read(actor, certificate)
+    ensure_can_read(actor, certificate, exit_port=_exit_port(certificate))
     return certificate
+
+
+def _exit_port(certificate: Certificate) -> str | None:
+    """The port of exit of the application whose e-record the certificate was issued against."""
+    if certificate.e_record_id is None:
+        return None
+    return db.session.execute(
+        db.select(Declaration.departure_port)
+        .join(ERecord, ERecord.declaration_id == Declaration.id)
+        .where(ERecord.id == certificate.e_record_id)
+    ).scalar_one_or_none()
 
 
 def _claim_original(certificate: Certificate, variant: str) -> str:

@@ -65,6 +65,15 @@ def actor_from_token(token: str, *, kind: str = "access") -> Actor:
     return current_app.extensions[_RESOLVER](token, kind=kind)
 
 
+def _request_actor(token: str) -> Actor:
+    """The request's access token resolved once, however many checks ask for it."""
+    # Cached on the request (not on g: tests run many requests inside one app context).
+    cache = request.environ.setdefault("chajian.actors", {})
+    if token not in cache:
+        cache[token] = actor_from_token(token)
+    return cache[token]
+
+
 def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
@@ -95,7 +104,7 @@ def requires(*roles: Role, assurance: Assurance = Assurance.PASSWORD, national_m
             token = bearer_token()
             if token is None:
                 raise DomainError("auth.required", headers={"WWW-Authenticate": "Bearer"})
-            actor = actor_from_token(token)
+            actor = _request_actor(token)
             g.actor = actor
             if actor.role not in allowed:
                 raise DomainError("auth.forbidden")

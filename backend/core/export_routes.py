@@ -20,6 +20,7 @@ from flask import Response, current_app, g, jsonify, request, url_for
 from flask.views import MethodView
 
 from backend.core.exports import CSV, XLSX, attachment
+from backend.core.sqlite import writes_on_read
 
 FORMATS = {"csv": CSV, "xlsx": XLSX}
 
@@ -51,6 +52,7 @@ def export_routes(
 
     def view(file_format: str, mimetype: str):
         class Export(MethodView):
+            @writes_on_read  # a large export records its job (and clears expired ones)
             @guard
             @blp.arguments(args_schema, location="query")
             @blp.response(200, content_type=mimetype.split(";")[0], description=f"{title} ({file_format})")

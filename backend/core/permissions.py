@@ -6,8 +6,14 @@ Two questions, answered here only:
   user of the national level (海关总署) reads everything.
 - *may it act?* (`can_see`, `ensure_can_see`): writes stay with the district that owns the work.
 
-Core knows no districts table: create_app() hands in identity's `districts_under(code)` (the codes of
-a district and of every district under it) and the national level's code (init_app).
+The port of exit (口岸海关): customs users of a district that holds a port also read the e-records and
+certificates declared to leave through it, whoever issued them. Callers opt in by passing the object's
+port as `exit_port=` (`can_read`, `ensure_can_read`); nothing else (the application itself, its
+receipts, acting on it) widens.
+
+Core knows no districts or ports table: create_app() hands in identity's `districts_under(code)` (the
+codes of a district and of every district under it), the national level's code, and catalogs'
+`ports_held_by(codes)` (the port codes the districts hold) (init_app).
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ _DISTRICTS_UNDER = "chajian.districts_under"
 _NATIONAL_CODE = "chajian.national_district_code"
 
 DistrictsUnder = Callable[[str], frozenset[str]]  # code -> the codes under it, itself included
+PortsHeldBy = Callable[[frozenset[str]], frozenset[str]]  # district codes -> the ports they hold
+_PORTS_HELD_BY = "chajian.ports_held_by"
 
 register_errors(
     {
@@ -50,10 +58,14 @@ register_errors(
 )
 
 
-def init_app(app, *, districts_under: DistrictsUnder, national_code: str) -> None:
-    """Hand in identity's district tree: which codes lie under a district, and the national level's code."""
+def init_app(
+    app, *, districts_under: DistrictsUnder, national_code: str, ports_held_by: PortsHeldBy | None = None
+) -> None:
+    """Hand in identity's district tree (which codes lie under a district, the national level's code)
+    and catalogs' port table (which ports the districts hold)."""
     app.extensions[_DISTRICTS_UNDER] = districts_under
     app.extensions[_NATIONAL_CODE] = national_code
+    app.extensions[_PORTS_HELD_BY] = ports_held_by
 
 
 def districts_under(district_code: str) -> frozenset[str]:
@@ -83,6 +95,24 @@ def visible_district_codes(actor: Actor) -> frozenset[str] | None:
     if actor.role == Role.ENTERPRISE or actor.district_code is None:
         return frozenset()
     return _scope_of(actor.district_code)
+
+
+def exit_ports(actor: Actor) -> frozenset[str] | None:
+    """The ports of exit whose e-records and certificates this customs user reads (口岸海关): those held
+    by the districts it reads; None means every port (the national level). Others: the empty set."""
+    if not actor.is_customs or actor.district_code is None:
+        return frozenset()
+    codes = visible_district_codes(actor)
+    if codes is None:
+        return None
+    resolver = current_app.extensions.get(_PORTS_HELD_BY)
+    if resolver is None or not codes:
+        return frozenset()
+    cache = request.environ.setdefault("chajian.exit_ports", {}) if has_request_context() else {}
+    key = tuple(sorted(codes))
+    if key not in cache:
+        cache[key] = resolver(codes)
+    return cache[key]
 
 
 def is_national(actor: Actor) -> bool:
@@ -140,8 +170,9 @@ def can_see(
     return district_code is not None and district_code == actor.district_code
 
 
-def can_read(actor: Actor, **owner) -> bool:
-    """True when the actor may read the object: as `can_see`, widened to the districts under its own."""
+def can_read(actor: Actor, *, exit_port: str | None = None, **owner) -> bool:
+    """True when the actor may read the object: as `can_see`, widened to the districts under its own
+    and, where the caller names the object's port of exit, to the customs of that port (口岸海关)."""
     if can_see(actor, **owner):
         return True
     if not actor.is_customs or (actor.role == Role.INSPECTOR and owner.get("inspector_id") is not None):
@@ -150,7 +181,12 @@ def can_read(actor: Actor, **owner) -> bool:
     if district_code is None:
         return False
     codes = visible_district_codes(actor)
-    return codes is None or district_code in codes
+    if codes is None or district_code in codes:
+        return True
+    if exit_port is None:
+        return False
+    ports = exit_ports(actor)
+    return ports is None or exit_port in ports
 
 
 def _owner(obj, owner: dict) -> dict:
@@ -173,9 +209,10 @@ def ensure_can_see(actor: Actor, obj=None, **owner) -> None:
     if obj is None and not owner:
         raise DomainError("resource.not_found")
     owner = _owner(obj, owner)
+    exit_port = owner.pop("exit_port", None)
     if can_see(actor, **owner):
         return
-    if can_read(actor, **owner):
+    if can_read(actor, exit_port=exit_port, **owner):
         raise DomainError("scope.national_read_only" if is_national(actor) else "scope.read_only_district")
     raise DomainError("resource.not_found")
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import inspect
+from sqlalchemy.orm import object_session
+
 from backend.core.auth import Actor
 from backend.core.enums import Role
 from backend.core.models import utcnow
@@ -50,5 +53,14 @@ def write_receipt(
         actor_label=actor_label(actor),
         created_at=at or utcnow(),
     )
-    owner.receipts.append(receipt)
+    relation = type(owner).receipts.property
+    session = object_session(owner)
+    if session is None or "receipts" not in inspect(owner).unloaded or inspect(owner).pending:
+        owner.receipts.append(receipt)
+        return receipt
+    # The receipts were not read in this transaction: add the new one without reading them all first
+    # (a later read of owner.receipts flushes it and finds it there).
+    for local, remote in relation.local_remote_pairs:
+        setattr(receipt, remote.key, getattr(owner, local.key))
+    session.add(receipt)
     return receipt

@@ -1,11 +1,45 @@
-"""SQLite as a real embedded database: WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE.
+"""SQLite as a real embedded database: WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for writers.
 
-BEGIN IMMEDIATE takes the write lock when a transaction starts, so two writers queue up instead of
-failing half-way with 'database is locked' when one upgrades its read lock.
+A request that may write (POST, PUT, PATCH, DELETE; the CLI, jobs and tests outside a request) begins
+with BEGIN IMMEDIATE: it takes the write lock when its transaction starts, so two writers queue up instead
+of failing half-way with 'database is locked' when one upgrades its read lock, and a read-then-write (the
+inspection-number counter, a version check) is never overtaken. A read-only request (GET, HEAD, OPTIONS)
+begins a deferred transaction: in WAL mode it reads a snapshot without waiting for, or holding up, any
+writer, so lookups no longer queue behind submissions.
 """
 
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes_on_read(view):
+    """Mark a GET view that writes (an audit row, a print count, a lease): its transaction takes the
+    write lock at BEGIN like any write, so it is never refused half-way for a stale snapshot."""
+    view._chajian_writes = True
+    return view
+
+
+def _view_writes(endpoint: str | None, method: str) -> bool:
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:  # a MethodView: HEAD is served by get()
+        view = getattr(view_class, method.lower(), None) or getattr(view_class, "get", None)
+    return bool(getattr(view, "_chajian_writes", False))
+
+
+def reads_only() -> bool:
+    """Whether the current transaction belongs to a read-only request: a safe HTTP method whose view is
+    not marked `writes_on_read`. Outside a request (CLI, jobs, tests), transactions may write."""
+    if not has_request_context() or request.method not in READ_METHODS:
+        return False
+    cache = current_app.extensions.setdefault("chajian.view_writes", {})
+    key = (request.endpoint, request.method)
+    if key not in cache:
+        cache[key] = _view_writes(*key)
+    return not cache[key]
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -26,4 +60,4 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if reads_only() else "BEGIN IMMEDIATE")

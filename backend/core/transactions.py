@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import after_this_request, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -63,3 +64,22 @@ class TransactionList:
         if session.in_nested_transaction():
             return  # a savepoint released: the transaction may still roll back
         self._after_commit(self.take(session))
+
+
+def commit_keeping_loaded(session: Session) -> None:
+    """Commit without expiring what the session holds: the answer is serialised from the objects just
+    written (their values are the committed ones: defaults and version bumps are set in Python) instead
+    of being read back in a second transaction."""
+    real = session() if callable(session) and not isinstance(session, Session) else session
+    real.expire_on_commit = False
+    try:
+        real.commit()
+    finally:
+        real.expire_on_commit = True
+    if has_request_context():
+        # Once the answer is built they expire as after any commit: a later request served by the same
+        # session (tests run many in one app context) reads them afresh.
+        @after_this_request
+        def _expire(response):
+            real.expire_all()
+            return response

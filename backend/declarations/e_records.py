@@ -10,12 +10,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.core.permissions import ensure_can_read, ensure_can_see
 from backend.declarations.catalog_validity import validity_for_goods
+from backend.declarations.e_record_consumption import balance_of, consumptions_of
 from backend.declarations.e_record_workflow import ERecordStatus, Event, change, new_e_record
 from backend.declarations.models import Declaration, ERecord
 from backend.declarations.workflow import Event as DeclarationEvent
@@ -41,6 +43,11 @@ register_errors(
             "The e-record was already used by customs declaration {reference}.",
         ),
         "e_record.not_usable": (409, "电子底账不可用：{reasons}", "The e-record cannot be used: {reasons}"),
+        "e_record.consumption_conflict": (
+            409,
+            "报关单 {reference} 的表体已按不同内容核销过。",
+            "Lines of customs declaration {reference} were already consumed differently.",
+        ),
         "e_record.not_reissuable": (
             409,
             "只有申请当前的电子底账作废后才能重新生成（{e_record_no} 状态为 {status}）。",
@@ -94,7 +101,7 @@ def reissue_e_record(*, actor: Actor, e_record_no: str) -> ERecord:
     declaration = db.session.execute(
         sa.select(Declaration).where(Declaration.id == record.declaration_id).with_for_update()
     ).scalar_one()
-    ensure_can_see(actor, declaration)
+    ensure_can_see(actor, declaration, exit_port=declaration.departure_port)  # 403 to the port of exit
     db.session.refresh(declaration, ["e_records"])
     current = declaration.e_record
     if current.id != record.id or record.status != ERecordStatus.VOIDED:
@@ -156,16 +163,22 @@ def _next_suffix(inspection_no: str) -> int:
 
 
 def get_e_record(*, actor: Actor, e_record_no: str) -> ERecord:
-    """One e-record, if the actor's enterprise owns it or it belongs to the actor's district."""
-    record = find_e_record(e_record_no)
-    ensure_can_read(actor, record.declaration)
+    """One e-record with its balance (核销), if the actor's enterprise owns it, it belongs to the actor's
+    district, or it is declared to leave through a port of the actor's district (口岸海关)."""
+    record = find_e_record(e_record_no, with_declaration=True)
+    declaration = record.declaration
+    ensure_can_read(actor, declaration, exit_port=declaration.departure_port)
+    record.consumptions = consumptions_of(record)
+    record.balance = balance_of(record, record.consumptions)
     return record
 
 
-def find_e_record(e_record_no: str) -> ERecord:
-    record = db.session.execute(
-        sa.select(ERecord).where(ERecord.e_record_no == e_record_no)
-    ).scalar_one_or_none()
+def find_e_record(e_record_no: str, *, with_declaration: bool = False) -> ERecord:
+    """The e-record of that number (404 if none); `with_declaration`: its declaration in the same query."""
+    query = sa.select(ERecord).where(ERecord.e_record_no == e_record_no)
+    if with_declaration:
+        query = query.options(joinedload(ERecord.declaration))
+    record = db.session.execute(query).scalar_one_or_none()
     if record is None:
         raise DomainError("resource.not_found")
     return record

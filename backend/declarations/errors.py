@@ -51,6 +51,11 @@ register_errors(
             "海关编码 {customs_code} 对应的企业不存在。",
             "No enterprise has customs code {customs_code}.",
         ),
+        "intake.application_unknown": (
+            404,
+            "该企业没有检验检疫编号为 {inspection_no} 的申请。",
+            "The enterprise has no application with inspection number {inspection_no}.",
+        ),
         "intake.message_conflict": (
             409,
             "报文编号 {message_id} 已用于内容不同的报文。",

@@ -36,22 +36,13 @@ def receive_declaration(*, actor: Actor, message: dict) -> tuple[dict, bool]:
     """Apply one intake message; returns (result, replayed)."""
     fingerprint = body_fingerprint(message)
     message_id = message["message_id"]
-    earlier = _stored(actor, message_id)
+    earlier = stored_message(actor, message_id)
     if earlier is not None:
-        return _replay(earlier, fingerprint, message_id), True
-    code = message["enterprise_customs_code"]
-    enterprise = db.session.execute(
-        db.select(Enterprise).where(Enterprise.customs_code == code)
-    ).scalar_one_or_none()
-    if enterprise is None:
-        raise DomainError("intake.enterprise_unknown", customs_code=code)
-    row = IntakeMessage(sender_id=actor.user_id, message_id=message_id, body_sha256=fingerprint)
-    db.session.add(row)
-    try:
-        db.session.flush()  # a concurrent twin waits here until we commit or roll back
-    except IntegrityError:
-        db.session.rollback()
-        return _replay(_stored(actor, message_id), fingerprint, message_id), True
+        return replay_message(earlier, fingerprint, message_id), True
+    enterprise = sending_enterprise(message["enterprise_customs_code"])
+    row = claim_message(actor, message_id, fingerprint)
+    if isinstance(row, dict):
+        return row, True
     try:
         declaration = new_declaration(
             actor=actor, enterprise=enterprise, data=message["application"], source="single_window"
@@ -83,7 +74,31 @@ def receive_declaration(*, actor: Actor, message: dict) -> tuple[dict, bool]:
     return row.response, False
 
 
-def _stored(actor: Actor, message_id: str) -> IntakeMessage | None:
+def sending_enterprise(customs_code: str) -> Enterprise:
+    """The enterprise a message is sent for, by its customs code (intake.enterprise_unknown if none)."""
+    enterprise = db.session.execute(
+        db.select(Enterprise).where(Enterprise.customs_code == customs_code)
+    ).scalar_one_or_none()
+    if enterprise is None:
+        raise DomainError("intake.enterprise_unknown", customs_code=customs_code)
+    return enterprise
+
+
+def claim_message(actor: Actor, message_id: str, fingerprint: str) -> IntakeMessage | dict:
+    """Insert the message row first (the caller fills it in and commits); a concurrent twin waits on the
+    unique index and gets the stored answer (a dict) instead."""
+    row = IntakeMessage(sender_id=actor.user_id, message_id=message_id, body_sha256=fingerprint)
+    db.session.add(row)
+    try:
+        db.session.flush()  # a concurrent twin waits here until we commit or roll back
+    except IntegrityError:
+        db.session.rollback()
+        return replay_message(stored_message(actor, message_id), fingerprint, message_id)
+    return row
+
+
+def stored_message(actor: Actor, message_id: str) -> IntakeMessage | None:
+    """The sender's earlier message with this id (any kind: applications, appointments), if any."""
     return db.session.execute(
         db.select(IntakeMessage).where(
             IntakeMessage.sender_id == actor.user_id, IntakeMessage.message_id == message_id
@@ -91,7 +106,8 @@ def _stored(actor: Actor, message_id: str) -> IntakeMessage | None:
     ).scalar_one_or_none()
 
 
-def _replay(row: IntakeMessage, fingerprint: str, message_id: str) -> dict:
+def replay_message(row: IntakeMessage, fingerprint: str, message_id: str) -> dict:
+    """The stored answer of a retry; a different body under the same id is refused (409)."""
     if row.body_sha256 != fingerprint:
         raise DomainError("intake.message_conflict", message_id=message_id)
     return row.response

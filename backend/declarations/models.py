@@ -217,6 +217,32 @@ class ERecord(TimestampMixin, VersionedMixin, db.Model):
     declaration: Mapped[Declaration] = relationship(back_populates="e_records")
 
 
+class ERecordConsumption(db.Model):
+    """核销: one line of an export customs declaration that used part of an e-record's goods line.
+
+    (customs_declaration_no, line_no) is the idempotency key: a line consumes once, whatever retries.
+    """
+
+    __tablename__ = "e_record_consumption"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    e_record_id: Mapped[int] = mapped_column(sa.ForeignKey("e_record.id"), index=True)
+    customs_declaration_no: Mapped[str] = mapped_column(sa.String(40))
+    line_no: Mapped[int] = mapped_column(sa.Integer)  # the customs declaration's line
+    goods_line_no: Mapped[int] = mapped_column(sa.Integer)  # the application's goods line it draws on
+    hs_code: Mapped[str] = mapped_column(sa.String(10))
+    quantity: Mapped[Decimal] = mapped_column(sa.Numeric(18, 3))
+    quantity_unit: Mapped[str] = mapped_column(sa.String(10))
+    net_weight: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 3))  # kilograms
+    packages: Mapped[int | None] = mapped_column(sa.Integer)
+    port_of_exit: Mapped[str] = mapped_column(sa.String(10))
+    destination_country: Mapped[str] = mapped_column(sa.String(3))
+    consumed_by: Mapped[str] = mapped_column(sa.String(120))
+    consumed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (
+        sa.UniqueConstraint("customs_declaration_no", "line_no", name="uq_e_record_consumption_line"),
+    )
+
+
 class InspectionNoCounter(db.Model):
     """The last serial handed out per (district, year); its row is locked while a number is allocated."""
 

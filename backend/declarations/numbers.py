@@ -8,7 +8,8 @@ Layout (15 characters, see docs/identifiers.md):
     0000001  serial, unique per district and year whatever the channel
 
 The serial comes from one counter row per (district, year), locked for the rest of the transaction
-(SELECT … FOR UPDATE on PostgreSQL; SQLite already holds its write lock from BEGIN IMMEDIATE). A
+(bumped and read back with UPDATE … RETURNING: PostgreSQL locks the row; SQLite already holds its
+write lock from BEGIN IMMEDIATE). A
 concurrent submission waits for the lock, so no two share a number; a rollback returns the number
 along with everything else, so numbers are skipped only when a transaction rolled back after a
 later one had already committed.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from backend.declarations.models import InspectionNoCounter
@@ -38,14 +40,11 @@ def china_year(at: datetime) -> int:
 def allocate_inspection_no(*, district_code: str, source: str, at: datetime) -> str:
     """Take the next serial of `district_code` in the year of `at`; the caller's transaction commits."""
     year = china_year(at)
-    counter = _locked_counter(district_code, year)
-    if counter.last_serial >= MAX_SERIAL:
+    serial = _next_serial(district_code, year)
+    if serial > MAX_SERIAL:
         raise RuntimeError(f"inspection number serials exhausted for {district_code}/{year}")
-    counter.last_serial += 1
-    db.session.flush()
-    return format_inspection_no(
-        year=year, channel=CHANNELS[source], district_code=district_code, serial=counter.last_serial
-    )
+    channel = CHANNELS[source]
+    return format_inspection_no(year=year, channel=channel, district_code=district_code, serial=serial)
 
 
 def format_inspection_no(*, year: int, channel: str, district_code: str, serial: int) -> str:
@@ -65,20 +64,23 @@ def parse_inspection_no(number: str) -> dict | None:
     }
 
 
-def _locked_counter(district_code: str, year: int) -> InspectionNoCounter:
-    query = (
-        db.select(InspectionNoCounter)
+def _next_serial(district_code: str, year: int) -> int:
+    """Bump the counter row and read it back in one statement (UPDATE … RETURNING): the row stays
+    locked until the caller's transaction ends (PostgreSQL's row lock; SQLite's write lock)."""
+    bump = (
+        sa.update(InspectionNoCounter)
         .where(InspectionNoCounter.district_code == district_code, InspectionNoCounter.year == year)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        .values(last_serial=InspectionNoCounter.last_serial + 1)
+        .returning(InspectionNoCounter.last_serial)
+        .execution_options(synchronize_session=False)
     )
-    counter = db.session.execute(query).scalar_one_or_none()
-    if counter is not None:
-        return counter
+    serial = db.session.execute(bump).scalar_one_or_none()
+    if serial is not None:
+        return serial
     try:
         # The first number of a district's year: two transactions may both try to create the row.
         with db.session.begin_nested():
             db.session.add(InspectionNoCounter(district_code=district_code, year=year, last_serial=0))
     except IntegrityError:
         pass
-    return db.session.execute(query).scalar_one()
+    return db.session.execute(bump).scalar_one()

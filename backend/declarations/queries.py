@@ -17,7 +17,7 @@ from backend.core.permissions import district_clause
 from backend.declarations import errors  # noqa: F401  (registers the codes)
 from backend.declarations.models import Declaration, ERecord, Receipt
 from backend.declarations.numbers import CHINA_TIME
-from backend.declarations.service import load_declaration
+from backend.declarations.service import detail_of
 from backend.errors import DomainError
 from backend.extensions import db
 
@@ -117,10 +117,8 @@ def lookup(*, actor: Actor, inspection_no: str | None = None, e_record_no: str |
     if (inspection_no is None) == (e_record_no is None):
         raise DomainError("declaration.lookup_criteria")
     if inspection_no is not None:
-        query = db.select(Declaration.id).where(Declaration.inspection_no == inspection_no)
+        query = db.select(Declaration).where(Declaration.inspection_no == inspection_no)
     else:
-        query = db.select(ERecord.declaration_id).where(ERecord.e_record_no == e_record_no)
-    declaration_id = db.session.execute(query).scalar_one_or_none()
-    if declaration_id is None:
-        raise DomainError("resource.not_found")
-    return load_declaration(actor, declaration_id)
+        owner = db.select(ERecord.declaration_id).where(ERecord.e_record_no == e_record_no)
+        query = db.select(Declaration).where(Declaration.id == owner.scalar_subquery())
+    return detail_of(actor, query)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy.orm import joinedload, selectinload
+
 from backend.audit.service import record_event
 from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.core.permissions import ensure_can_read, ensure_can_see
+from backend.core.transactions import commit_keeping_loaded
 from backend.declarations import errors as _error_codes  # noqa: F401  (registers the codes)
 from backend.declarations import numbers, parties, validation, workflow
 from backend.declarations.content import declaration_data, fill_declaration
@@ -32,12 +35,42 @@ def china_today() -> date:
 # ---- reading ---------------------------------------------------------------------------------------
 
 
-def load_declaration(actor: Actor, declaration_id: int, *, for_update: bool = False) -> Declaration:
-    """The declaration if the actor may see it, else resource.not_found (404)."""
-    query = db.select(Declaration).where(Declaration.id == declaration_id)
+# What an application's detail shows (DeclarationSchema), one query per relation at most: the small
+# collections (e-records, certificates ≤ 10, qualifications ≤ 50) joined to the declaration's own row,
+# goods (≤ 500 lines) and containers (≤ 200) each in one more query.
+DETAIL = (
+    joinedload(Declaration.e_records),
+    joinedload(Declaration.certificates),
+    joinedload(Declaration.qualifications),
+    selectinload(Declaration.goods),
+    selectinload(Declaration.containers),
+)
+# Locked rows cannot be outer-joined (PostgreSQL refuses FOR UPDATE on the nullable side): every
+# relation in a query of its own, still one per relation.
+DETAIL_LOCKED = tuple(
+    selectinload(getattr(Declaration, name))
+    for name in ("e_records", "certificates", "qualifications", "goods", "containers")
+)
+
+
+def load_declaration(
+    actor: Actor, declaration_id: int, *, for_update: bool = False, detail: bool = False
+) -> Declaration:
+    """The declaration if the actor may see it, else resource.not_found (404). `detail`: with every
+    relation the detail shows loaded in the same round (no lazy load while serialising)."""
+    return detail_of(
+        actor, db.select(Declaration).where(Declaration.id == declaration_id), for_update=for_update,
+        detail=detail,
+    )
+
+
+def detail_of(actor: Actor, query, *, for_update: bool = False, detail: bool = True) -> Declaration:
+    """The one declaration `query` selects if the actor may see it, else resource.not_found (404)."""
     if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    declaration = db.session.execute(query).scalar_one_or_none()
+        query = query.with_for_update(of=Declaration).execution_options(populate_existing=True)
+    if detail:
+        query = query.options(*(DETAIL_LOCKED if for_update else DETAIL))
+    declaration = db.session.execute(query).unique().scalar_one_or_none()
     if declaration is None:
         raise DomainError("resource.not_found")
     # Reads reach the districts under the actor's; a change stays with the owning district.
@@ -47,7 +80,7 @@ def load_declaration(actor: Actor, declaration_id: int, *, for_update: bool = Fa
 
 def get_declaration(*, actor: Actor, declaration_id: int) -> Declaration:
     """One application with all its parts."""
-    return load_declaration(actor, declaration_id)
+    return load_declaration(actor, declaration_id, detail=True)
 
 
 def list_receipts(*, actor: Actor, declaration_id: int) -> list[Receipt]:
@@ -227,19 +260,22 @@ def _ensure_version(declaration: Declaration, version: int) -> None:
 
 def submit_declaration(*, actor: Actor, declaration_id: int, version: int | None = None) -> Declaration:
     """提交: validate, then submit and accept in one transaction (报检成功, inspection number assigned)."""
-    declaration = load_declaration(actor, declaration_id, for_update=True)
+    declaration = load_declaration(actor, declaration_id, for_update=True, detail=True)
     submit_in_transaction(declaration, actor=actor, version=version)
-    db.session.commit()
+    commit_keeping_loaded(db.session)  # the answer is the declaration just written: no second read
     return declaration
 
 
 def submit_in_transaction(declaration: Declaration, *, actor: Actor, version: int | None = None) -> None:
-    """Validation findings block with 422; otherwise SUBMIT then ACCEPT (no commit)."""
+    """Validation findings block with 422; otherwise SUBMIT then ACCEPT (no commit).
+
+    The number is taken first (one UPDATE … RETURNING on the counter), so the declaration's changes,
+    its two receipts and its two audit rows are all written by the one flush at commit."""
     workflow.MACHINE.ensure(declaration, Event.SUBMIT)
     if version is not None:
         _ensure_version(declaration, version)
     findings = _findings(declaration)
-    declaration.principal_enterprise_id = parties.authorised_principal(
+    principal_id = parties.authorised_principal(
         declaration_data(declaration), declaring_enterprise_id=_declaring_enterprise_id(actor, declaration)
     )
     if validation.has_errors(findings):
@@ -249,12 +285,14 @@ def submit_in_transaction(declaration: Declaration, *, actor: Actor, version: in
                 errors.setdefault(f["path"], []).append(f["message_zh"])
         raise DomainError("declaration.invalid", errors=errors, detail={"findings": findings})
     now: datetime = utcnow()
+    # A returned application keeps its number.
+    number = declaration.inspection_no or numbers.allocate_inspection_no(
+        district_code=declaration.district_code, source=declaration.source, at=now
+    )
+    declaration.principal_enterprise_id = principal_id
     declaration.submitted_at = now
     workflow.apply(declaration, Event.SUBMIT, actor=actor)
-    if declaration.inspection_no is None:  # a returned application keeps its number
-        declaration.inspection_no = numbers.allocate_inspection_no(
-            district_code=declaration.district_code, source=declaration.source, at=now
-        )
+    declaration.inspection_no = number
     declaration.accepted_at = now
     workflow.apply(declaration, Event.ACCEPT, actor=None)  # acceptance is the system's, not the user's
 

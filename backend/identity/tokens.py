@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 
 from backend import realtime
@@ -15,27 +16,52 @@ from backend.core.models import utcnow
 from backend.errors import DomainError
 from backend.extensions import db
 from backend.identity import scope
-from backend.identity.models import AuthToken, User
+from backend.identity.models import AuthToken, Enterprise, User
+
+# Built once: the token, its user and the district of the user's enterprise, in one query.
+_TOKEN_QUERY = (
+    sa.select(
+        AuthToken.revoked_at,
+        AuthToken.expires_at,
+        AuthToken.assurance,
+        AuthToken.session_id,
+        User.id,
+        User.username,
+        User.role,
+        User.active,
+        User.enterprise_id,
+        User.district_code,
+        Enterprise.district_code,
+    )
+    .join(User, User.id == AuthToken.user_id)
+    .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
+    .where(AuthToken.token_hash == sa.bindparam("token_hash"), AuthToken.kind == sa.bindparam("kind"))
+)
 
 
 def resolve_token(token: str, *, kind: str = "access") -> Actor:
     """Resolve a bearer token to its Actor, or raise auth.invalid_token (core.auth's token resolver)."""
-    row = db.session.execute(
-        db.select(AuthToken).where(AuthToken.token_hash == hash_token(token), AuthToken.kind == kind)
-    ).scalar_one_or_none()
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
-        raise DomainError("auth.invalid_token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    user = row.user
+    row = db.session.execute(_TOKEN_QUERY, {"token_hash": hash_token(token), "kind": kind}).one_or_none()
+    if row is None:
+        raise _invalid_token()
+    revoked_at, expires_at, assurance, session_id, user_id, username, role, active, enterprise_id, \
+        district_code, enterprise_district_code = row
+    if revoked_at is not None or expires_at <= utcnow() or not active:
+        raise _invalid_token()
     return Actor(
-        user_id=user.id,
-        username=user.username,
-        role=Role(user.role),
-        assurance=Assurance(row.assurance),
-        enterprise_id=user.enterprise_id,
-        district_code=user.district_code,
-        session_id=row.session_id,
-        enterprise_district_code=user.enterprise.district_code if user.enterprise is not None else None,
+        user_id=user_id,
+        username=username,
+        role=Role(role),
+        assurance=Assurance(assurance),
+        enterprise_id=enterprise_id,
+        district_code=district_code,
+        session_id=session_id,
+        enterprise_district_code=enterprise_district_code if enterprise_id is not None else None,
     )
+
+
+def _invalid_token() -> DomainError:
+    return DomainError("auth.invalid_token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
 
 def issue_token_pair(

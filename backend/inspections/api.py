@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import requires
 from backend.core.enums import Role
+from backend.core.sqlite import writes_on_read
 from backend.inspections import service
 from backend.inspections.schemas import (
     InspectionOutSchema,
@@ -77,6 +78,7 @@ class ItemResult(MethodView):
 
 @blp.route(f"/inspections/{ID}/evidence-bundle")
 class EvidenceBundle(MethodView):
+    @writes_on_read  # the download is audited
     @requires(*READERS)
     @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/zip")
     def get(self, instruction_id):

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from backend.core.auth import requires
 from backend.core.enums import Role
+from backend.core.sqlite import writes_on_read
 from backend.sync import service
 from backend.sync.documents import CATALOG_VERSION
 from backend.sync.rules import operation_schemas
@@ -22,6 +23,7 @@ blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="离线
 
 @blp.route("/pull")
 class Pull(MethodView):
+    @writes_on_read  # a pull grants leases and advances the device's counter
     @requires(Role.INSPECTOR)
     @blp.arguments(PullArgsSchema, location="query")
     @blp.response(200, PullResultSchema)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-from backend.catalogs.national import MORE_PORTS, PORTS
+from backend.catalogs.national import MORE_PORTS, PORT_DISTRICTS, PORTS
 from backend.core.enums import Role
 from backend.core.models import utcnow
 from backend.declarations.service import china_today
@@ -17,7 +17,8 @@ ALL_PORTS = {**PORTS, **MORE_PORTS}
 
 def _ports_csv(ports: dict) -> bytes:
     lines = ["code,name_zh,name_en,customs_code"]
-    lines += [f"{code},{zh},{en}," for code, (zh, en) in ports.items()]
+    # The seeded ports' customs codes (口岸海关) kept, so only the changes below show in the diff.
+    lines += [f"{code},{zh},{en},{PORT_DISTRICTS.get(code, '')}" for code, (zh, en) in ports.items()]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -44,11 +45,13 @@ def test_import_diff_apply_then_old_and_new_applications(client, factories):
     assert diff["changed"] == [
         {
             "code": "CNSZX",
-            "before": {"code": "CNSZX", "name_zh": "深圳", "name_en": "Shenzhen"},
-            "after": {"code": "CNSZX", "name_zh": "深圳港", "name_en": "Shenzhen"},
+            "before": {"code": "CNSZX", "name_zh": "深圳", "name_en": "Shenzhen", "customs_code": "5300"},
+            "after": {"code": "CNSZX", "name_zh": "深圳港", "name_en": "Shenzhen", "customs_code": "5300"},
         }
     ]
-    assert diff["retired"] == [{"code": "CNYTN", "name_zh": "盐田", "name_en": "Yantian"}]
+    assert diff["retired"] == [
+        {"code": "CNYTN", "name_zh": "盐田", "name_en": "Yantian", "customs_code": "5300"}
+    ]
     assert diff["counts"] == {
         "rows": len(ALL_PORTS),
         "added": 1,

@@ -24,7 +24,10 @@ OTHER_DISTRICT = "2200"
 
 def _foreign():
     enterprise = make_enterprise(district_code=OTHER_DISTRICT)
-    declaration = make_declaration(enterprise, status="e_record_issued", district_code=OTHER_DISTRICT)
+    # Leaving through Shanghai (2200's port): the home district is not its port of exit either.
+    declaration = make_declaration(
+        enterprise, status="e_record_issued", district_code=OTHER_DISTRICT, departure_port="CNSHA"
+    )
     return enterprise, declaration, make_stored_e_record(declaration)
 
 

@@ -22,7 +22,18 @@ import pytest
 from backend import create_app
 from backend.core.enums import CUSTOMS_ROLES, Role
 from backend.extensions import db
-from tests.authz_registry import HOME_DISTRICT, OBJECT_FACTORIES, PATH_VALUES, REQUEST_BODIES, RawBody
+from tests.authz_registry import (
+    ANOTHER_PORT,
+    HOME_DISTRICT,
+    OBJECT_FACTORIES,
+    PATH_VALUES,
+    PORT,
+    PORT_DISTRICT,
+    PORT_READABLE,
+    REQUEST_BODIES,
+    RawBody,
+    port_objects,
+)
 from tests.conftest import TestConfig, _reset_database
 
 # Operations anybody may call: logging in, in its several ways.
@@ -361,3 +372,33 @@ def test_the_national_level_may_not_write_anything(client, factories):
         _assert_error(response, 403, "scope.national_read_only")
         checked += 1
     assert checked >= 30
+
+
+def test_the_port_of_exit_reads_what_leaves_through_it_and_acts_on_nothing(client, factories):
+    """口岸海关: customs of the district holding the port read the e-record and certificates of another
+    district declared through it (PORT_READABLE); every other operation on them is refused, and an
+    object leaving through another port stays hidden."""
+    through, elsewhere = port_objects(PORT), port_objects(ANOTHER_PORT)
+    assert {_id(op) for op in SECURED} >= PORT_READABLE
+    headers_of: dict[str, dict] = {}
+    checked = 0
+    for method, path, operation in WITH_PATH_PARAMETERS:
+        names = {p["name"] for p in operation["parameters"] if p["in"] == "path"} - set(PATH_VALUES)
+        customs = [role for role in operation["x-roles"] if Role(role) in CUSTOMS_ROLES]
+        if not customs or not names or not names <= {"e_record_no", "certificate_no"}:
+            continue
+        role = customs[0]
+        if role not in headers_of:
+            headers_of[role] = factories.headers(
+                factories.user(Role(role), district_code=PORT_DISTRICT), assurance="key"
+            )
+        body = REQUEST_BODIES.get(f"{method} {path}")
+        response = _call(client, method, path, headers=headers_of[role], values=through, body=body)
+        if f"{method} {path}" in PORT_READABLE:
+            assert response.status_code == 200, (path, response.get_json())
+            hidden = _call(client, method, path, headers=headers_of[role], values=elsewhere)
+            _assert_error(hidden, 404, "resource.not_found")
+        else:
+            assert response.status_code in (403, 404), (method, path, role, response.get_json())
+        checked += 1
+    assert checked >= len(PORT_READABLE) + 2

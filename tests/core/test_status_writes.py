@@ -50,6 +50,7 @@ MACHINES = {
     "BlankStock": "blank_stock/workflow.py",
     "BlankSheet": "blank_stock/workflow.py",
     "ReprintRequest": "blank_stock/workflow.py",
+    "OutboxMessage": "interchange/workflow.py",
 }
 HISTORY_MODELS = {"Receipt", "ApplicationReceipt", "SyncOperation"}
 

@@ -52,6 +52,13 @@ export const auditApi = {
   exportPath: (format, filters) => `/api/v1/audit-events.${format}?${query(filters)}`,
 }
 
+const I = '/api/v1/interchange'
+export const interchangeApi = {
+  list: (filters) => api.get(`${I}/outbox?${query({ limit: 50, ...filters })}`),
+  retry: (id) => api.post(`${I}/outbox/${id}/retry`, {}),
+  exportPath: (format, filters) => `${I}/outbox.${format}?${query(filters)}`,
+}
+
 /** Fetch a file of the API with the session's token and hand it to the browser as a download. */
 export const download = saveFileAt
 

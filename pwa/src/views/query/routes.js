@@ -7,4 +7,12 @@ export default [
     component: () => import('./OfficeQueryView.vue'),
     meta: { roles: ['reviewer', 'supervisor', 'certificate_officer', 'inspector'], tabbar: true },
   },
+  {
+    // 电子底账, read-only, looked up by number: the issuing district's customs, and the customs of the
+    // port of exit it is declared through (口岸海关)
+    path: '/query/e-records/:no([0-9A-Z]{18})?',
+    name: 'office-e-record',
+    component: () => import('./OfficeERecordView.vue'),
+    meta: { roles: ['reviewer', 'supervisor', 'certificate_officer', 'inspector'] },
+  },
 ]
