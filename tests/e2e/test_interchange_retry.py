@@ -43,9 +43,8 @@ def single_window_api(base_url: str, admin: Api) -> Api:
         {"user_id": user["id"], "public_key": b64url(raw), "key_id": key_id},
     )
     anonymous = Api(base_url, SENDER, token="")
-    nonce = anonymous.call("POST", "/api/v1/auth/key/challenge", {"key_id": key_id, "audience": base_url})[
-        "nonce"
-    ]
+    challenge = {"key_id": key_id, "audience": base_url}
+    nonce = anonymous.call("POST", "/api/v1/auth/key/challenge", challenge)["nonce"]
     signature = b64url(private.sign(signed_message(key_id=key_id, nonce=nonce, audience=base_url)))
     pair = anonymous.call(
         "POST", "/api/v1/auth/key/login", {"key_id": key_id, "nonce": nonce, "signature": signature}
