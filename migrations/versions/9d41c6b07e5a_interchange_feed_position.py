@@ -1,7 +1,7 @@
 """互联互通: feed positions given after commit, so the pull feed never loses a late-committed receipt
 
 Revision ID: 9d41c6b07e5a
-Revises: e47d0a6f5f42
+Revises: e216f8b96915
 Create Date: 2026-12-06 07:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "9d41c6b07e5a"
-down_revision = "e47d0a6f5f42"
+down_revision = "e216f8b96915"
 branch_labels = None
 depends_on = None
 
