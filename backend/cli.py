@@ -31,23 +31,23 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("scheduled")
     def scheduled_command():
-        """Periodic housekeeping: auto-withdraw stale returned applications, expire e-records, roll up
-        closed days' statistics (idempotent)."""
+        """Periodic housekeeping: auto-withdraw stale returned applications, expire e-records (idempotent).
+
+        The statistics roll-up is not here: Celery beat sends `statistics.roll_up` nightly; by hand
+        (or from cron where there is no beat) it is `flask statistics rollup`."""
         from backend.review.scheduled import run_scheduled
-        from backend.statistics.rollup import roll_up
 
         for task, count in run_scheduled().items():
             click.echo(f"{task}: {count}")
-        click.echo(f"statistics_days_rolled_up: {roll_up()}")
 
     statistics = AppGroup("statistics", help="查询统计 Statistics.")
 
     @statistics.command("rollup")
     def statistics_rollup_command():
-        """Roll up every closed day not yet rolled up (receipt counts per day, district, channel, code)."""
-        from backend.statistics.rollup import roll_up
+        """Roll up every closed day not yet rolled up: what beat's `statistics.roll_up` runs nightly."""
+        from backend.statistics.tasks import roll_up_closed_days
 
-        click.echo(f"days rolled up: {roll_up()}")
+        click.echo(f"days rolled up: {roll_up_closed_days()}")
 
     app.cli.add_command(statistics)
 

@@ -172,13 +172,17 @@ def prepare_actor(db_url: str) -> tuple[str, dict]:
     return token, body
 
 
-def start_server(db_url: str, app_spec: str = "backend:create_app()") -> tuple[subprocess.Popen, int]:
-    """`app_spec` under gunicorn the way the project is served: gthread, one worker, 8 threads."""
+def start_server(
+    db_url: str, app_spec: str = "backend:create_app()", *, threads: int = 8, env_extra: dict | None = None
+) -> tuple[subprocess.Popen, int]:
+    """`app_spec` under gunicorn the way the project is served: gthread, one worker, `threads` threads;
+    `env_extra` adds settings (REDIS_URL, …)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": db_url, "LOG_REQUESTS": "0", "ACCESS_TOKEN_TTL": "14400",
-           "KEY_RATE_LIMIT": "1000000 per minute", "LOGIN_ADDRESS_RATE_LIMIT": "1000000 per minute"}
+           "KEY_RATE_LIMIT": "1000000 per minute", "LOGIN_ADDRESS_RATE_LIMIT": "1000000 per minute",
+           **(env_extra or {})}
     command = [
         sys.executable,
         "-m",
@@ -188,7 +192,7 @@ def start_server(db_url: str, app_spec: str = "backend:create_app()") -> tuple[s
         "-w",
         "1",
         "--threads",
-        "8",
+        str(threads),
         "-b",
         f"127.0.0.1:{port}",
         "--keep-alive",

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -55,6 +56,7 @@ class TextRefused(ValueError):
         self.reason = reason
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred field names, asked for every value of every body
 def is_code_field(name: str) -> bool:
     """Whether a field of this name holds a code (NFKC-normalised and stripped)."""
     return bool(CODE_FIELD.search(name))
@@ -64,6 +66,7 @@ def is_code_field(name: str) -> bool:
 SECRET_FIELD = re.compile(r"(?:^|_)password$")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_secret_field(name: str) -> bool:
     """Whether a field of this name holds a secret, kept exactly as typed."""
     return bool(SECRET_FIELD.search(name))

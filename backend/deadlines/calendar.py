@@ -52,6 +52,22 @@ def end_of_working_days(start: datetime, count: int) -> datetime:
     return datetime.combine(due_day, _END_OF_DAY, tzinfo=CHINA_TIME).astimezone(UTC)
 
 
+def ends_of_working_days(start_days: set[date], count: int) -> dict[date, datetime]:
+    """end_of_working_days for many start days at once, reading the calendar once: {day: due (UTC)}."""
+    if not start_days:
+        return {}
+    exceptions = _exceptions(min(start_days), max(start_days) + timedelta(days=count * 2 + 21))
+    ends = {}
+    for start_day in start_days:
+        day, left = start_day, count
+        while left > 0:
+            day += timedelta(days=1)
+            if is_working_day(day, exceptions):
+                left -= 1
+        ends[start_day] = datetime.combine(day, _END_OF_DAY, tzinfo=CHINA_TIME).astimezone(UTC)
+    return ends
+
+
 def working_days_between(first: date, last: date) -> int:
     """How many working days lie in (first, last]: the days a piece of work has been waiting."""
     if last <= first:

@@ -30,7 +30,7 @@ def active_lease(instruction_id: int) -> InstructionLease | None:
     return lease
 
 
-def lease_view(lease: InstructionLease | None) -> dict | None:
+def lease_view(lease: InstructionLease | sa.Row | None) -> dict | None:
     return None if lease is None else {"device_id": lease.device_id, "expires_at": lease.expires_at}
 
 
@@ -51,12 +51,12 @@ def hold(instruction: Instruction, *, device_id: str, take_over: bool = False) -
     return lease
 
 
-def grant(instructions: list[Instruction], *, device_id: str) -> dict[int, InstructionLease]:
+def grant(instructions: list[Instruction | sa.Row], *, device_id: str) -> dict[int, sa.Row]:
     """Give or renew this device's lease on each instruction in one statement (a pull's first page).
 
     A lease another device holds unexpired is left as it is (the caller read it under the inspector's
     lock; the condition keeps a racing take-over safe). Returns the leases written, by instruction id,
-    as transient rows (the session's copies of older rows are stale until it commits).
+    as plain rows (the session's copies of older rows, if any, are stale until it commits).
     """
     if not instructions:
         return {}
@@ -92,7 +92,7 @@ def grant(instructions: list[Instruction], *, device_id: str) -> dict[int, Instr
     ]
     # executemany: one statement (batched VALUES), compiled once and cached whatever the page size
     written = db.session.execute(statement, rows).all()
-    return {row.instruction_id: InstructionLease(**row._asdict()) for row in written}
+    return {row.instruction_id: row for row in written}
 
 
 def try_hold(instruction: Instruction, *, device_id: str) -> InstructionLease | None:

@@ -39,12 +39,24 @@ class OutboxMessage(db.Model):
     last_response_body: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The pull feed's order: given after the row's commit, in a serialised publish step (feed.py), so
+    # a position is never handed out before a smaller one becomes visible. None: not published yet.
+    feed_position: Mapped[int | None] = mapped_column(sa.BigInteger)
     parked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         sa.UniqueConstraint("declaration_id", "sequence", name="uq_outbox_message_sequence"),
         # The sweep and the administrators' list: by status, oldest first.
         sa.Index("ix_outbox_message_status", "status", "id"),
-        # The pull feed: a system client's messages after a cursor.
+        # The pull feed: a system client's messages after a cursor (and those not published yet).
         sa.Index("ix_outbox_message_recipient", "recipient_id", "id"),
+        sa.Index("ix_outbox_message_feed", "recipient_id", "feed_position"),
     )
+
+
+class FeedCounter(db.Model):
+    """The last feed position given (one row): its row lock serialises the publish steps."""
+
+    __tablename__ = "interchange_feed_counter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_position: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -12,7 +12,7 @@ from backend.core.jobs import enqueue
 from backend.core.pagination import keyset_page
 from backend.declarations.models import Declaration, Receipt
 from backend.extensions import db
-from backend.interchange import documents, workflow
+from backend.interchange import documents, feed, workflow
 from backend.interchange.models import OutboxMessage
 
 EXPORT_LIMIT = 20_000
@@ -112,16 +112,24 @@ def retry_message(*, actor: Actor, outbox_message_id: int) -> dict:
 
 
 def receipts_feed(*, actor: Actor, cursor: int | None = None, limit: int = 100) -> dict:
-    """The caller's receipt messages after `cursor` (oldest first), signed; resume from `cursor`."""
-    query = sa.select(OutboxMessage).where(OutboxMessage.recipient_id == actor.user_id)
-    messages, _ = keyset_page(query, id_column=OutboxMessage.id, limit=limit, cursor=cursor, descending=False)
+    """The caller's receipt messages after `cursor` (oldest first), signed; resume from `cursor`.
+
+    Ordered by feed position, given after commit (feed.py): a message committing late comes after
+    the cursor already handed out, never behind it."""
+    feed.publish(actor.user_id)
+    mine = OutboxMessage.recipient_id == actor.user_id
+    query = sa.select(OutboxMessage).where(mine, OutboxMessage.feed_position.is_not(None))
+    messages, _ = keyset_page(
+        query, id_column=OutboxMessage.feed_position, limit=limit, cursor=cursor, descending=False
+    )
     items = [documents.render(message).twin for message in messages]
     db.session.commit()  # the district's signing key, when this was its first use
-    last = messages[-1].id if messages else cursor
+    last = messages[-1].feed_position if messages else cursor
+    after = OutboxMessage.feed_position > last if last is not None else sa.true()
     more = (
         bool(messages)
         and db.session.execute(
-            sa.select(sa.exists().where(OutboxMessage.recipient_id == actor.user_id, OutboxMessage.id > last))
+            sa.select(sa.exists().where(mine, sa.or_(after, OutboxMessage.feed_position.is_(None))))
         ).scalar()
     )
     return {"items": items, "cursor": last, "has_more": more}

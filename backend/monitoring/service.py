@@ -61,24 +61,29 @@ def board(*, actor: Actor, district: str | None = None, now: datetime | None = N
     now = now or utcnow()
     codes = scope_of(actor, district)
     districts = _districts(codes)
-    tiles = []
-    for tile in TILES.values():
-        rows = tile.rows(now).where(_in(tile.district, codes)).subquery()
-        counted = db.session.execute(
-            sa.select(rows.c.district_code, sa.func.count()).group_by(rows.c.district_code)
-        ).all()
-        own = {code: count for code, count in counted}
-        tiles.append(
-            {
-                "key": tile.key,
-                "name_zh": tile.name_zh,
-                "name_en": tile.name_en,
-                "kind": tile.kind,
-                "total": sum(own.values()),
-                "by_district": own,
-                "rollup": _rollup(own, districts),
-            }
-        )
+    # One statement: each tile's COUNT … GROUP BY district over its own table, on its index.
+    counts = [
+        tile.counted(now)
+        .where(_in(tile.district, codes))
+        .add_columns(sa.literal(tile.key).label("tile"), sa.func.count())
+        .group_by(tile.district)
+        for tile in TILES.values()
+    ]
+    own: dict[str, dict[str, int]] = {key: {} for key in TILES}
+    for code, key, count in db.session.execute(sa.union_all(*counts)).all():
+        own[key][code] = count
+    tiles = [
+        {
+            "key": tile.key,
+            "name_zh": tile.name_zh,
+            "name_en": tile.name_en,
+            "kind": tile.kind,
+            "total": sum(own[tile.key].values()),
+            "by_district": own[tile.key],
+            "rollup": _rollup(own[tile.key], districts),
+        }
+        for tile in TILES.values()
+    ]
     return {"district": district, "now": now, "districts": districts, "tiles": tiles}
 
 

@@ -109,7 +109,10 @@ def roll_up(*, through: date | None = None) -> int:
     """Roll up every closed day after the last rolled one, through `through` (default yesterday).
 
     The first run starts at the day of the oldest receipt. Returns how many days were rolled up.
+    The same transaction stores the stage durations that ended on those days (statistics/durations.py).
     """
+    from backend.statistics.durations import roll_up_durations  # durations reads the rolled range
+
     through = min(through or today() - timedelta(days=1), today() - timedelta(days=1))
     rolled = rolled_range()
     if rolled is not None:
@@ -151,6 +154,7 @@ def roll_up(*, through: date | None = None) -> int:
         db.session.execute(sa.insert(RolledUpDay), [{"day": d} for d in days])
         if rows:
             db.session.execute(sa.insert(DailyReceiptCount), rows)
+        roll_up_durations(first, through)
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()

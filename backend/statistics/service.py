@@ -10,7 +10,7 @@ from backend.core.permissions import narrowed_districts
 from backend.declarations.models import Declaration, Receipt
 from backend.extensions import db
 from backend.instructions.models import Instruction
-from backend.statistics import figures, timeliness
+from backend.statistics import durations, figures, timeliness
 from backend.statistics.sql import Filters, bucket, buckets_between, declaration_clauses, in_period
 from backend.statistics.tables import table
 
@@ -100,14 +100,15 @@ def statistics_timeliness(*, actor: Actor, group_by: str = "district", **args) -
     """时效: stage durations (count, median, p90) by group, the distribution, and the late cases."""
     filters = resolve_filters(actor, args)
     stage_labels = {stage: (zh, en) for stage, _, _, zh, en in timeliness.STAGES}
-    durations = [
+    by_group, bands = durations.stage_durations_and_distribution(filters, group_by)
+    by_stage = [
         {**row, "stage_name": f"{stage_labels[row['stage']][0]} {stage_labels[row['stage']][1]}"}
-        for row in timeliness.stage_durations(filters, group_by)
+        for row in by_group
     ]
     group_column = ("group", *GROUP_TITLES[group_by])
     tables = [
-        table("durations", durations, first_column=group_column),
-        table("distribution", timeliness.distribution(filters)),
+        table("durations", by_stage, first_column=group_column),
+        table("distribution", bands),
         table("overdue", timeliness.overdue(filters)),
     ]
     return _answer(filters, tables, group_by=group_by)

@@ -4,8 +4,8 @@ A case is an application accepted in the period. Its stage times: submitted (the
 receipt before acceptance) → accepted → review decision (the first return, rejection, inspection
 notice or approval after acceptance) → instruction (first one created) → on-site start (INSPECTING
 receipt) → disposition (inspection concluded) → e-record issued → first certificate issued. Each
-stage's duration is counted where both ends exist. Median and 90th percentile are computed by the
-database: percentile_cont on PostgreSQL; on SQLite the same interpolation over row_number() windows.
+stage's duration is counted where both ends exist (backend/statistics/durations.py: per accepted day in
+the roll-up, the median and 90th percentile in SQL); this module lists the cases late for a stage.
 """
 
 from __future__ import annotations
@@ -14,20 +14,18 @@ import sqlalchemy as sa
 
 from backend.certificates.models import Certificate
 from backend.core.models import utcnow
-from backend.deadlines.calendar import end_of_working_days
+from backend.deadlines.calendar import ends_of_working_days
 from backend.deadlines.catalog import STAGES as STAGES_CATALOG
 from backend.deadlines.models import TimeLimit
 from backend.deadlines.service import due_at, limit_for
 from backend.declarations.models import Declaration, ERecord, Receipt
 from backend.extensions import db
-from backend.identity.models import District, User
 from backend.inspections.models import Inspection
 from backend.instructions.models import Instruction
 from backend.statistics.sql import (
     CST,
     Filters,
     declaration_clauses,
-    dialect,
     hs_chapter_of,
     in_period,
     seconds_between,
@@ -44,10 +42,9 @@ STAGES = (
     ("total", "submitted", "e_record", "提交至电子底账", "Submitted to e-record"),
 )
 DECISION_CODES = ("RETURNED", "REJECTED", "INSPECTION_NOTICE", "E_RECORD_ISSUED")
-HISTOGRAM_HOURS = (4, 8, 24, 48, 72, 120, 240)
 
 
-def _stage_receipts(filters: Filters):
+def _stage_receipts(filters: Filters, only=None):
     """Per case of the period, its receipt times in one pass over its receipts: the last submission
     before acceptance, the first review decision and the first on-site start after it."""
     after = Receipt.created_at >= Declaration.accepted_at
@@ -55,7 +52,7 @@ def _stage_receipts(filters: Filters):
     def when(condition, aggregate):
         return aggregate(sa.case((condition, Receipt.created_at)))
 
-    return (
+    query = (
         sa.select(
             Receipt.declaration_id,
             when(
@@ -72,28 +69,13 @@ def _stage_receipts(filters: Filters):
             *declaration_clauses(filters),
         )
         .group_by(Receipt.declaration_id)
-        .subquery("stage_receipts")
     )
+    if only is not None:
+        query = query.where(Receipt.declaration_id.in_(only))
+    return query.subquery("stage_receipts")
 
 
-def _first_receipt(codes, *, before):
-    """The last receipt of `codes` at or before `before` (a correlated scalar subquery)."""
-    return (
-        sa.select(sa.func.max(Receipt.created_at))
-        .where(
-            Receipt.declaration_id == Declaration.id, Receipt.code.in_(codes), Receipt.created_at <= before
-        )
-        .scalar_subquery()
-    )
-
-
-def _group_column(group_by: str):
-    if group_by == "district":
-        return Declaration.district_code
-    if group_by == "channel":
-        return Declaration.source
-    if group_by == "hs_chapter":
-        return hs_chapter_of()
+def _first_inspector():
     first_instruction = (
         sa.select(Instruction.inspector_id)
         .where(Instruction.declaration_id == Declaration.id)
@@ -104,8 +86,9 @@ def _group_column(group_by: str):
     return sa.cast(first_instruction, sa.String)
 
 
-def cases(filters: Filters, group_by: str = "district"):
-    """A CTE: one row per case accepted in the period, with its group and its stage times."""
+def cases(filters: Filters, *, only=None):
+    """A CTE: one row per case accepted in the period (among `only`'s ids, if given), with every
+    grouping (district, channel, HS chapter, first inspector; "-" when none) and its stage times."""
     instructed = (
         sa.select(sa.func.min(Instruction.created_at)).where(Instruction.declaration_id == Declaration.id)
     ).scalar_subquery()
@@ -118,13 +101,15 @@ def cases(filters: Filters, group_by: str = "district"):
         .where(ERecord.declaration_id == Declaration.id)
     ).scalar_subquery()
     e_record = sa.select(ERecord.issued_at).where(ERecord.declaration_id == Declaration.id).scalar_subquery()
-    stage_receipts = _stage_receipts(filters)
-    return (
+    stage_receipts = _stage_receipts(filters, only)
+    query = (
         sa.select(
             Declaration.id.label("declaration_id"),
             Declaration.inspection_no,
             Declaration.district_code,
-            sa.func.coalesce(_group_column(group_by), "-").label("grp"),
+            Declaration.source.label("channel"),
+            sa.func.coalesce(hs_chapter_of(), "-").label("hs_chapter"),
+            sa.func.coalesce(_first_inspector(), "-").label("inspector"),
             stage_receipts.c.submitted,
             Declaration.accepted_at.label("accepted"),
             stage_receipts.c.decided,
@@ -137,124 +122,15 @@ def cases(filters: Filters, group_by: str = "district"):
         .outerjoin(stage_receipts, stage_receipts.c.declaration_id == Declaration.id)
         .where(Declaration.accepted_at.is_not(None), in_period(Declaration.accepted_at, filters))
         .where(*declaration_clauses(filters))
-        .cte("cases")
-        .prefix_with("MATERIALIZED")
     )
-
-
-def durations(filters: Filters, group_by: str = "district"):
-    """A CTE of (grp, stage, seconds): one row per case and stage whose both ends are recorded."""
-    case_rows = cases(filters, group_by)
-    parts = [
-        sa.select(
-            case_rows.c.grp,
-            sa.literal(stage).label("stage"),
-            seconds_between(case_rows.c[start], case_rows.c[end]).label("seconds"),
-        ).where(case_rows.c[start].is_not(None), case_rows.c[end].is_not(None))
-        for stage, start, end, _, _ in STAGES
-    ]
-    return sa.union_all(*parts).cte("durations")
-
-
-def _percentiles_postgresql(rows):
-    return sa.select(
-        rows.c.grp,
-        rows.c.stage,
-        sa.func.count(),
-        sa.func.percentile_cont(0.5).within_group(rows.c.seconds),
-        sa.func.percentile_cont(0.9).within_group(rows.c.seconds),
-    ).group_by(rows.c.grp, rows.c.stage)
-
-
-def _percentiles_portable(rows):
-    """percentile_cont by hand: the value at position p·(n−1), interpolated between its neighbours."""
-    ranked = sa.select(
-        rows.c.grp,
-        rows.c.stage,
-        rows.c.seconds,
-        (
-            sa.func.row_number().over(partition_by=(rows.c.grp, rows.c.stage), order_by=rows.c.seconds) - 1
-        ).label("rn"),
-        sa.func.count().over(partition_by=(rows.c.grp, rows.c.stage)).label("n"),
-    ).subquery("ranked")
-
-    def percentile(p: float):
-        position = p * (ranked.c.n - 1)
-        lower = sa.cast(position, sa.Integer)
-        fraction = position - lower
-        return sa.func.sum(
-            sa.case(
-                (ranked.c.rn == lower, ranked.c.seconds * (1 - fraction)),
-                (ranked.c.rn == lower + 1, ranked.c.seconds * fraction),
-                else_=0,
-            )
-        )
-
-    return sa.select(
-        ranked.c.grp, ranked.c.stage, sa.func.max(ranked.c.n), percentile(0.5), percentile(0.9)
-    ).group_by(ranked.c.grp, ranked.c.stage)
-
-
-def stage_durations(filters: Filters, group_by: str = "district") -> list[dict]:
-    """Per group and stage: count, median and 90th percentile in hours."""
-    rows = durations(filters, group_by)
-    query = _percentiles_postgresql(rows) if dialect() == "postgresql" else _percentiles_portable(rows)
-    order = {stage: index for index, (stage, *_rest) in enumerate(STAGES)}
-    labels = _group_labels(group_by)
-    result = [
-        {
-            "group": group,
-            "group_name": labels.get(group, group),
-            "stage": stage,
-            "count": count,
-            "median_hours": round(float(median) / 3600, 2),
-            "p90_hours": round(float(p90) / 3600, 2),
-        }
-        for group, stage, count, median, p90 in db.session.execute(query).all()
-    ]
-    return sorted(result, key=lambda row: (row["group"], order[row["stage"]]))
-
-
-def _group_labels(group_by: str) -> dict[str, str]:
-    if group_by == "district":
-        return dict(db.session.execute(sa.select(District.code, District.name_zh)).all())
-    if group_by != "inspector":
-        return {"-": "—"}
-    names = db.session.execute(sa.select(User.id, User.username)).all()
-    return {"-": "未派查检 no inspector", **{str(user_id): name for user_id, name in names}}
-
-
-def distribution(filters: Filters) -> list[dict]:
-    """How many cases took how long from submission to e-record, in hour bands (one GROUP BY).
-
-    Reads only what the band needs (the submission receipt and the e-record), not every stage.
-    """
-    submitted = _first_receipt(("SUBMITTED",), before=Declaration.accepted_at)
-    hours = seconds_between(submitted, ERecord.issued_at) / 3600.0
-    band = sa.case(
-        *[(hours < upper, index) for index, upper in enumerate(HISTOGRAM_HOURS)], else_=len(HISTOGRAM_HOURS)
-    )
-    query = (
-        sa.select(band, sa.func.count())
-        .select_from(Declaration)
-        .join(ERecord, ERecord.declaration_id == Declaration.id)
-        .where(
-            in_period(Declaration.accepted_at, filters), submitted.is_not(None), *declaration_clauses(filters)
-        )
-        .group_by(band)
-    )
-    counts = dict(db.session.execute(query).all())
-    result = []
-    for index, lower in enumerate((0, *HISTOGRAM_HOURS)):
-        upper = HISTOGRAM_HOURS[index] if index < len(HISTOGRAM_HOURS) else None
-        label = f"{lower}–{upper} h" if upper is not None else f"≥ {lower} h"
-        result.append({"band": label, "count": counts.get(index, 0)})
-    return result
+    if only is not None:
+        query = query.where(Declaration.id.in_(only))
+    return query.cte("cases").prefix_with("MATERIALIZED")
 
 
 # Stages with a time limit (backend/deadlines): (stage, when its clock starts, when it stops).
 LATE_STAGES = (("review", "accepted", "decided"), ("instruction_start", "instructed", "started"))
-MAX_LATE_CANDIDATES = 200  # per stage, earliest start first: the list shows 200 at most
+MAX_LATE_CANDIDATES = 200  # per stage, earliest accepted first: the list shows 200 at most
 
 
 def _limit_floor_seconds(stage: str) -> float | None:
@@ -267,43 +143,71 @@ def _limit_floor_seconds(stage: str) -> float | None:
     return min(amount * (3600 if unit == "hours" else 86400) for amount, unit in rows)
 
 
+def _stage_clock(stage: str):
+    """(start, end) of a late-able stage for the application in the outer query (correlated)."""
+    after = Receipt.created_at >= Declaration.accepted_at
+
+    def first_receipt(codes):
+        return (
+            sa.select(sa.func.min(Receipt.created_at))
+            .where(Receipt.declaration_id == Declaration.id, Receipt.code.in_(codes), after)
+            .scalar_subquery()
+        )
+
+    if stage == "review":
+        return Declaration.accepted_at, first_receipt(DECISION_CODES)
+    instructed = (
+        sa.select(sa.func.min(Instruction.created_at)).where(Instruction.declaration_id == Declaration.id)
+    ).scalar_subquery()
+    return instructed, first_receipt(("INSPECTING",))
+
+
 def _late_against_catalog(filters: Filters, now) -> list[dict]:
     """Cases late for review or instruction start, by the district's time limit and working days.
 
-    SQL keeps the cases whose stage took (or has taken so far) longer than the shortest limit of
-    any district; only those few are checked against their own district's limit in working days.
+    SQL walks the period's applications in order of acceptance (on its index) and keeps those whose
+    stage took (or has taken so far) longer than the shortest limit of any district, stopping at
+    MAX_LATE_CANDIDATES; only those few are checked against their own district's limit in working days.
     """
-    case_rows = cases(filters)
-    late, due_by_day = [], {}
+    late = []
 
-    def due(stage: str, district: str, began):
-        # A working-day limit ends at the close of a day that depends only on the start's day: ask the
-        # deadlines catalogue once per stage, district and day, not once per case.
-        if (stage, district) not in due_by_day:
-            due_by_day[(stage, district)] = (limit_for(stage=stage, district_code=district), {})
-        limit, days = due_by_day[(stage, district)]
-        if limit is None or limit.unit != "working_days":
-            return due_at(stage=stage, district_code=district, start=began)
-        day = began.astimezone(CST).date()
-        if day not in days:
-            days[day] = end_of_working_days(began, limit.amount)
-        return days[day]
+    def dues(stage: str, candidates) -> dict:
+        """Each candidate's deadline: working-day limits for all its start days at once (one calendar
+        read per stage and district), other limits one by one."""
+        found = {}
+        for district in {row[2] for row in candidates}:
+            limit = limit_for(stage=stage, district_code=district)
+            mine = [row for row in candidates if row[2] == district]
+            if limit is not None and limit.unit == "working_days":
+                ends = ends_of_working_days({row[3].astimezone(CST).date() for row in mine}, limit.amount)
+                found.update({row[0]: ends[row[3].astimezone(CST).date()] for row in mine})
+            else:
+                for row in mine:
+                    found[row[0]] = due_at(stage=stage, district_code=district, start=row[3])
+        return found
 
-    for stage, start, end in LATE_STAGES:
+    for stage, _start, _end in LATE_STAGES:
         floor = _limit_floor_seconds(stage)
         if floor is None:
             continue
-        begun, ended = case_rows.c[start], case_rows.c[end]
+        begun, ended = _stage_clock(stage)
         elapsed = seconds_between(begun, sa.func.coalesce(ended, now))
         query = (
-            sa.select(case_rows.c.declaration_id, case_rows.c.inspection_no, case_rows.c.district_code)
-            .add_columns(begun, ended)
-            .where(begun.is_not(None), elapsed > floor)
-            .order_by(begun)
+            sa.select(Declaration.id, Declaration.inspection_no, Declaration.district_code, begun, ended)
+            .where(
+                Declaration.accepted_at.is_not(None),
+                in_period(Declaration.accepted_at, filters),
+                *declaration_clauses(filters),
+                begun.is_not(None),
+                elapsed > floor,
+            )
+            .order_by(Declaration.accepted_at, Declaration.id)
             .limit(MAX_LATE_CANDIDATES)
         )
-        for declaration_id, inspection_no, district, began, done in db.session.execute(query).all():
-            deadline = due(stage, district, began)
+        candidates = db.session.execute(query).all()
+        deadlines = dues(stage, candidates)
+        for declaration_id, inspection_no, district, _began, done in candidates:
+            deadline = deadlines[declaration_id]
             if deadline is not None and (done or now) > deadline:
                 late.append(_late_row(declaration_id, inspection_no, district, stage, deadline, done))
     return late

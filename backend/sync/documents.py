@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -12,13 +13,13 @@ from sqlalchemy.orm import selectinload
 
 from backend.appointments.catalog import SLOTS
 from backend.appointments.models import Appointment
-from backend.declarations.models import Declaration
+from backend.declarations.models import Declaration, DeclarationGoods
 from backend.extensions import db
 from backend.inspections.catalog import CONCLUSIONS, DISPOSITIONS, ITEM_RESULTS, SAMPLE_UNITS
 from backend.inspections.models import Inspection
 from backend.inspections.views import inspection_view
 from backend.instructions.catalog import INSPECTION_ITEMS
-from backend.instructions.models import Instruction
+from backend.instructions.models import Instruction, InstructionItem
 from backend.sync.rules import OPERATION_SCHEMAS
 
 CATALOGS = {
@@ -64,26 +65,44 @@ def as_json(value):
     return json.loads(json.dumps(value, default=_plain, ensure_ascii=False))
 
 
-def load_documents(instruction_ids: list[int]) -> tuple[dict, dict, dict, dict]:
-    """Instructions (with items), their declarations (with goods), inspections and confirmed bookings
-    (by declaration id), in a few queries."""
+def _by(rows, key: str) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for row in rows:
+        out.setdefault(getattr(row, key), []).append(row)
+    return out
+
+
+def load_documents(instruction_ids: list[int]) -> Documents:
+    """Instructions, their items, declarations, goods and confirmed bookings as plain rows (Core
+    selects: no ORM object is built, tracked or expired at commit), and inspections (ORM, for their
+    view), in one query per relation."""
+    instruction, item = Instruction.__table__, InstructionItem.__table__
+    declaration, goods, appointment = Declaration.__table__, DeclarationGoods.__table__, Appointment.__table__
     instructions = {
         row.id: row
-        for row in db.session.execute(
-            sa.select(Instruction)
-            .where(Instruction.id.in_(instruction_ids))
-            .options(selectinload(Instruction.items))
-        ).scalars()
+        for row in db.session.execute(sa.select(instruction).where(instruction.c.id.in_(instruction_ids)))
     }
+    items = _by(
+        db.session.execute(
+            sa.select(item)
+            .where(item.c.instruction_id.in_(instruction_ids))
+            .order_by(item.c.instruction_id, item.c.seq, item.c.id)
+        ),
+        "instruction_id",
+    )
     declaration_ids = {row.declaration_id for row in instructions.values()}
     declarations = {
         row.id: row
-        for row in db.session.execute(
-            sa.select(Declaration)
-            .where(Declaration.id.in_(declaration_ids))
-            .options(selectinload(Declaration.goods))
-        ).scalars()
+        for row in db.session.execute(sa.select(declaration).where(declaration.c.id.in_(declaration_ids)))
     }
+    goods_by_declaration = _by(
+        db.session.execute(
+            sa.select(goods)
+            .where(goods.c.declaration_id.in_(declaration_ids))
+            .order_by(goods.c.declaration_id, goods.c.line_no, goods.c.id)
+        ),
+        "declaration_id",
+    )
     inspections = {
         row.instruction_id: row
         for row in db.session.execute(
@@ -99,15 +118,39 @@ def load_documents(instruction_ids: list[int]) -> tuple[dict, dict, dict, dict]:
     appointments = {
         row.declaration_id: row
         for row in db.session.execute(
-            sa.select(Appointment).where(
-                Appointment.declaration_id.in_(declaration_ids), Appointment.status == "confirmed"
+            sa.select(appointment).where(
+                appointment.c.declaration_id.in_(declaration_ids), appointment.c.status == "confirmed"
             )
-        ).scalars()
+        )
     }
-    return instructions, declarations, inspections, appointments
+    return Documents(instructions, items, declarations, goods_by_declaration, inspections, appointments)
 
 
-def appointment_document(appointment: Appointment | None) -> dict | None:
+@dataclass
+class Documents:
+    """What load_documents() read: rows by id (items by instruction, goods by declaration, inspections
+    by instruction, confirmed bookings by declaration)."""
+
+    instructions: dict[int, sa.Row]
+    items: dict[int, list[sa.Row]]
+    declarations: dict[int, sa.Row]
+    goods: dict[int, list[sa.Row]]
+    inspections: dict[int, Inspection]
+    appointments: dict[int, sa.Row]
+
+    def document(self, instruction: sa.Row, lease: dict | None) -> dict:
+        return instruction_document(
+            instruction,
+            self.declarations[instruction.declaration_id],
+            self.inspections.get(instruction.id),
+            lease,
+            self.appointments.get(instruction.declaration_id),
+            items=self.items.get(instruction.id, []),
+            goods=self.goods.get(instruction.declaration_id, []),
+        )
+
+
+def appointment_document(appointment: Appointment | sa.Row | None) -> dict | None:
     """The booking the enterprise and customs agreed on: when, where, whom to call (预约查检)."""
     if appointment is None:
         return None
@@ -128,12 +171,18 @@ def appointment_document(appointment: Appointment | None) -> dict | None:
 
 
 def instruction_document(
-    instruction: Instruction,
-    declaration: Declaration,
+    instruction: Instruction | sa.Row,
+    declaration: Declaration | sa.Row,
     inspection: Inspection | None,
     lease: dict | None,
-    appointment: Appointment | None = None,
+    appointment: Appointment | sa.Row | None = None,
+    *,
+    items: list | None = None,
+    goods: list | None = None,
 ) -> dict:
+    """One instruction's document; `items` and `goods` default to the ORM objects' relationships."""
+    items = instruction.items if items is None else items
+    goods = declaration.goods if goods is None else goods
     return {
         "id": instruction.id,
         "version": instruction.version,
@@ -167,7 +216,7 @@ def instruction_document(
                     "packing_count": g.packing_count,
                     "batch_no": g.batch_no,
                 }
-                for g in declaration.goods
+                for g in goods
             ],
         },
         "items": [
@@ -179,7 +228,7 @@ def instruction_document(
                 "description_en": item.description_en,
                 "evidence": item.evidence,
             }
-            for item in instruction.items
+            for item in items
         ],
         "lease": lease,
         "appointment": appointment_document(appointment),

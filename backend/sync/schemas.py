@@ -4,9 +4,9 @@ OPERATION_TARGETS and OPERATION_BODIES are the registry of operation types: a ne
 line in each (and its handler in service.HANDLERS); backend/sync/rules.py publishes them as JSON Schema.
 """
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from backend.core.schemas import StrictSchema
+from backend.core.schemas import CleanedText, StrictSchema, load_cleaned
 from backend.inspections.schemas import (
     ConclusionBody,
     DispositionBody,
@@ -87,7 +87,9 @@ class LocationSchema(_EnvelopePart):
     accuracy_m = JsonNumber(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000))
 
 
-class OperationSchema(_EnvelopePart):
+class _OperationFields(_EnvelopePart):
+    """An operation's fields (OperationSchema without its checks across fields, for load_cleaned)."""
+
     op_id = fields.String(required=True, validate=UUID)
     type = fields.String(required=True, validate=validate.OneOf(list(OPERATION_TARGETS)))
     target = fields.Nested(TargetSchema, required=True)
@@ -97,6 +99,13 @@ class OperationSchema(_EnvelopePart):
     recorded_at = RecordedAt(required=True)
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
     body = fields.Dict(required=True)
+
+
+class OperationSchema(_OperationFields):
+    @post_load
+    def _body_cleaned(self, data, **_):
+        data["body"] = CleanedText(data["body"])  # by PushSchema's pre-load: its handler's schema skips it
+        return data
 
     @validates_schema
     def _target_fits_type(self, data, **_):
@@ -112,9 +121,33 @@ class OperationSchema(_EnvelopePart):
             raise ValidationError("required: the version this change is based on", "base_version")
 
 
+class _Operations(fields.List):
+    """The batch's operations, each loaded field by field (load_cleaned: the envelope's pre-load cleaned
+    their text) with OperationSchema's own checks; when any is not accepted that way, the whole list
+    is loaded by marshmallow, whose verdicts and messages are the answer. Either way, the same result."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list):
+            schema = self.inner.schema
+            try:
+                return [_operation(schema, op) for op in value]
+            except ValidationError:
+                pass
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _operation(schema: OperationSchema, op) -> dict:
+    loaded = load_cleaned(_OPERATION_FIELDS, op)
+    schema._target_fits_type(loaded)
+    return schema._body_cleaned(loaded)
+
+
+_OPERATION_FIELDS = _OperationFields()
+
+
 class PushSchema(StrictSchema):
     device_id = fields.String(required=True, validate=DEVICE_ID)
-    operations = fields.List(
+    operations = _Operations(
         fields.Nested(OperationSchema), required=True, validate=validate.Length(min=1, max=MAX_BATCH)
     )
 

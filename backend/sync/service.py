@@ -25,7 +25,6 @@ from backend.sync.documents import (
     CATALOG_VERSION,
     CATALOGS,
     as_json,
-    instruction_document,
     jsonable,
     load_documents,
 )
@@ -106,12 +105,14 @@ def pull(
     rows = change_feed.changes_after(inspector_id=actor.user_id, cursor=cursor, limit=limit + 1)
     has_more = len(rows) > limit
     rows = rows[:limit]
-    instructions, declarations, inspections, appointments = load_documents([iid for _, iid in rows])
+    documents = load_documents([iid for _, iid in rows])
+    instructions = documents.instructions
+    lease_table = InstructionLease.__table__
     current_leases = {
         row.instruction_id: row
         for row in db.session.execute(
-            sa.select(InstructionLease).where(InstructionLease.instruction_id.in_([iid for _, iid in rows]))
-        ).scalars()
+            sa.select(lease_table).where(lease_table.c.instruction_id.in_([iid for _, iid in rows]))
+        )
     }
     now = utcnow()
     due = [
@@ -133,13 +134,7 @@ def pull(
         lease = current_leases.get(instruction_id)
         if lease is not None and lease.expires_at <= now:
             lease = None
-        document = instruction_document(
-            instruction,
-            declarations[instruction.declaration_id],
-            inspections.get(instruction_id),
-            leases.lease_view(lease),
-            appointments.get(instruction.declaration_id),
-        )
+        document = documents.document(instruction, leases.lease_view(lease))
         changes.append(
             {"seq": seq, "instruction_id": instruction_id, "removed": False, "instruction": document}
         )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from backend.core.enums import Role
-from backend.deadlines.calendar import working_days_between
+from backend.deadlines.calendar import end_of_working_days, ends_of_working_days, working_days_between
 from backend.deadlines.models import TimeLimit
 from backend.deadlines.service import due_at
 from backend.extensions import db
@@ -54,6 +54,15 @@ def test_several_working_days_across_a_nine_day_holiday_and_its_make_up_days(app
         2026, 2, 24
     )
     assert working_days_between(cst(2026, 2, 13).date(), cst(2026, 3, 2).date()) == 7  # 14, 24–27, 28, 2
+
+
+def test_many_start_days_at_once_end_where_each_would_alone(app):
+    """One calendar read for a list of late cases gives the same deadlines as one read per case."""
+    days = {cst(*day).date() for day in ((2025, 12, 31), (2026, 1, 9), (2026, 2, 13), (2026, 2, 20))}
+    for count in (1, 2, 5):
+        alone = {day: end_of_working_days(cst(day.year, day.month, day.day, 12), count) for day in days}
+        assert ends_of_working_days(days, count) == alone
+    assert ends_of_working_days(set(), 1) == {}
 
 
 def test_a_district_row_overrides_the_default_and_subordinates_inherit_their_parents(app):

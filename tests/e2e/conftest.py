@@ -30,6 +30,7 @@ from tests.e2e import enterprise_steps
 from tests.e2e.enterprise_steps import ENROLMENT_ADMIN, admin_key_api
 from tests.e2e.helpers import DEMO_PASSWORD
 from tests.e2e.office import FIELD_INSPECTOR, FieldApi
+from tests.interchange.receiving import Receiver
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "pwa" / "dist"
@@ -141,6 +142,9 @@ with app.app_context():
 def server_setup(pwa_dist):
     """The environment of the session's server: its database (migrated, demo data) and storage dir."""
     tmp = Path(tempfile.mkdtemp(prefix="chajian-e2e-"))
+    # The Single Window's receipt endpoint (tests/interchange/receiver.py): the server pushes the receipts
+    # of applications that came in through intake to it; it answers 200 unless a test tells it otherwise.
+    receiver = Receiver(tmp).start()
     # Its own database, not the in-process suite's: created (and dropped) like that one.
     database_url, drop = _create_database()
     env = {
@@ -157,6 +161,8 @@ def server_setup(pwa_dist):
         # The browser tests log in many times from 127.0.0.1: the throttles are tested in tests/identity.
         "KEY_RATE_LIMIT": "100000 per minute",
         "LOGIN_ADDRESS_RATE_LIMIT": "100000 per minute",
+        "SINGLE_WINDOW_RECEIPTS_URL": receiver.url,
+        "INTERCHANGE_TIMEOUT_SECONDS": "5",
     }
     try:
         _run([sys.executable, "-m", "flask", "--app", "backend", "db", "upgrade"], env)
@@ -164,8 +170,9 @@ def server_setup(pwa_dist):
         _run([sys.executable, "-c", _CREATE_ENROLMENT_ADMIN], env)
         enterprise_steps.SERVER_ENV.clear()
         enterprise_steps.SERVER_ENV.update(env)
-        yield {"env": env, "tmp": tmp}
+        yield {"env": env, "tmp": tmp, "receiver": receiver}
     finally:
+        receiver.stop()
         drop()
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -178,6 +185,12 @@ def live_server(server_setup) -> str:
         yield server.start()
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def single_window(server_setup) -> Receiver:
+    """The receiver the session's server pushes Single Window receipts to (`.control()`, `.received()`)."""
+    return server_setup["receiver"]
 
 
 @pytest.fixture

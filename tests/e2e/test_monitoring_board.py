@@ -12,23 +12,25 @@ Screenshots on a phone and on a desktop.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 import sys
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.e2e import enterprise_steps
 from tests.e2e.conftest import FieldApi
 from tests.e2e.enterprise_steps import shoot
 from tests.e2e.helpers import login
+from tests.e2e.test_inspector_field import field_context, wait_until_outbox_empty
 
 pytestmark = pytest.mark.e2e
 
 SUPERVISOR = "supervisor-demo"
-DEVICE = "e2e-monitoring-phone-5301"
 
 # Work in the two subordinate districts, made in the server's database (5301 and 5320 have no demo
 # reviewers or risk rules to go through); the inspectors log in with the demo password.
@@ -85,7 +87,22 @@ def tile(page: Page, key: str):
     return page.get_by_test_id(f"tile-{key}")
 
 
-def test_a_parent_district_watches_its_subordinates_live(page: Page, field_api: FieldApi, screenshot_dir):
+def start_on_the_phone(browser, live_server: str, inspector: str, iid: int) -> None:
+    """The inspector app in a browser context of its own: sign in, open the task, 开始查检, sent."""
+    context = field_context(browser, live_server)
+    phone = context.new_page()
+    try:
+        login(phone, inspector)
+        phone.locator(f"[data-instruction='{iid}']").click()
+        phone.get_by_role("button", name="开始查检").click()
+        wait_until_outbox_empty(phone)
+    finally:
+        context.close()
+
+
+def test_a_parent_district_watches_its_subordinates_live(
+    page: Page, browser, live_server, field_api: FieldApi, screenshot_dir
+):
     work = make_work()
     iid = work["5301"]["instruction"]
     board = field_api.ok("GET", "/api/v1/monitoring/board", SUPERVISOR)
@@ -115,19 +132,18 @@ def test_a_parent_district_watches_its_subordinates_live(page: Page, field_api: 
     ).to_be_visible()
     page.evaluate("window.__sameDocument = true")  # gone if anything reloads the page
 
-    # 5301's inspector accepts on the phone: the parent's board follows without a reload.
-    field_api.ok(
-        "POST",
-        f"/api/v1/instructions/{iid}/accept",
-        work["5301"]["inspector"],
-        {"expected_version": work["5301"]["version"], "device_id": DEVICE},
-    )
+    # 5301's inspector starts it on the phone (another browser context): the parent's board follows
+    # without a reload.
+    start_on_the_phone(browser, live_server, work["5301"]["inspector"], iid)
     expect(tile(page, "instructions_assigned")).to_have_attribute("data-count", str(assigned["total"] - 1))
     expect(tile(page, "instructions_in_progress")).to_have_attribute(
         "data-count", str(in_progress["total"] + 1)
     )
-    expect(field_row).to_have_attribute("data-held", re.compile(rf"\b{iid}:accepted\b"))
-    expect(field_row.get_by_test_id("field-instruction").filter(has_text=f"#{iid}")).to_contain_text(DEVICE)
+    expect(field_row).to_have_attribute("data-held", re.compile(rf"\b{iid}:in_progress\b"))
+    lease = field_api.ok("GET", f"/api/v1/instructions/{iid}", SUPERVISOR)["lease"]  # the phone's
+    expect(field_row.get_by_test_id("field-instruction").filter(has_text=f"#{iid}")).to_contain_text(
+        lease["device_id"]
+    )
     assert page.evaluate("window.__sameDocument") is True
     expect(page.get_by_test_id("monitoring-error")).to_have_count(0)
     shoot(page, screenshot_dir, "board", area="monitoring")  # phone and desktop
@@ -147,3 +163,11 @@ def test_a_parent_district_watches_its_subordinates_live(page: Page, field_api: 
         page.get_by_test_id("tile-export").click()
     exported = open(download.value.path(), encoding="utf-8-sig").read()
     assert f"\n{iid}," in exported and "指令执行中" in exported
+    with page.expect_download() as download:
+        page.get_by_test_id("tile-export-xlsx").click()
+    assert download.value.suggested_filename == "monitoring-instructions_in_progress.xlsx"
+    with open(download.value.path(), "rb") as file:
+        sheet = load_workbook(io.BytesIO(file.read())).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert "指令执行中 Instructions in progress" in rows[0]
+    assert [iid, "5301"] in [row[:2] for row in rows]

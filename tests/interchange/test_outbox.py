@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from lxml import etree
 
 from backend.certificates.models import SigningKey
@@ -195,3 +196,48 @@ def test_the_command_sends_what_waits_after_a_failure(pushing, intake, app):
     result = app.test_cli_runner().invoke(args=["interchange", "deliver"])
     assert result.exit_code == 0 and "delivered: 2" in result.output
     assert [row.status for row in outbox()] == [DELIVERED, DELIVERED]
+
+
+FEED = "/api/v1/interchange/receipts"
+
+
+def pull(client, headers, cursor) -> tuple[list[str], int]:
+    page = client.get(FEED if cursor is None else f"{FEED}?cursor={cursor}", headers=headers).get_json()
+    return [item["message_id"] for item in page["items"]], page["cursor"]
+
+
+def notice(declaration_id: int) -> Receipt:
+    return Receipt(
+        declaration_id=declaration_id,
+        code="INSPECTION_NOTICE",
+        status="accepted",
+        text_zh="查检通知",
+        text_en="Inspection notice",
+        actor_label="test",
+    )
+
+
+def test_feed_loses_no_message_whose_transaction_commits_after_a_later_one_was_read(client, intake, sender):
+    """The transaction with the smaller id commits after the feed handed out the larger one: a client
+    following the cursors receives both, once. On PostgreSQL they really interleave (two connections);
+    SQLite has one writer, so there the late row is written first and kept from its recipient."""
+    first, second = intake(2)
+    received, cursor = pull(client, sender, None)
+    sqlite = db.engine.dialect.name == "sqlite"
+    late = db.session if sqlite else sa.orm.Session(db.engine)
+    late.add(notice(first))
+    late.flush()  # draws the smaller id
+    row = sa.update(OutboxMessage).where(OutboxMessage.sequence == 3, OutboxMessage.declaration_id == first)
+    if sqlite:
+        recipient = outbox()[0].recipient_id
+        late.execute(row.values(recipient_id=None))
+        late.commit()
+    db.session.add(notice(second))
+    db.session.commit()
+    ids, cursor = pull(client, sender, cursor)
+    if sqlite:
+        late.execute(row.values(recipient_id=recipient))
+    late.commit()  # now the smaller id is there, behind the cursor of its id
+    late.close()
+    received += ids + pull(client, sender, cursor)[0]
+    assert sorted(received) == sorted(row.message_id for row in outbox()) and len(received) == 6

@@ -217,12 +217,20 @@ def test_an_empty_period_is_zeros(client, world):
 
 
 def test_the_daily_roll_up_gives_the_same_figures(client, world, monkeypatch):
+    from backend.extensions import db
     from backend.statistics import rollup
+    from backend.statistics.durations import DailyDuration
 
     before = _get(client, world.supervisor_5300, "overview", **WEEK)
+    timeliness = {
+        group_by: _get(client, world.supervisor_5300, "timeliness", group_by=group_by, **WEEK)
+        for group_by in ("district", "inspector")
+    }
     monkeypatch.setattr(rollup, "today", lambda: __import__("datetime").date(2026, 3, 6))
     assert rollup.roll_up() == 33  # 2026-02-01 (the oldest receipt) to 03-05
     assert rollup.roll_up() == 0  # idempotent
+    by_hand = client.application.test_cli_runner().invoke(args=["statistics", "rollup"])  # beat's task
+    assert by_hand.exit_code == 0 and "days rolled up: 0" in by_hand.output
     assert rollup.rolled_range() == (
         __import__("datetime").date(2026, 2, 1),
         __import__("datetime").date(2026, 3, 5),
@@ -231,6 +239,12 @@ def test_the_daily_roll_up_gives_the_same_figures(client, world, monkeypatch):
     assert after["applications"] == before["applications"]
     assert after["by_district"] == before["by_district"]
     assert after["e_records"] == before["e_records"]
+    # Stage durations: those that ended by 03-05 from the roll-up, the later ones live, same figures.
+    assert db.session.execute(db.select(db.func.count()).select_from(DailyDuration)).scalar() > 0
+    for group_by, expected in timeliness.items():
+        again = _get(client, world.supervisor_5300, "timeliness", group_by=group_by, **WEEK)
+        assert again["durations"] == expected["durations"]
+        assert again["distribution"] == expected["distribution"]
     window = _get(client, world.supervisor_5300, "overview", channel="single_window", **WEEK)
     assert window["applications"][0]["withdrawn"] == 1
 
@@ -358,3 +372,26 @@ def test_cases_late_for_review_are_judged_by_working_days(client, world):
         (late.inspection_no, "review", "2026-03-09T15:59:59+00:00"),
     ]
     assert overdue[1]["late_stage_name"] == "单证审核 Document review"
+
+
+def test_durations_split_between_the_roll_up_and_today_are_the_same(client, world, monkeypatch):
+    """Rolled up through 03-03: the stages that ended from 03-04 on are counted live, the rest from the
+    daily rows (and February, a whole month, from the monthly ones)."""
+    from datetime import date
+
+    from backend.statistics import rollup
+
+    two_months = {"date_from": "2026-02-01", "date_to": "2026-03-31"}  # February whole: the monthly rows
+    periods = [("channel", WEEK), ("district", WEEK), ("district", two_months)]
+
+    def pages():
+        user = world.supervisor_5300
+        return [_get(client, user, "timeliness", group_by=g, **period) for g, period in periods]
+
+    before = pages()
+    monkeypatch.setattr(rollup, "today", lambda: date(2026, 3, 4))
+    assert rollup.roll_up() == 31
+    after = pages()
+    for was, now in zip(before, after, strict=True):
+        assert now["durations"] == was["durations"] and now["distribution"] == was["distribution"]
+    assert before[2]["durations"] != before[1]["durations"]  # February's cases count too

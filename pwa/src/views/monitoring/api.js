@@ -13,6 +13,7 @@ export const monitoringApi = {
   items: (tile, { district, beforeId } = {}) =>
     api.get(`${BASE}/items${query({ tile, district, limit: 50, before_id: beforeId })}`),
   field: (district) => api.get(`${BASE}/field${query({ district })}`),
-  // The server writes the file (core.exports neutralises formulas); XLSX: the same path with .xlsx.
-  csv: (tile, district) => api.get(`${BASE}/items.csv${query({ tile, district })}`),
+  // The server writes the file (core.exports neutralises formulas); components/desk/download.js fetches
+  // it as bytes (the API client reads non-JSON as text, which would spoil an XLSX).
+  exportPath: (format, tile, district) => `${BASE}/items.${format}${query({ tile, district })}`,
 }

@@ -1,17 +1,11 @@
-// The supervisor's board (查检监控) without DOM or Vue: status order, counts, overdue, age and the
-// cancel body. Unit-tested (pwa/tests/supervisor.test.js).
+// The instruction rows of the 业务监控 board (the former 查检监控, folded into it) without DOM or Vue:
+// status order, overdue, age and the cancel body. Counts come from the server's tiles, never from
+// these rows. Unit-tested (pwa/tests/supervisor.test.js).
 import { decisionReason } from '../../components/decision.js'
 
 /** The instruction lifecycle in its order (DOMAIN.md): the board's columns and count tiles. */
 export const STATUSES = ['pending', 'assigned', 'accepted', 'in_progress', 'completed', 'cancelled']
 export const CLOSED = ['completed', 'cancelled']
-
-/** { status: n } for every status (0 included). */
-export function countByStatus(instructions) {
-  const counts = Object.fromEntries(STATUSES.map((status) => [status, 0]))
-  for (const instruction of instructions) counts[instruction.status] = (counts[instruction.status] ?? 0) + 1
-  return counts
-}
 
 /** Open and past its deadline at `now` (ms). */
 export function isOverdue(instruction, now = Date.now()) {
