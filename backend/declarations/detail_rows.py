@@ -29,8 +29,9 @@ _E_RECORD = (ERecord.e_record_no, ERecord.status, ERecord.issued_at, ERecord.val
 _GOODS = [c for c in DeclarationGoods.__table__.columns if c.name not in ("id", "declaration_id")]
 
 
-def _parts_statement(declaration_id) -> sa.CompoundSelect:
+def _parts_statement() -> sa.CompoundSelect:
     """Containers, qualifications and certificates in one statement: (part, key, text1..3, int1..2, json)."""
+    declaration_id = sa.bindparam("declaration_id")
     text, number = sa.String, sa.Integer
     null = sa.null
     containers = sa.select(
@@ -66,8 +67,8 @@ def _parts_statement(declaration_id) -> sa.CompoundSelect:
     return sa.union_all(containers, qualifications, certificates)
 
 
-def declaration_detail(actor: Actor, where) -> SimpleNamespace:
-    """The one application `where` selects, as DeclarationSchema dumps it, if the actor may read it."""
+def _head_statement(by: str) -> sa.Select:
+    """The declaration with its current (latest) e-record, selected by id, inspection_no or e_record_no."""
     issued = ERecord.__table__.alias("issued")
     latest = (
         sa.select(sa.func.max(issued.c.id))
@@ -75,11 +76,36 @@ def declaration_detail(actor: Actor, where) -> SimpleNamespace:
         .correlate(Declaration)
         .scalar_subquery()
     )
-    head = db.session.execute(
+    key = sa.bindparam("key")
+    where = {
+        "id": Declaration.id == key,
+        "inspection_no": Declaration.inspection_no == key,
+        "e_record_no": Declaration.id
+        == sa.select(issued.c.declaration_id).where(issued.c.e_record_no == key).scalar_subquery(),
+    }[by]
+    return (
         sa.select(Declaration.__table__, *(c.label(f"e_record_{c.key}") for c in _E_RECORD))
         .outerjoin(ERecord, ERecord.id == latest)
         .where(where)
-    ).mappings().first()
+    )
+
+
+# Built once: constructing and cache-keying the statements per request cost as much as running them.
+_HEAD = {by: _head_statement(by) for by in ("id", "inspection_no", "e_record_no")}
+_GOODS_OF = (
+    sa.select(*_GOODS)
+    .where(DeclarationGoods.declaration_id == sa.bindparam("declaration_id"))
+    .order_by(DeclarationGoods.line_no)
+)
+_PARTS = _parts_statement()
+
+
+def declaration_detail(actor: Actor, *, by: str, key) -> SimpleNamespace:
+    """The application whose `by` (id, inspection_no, e_record_no) is `key`, as DeclarationSchema dumps
+    it, if the actor may read it, else resource.not_found. Core statements on the session's connection
+    (its transaction), no ORM layer."""
+    connection = db.session.connection()
+    head = connection.execute(_HEAD[by], {"key": key}).mappings().first()
     if head is None:
         raise DomainError("resource.not_found")
     ensure_can_read(
@@ -92,16 +118,10 @@ def declaration_detail(actor: Actor, where) -> SimpleNamespace:
     row["e_record"] = (
         {c.key: head[f"e_record_{c.key}"] for c in _E_RECORD} if head["e_record_e_record_no"] else None
     )
-    row["goods"] = [
-        dict(g)
-        for g in db.session.execute(
-            sa.select(*_GOODS)
-            .where(DeclarationGoods.declaration_id == head["id"])
-            .order_by(DeclarationGoods.line_no)
-        ).mappings()
-    ]
+    params = {"declaration_id": head["id"]}
+    row["goods"] = [dict(g) for g in connection.execute(_GOODS_OF, params).mappings()]
     containers, qualifications, certificates = [], [], []
-    for part in db.session.execute(_parts_statement(head["id"])):
+    for part in connection.execute(_PARTS, params):
         if part.part == "c":
             containers.append(
                 (part.key, {"size_type": part.t1, "count": part.n1, "numbers": part.j or []})

@@ -118,6 +118,5 @@ def lookup(*, actor: Actor, inspection_no: str | None = None, e_record_no: str |
     if (inspection_no is None) == (e_record_no is None):
         raise DomainError("declaration.lookup_criteria")
     if inspection_no is not None:
-        return declaration_detail(actor, Declaration.inspection_no == inspection_no)
-    owner = sa.select(ERecord.declaration_id).where(ERecord.e_record_no == e_record_no)
-    return declaration_detail(actor, Declaration.id == owner.scalar_subquery())
+        return declaration_detail(actor, by="inspection_no", key=inspection_no)
+    return declaration_detail(actor, by="e_record_no", key=e_record_no)

@@ -81,7 +81,7 @@ def detail_of(actor: Actor, query, *, for_update: bool = False, detail: bool = T
 
 def get_declaration(*, actor: Actor, declaration_id: int):
     """One application with all its parts, as plain rows (detail_rows: the read view needs no objects)."""
-    return declaration_detail(actor, Declaration.id == declaration_id)
+    return declaration_detail(actor, by="id", key=declaration_id)
 
 
 def list_receipts(*, actor: Actor, declaration_id: int) -> list[Receipt]:
