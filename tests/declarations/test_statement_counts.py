@@ -133,3 +133,20 @@ def test_a_submission_stays_within_its_statement_budget(client, factories):
     assert sum(s.lstrip().upper().startswith("UPDATE DECLARATION") for s in writes) == 1
     assert len(seen) <= SUBMISSION_STATEMENTS, "\n".join(s.split("\n")[0][:120] for s in seen)
     assert sum("catalog_entry" in s for s in seen) == 0, "the first submission left the catalogue reads kept"
+
+
+def test_the_rows_read_dump_as_the_objects_do(app, client, issued):
+    """The read views serve plain rows (detail_rows): their JSON is the object's, field for field."""
+    import json
+
+    from backend.declarations.models import Declaration
+    from backend.declarations.schemas import DeclarationSchema
+
+    headers, (declaration_id, number) = issued
+    by_id = client.get(f"{API}/{declaration_id}", headers=headers).get_json()
+    by_e_record = client.get(f"{API}/lookup?e_record_no={number}001", headers=headers).get_json()
+    declaration = db.session.get(Declaration, declaration_id)
+    from_object = json.loads(app.json.dumps(DeclarationSchema().dump(declaration)))
+    assert by_id == from_object
+    assert by_e_record == from_object
+    assert by_id["e_record"]["e_record_no"] == f"{number}002"  # the current e-record, the latest
