@@ -101,6 +101,12 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # An embedded file has no connection to lose: a ping per checkout would be one statement more
+        # per request for nothing. A server database keeps it (connections dropped by a restart).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     # Throttle counters live in Redis when there is one (shared by every worker), in memory otherwise.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")

@@ -21,6 +21,7 @@ class Config:
     # a random secret is generated once and kept in instance/secret_key (see backend/core/secrets.py).
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///chajian.db")
+    # pool_pre_ping applies to server databases only (create_app drops it for SQLite).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # The job engine's broker (backend/core/jobs.py): REDIS_URL unless set; set empty (or no Redis at

@@ -8,7 +8,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from backend.audit.service import record_event
-from backend.catalogs import errors  # noqa: F401  (registers the codes)
+from backend.catalogs import (
+    cache,
+    errors,  # noqa: F401  (registers the codes)
+)
+from backend.catalogs.cache import CachedEntry, CachedVersion
 from backend.catalogs.importing import parse_rows, read_table_file
 from backend.catalogs.models import OFFICIAL, CatalogEntry, CatalogImport, CatalogVersion
 from backend.catalogs.tables import TABLES, Table, layout
@@ -34,6 +38,19 @@ def version_in_force(table_code: str, on: date) -> CatalogVersion | None:
         .limit(1)
     )
     return db.session.scalars(query).first()
+
+
+ENTRY_COLUMNS = (
+    CatalogEntry.table_code,
+    CatalogEntry.code,
+    CatalogEntry.name_zh,
+    CatalogEntry.name_en,
+    CatalogEntry.data,
+    CatalogEntry.valid_from,
+    CatalogEntry.valid_to,
+    CatalogEntry.from_version,
+    CatalogEntry.to_version,
+)
 
 
 def in_force(query, on: date):
@@ -203,9 +220,9 @@ def import_file(
 class CodeCheck:
     """Which of some codes are in force on a date, which were retired by then, and the version."""
 
-    known: dict[str, CatalogEntry] = field(default_factory=dict)
-    retired: dict[str, CatalogEntry] = field(default_factory=dict)
-    version: CatalogVersion | None = None
+    known: dict[str, CachedEntry] = field(default_factory=dict)
+    retired: dict[str, CachedEntry] = field(default_factory=dict)
+    version: CachedVersion | None = None
 
     def label(self) -> tuple[str, str]:
         """('第3版（2026-01-01起）', 'version 3 of 2026-01-01') of the version in force."""
@@ -218,38 +235,62 @@ class CodeCheck:
         )
 
 
+def _version_of(table_code: str, on: date) -> CachedVersion | None:
+    def read():
+        version = version_in_force(table_code, on)
+        return CachedVersion(version.number, version.effective_date) if version else None
+
+    return cache.remember(("version", table_code, on), read)
+
+
 def check_codes(table_code: str, codes, *, on: date) -> CodeCheck:
-    """One query per table: the in-force entries of `codes` on `on`, and those retired by then."""
+    """The in-force entries of `codes` on `on`, and those retired by then; kept per catalogue stamp
+    (backend/catalogs/cache.py), so only codes not seen since the last version are read (one query)."""
     codes = sorted({c for c in codes if c})
-    result = CodeCheck(version=version_in_force(table_code, on))
+    result = CodeCheck(version=_version_of(table_code, on))
     if not codes:
         return result
-    rows = db.session.scalars(
-        sa.select(CatalogEntry).where(
-            CatalogEntry.table_code == table_code, CatalogEntry.code.in_(codes), CatalogEntry.valid_from <= on
+    prefix = ("code", table_code, on)
+    found, missing = cache.get_many(prefix, codes)
+    if missing:
+        read: dict[str, tuple[str, CachedEntry] | None] = dict.fromkeys(missing)
+        rows = db.session.execute(
+            sa.select(*ENTRY_COLUMNS).where(
+                CatalogEntry.table_code == table_code,
+                CatalogEntry.code.in_(missing),
+                CatalogEntry.valid_from <= on,
+            )
         )
-    )
-    for entry in rows:
-        if entry.valid_to is None or entry.valid_to > on:
-            result.known[entry.code] = entry
-        else:
-            result.retired.setdefault(entry.code, entry)
-    for code in result.known:
-        result.retired.pop(code, None)
+        for entry in rows:
+            if entry.valid_to is None or entry.valid_to > on:
+                read[entry.code] = ("known", CachedEntry.of(entry))
+            elif read[entry.code] is None:
+                read[entry.code] = ("retired", CachedEntry.of(entry))
+        for code, value in read.items():
+            found[code] = cache.put((*prefix, code), value)
+    for code, value in found.items():
+        if value is not None:
+            getattr(result, value[0])[code] = value[1]
     return result
 
 
-def prefix_rule(table_code: str, code: str | None, *, on: date) -> CatalogEntry | None:
+def prefix_rule(table_code: str, code: str | None, *, on: date) -> CachedEntry | None:
     """The in-force entry whose code is the longest prefix of `code` (qualification rules, validity)."""
     if not code:
         return None
-    prefixes = [code[:n] for n in range(len(code), 1, -1)]
-    query = in_force(
-        sa.select(CatalogEntry).where(CatalogEntry.table_code == table_code, CatalogEntry.code.in_(prefixes)),
-        on,
-    )
-    entries = list(db.session.scalars(query))
-    return max(entries, key=lambda e: len(e.code)) if entries else None
+
+    def read():
+        prefixes = [code[:n] for n in range(len(code), 1, -1)]
+        query = in_force(
+            sa.select(*ENTRY_COLUMNS).where(
+                CatalogEntry.table_code == table_code, CatalogEntry.code.in_(prefixes)
+            ),
+            on,
+        )
+        entries = list(db.session.execute(query))
+        return CachedEntry.of(max(entries, key=lambda e: len(e.code))) if entries else None
+
+    return cache.remember(("prefix", table_code, on, code), read)
 
 
 def required_qualifications(hs_code: str | None, *, on: date) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from backend.catalogs import cache
 from backend.catalogs.models import CatalogEntry, CatalogVersion
 from backend.catalogs.projections import project
 from backend.catalogs.tables import Table
@@ -104,6 +105,7 @@ def create_version(
     )
     db.session.add(version)
     db.session.flush()
+    cache.forget_stamp()  # the rest of this transaction reads the new version's (uncommitted) stamp
     closing = [current[c["code"]].id for c in changes["changed"]] + [
         current[r["code"]].id for r in changes["retired"]
     ]

@@ -14,6 +14,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from backend.catalogs import cache
 from backend.catalogs.models import CatalogEntry
 from backend.catalogs.service import CodeCheck, check_codes, in_force
 from backend.declarations.findings import ERROR, WARNING, Finding
@@ -98,8 +99,12 @@ def catalog_findings(data: dict, *, on: date, new_submission: bool) -> list[Find
 
 def _alpha_2_codes(on: date) -> set[str]:
     """The alpha-2 codes of the countries in force (UN/LOCODEs start with one); read only when needed."""
-    query = in_force(sa.select(CatalogEntry.data).where(CatalogEntry.table_code == "countries"), on)
-    return {data.get("alpha_2") for data in db.session.scalars(query)}
+
+    def read() -> frozenset[str]:
+        query = in_force(sa.select(CatalogEntry.data).where(CatalogEntry.table_code == "countries"), on)
+        return frozenset(data.get("alpha_2") for data in db.session.scalars(query))
+
+    return cache.remember(("alpha_2", on), read)
 
 
 def _retired(path: str, value: str, check: CodeCheck, severity: str) -> Finding:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.catalogs import cache
 from backend.extensions import db
 
 DEFAULT_CATEGORY = "general"
@@ -90,8 +91,24 @@ def seed_catalog() -> None:
 
 
 def prefix_table() -> dict[str, str]:
+    """{prefix: category}: a projection of the e_record_validity catalogue, kept per catalogue stamp."""
     return dict(
-        db.session.execute(sa.select(GoodsCategoryPrefix.prefix, GoodsCategoryPrefix.category_code)).all()
+        cache.remember(
+            ("goods_category_prefix",),
+            lambda: dict(
+                db.session.execute(
+                    sa.select(GoodsCategoryPrefix.prefix, GoodsCategoryPrefix.category_code)
+                ).all()
+            ),
+        )
+    )
+
+
+def _validity_days() -> dict[str, int]:
+    """{category: days}; categories are seeded with the catalogues and change only with them."""
+    return cache.remember(
+        ("goods_category_days",),
+        lambda: dict(db.session.execute(sa.select(GoodsCategory.code, GoodsCategory.validity_days)).all()),
     )
 
 
@@ -116,7 +133,7 @@ def line_category(line, *, table: dict[str, str] | None = None) -> str:
 def validity_for_goods(goods_lines) -> tuple[str, int]:
     """(category, validity days) for an application: the shortest validity among its goods lines."""
     table = prefix_table()
-    days = dict(db.session.execute(sa.select(GoodsCategory.code, GoodsCategory.validity_days)).all())
+    days = _validity_days()
     categories = {line_category(line, table=table) for line in goods_lines} or {DEFAULT_CATEGORY}
     best = min(categories, key=lambda code: (days[code], code))
     return best, days[best]

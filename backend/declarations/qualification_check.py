@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from backend.catalogs import cache
 from backend.catalogs.service import required_qualifications
 from backend.declarations.findings import ERROR, Finding
 from backend.extensions import db
@@ -20,7 +21,10 @@ def check_qualifications(
     data: dict, *, enterprise_id: int | None, today: date, on: date | None = None
 ) -> list[Finding]:
     """Goods needing a registration must name it, and the applicant or a named producer must hold it."""
-    names = dict(db.session.execute(db.select(QualificationType.code, QualificationType.name_zh)).all())
+    names = cache.remember(
+        ("qualification_type_names",),
+        lambda: dict(db.session.execute(db.select(QualificationType.code, QualificationType.name_zh)).all()),
+    )
     named = data.get("qualifications") or []
     named_types = {q["type_code"] for q in named}
     out = []

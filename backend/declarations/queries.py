@@ -15,9 +15,9 @@ from backend.core.enums import Role
 from backend.core.pagination import keyset_page
 from backend.core.permissions import district_clause
 from backend.declarations import errors  # noqa: F401  (registers the codes)
+from backend.declarations.detail_rows import declaration_detail
 from backend.declarations.models import Declaration, ERecord, Receipt
 from backend.declarations.numbers import CHINA_TIME
-from backend.declarations.service import detail_of
 from backend.errors import DomainError
 from backend.extensions import db
 
@@ -112,13 +112,11 @@ def _attach_latest_receipts(rows: list[Declaration]) -> None:
         declaration.latest_receipt = by_declaration.get(declaration.id)
 
 
-def lookup(*, actor: Actor, inspection_no: str | None = None, e_record_no: str | None = None) -> Declaration:
-    """Exact lookup by 检验检疫编号 or 电子底账数据号 (one of them), within the actor's scope."""
+def lookup(*, actor: Actor, inspection_no: str | None = None, e_record_no: str | None = None):
+    """Exact lookup by 检验检疫编号 or 电子底账数据号 (one of them), within the actor's scope: the detail as
+    plain rows (detail_rows), dumped by DeclarationSchema like the object."""
     if (inspection_no is None) == (e_record_no is None):
         raise DomainError("declaration.lookup_criteria")
     if inspection_no is not None:
-        query = db.select(Declaration).where(Declaration.inspection_no == inspection_no)
-    else:
-        owner = db.select(ERecord.declaration_id).where(ERecord.e_record_no == e_record_no)
-        query = db.select(Declaration).where(Declaration.id == owner.scalar_subquery())
-    return detail_of(actor, query)
+        return declaration_detail(actor, by="inspection_no", key=inspection_no)
+    return declaration_detail(actor, by="e_record_no", key=e_record_no)

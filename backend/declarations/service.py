@@ -19,6 +19,7 @@ from backend.core.transactions import commit_keeping_loaded
 from backend.declarations import errors as _error_codes  # noqa: F401  (registers the codes)
 from backend.declarations import numbers, parties, validation, workflow
 from backend.declarations.content import declaration_data, fill_declaration
+from backend.declarations.detail_rows import declaration_detail
 from backend.declarations.models import Declaration, Receipt
 from backend.declarations.workflow import Event, Status
 from backend.errors import DomainError
@@ -78,9 +79,9 @@ def detail_of(actor: Actor, query, *, for_update: bool = False, detail: bool = T
     return declaration
 
 
-def get_declaration(*, actor: Actor, declaration_id: int) -> Declaration:
-    """One application with all its parts."""
-    return load_declaration(actor, declaration_id, detail=True)
+def get_declaration(*, actor: Actor, declaration_id: int):
+    """One application with all its parts, as plain rows (detail_rows: the read view needs no objects)."""
+    return declaration_detail(actor, by="id", key=declaration_id)
 
 
 def list_receipts(*, actor: Actor, declaration_id: int) -> list[Receipt]:
