@@ -21,6 +21,9 @@ MODEL_MODULES = [
     "backend.blank_stock.models",
     "backend.amendments.models",
     "backend.statistics.rollup",
+    "backend.statistics.counts",
+    "backend.statistics.durations",
+    "backend.statistics.late",
     "backend.catalogs.models",
     "backend.core.export_jobs",
     "backend.interchange.capture",  # the outbox table and the listener that fills it

@@ -50,7 +50,7 @@ GOODS_COLUMNS = (
 ).split()
 RECEIPT_COLUMNS = "id declaration_id code status text_zh text_en actor_label created_at".split()
 E_RECORD_COLUMNS = (
-    "id declaration_id e_record_no status goods_category issued_at valid_until created_at updated_at version"
+    "id declaration_id district_code e_record_no status goods_category issued_at valid_until created_at updated_at version"
 ).split()
 COUNTRIES = ["JPN", "USA", "DEU", "KOR", "SGP", "AUS", "GBR", "NLD"]
 PORTS = ["JPTYO", "USLAX", "DEHAM", "KRPUS", "SGSIN", "AUSYD", "GBFXT", "NLRTM"]
@@ -204,6 +204,7 @@ def generate(count: int, enterprise_rows: list[tuple], chunk: int = 20000, seed:
                     (
                         ids["e_record"],
                         n,
+                        district,
                         f"{number}001",
                         "normal",
                         "general",

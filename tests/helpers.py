@@ -305,7 +305,8 @@ def make_stored_e_record(
     from backend.declarations.models import ERecord
 
     record = ERecord(
-        declaration_id=declaration.id, e_record_no=f"{declaration.inspection_no}001", status=status,
+        declaration_id=declaration.id, district_code=declaration.district_code,
+        e_record_no=f"{declaration.inspection_no}001", status=status,
         goods_category=goods_category, issued_at=utcnow(), valid_until=utcnow() + timedelta(days=valid_days),
     )
     db.session.add(record)

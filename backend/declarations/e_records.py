@@ -124,6 +124,7 @@ def _issue(
     number = f"{declaration.inspection_no}{_next_suffix(declaration.inspection_no):03d}"
     record = new_e_record(
         declaration_id=declaration.id,
+        district_code=declaration.district_code,
         e_record_no=number,
         goods_category=category,
         issued_at=now,

@@ -204,6 +204,8 @@ class ERecord(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "e_record"
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id"), index=True)
+    # The application's district, kept here so the board counts e-records without joining applications.
+    district_code: Mapped[str] = mapped_column(sa.String(4))
     e_record_no: Mapped[str] = mapped_column(sa.String(18), unique=True)
     status: Mapped[str] = mapped_column(sa.String(10), default="normal", index=True)
     goods_category: Mapped[str] = mapped_column(sa.String(20))

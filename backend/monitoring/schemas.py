@@ -7,7 +7,8 @@ from backend.identity.admin_schemas import DistrictSchema
 from backend.monitoring.tiles import TILES
 
 DISTRICT = fields.String(
-    load_default=None, validate=validate.Regexp(r"^[0-9]{4}$"),
+    load_default=None,
+    validate=validate.Regexp(r"^[0-9]{4}$"),
     metadata={"description": "a district in your scope: it and its subordinates; default all you see"},
 )
 

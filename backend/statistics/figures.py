@@ -2,25 +2,24 @@
 
 Applications and e-records are counted from the receipts (回执) written at each transition, so a figure
 says how many times something happened in the period ("returned" counts returns, an application
-returned twice counts twice). Each figure is a table: {name, title_zh, title_en, columns, rows}.
+returned twice counts twice); instructions, inspections, certificates and intelligent review's decisions
+from their own tables (counts.py). Closed days come from the daily roll-up. Each figure is a table:
+{name, title_zh, title_en, columns, rows}.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import sqlalchemy as sa
 
 from backend.blank_stock.models import BlankSheet, BlankStock, CertificatePrint
-from backend.certificate_applications.models import ApplicationReceipt, CertificateApplication
+from backend.certificate_applications.models import CertificateApplication
 from backend.certificates.models import Certificate, CertificateType
-from backend.core.receipts import SYSTEM_LABEL
-from backend.declarations.models import Declaration, ERecord
+from backend.declarations.models import Declaration
 from backend.extensions import db
 from backend.identity.models import District, Enterprise
 from backend.inspections.models import Inspection
-from backend.instructions.models import Instruction
 from backend.review.models import RiskRule, RuleHit
+from backend.statistics.counts import application_clauses, figure_counts
 from backend.statistics.rollup import receipt_counts
 from backend.statistics.sql import (
     Filters,
@@ -52,14 +51,7 @@ RECEIPT_CODES = tuple(APPLICATION_CODES) + tuple(E_RECORD_CODES)
 
 def _instruction_counts(filters: Filters) -> dict[str, int]:
     """Instructions issued in the period per district (cancelled ones included: they were issued)."""
-    query = (
-        sa.select(Declaration.district_code, sa.func.count())
-        .select_from(Instruction)
-        .join(Declaration, Declaration.id == Instruction.declaration_id)
-        .where(in_period(Instruction.created_at, filters), *declaration_clauses(filters))
-        .group_by(Declaration.district_code)
-    )
-    return dict(db.session.execute(query).all())
+    return {district: count for (district, _), count in figure_counts("instruction", filters).items()}
 
 
 def applications_and_e_records(filters: Filters) -> tuple[dict, dict, dict]:
@@ -89,44 +81,14 @@ def applications_and_e_records(filters: Filters) -> tuple[dict, dict, dict]:
 
 def inspections(filters: Filters) -> list[dict]:
     """On-site inspections concluded in the period, by conclusion and disposition."""
-    query = (
-        sa.select(Inspection.conclusion, Inspection.disposition, sa.func.count())
-        .join(Declaration, Declaration.id == Inspection.declaration_id)
-        .where(
-            Inspection.conclusion.is_not(None),
-            in_period(Inspection.completed_at, filters),
-            *declaration_clauses(filters),
-        )
-        .group_by(Inspection.conclusion, Inspection.disposition)
-        .order_by(Inspection.conclusion, Inspection.disposition)
-    )
+    counted: dict[tuple[str, str], int] = {}
+    for (_, key), count in figure_counts("inspection", filters).items():
+        conclusion, _, disposition = key.partition("|")
+        counted[(conclusion, disposition)] = counted.get((conclusion, disposition), 0) + count
     return [
-        {"conclusion": conclusion, "disposition": disposition or "", "count": count}
-        for conclusion, disposition, count in db.session.execute(query).all()
+        {"conclusion": conclusion, "disposition": disposition, "count": count}
+        for (conclusion, disposition), count in sorted(counted.items())
     ]
-
-
-def _without_type(filters: Filters) -> Filters:
-    """The filters minus certificate_type, which certificate figures read as "of this type"."""
-    return replace(filters, certificate_type=None)
-
-
-def _certificate_clauses(filters: Filters) -> list:
-    clauses = declaration_clauses(_without_type(filters), district_column=Certificate.district_code)
-    if filters.enterprise_id is not None:
-        clauses.append(Certificate.enterprise_id == filters.enterprise_id)
-    if filters.certificate_type is not None:
-        clauses.append(Certificate.type_code == filters.certificate_type)
-    return clauses
-
-
-def _application_clauses(filters: Filters) -> list:
-    clauses = declaration_clauses(
-        _without_type(filters), district_column=CertificateApplication.district_code
-    )
-    if filters.certificate_type is not None:
-        clauses.append(CertificateApplication.type_code == filters.certificate_type)
-    return clauses
 
 
 def certificates(filters: Filters) -> list[dict]:
@@ -135,32 +97,17 @@ def certificates(filters: Filters) -> list[dict]:
     Automatic rate = applications issued by intelligent review ÷ applications it decided (issued at
     once, or referred to an officer), both counted from the period's receipts.
     """
-    issued = dict(
-        db.session.execute(
-            sa.select(Certificate.type_code, sa.func.count())
-            .outerjoin(ERecord, ERecord.id == Certificate.e_record_id)
-            .outerjoin(Declaration, Declaration.id == ERecord.declaration_id)
-            .where(in_period(Certificate.issued_at, filters), *_certificate_clauses(filters))
-            .group_by(Certificate.type_code)
-        ).all()
-    )
-    automatic = ApplicationReceipt.code == "CERT_ISSUED"
-    decided = db.session.execute(
-        sa.select(
-            CertificateApplication.type_code,
-            count_if(sa.and_(automatic, ApplicationReceipt.actor_label == SYSTEM_LABEL)),
-            count_if(ApplicationReceipt.code == "CERT_OFFICER_REVIEW"),
+    issued: dict[str, int] = {}
+    for (_, type_code), count in figure_counts("certificate", filters).items():
+        issued[type_code] = issued.get(type_code, 0) + count
+    reviewed: dict[str, tuple[int, int]] = {}
+    for (_, key), count in figure_counts("review_decision", filters).items():
+        type_code, _, decision = key.partition("|")
+        auto, referred = reviewed.get(type_code, (0, 0))
+        reviewed[type_code] = (
+            auto + (count if decision == "auto" else 0),
+            referred + (count if decision == "referred" else 0),
         )
-        .join(CertificateApplication, CertificateApplication.id == ApplicationReceipt.application_id)
-        .join(Declaration, Declaration.id == CertificateApplication.declaration_id)
-        .where(
-            ApplicationReceipt.code.in_(("CERT_ISSUED", "CERT_OFFICER_REVIEW")),
-            in_period(ApplicationReceipt.created_at, filters),
-            *_application_clauses(filters),
-        )
-        .group_by(CertificateApplication.type_code)
-    ).all()
-    reviewed = {type_code: (auto, referred) for type_code, auto, referred in decided}
     names = dict(db.session.execute(sa.select(CertificateType.code, CertificateType.name_zh)).all())
     rows = []
     for type_code in sorted(set(issued) | set(reviewed)):
@@ -198,7 +145,7 @@ def failed_rules(filters: Filters, limit: int = 10) -> list[dict]:
             CertificateApplication.rule_results.is_not(None),
             in_period(CertificateApplication.submitted_at, filters),
             failed,
-            *_application_clauses(filters),
+            *application_clauses(filters),
         )
         .group_by(rule)
         .order_by(sa.func.count().desc(), rule)

@@ -11,6 +11,7 @@ rolled up" is one range. Idempotent: a day is written once, in the transaction t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -24,7 +25,7 @@ from backend.extensions import db
 from backend.inspections.models import Inspection
 from backend.instructions.models import Instruction
 from backend.review.models import RuleHit
-from backend.statistics.sql import CST, Filters, bucket, declaration_clauses, in_period
+from backend.statistics.sql import CST, Filters, bucket, date_bucket, declaration_clauses, in_period
 
 
 class DailyReceiptCount(db.Model):
@@ -67,11 +68,7 @@ def _raw_counts(filters: Filters, codes) -> list[tuple[str, str, int]]:
 
 
 def _rolled_counts(filters: Filters, codes, first: date, last: date) -> list[tuple[str, str, int]]:
-    clauses = [DailyReceiptCount.code.in_(codes), DailyReceiptCount.day.between(first, last)]
-    if filters.districts is not None:
-        clauses.append(DailyReceiptCount.district_code.in_(filters.districts))
-    if filters.channel is not None:
-        clauses.append(DailyReceiptCount.channel == filters.channel)
+    clauses = [DailyReceiptCount.code.in_(codes), *_rolled_clauses(DailyReceiptCount, filters, first, last)]
     query = (
         sa.select(
             DailyReceiptCount.district_code, DailyReceiptCount.code, sa.func.sum(DailyReceiptCount.count)
@@ -82,36 +79,82 @@ def _rolled_counts(filters: Filters, codes, first: date, last: date) -> list[tup
     return [(district, code, int(count)) for district, code, count in db.session.execute(query).all()]
 
 
-def receipt_counts(filters: Filters, codes) -> list[tuple[str, str, int]]:
-    """(district, receipt code, count) over the period: roll-up for rolled days, receipts for the rest."""
+def split_period(filters: Filters) -> tuple[tuple[date, date] | None, list[Filters]]:
+    """The days of the period the roll-up holds (first, last), or None, and the rest of the period as
+    filters to count from the domain tables (before the roll-up began, after its last day)."""
     rolled = None if filters.needs_declaration_detail else rolled_range()
     if rolled is None or rolled[1] < filters.date_from or rolled[0] > filters.date_to:
-        return _raw_counts(filters, codes)
+        return None, [filters]
     first, last = max(rolled[0], filters.date_from), min(rolled[1], filters.date_to)
-    parts = _rolled_counts(filters, codes, first, last)
+    rest = []
     if filters.date_from < first:
-        parts += _raw_counts(replace_period(filters, filters.date_from, first - timedelta(days=1)), codes)
+        rest.append(replace(filters, date_to=first - timedelta(days=1)))
     if last < filters.date_to:
-        parts += _raw_counts(replace_period(filters, last + timedelta(days=1), filters.date_to), codes)
-    merged: dict[tuple[str, str], int] = {}
-    for district, code, count in parts:
-        merged[(district, code)] = merged.get((district, code), 0) + count
-    return [(district, code, count) for (district, code), count in merged.items()]
+        rest.append(replace(filters, date_from=last + timedelta(days=1)))
+    return (first, last), rest
 
 
-def replace_period(filters: Filters, date_from: date, date_to: date) -> Filters:
-    from dataclasses import replace
+def summed(parts) -> dict[tuple, int]:
+    """{(key, …): count} of (key, …, count) rows, counts of the same keys added."""
+    merged: dict[tuple, int] = {}
+    for *keys, count in parts:
+        merged[tuple(keys)] = merged.get(tuple(keys), 0) + int(count)
+    return merged
 
-    return replace(filters, date_from=date_from, date_to=date_to)
+
+def receipt_counts(filters: Filters, codes) -> list[tuple[str, str, int]]:
+    """(district, receipt code, count) over the period: roll-up for rolled days, receipts for the rest."""
+    rolled, rest = split_period(filters)
+    parts = [] if rolled is None else _rolled_counts(filters, codes, *rolled)
+    for period in rest:
+        parts += _raw_counts(period, codes)
+    return [(district, code, count) for (district, code), count in summed(parts).items()]
+
+
+def _rolled_clauses(table, filters: Filters, first: date, last: date) -> list:
+    clauses = [table.day.between(first, last)]
+    if filters.districts is not None:
+        clauses.append(table.district_code.in_(filters.districts))
+    if filters.channel is not None:
+        clauses.append(table.channel == filters.channel)
+    return clauses
+
+
+def receipt_trend(filters: Filters, codes, granularity: str) -> dict[tuple, int]:
+    """{(bucket, code): count} over the period, by day, week or month, rolled days from the roll-up."""
+    rolled, rest = split_period(filters)
+    parts = []
+    if rolled is not None:
+        key = date_bucket(DailyReceiptCount.day, granularity)
+        parts += db.session.execute(
+            sa.select(key, DailyReceiptCount.code, sa.func.sum(DailyReceiptCount.count))
+            .where(DailyReceiptCount.code.in_(codes), *_rolled_clauses(DailyReceiptCount, filters, *rolled))
+            .group_by(key, DailyReceiptCount.code)
+        ).all()
+    for period in rest:
+        key = bucket(Receipt.created_at, granularity)
+        parts += db.session.execute(
+            sa.select(key, Receipt.code, sa.func.count())
+            .join(Declaration, Declaration.id == Receipt.declaration_id)
+            .where(
+                Receipt.code.in_(codes), in_period(Receipt.created_at, period), *declaration_clauses(period)
+            )
+            .group_by(key, Receipt.code)
+        ).all()
+    return summed((str(key), code, count) for key, code, count in parts)
 
 
 def roll_up(*, through: date | None = None) -> int:
     """Roll up every closed day after the last rolled one, through `through` (default yesterday).
 
     The first run starts at the day of the oldest receipt. Returns how many days were rolled up.
-    The same transaction stores the stage durations that ended on those days (statistics/durations.py).
+    The same transaction stores the other figures' counts of those days (statistics/counts.py), the
+    stage durations that ended on them (statistics/durations.py) and the dispositions that ended late
+    (statistics/late.py).
     """
-    from backend.statistics.durations import roll_up_durations  # durations reads the rolled range
+    from backend.statistics.counts import roll_up_counts  # both read the rolled range
+    from backend.statistics.durations import roll_up_durations
+    from backend.statistics.late import roll_up_late
 
     through = min(through or today() - timedelta(days=1), today() - timedelta(days=1))
     rolled = rolled_range()
@@ -154,7 +197,9 @@ def roll_up(*, through: date | None = None) -> int:
         db.session.execute(sa.insert(RolledUpDay), [{"day": d} for d in days])
         if rows:
             db.session.execute(sa.insert(DailyReceiptCount), rows)
+        roll_up_counts(first, through)
         roll_up_durations(first, through)
+        roll_up_late(first, through)
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from backend.core.auth import Actor
 from backend.core.exports import Table, csv_file, xlsx_file
 from backend.core.permissions import narrowed_districts
-from backend.declarations.models import Declaration, Receipt
-from backend.extensions import db
-from backend.instructions.models import Instruction
 from backend.statistics import durations, figures, timeliness
-from backend.statistics.sql import Filters, bucket, buckets_between, declaration_clauses, in_period
+from backend.statistics.counts import figure_trend
+from backend.statistics.rollup import receipt_trend
+from backend.statistics.sql import Filters, buckets_between
 from backend.statistics.tables import table
 
 GROUP_TITLES = {
@@ -53,29 +50,11 @@ def statistics_overview(*, actor: Actor, **args) -> dict:
 
 def _trend_series(filters: Filters, granularity: str) -> dict[str, dict[str, int]]:
     series: dict[str, dict[str, int]] = {}
-    receipt_bucket = bucket(Receipt.created_at, granularity)
-    query = (
-        sa.select(receipt_bucket, Receipt.code, sa.func.count())
-        .join(Declaration, Declaration.id == Receipt.declaration_id)
-        .where(
-            Receipt.code.in_(("SUBMITTED", "ACCEPTED", "E_RECORD_ISSUED")),
-            in_period(Receipt.created_at, filters),
-            *declaration_clauses(filters),
-        )
-        .group_by(receipt_bucket, Receipt.code)
-    )
     names = {"SUBMITTED": "submitted", "ACCEPTED": "accepted", "E_RECORD_ISSUED": "e_records"}
-    for key, code, count in db.session.execute(query).all():
-        series.setdefault(str(key), {})[names[code]] = count
-    instruction_bucket = bucket(Instruction.created_at, granularity)
-    query = (
-        sa.select(instruction_bucket, sa.func.count())
-        .join(Declaration, Declaration.id == Instruction.declaration_id)
-        .where(in_period(Instruction.created_at, filters), *declaration_clauses(filters))
-        .group_by(instruction_bucket)
-    )
-    for key, count in db.session.execute(query).all():
-        series.setdefault(str(key), {})["instructions"] = count
+    for (key, code), count in receipt_trend(filters, tuple(names), granularity).items():
+        series.setdefault(key, {})[names[code]] = count
+    for key, count in figure_trend("instruction", filters, granularity).items():
+        series.setdefault(key, {})["instructions"] = count
     return series
 
 
@@ -139,8 +118,10 @@ def export_statistics(*, actor: Actor, table: str, file_format: str, **args) -> 
     title = f"查检 Chajian 查询统计 statistics — {table}"
     sheets = [
         Table(
-            [(column["key"], f"{column['zh']} {column['en']}") for column in t["columns"]], t["rows"],
-            name=t["name"], title=f"{t['title_zh']} {t['title_en']}",
+            [(column["key"], f"{column['zh']} {column['en']}") for column in t["columns"]],
+            t["rows"],
+            name=t["name"],
+            title=f"{t['title_zh']} {t['title_en']}",
         )
         for t in tables
     ]

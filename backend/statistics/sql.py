@@ -135,7 +135,11 @@ def local_time(column):
 
 def bucket(column, granularity: str):
     """The first day of the column's day/week (Monday)/month, as 'YYYY-MM-DD' text."""
-    local = local_time(column)
+    return date_bucket(local_time(column), granularity)
+
+
+def date_bucket(local, granularity: str):
+    """The first day of the day/week (Monday)/month of a China date or wall-clock time, as text."""
     if dialect() == "postgresql":
         return sa.func.to_char(sa.func.date_trunc(granularity, local), "YYYY-MM-DD")
     if granularity == "day":

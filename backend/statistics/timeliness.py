@@ -22,6 +22,7 @@ from backend.declarations.models import Declaration, ERecord, Receipt
 from backend.extensions import db
 from backend.inspections.models import Inspection
 from backend.instructions.models import Instruction
+from backend.statistics.late import late_dispositions
 from backend.statistics.sql import (
     CST,
     Filters,
@@ -229,31 +230,13 @@ def overdue(filters: Filters, limit: int = 200) -> list[dict]:
     """Cases over their deadline with the stage that is late, earliest deadline first.
 
     Disposition: the deadline each instruction got when issued (backend/deadlines), against the
-    inspection's conclusion (or now). Review and instruction start: the time limits of the case's
-    district in working days.
+    inspection's conclusion (or now), the concluded ones from the roll-up (late.py). Review and
+    instruction start: the time limits of the case's district in working days.
     """
     now = utcnow()
-    deadline = sa.func.min(Instruction.deadline)
-    done = sa.func.min(Inspection.completed_at)
-    query = (
-        sa.select(Declaration.id, Declaration.inspection_no, Declaration.district_code, deadline, done)
-        .select_from(Instruction)
-        .join(Declaration, Declaration.id == Instruction.declaration_id)
-        .outerjoin(Inspection, Inspection.instruction_id == Instruction.id)
-        .where(
-            Instruction.status != "cancelled",
-            Instruction.deadline.is_not(None),
-            in_period(Declaration.accepted_at, filters),
-            *declaration_clauses(filters),
-        )
-        .group_by(Declaration.id, Declaration.inspection_no, Declaration.district_code)
-        .having(sa.or_(done > deadline, sa.and_(done.is_(None), deadline < now)))
-        .order_by(deadline, Declaration.id)
-        .limit(limit)
-    )
     late = [
         _late_row(declaration_id, inspection_no, district, "disposition", due, done_at)
-        for declaration_id, inspection_no, district, due, done_at in db.session.execute(query).all()
+        for declaration_id, inspection_no, district, due, done_at in late_dispositions(filters, now, limit)
     ]
     late += _late_against_catalog(filters, now)
     return sorted(late, key=lambda row: (row["deadline"], row["declaration_id"]))[:limit]

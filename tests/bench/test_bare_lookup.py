@@ -18,7 +18,8 @@ def test_the_bare_route_finds_what_the_project_finds(client, factories, database
     now = datetime.now(UTC)
     db.session.add(
         ERecord(
-            declaration_id=declaration.id, e_record_no=f"{declaration.inspection_no}001", status="normal",
+            declaration_id=declaration.id, district_code=declaration.district_code,
+            e_record_no=f"{declaration.inspection_no}001", status="normal",
             goods_category="general", issued_at=now, valid_until=now + timedelta(days=60),
         )
     )

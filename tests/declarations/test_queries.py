@@ -21,6 +21,7 @@ def ent(factories):
 def _issue(declaration: Declaration, issued_at: datetime) -> ERecord:
     record = ERecord(
         declaration_id=declaration.id,
+        district_code=declaration.district_code,
         e_record_no=f"{declaration.inspection_no}001",
         status="normal",
         goods_category="general",

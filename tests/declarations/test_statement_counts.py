@@ -75,7 +75,8 @@ def issued(factories):
     for suffix in ("001", "002"):
         db.session.add(
             ERecord(
-                declaration_id=declaration.id, e_record_no=f"{declaration.inspection_no}{suffix}",
+                declaration_id=declaration.id, district_code=declaration.district_code,
+                e_record_no=f"{declaration.inspection_no}{suffix}",
                 status="normal", goods_category="general", issued_at=now,
                 valid_until=now + timedelta(days=60),
             )

@@ -123,6 +123,7 @@ def _inspection(instruction, conclusion, disposition, completed):
 def _e_record(declaration, issued, status="normal"):
     e_record = ERecord(
         declaration_id=declaration.id,
+        district_code=declaration.district_code,
         e_record_no=f"{declaration.inspection_no}001",
         status=status,
         goods_category="general",

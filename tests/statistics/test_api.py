@@ -219,13 +219,20 @@ def test_an_empty_period_is_zeros(client, world):
 def test_the_daily_roll_up_gives_the_same_figures(client, world, monkeypatch):
     from backend.extensions import db
     from backend.statistics import rollup
+    from backend.statistics.counts import DailyCount
     from backend.statistics.durations import DailyDuration
+    from backend.statistics.late import LateDisposition
 
     before = _get(client, world.supervisor_5300, "overview", **WEEK)
     timeliness = {
         group_by: _get(client, world.supervisor_5300, "timeliness", group_by=group_by, **WEEK)
         for group_by in ("district", "inspector")
     }
+    trends = {
+        granularity: _get(client, world.supervisor_5300, "trend", granularity=granularity, **WEEK)
+        for granularity in ("day", "week", "month")
+    }
+    assert any(row["instructions"] for row in trends["day"]["trend"])
     monkeypatch.setattr(rollup, "today", lambda: __import__("datetime").date(2026, 3, 6))
     assert rollup.roll_up() == 33  # 2026-02-01 (the oldest receipt) to 03-05
     assert rollup.roll_up() == 0  # idempotent
@@ -236,15 +243,23 @@ def test_the_daily_roll_up_gives_the_same_figures(client, world, monkeypatch):
         __import__("datetime").date(2026, 3, 5),
     )
     after = _get(client, world.supervisor_5300, "overview", **WEEK)
-    assert after["applications"] == before["applications"]
-    assert after["by_district"] == before["by_district"]
-    assert after["e_records"] == before["e_records"]
+    assert after == before  # every figure: receipts, instructions, inspections, certificates, funnel, …
+    stored = db.session.execute(
+        db.select(DailyCount.figure, db.func.sum(DailyCount.count)).group_by(DailyCount.figure)
+    ).all()
+    assert {figure for figure, count in stored if count} >= {"instruction", "inspection", "certificate"}
+    assert db.session.execute(db.select(LateDisposition.declaration_id)).scalars().all() == [
+        world.cases["D3"].id  # concluded late on 03-05: rolled up; the open ones stay live
+    ]
     # Stage durations: those that ended by 03-05 from the roll-up, the later ones live, same figures.
     assert db.session.execute(db.select(db.func.count()).select_from(DailyDuration)).scalar() > 0
     for group_by, expected in timeliness.items():
         again = _get(client, world.supervisor_5300, "timeliness", group_by=group_by, **WEEK)
         assert again["durations"] == expected["durations"]
         assert again["distribution"] == expected["distribution"]
+        assert again["overdue"] == expected["overdue"]
+    for granularity, expected in trends.items():  # closed days from the roll-up, 03-06 on live
+        assert _get(client, world.supervisor_5300, "trend", granularity=granularity, **WEEK) == expected
     window = _get(client, world.supervisor_5300, "overview", channel="single_window", **WEEK)
     assert window["applications"][0]["withdrawn"] == 1
 
