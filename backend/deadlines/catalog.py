@@ -8,17 +8,33 @@ from datetime import date
 STAGES: dict[str, tuple[int, str, str, str, str]] = {
     "review": (1, "working_days", "单证审核", "Document review", "accepted → review decision"),
     "instruction_start": (
-        2, "working_days", "指令开始执行", "Instruction started", "instruction issued → on-site start"
+        2,
+        "working_days",
+        "指令开始执行",
+        "Instruction started",
+        "instruction issued → on-site start",
     ),
     "disposition": (5, "working_days", "检验处置完成", "Disposition", "instruction issued → disposition"),
     "appointment_confirm": (
-        1, "working_days", "预约确认", "Appointment confirmed", "booked → confirmed, proposed or declined"
+        1,
+        "working_days",
+        "预约确认",
+        "Appointment confirmed",
+        "booked → confirmed, proposed or declined",
     ),
     "certificate_review": (
-        1, "working_days", "证书审核", "Certificate review", "referred to an officer → decision"
+        1,
+        "working_days",
+        "证书审核",
+        "Certificate review",
+        "referred to an officer → decision",
     ),
     "blank_stock_allocation": (
-        3, "working_days", "空白证书分配", "Blank paper allocated", "requested → allocated or refused"
+        3,
+        "working_days",
+        "空白证书分配",
+        "Blank paper allocated",
+        "requested → allocated or refused",
     ),
 }
 UNITS = ("working_days", "hours")

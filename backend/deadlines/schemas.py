@@ -23,7 +23,9 @@ class TimeLimitSchema(Schema):
 class TimeLimitSetSchema(StrictSchema):
     stage = fields.String(required=True, validate=STAGE)
     district_code = fields.String(
-        load_default=None, allow_none=True, validate=DISTRICT,
+        load_default=None,
+        allow_none=True,
+        validate=DISTRICT,
         metadata={"description": "null: the national default (national level only); else your district"},
     )
     amount = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1000))

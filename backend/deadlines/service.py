@@ -44,6 +44,27 @@ def limit_for(*, stage: str, district_code: str | None) -> TimeLimit | None:
     return by_district.get(None)
 
 
+def limits_for(*, stage: str, district_codes: set[str]) -> dict[str, TimeLimit | None]:
+    """limit_for many districts at once: the stage's limits and the districts' parents read once."""
+    _check_stage(stage)
+    rows = db.session.execute(db.select(TimeLimit).where(TimeLimit.stage == stage)).scalars().all()
+    by_district = {row.district_code: row for row in rows}
+    parents = dict(db.session.execute(db.select(District.code, District.parent_code)).all())
+    found: dict[str, TimeLimit | None] = {}
+    for district_code in district_codes:
+        found[district_code] = by_district.get(
+            None
+        )  # the national default, unless one up the chain has its own
+        code, seen = district_code, set()
+        while code is not None and code not in seen:
+            if code in by_district:
+                found[district_code] = by_district[code]
+                break
+            seen.add(code)
+            code = parents.get(code)
+    return found
+
+
 def due_at(*, stage: str, district_code: str | None, start: datetime) -> datetime | None:
     """When work of `stage` begun at `start` (aware) in `district_code` is due; None if no limit is set."""
     limit = limit_for(stage=stage, district_code=district_code)
@@ -83,9 +104,7 @@ def set_time_limit(
     _check_stage(stage)
     _ensure_may_edit(actor, district_code)
     row = db.session.execute(
-        db.select(TimeLimit)
-        .where(TimeLimit.stage == stage, _same_district(district_code))
-        .with_for_update()
+        db.select(TimeLimit).where(TimeLimit.stage == stage, _same_district(district_code)).with_for_update()
     ).scalar_one_or_none()
     before = _limit_view(row)
     if row is None:
@@ -158,8 +177,12 @@ def set_calendar_day(
         db.session.add(row)
     row.kind, row.name_zh, row.name_en = kind, name_zh, name_en
     record_event(
-        action="deadlines.calendar_day_set", entity_type="calendar_day", entity_id=day.isoformat(),
-        actor=actor, before=before, after=_day_view(row),
+        action="deadlines.calendar_day_set",
+        entity_type="calendar_day",
+        entity_id=day.isoformat(),
+        actor=actor,
+        before=before,
+        after=_day_view(row),
     )
     db.session.commit()
     return row
@@ -172,8 +195,12 @@ def remove_calendar_day(*, actor: Actor, day: date) -> None:
     if row is None:
         raise DomainError("resource.not_found")
     record_event(
-        action="deadlines.calendar_day_removed", entity_type="calendar_day", entity_id=day.isoformat(),
-        actor=actor, before=_day_view(row), after=None,
+        action="deadlines.calendar_day_removed",
+        entity_type="calendar_day",
+        entity_id=day.isoformat(),
+        actor=actor,
+        before=_day_view(row),
+        after=None,
     )
     db.session.delete(row)
     db.session.commit()

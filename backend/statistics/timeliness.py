@@ -10,6 +10,8 @@ the roll-up, the median and 90th percentile in SQL); this module lists the cases
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from backend.certificates.models import Certificate
@@ -17,7 +19,7 @@ from backend.core.models import utcnow
 from backend.deadlines.calendar import ends_of_working_days
 from backend.deadlines.catalog import STAGES as STAGES_CATALOG
 from backend.deadlines.models import TimeLimit
-from backend.deadlines.service import due_at, limit_for
+from backend.deadlines.service import limits_for
 from backend.declarations.models import Declaration, ERecord, Receipt
 from backend.extensions import db
 from backend.inspections.models import Inspection
@@ -173,18 +175,24 @@ def _late_against_catalog(filters: Filters, now) -> list[dict]:
     late = []
 
     def dues(stage: str, candidates) -> dict:
-        """Each candidate's deadline: working-day limits for all its start days at once (one calendar
-        read per stage and district), other limits one by one."""
+        """Each candidate's deadline: the districts' limits read once, then working-day limits for all
+        their start days at once (one calendar read per amount), hour limits by adding."""
+        limits = limits_for(stage=stage, district_codes={row[2] for row in candidates})
         found = {}
-        for district in {row[2] for row in candidates}:
-            limit = limit_for(stage=stage, district_code=district)
-            mine = [row for row in candidates if row[2] == district]
-            if limit is not None and limit.unit == "working_days":
-                ends = ends_of_working_days({row[3].astimezone(CST).date() for row in mine}, limit.amount)
-                found.update({row[0]: ends[row[3].astimezone(CST).date()] for row in mine})
-            else:
-                for row in mine:
-                    found[row[0]] = due_at(stage=stage, district_code=district, start=row[3])
+        for amount in {limit.amount for limit in limits.values() if limit and limit.unit == "working_days"}:
+            mine = [
+                row
+                for row in candidates
+                if (limit := limits[row[2]]) and limit.unit == "working_days" and limit.amount == amount
+            ]
+            ends = ends_of_working_days({row[3].astimezone(CST).date() for row in mine}, amount)
+            found.update({row[0]: ends[row[3].astimezone(CST).date()] for row in mine})
+        for row in candidates:
+            limit = limits[row[2]]
+            if limit is None:
+                found[row[0]] = None
+            elif limit.unit == "hours":
+                found[row[0]] = row[3] + timedelta(hours=limit.amount)
         return found
 
     for stage, _start, _end in LATE_STAGES:
