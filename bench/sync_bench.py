@@ -16,7 +16,8 @@ and >= 2,000 on PostgreSQL; first pull of 200 instructions <= 100 ms.
    beside it, the raw-driver queries of the same rows.
 
 SQLite runs on a temporary file; PostgreSQL on a scratch database created and dropped on
-BENCH_DATABASE_URL's server (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
+BENCH_DATABASE_URL's server (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres), named
+BENCH_DB_PREFIX (default chajian_bench_) and a random suffix.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def _database(kind: str):
     url = sa.make_url(
         os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     )
-    name = f"chajian_bench_{secrets.token_hex(3)}"
+    name = f"{os.environ.get('BENCH_DB_PREFIX', 'chajian_bench_')}{secrets.token_hex(3)}"
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
