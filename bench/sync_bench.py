@@ -23,6 +23,7 @@ BENCH_DB_PREFIX (default chajian_bench_) and a random suffix.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import statistics
@@ -297,9 +298,10 @@ def bench_push(app, ops: int) -> tuple[float, float]:
                     },
                 )
             )
+    body = json.dumps({"device_id": "phone-bench-01", "operations": batch})  # as the phone sends it
     started, cpu = time.perf_counter(), time.process_time()
     response = client.post(
-        "/api/v1/sync/push", json={"device_id": "phone-bench-01", "operations": batch}, headers=headers
+        "/api/v1/sync/push", data=body, content_type="application/json", headers=headers
     )
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     results = response.get_json()["results"]
