@@ -18,7 +18,7 @@ from backend.inspections.custody import Provenance, canonical_json, sha256_hex
 from backend.instructions import changes as change_feed
 from backend.instructions import leases
 from backend.instructions.models import Instruction, InstructionLease
-from backend.instructions.service import get_visible
+from backend.instructions.service import get_visible, lock_visible
 from backend.instructions.workflow import OPEN, Status
 from backend.sync import errors  # noqa: F401
 from backend.sync.documents import (
@@ -172,7 +172,10 @@ def push(*, actor: Actor, device_id: str, operations: list[dict]) -> dict:
     for start in range(0, len(operations), CHUNK):
         ops = operations[start : start + CHUNK]
         change_feed.lock_inspectors([actor.user_id])
-        chunk = _Chunk(stored=_stored_many(actor, [op["op_id"].lower() for op in ops]))
+        chunk = _Chunk(
+            stored=_stored_many(actor, [op["op_id"].lower() for op in ops]),
+            locked=lock_visible(actor=actor, instruction_ids=[op["target"]["instruction_id"] for op in ops]),
+        )
         outcomes: dict[int, dict] = {}
         with change_feed.deferred_changes():
             for group in _groups(ops):
