@@ -300,9 +300,7 @@ def bench_push(app, ops: int) -> tuple[float, float]:
             )
     body = json.dumps({"device_id": "phone-bench-01", "operations": batch})  # as the phone sends it
     started, cpu = time.perf_counter(), time.process_time()
-    response = client.post(
-        "/api/v1/sync/push", data=body, content_type="application/json", headers=headers
-    )
+    response = client.post("/api/v1/sync/push", data=body, content_type="application/json", headers=headers)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     results = response.get_json()["results"]
     assert response.status_code == 200 and all(r["status"] == "applied" for r in results), results[:3]

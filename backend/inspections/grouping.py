@@ -49,7 +49,10 @@ def read_ahead(instruction_ids) -> Reads:
     if not ids:
         return reads
     for inspection in db.session.execute(
-        sa.select(Inspection).where(Inspection.instruction_id.in_(ids)).order_by(Inspection.id).with_for_update()
+        sa.select(Inspection)
+        .where(Inspection.instruction_id.in_(ids))
+        .order_by(Inspection.id)
+        .with_for_update()
     ).scalars():
         reads.inspections[inspection.instruction_id] = inspection
         reads.heads[inspection.id] = (0, GENESIS)

@@ -309,7 +309,9 @@ def lock_visible(*, actor: Actor, instruction_ids) -> dict[int, Instruction]:
         try:
             if actor.role == Role.INSPECTOR:
                 ensure_can_see(
-                    actor, inspector_id=instruction.inspector_id or -1, district_code=instruction.district_code
+                    actor,
+                    inspector_id=instruction.inspector_id or -1,
+                    district_code=instruction.district_code,
                 )
             else:
                 ensure_can_see(actor, district_code=instruction.district_code)
