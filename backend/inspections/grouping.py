@@ -27,18 +27,19 @@ _CURRENT: ContextVar[WriteGroup | None] = ContextVar("chajian_inspection_write_g
 
 @dataclass
 class Reads:
-    """What the groups of one transaction have read, by instruction: each group starts from it and adds
-    to it. A group rolled back must `forget` its instruction (what it changed is read again)."""
+    """What the groups of one transaction have read: each group starts from it and adds to it. After a
+    group is rolled back, or writes are made outside a group, the caller must `forget` it all: a row
+    created in a rolled-back savepoint (a new inspection, its chain head) may even come back with the
+    same id, so nothing is kept by instruction; the next groups read again."""
 
     inspections: dict[int, Inspection] = field(default_factory=dict)  # by instruction id
     heads: dict[int, tuple[int, str]] = field(default_factory=dict)  # (seq, record_sha256) by inspection id
     item_results: dict[int, dict[int, InspectionItemResult]] = field(default_factory=dict)  # by inspection
 
-    def forget(self, instruction_id: int) -> None:
-        inspection = self.inspections.pop(instruction_id, None)
-        if inspection is not None:
-            self.heads.pop(inspection.id, None)
-            self.item_results.pop(inspection.id, None)
+    def forget(self) -> None:
+        self.inspections.clear()
+        self.heads.clear()
+        self.item_results.clear()
 
 
 def read_ahead(instruction_ids) -> Reads:

@@ -182,7 +182,7 @@ def push(*, actor: Actor, device_id: str, operations: list[dict]) -> dict:
         with change_feed.deferred_changes():
             for group in _groups(ops):
                 if len(group) < 2 or not _apply_group(actor, device_id, ops, group, blocked, chunk, outcomes):
-                    chunk.reads.forget(ops[group[0]]["target"]["instruction_id"])  # written apart, read again
+                    chunk.reads.forget()  # written outside a group, or rolled back: read again
                     for index in group:
                         outcomes[index] = _process(actor, device_id, ops[index], blocked, chunk)
         db.session.commit()
