@@ -217,7 +217,14 @@ def _loader(field_obj: fields.Field):
     loader = field_obj.__dict__.get("_chajian_loader")
     if loader is not None:
         return loader
-    if field_obj.pre_load or field_obj.post_load:
+    kind = type(field_obj)
+    if (
+        field_obj.pre_load
+        or field_obj.post_load
+        or kind.deserialize is not fields.Field.deserialize
+        or kind._validate is not fields.Field._validate
+        or kind._validate_missing is not fields.Field._validate_missing  # fields.Constant's
+    ):
         loader = field_obj.deserialize
     else:
         deserialize, validators = field_obj._deserialize, tuple(field_obj.validators)
