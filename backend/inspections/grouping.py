@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from backend.extensions import db
-from backend.inspections.models import Inspection, InspectionItemResult
+from backend.inspections.models import GENESIS, EvidenceRecord, Inspection, InspectionItemResult
 
 # The open group of this context (the request's, whose scoped session it writes in): a context variable,
 # read by each write of each operation, costs far less than the scoped session's `info`.
@@ -26,11 +26,76 @@ _CURRENT: ContextVar[WriteGroup | None] = ContextVar("chajian_inspection_write_g
 
 
 @dataclass
-class WriteGroup:
+class Reads:
+    """What the groups of one transaction have read: each group starts from it and adds to it. After a
+    group is rolled back, or writes are made outside a group, the caller must `forget` it all: a row
+    created in a rolled-back savepoint (a new inspection, its chain head) may even come back with the
+    same id, so nothing is kept by instruction; the next groups read again."""
+
     inspections: dict[int, Inspection] = field(default_factory=dict)  # by instruction id
     heads: dict[int, tuple[int, str]] = field(default_factory=dict)  # (seq, record_sha256) by inspection id
     item_results: dict[int, dict[int, InspectionItemResult]] = field(default_factory=dict)  # by inspection
+
+    def forget(self) -> None:
+        self.inspections.clear()
+        self.heads.clear()
+        self.item_results.clear()
+
+
+def read_ahead(instruction_ids) -> Reads:
+    """The inspections of these instructions (locked, as a custody chain is locked before it grows),
+    their chain heads and item results, in three statements for all of them."""
+    ids = sorted(set(instruction_ids))
+    reads = Reads()
+    if not ids:
+        return reads
+    for inspection in db.session.execute(
+        sa.select(Inspection)
+        .where(Inspection.instruction_id.in_(ids))
+        .order_by(Inspection.id)
+        .with_for_update()
+    ).scalars():
+        reads.inspections[inspection.instruction_id] = inspection
+        reads.heads[inspection.id] = (0, GENESIS)
+        reads.item_results[inspection.id] = {}
+    if not reads.heads:
+        return reads
+    records = EvidenceRecord.__table__
+    last = (
+        sa.select(records.c.inspection_id, sa.func.max(records.c.seq).label("seq"))
+        .where(records.c.inspection_id.in_(list(reads.heads)))
+        .group_by(records.c.inspection_id)
+        .subquery()
+    )
+    for inspection_id, seq, sha in db.session.execute(
+        sa.select(records.c.inspection_id, records.c.seq, records.c.record_sha256).join(
+            last, (records.c.inspection_id == last.c.inspection_id) & (records.c.seq == last.c.seq)
+        )
+    ):
+        reads.heads[inspection_id] = (seq, sha)
+    for row in db.session.execute(
+        sa.select(InspectionItemResult).where(InspectionItemResult.inspection_id.in_(list(reads.heads)))
+    ).scalars():
+        reads.item_results[row.inspection_id][row.instruction_item_id] = row
+    return reads
+
+
+@dataclass
+class WriteGroup:
+    reads: Reads = field(default_factory=Reads)
     pending: dict[type, list] = field(default_factory=dict)  # rows to insert together, by model
+
+    @property
+    def inspections(self) -> dict[int, Inspection]:
+        return self.reads.inspections
+
+    @property
+    def heads(self) -> dict[int, tuple[int, str]]:
+        return self.reads.heads
+
+    @property
+    def item_results(self) -> dict[int, dict[int, InspectionItemResult]]:
+        return self.reads.item_results
 
     def add(self, model: type, values: dict) -> None:
         """Insert a new row of `model` with the others of its table at the next flush (it never joins
@@ -83,9 +148,10 @@ def current() -> WriteGroup | None:
 
 
 @contextmanager
-def write_group() -> Iterator[WriteGroup]:
-    """Open a group for the block; what it remembers is dropped at the end (commit or not)."""
-    group = WriteGroup()
+def write_group(reads: Reads | None = None) -> Iterator[WriteGroup]:
+    """Open a group for the block, starting from `reads` (what earlier groups of the transaction read)
+    or from nothing; what it remembers is dropped at the end unless `reads` keeps it."""
+    group = WriteGroup(reads=reads if reads is not None else Reads())
     token = _CURRENT.set(group)
     try:
         yield group

@@ -107,6 +107,9 @@ class InspectionPhoto(db.Model):
     )
 
 
+GENESIS = ""  # the previous_sha256 of an inspection's first record
+
+
 class EvidenceRecord(db.Model):
     """Chain of custody: one append-only row per recorded finding, photo link, disposition or signature.
 

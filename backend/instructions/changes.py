@@ -19,9 +19,11 @@ from backend.instructions.models import SyncChange, SyncCounter
 
 
 def _upsert(model, values: dict, keys: list[str], updates: dict):
+    # On the table, not the mapped class: a Core statement skips the ORM's bulk-insert machinery,
+    # which a sync push would otherwise pay for every chunk and instruction.
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql if dialect == "postgresql" else sqlite).insert
-    return insert(model).values(**values).on_conflict_do_update(index_elements=keys, set_=updates)
+    return insert(model.__table__).values(**values).on_conflict_do_update(index_elements=keys, set_=updates)
 
 
 def next_seq(inspector_id: int) -> int:
@@ -30,8 +32,8 @@ def next_seq(inspector_id: int) -> int:
         SyncCounter,
         {"inspector_id": inspector_id, "last_seq": 1},
         ["inspector_id"],
-        {"last_seq": SyncCounter.last_seq + 1},
-    ).returning(SyncCounter.last_seq)
+        {"last_seq": SyncCounter.__table__.c.last_seq + 1},
+    ).returning(SyncCounter.__table__.c.last_seq)
     return db.session.execute(statement).scalar_one()
 
 
@@ -73,7 +75,7 @@ def lock_inspectors(inspector_ids) -> None:
                 SyncCounter,
                 {"inspector_id": inspector_id, "last_seq": 0},
                 ["inspector_id"],
-                {"last_seq": SyncCounter.last_seq},
+                {"last_seq": SyncCounter.__table__.c.last_seq},
             )
         )
 

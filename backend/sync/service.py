@@ -18,7 +18,7 @@ from backend.inspections.custody import Provenance, canonical_json, sha256_hex
 from backend.instructions import changes as change_feed
 from backend.instructions import leases
 from backend.instructions.models import Instruction, InstructionLease
-from backend.instructions.service import get_visible
+from backend.instructions.service import get_visible, lock_visible
 from backend.instructions.workflow import OPEN, Status
 from backend.sync import errors  # noqa: F401
 from backend.sync.documents import (
@@ -172,11 +172,17 @@ def push(*, actor: Actor, device_id: str, operations: list[dict]) -> dict:
     for start in range(0, len(operations), CHUNK):
         ops = operations[start : start + CHUNK]
         change_feed.lock_inspectors([actor.user_id])
-        chunk = _Chunk(stored=_stored_many(actor, [op["op_id"].lower() for op in ops]))
+        locked = lock_visible(actor=actor, instruction_ids=[op["target"]["instruction_id"] for op in ops])
+        chunk = _Chunk(
+            stored=_stored_many(actor, [op["op_id"].lower() for op in ops]),
+            locked=locked,
+            reads=grouping.read_ahead(locked),
+        )
         outcomes: dict[int, dict] = {}
         with change_feed.deferred_changes():
             for group in _groups(ops):
                 if len(group) < 2 or not _apply_group(actor, device_id, ops, group, blocked, chunk, outcomes):
+                    chunk.reads.forget()  # written outside a group, or rolled back: read again
                     for index in group:
                         outcomes[index] = _process(actor, device_id, ops[index], blocked, chunk)
         db.session.commit()
@@ -242,7 +248,7 @@ def _apply_group(
     done: dict[int, dict] = {}
     savepoint = db.session.begin_nested()
     try:
-        with grouping.write_group() as writes, db.session.no_autoflush:
+        with grouping.write_group(chunk.reads) as writes, db.session.no_autoflush:
             for index in group:
                 op = ops[index]
                 op_id, op_hash = op["op_id"].lower(), operation_hash(op)
@@ -279,11 +285,13 @@ def _apply_group(
 
 @dataclass
 class _Chunk:
-    """What one chunk's transaction already holds: stored operations, locked instructions, renewed leases."""
+    """What one chunk's transaction already holds: stored operations, locked instructions, renewed leases,
+    and what its groups read of the inspections (grouping.Reads)."""
 
     stored: dict[str, SyncOperation | SimpleNamespace]
     locked: dict[int, Instruction] = field(default_factory=dict)
     leased: set[int] = field(default_factory=set)
+    reads: grouping.Reads = field(default_factory=grouping.Reads)
 
 
 def _stored_many(actor: Actor, op_ids: list[str]) -> dict[str, SyncOperation]:

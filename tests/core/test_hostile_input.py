@@ -14,6 +14,7 @@ from backend.core.enums import Assurance, Role
 from backend.declarations.models import Declaration
 from backend.extensions import db
 from backend.identity.models import Enterprise
+from backend.input_guard import MAX_JSON_DEPTH, json_depth
 from backend.instructions.models import Instruction
 
 JSON = {"Content-Type": "application/json"}
@@ -187,3 +188,19 @@ def test_decimals_wider_than_their_column_are_a_422(client, callers, body):
     response = client.post("/api/v1/declarations", json=body, headers=callers["enterprise"])
     refused(response, 422, "request.invalid")
     assert db.session.scalar(db.select(db.func.count()).select_from(Declaration)) == 1  # the fixture's
+
+
+@pytest.mark.parametrize(
+    ("raw", "depth"),
+    [
+        (b"1", 0),
+        (b'"[[{"', 0),
+        (b"[[{}], []]", 3),
+        (b'{"a":"\\"[[[","b":[1,[2]]}', 3),  # an escaped quote does not end the string
+        (b'["\\\\", [[]], "\\\\\\"]]"]', 3),  # an escaped backslash before the closing quote
+        (b'["(", "", ")]", "[[\\\\"]', 1),
+        (b"[" * 1000 + b"]" * 1000, MAX_JSON_DEPTH + 1),  # counted no further than needed to refuse
+    ],
+)
+def test_json_depth_counts_brackets_outside_strings_only(raw, depth):
+    assert json_depth(raw) == depth
