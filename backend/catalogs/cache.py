@@ -98,9 +98,17 @@ def _forget_stamp(session, transaction) -> None:
         session.info.pop(_SESSION_KEY, None)
 
 
+def _database_name(engine) -> str:
+    """The engine's URL as text, rendered once per engine (a validation asks for it dozens of times)."""
+    name = getattr(engine, "_chajian_catalog_key", None)
+    if name is None:
+        name = engine._chajian_catalog_key = engine.url.render_as_string()
+    return name
+
+
 def _current() -> _Memory:
     global _memory
-    key = (db.engine.url.render_as_string(), *stamp())
+    key = (_database_name(db.engine), *stamp())
     memory = _memory
     if memory.key != key or len(memory.values) > MAX_KEYS:
         with _lock:
