@@ -70,6 +70,9 @@ def content_security_policy(extra: dict[str, list[str]] | None = None) -> str:
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in policy.items())
 
 
+_PLAIN_POLICY = content_security_policy()  # what every response but an HTML page carries, built once
+
+
 def _secure(response: Response) -> Response:
     for name, value in STATIC_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -77,7 +80,7 @@ def _secure(response: Response) -> Response:
         extra = None
         if response.mimetype == "text/html" and not response.direct_passthrough:
             extra = inline_hashes(response.get_data())
-        response.headers["Content-Security-Policy"] = content_security_policy(extra)
+        response.headers["Content-Security-Policy"] = content_security_policy(extra) if extra else _PLAIN_POLICY
     chosen = response.cache_control.public or response.cache_control.private
     if request.path.startswith("/api/") and not chosen:
         response.headers["Cache-Control"] = "no-store"
