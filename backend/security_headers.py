@@ -77,10 +77,10 @@ def _secure(response: Response) -> Response:
     for name, value in STATIC_HEADERS.items():
         response.headers.setdefault(name, value)
     if "Content-Security-Policy" not in response.headers:
-        extra = None
+        policy = _PLAIN_POLICY
         if response.mimetype == "text/html" and not response.direct_passthrough:
-            extra = inline_hashes(response.get_data())
-        response.headers["Content-Security-Policy"] = content_security_policy(extra) if extra else _PLAIN_POLICY
+            policy = content_security_policy(inline_hashes(response.get_data()))
+        response.headers["Content-Security-Policy"] = policy
     chosen = response.cache_control.public or response.cache_control.private
     if request.path.startswith("/api/") and not chosen:
         response.headers["Cache-Control"] = "no-store"
