@@ -70,14 +70,17 @@ def content_security_policy(extra: dict[str, list[str]] | None = None) -> str:
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in policy.items())
 
 
+_PLAIN_POLICY = content_security_policy()  # what every response but an HTML page carries, built once
+
+
 def _secure(response: Response) -> Response:
     for name, value in STATIC_HEADERS.items():
         response.headers.setdefault(name, value)
     if "Content-Security-Policy" not in response.headers:
-        extra = None
+        policy = _PLAIN_POLICY
         if response.mimetype == "text/html" and not response.direct_passthrough:
-            extra = inline_hashes(response.get_data())
-        response.headers["Content-Security-Policy"] = content_security_policy(extra)
+            policy = content_security_policy(inline_hashes(response.get_data()))
+        response.headers["Content-Security-Policy"] = policy
     chosen = response.cache_control.public or response.cache_control.private
     if request.path.startswith("/api/") and not chosen:
         response.headers["Cache-Control"] = "no-store"

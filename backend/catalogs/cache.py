@@ -26,6 +26,7 @@ from backend.extensions import db
 
 MAX_KEYS = 200_000
 _SESSION_KEY = "catalog_stamp"
+_MEMORY_KEY = "catalog_memory"  # the memory found for the stamp, for the rest of the transaction
 _MISSING = object()
 
 
@@ -90,23 +91,39 @@ def stamp() -> tuple[int | None, datetime | None]:
 
 def forget_stamp() -> None:
     db.session.info.pop(_SESSION_KEY, None)
+    db.session.info.pop(_MEMORY_KEY, None)
 
 
 @sa.event.listens_for(Session, "after_transaction_end")
 def _forget_stamp(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_SESSION_KEY, None)
+        session.info.pop(_MEMORY_KEY, None)
+
+
+def _database_name(engine) -> str:
+    """The engine's URL as text, rendered once per engine (a validation asks for it dozens of times)."""
+    name = getattr(engine, "_chajian_catalog_key", None)
+    if name is None:
+        name = engine._chajian_catalog_key = engine.url.render_as_string()
+    return name
 
 
 def _current() -> _Memory:
+    """The memory of the current stamp, found once per transaction (a validation asks dozens of times)."""
     global _memory
-    key = (db.engine.url.render_as_string(), *stamp())
+    info = db.session.info
+    memory = info.get(_MEMORY_KEY)
+    if memory is not None and memory is _memory and len(memory.values) <= MAX_KEYS:
+        return memory
+    key = (_database_name(db.engine), *stamp())
     memory = _memory
     if memory.key != key or len(memory.values) > MAX_KEYS:
         with _lock:
             if _memory.key != key or len(_memory.values) > MAX_KEYS:
                 _memory = _Memory(key)
             memory = _memory
+    info[_MEMORY_KEY] = memory
     return memory
 
 

@@ -33,6 +33,7 @@ class Actor:
     district_code: str | None
     session_id: str
     enterprise_district_code: str | None = None  # an enterprise user's: the district of their enterprise
+    enterprise_customs_code: str | None = None  # an enterprise user's: their enterprise's customs code
 
     @property
     def home_district_code(self) -> str | None:

@@ -11,6 +11,7 @@ writer, so lookups no longer queue behind submissions.
 from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.compiler import InsertmanyvaluesSentinelOpts
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -46,6 +47,12 @@ def configure_sqlite(engine: Engine) -> None:
     if getattr(engine, "_chajian_configured", False):
         return
     engine._chajian_configured = True
+    # Several new rows of one table in a flush (a submission's two receipts, its two audit rows) go in
+    # one INSERT … VALUES (…), (…) RETURNING id instead of one INSERT each. SQLAlchemy matches the ids
+    # returned to the objects by sorting on the integer primary key, which SQLite assigns ascending in
+    # the order of the VALUES rows (a rowid is the largest one plus one), as MySQL's auto-increment
+    # does: the dialect simply does not declare it.
+    engine.dialect.insertmanyvalues_implicit_sentinel = InsertmanyvaluesSentinelOpts.AUTOINCREMENT
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

@@ -64,17 +64,21 @@ def parse_inspection_no(number: str) -> dict | None:
     }
 
 
+_counter = InspectionNoCounter.__table__
+# Built once (a plain table statement: no ORM bookkeeping, its cache key computed once).
+_BUMP = (
+    sa.update(_counter)
+    .where(_counter.c.district_code == sa.bindparam("district"), _counter.c.year == sa.bindparam("in_year"))
+    .values(last_serial=_counter.c.last_serial + 1)
+    .returning(_counter.c.last_serial)
+)
+
+
 def _next_serial(district_code: str, year: int) -> int:
     """Bump the counter row and read it back in one statement (UPDATE … RETURNING): the row stays
     locked until the caller's transaction ends (PostgreSQL's row lock; SQLite's write lock)."""
-    bump = (
-        sa.update(InspectionNoCounter)
-        .where(InspectionNoCounter.district_code == district_code, InspectionNoCounter.year == year)
-        .values(last_serial=InspectionNoCounter.last_serial + 1)
-        .returning(InspectionNoCounter.last_serial)
-        .execution_options(synchronize_session=False)
-    )
-    serial = db.session.execute(bump).scalar_one_or_none()
+    bump = {"district": district_code, "in_year": year}
+    serial = db.session.execute(_BUMP, bump).scalar_one_or_none()
     if serial is not None:
         return serial
     try:
@@ -83,4 +87,4 @@ def _next_serial(district_code: str, year: int) -> int:
             db.session.add(InspectionNoCounter(district_code=district_code, year=year, last_serial=0))
     except IntegrityError:
         pass
-    return db.session.execute(bump).scalar_one()
+    return db.session.execute(_BUMP, bump).scalar_one()

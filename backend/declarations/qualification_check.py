@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
+
 from backend.catalogs import cache
 from backend.catalogs.service import required_qualifications
 from backend.declarations.findings import ERROR, Finding
@@ -82,9 +84,20 @@ def check_qualifications(
     return out
 
 
+# What the check reads of a registration: plain rows, no objects to build and track.
+_HELD = (
+    Qualification.enterprise_id,
+    Qualification.type_code,
+    Qualification.number,
+    Qualification.holder_name,
+    Qualification.valid_from,
+    Qualification.valid_until,
+)
+
+
 def _registered(
     enterprise_id: int | None, named: list[dict], goods: list[dict]
-) -> dict[tuple[str, str], Qualification]:
+) -> dict[tuple[str, str], sa.Row]:
     """The named registrations held by the applicant, else by a producer a goods line names."""
     numbers = {q["number"] for q in named}
     if not numbers:
@@ -92,12 +105,13 @@ def _registered(
     producers = {g.get("producer_name") for g in goods if g.get("producer_name")}
     producer_numbers = {g.get("producer_registration_no") for g in goods if g.get("producer_registration_no")}
     rows = db.session.execute(
-        db.select(Qualification, Enterprise.name_zh)
+        db.select(*_HELD, Enterprise.name_zh.label("holder"))
         .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
         .where(Qualification.number.in_(numbers))
     ).all()
-    held: dict[tuple[str, str], Qualification] = {}
-    for row, holder in sorted(rows, key=lambda r: r[0].enterprise_id != enterprise_id):
+    held: dict[tuple[str, str], sa.Row] = {}
+    for row in sorted(rows, key=lambda r: r.enterprise_id != enterprise_id):
+        holder = row.holder
         key = (row.type_code, row.number)
         own = enterprise_id is not None and row.enterprise_id == enterprise_id
         producer = holder in producers or row.holder_name in producers or row.number in producer_numbers

@@ -38,19 +38,15 @@ def china_today() -> date:
 
 # What an application's detail shows (DeclarationSchema), one query per relation at most: the small
 # collections (e-records, certificates ≤ 10, qualifications ≤ 50) joined to the declaration's own row,
-# goods (≤ 500 lines) and containers (≤ 200) each in one more query.
+# goods (≤ 500 lines) and containers (≤ 200) each in one more query. Locked, the same three queries:
+# the lock is taken FOR UPDATE OF declaration only (PostgreSQL refuses to lock the nullable side of
+# the outer joins, and need not: the parts change only with their declaration, under its lock).
 DETAIL = (
     joinedload(Declaration.e_records),
     joinedload(Declaration.certificates),
     joinedload(Declaration.qualifications),
     selectinload(Declaration.goods),
     selectinload(Declaration.containers),
-)
-# Locked rows cannot be outer-joined (PostgreSQL refuses FOR UPDATE on the nullable side): every
-# relation in a query of its own, still one per relation.
-DETAIL_LOCKED = tuple(
-    selectinload(getattr(Declaration, name))
-    for name in ("e_records", "certificates", "qualifications", "goods", "containers")
 )
 
 
@@ -70,7 +66,7 @@ def detail_of(actor: Actor, query, *, for_update: bool = False, detail: bool = T
     if for_update:
         query = query.with_for_update(of=Declaration).execution_options(populate_existing=True)
     if detail:
-        query = query.options(*(DETAIL_LOCKED if for_update else DETAIL))
+        query = query.options(*DETAIL)
     declaration = db.session.execute(query).unique().scalar_one_or_none()
     if declaration is None:
         raise DomainError("resource.not_found")
@@ -180,7 +176,9 @@ def update_draft(*, actor: Actor, declaration_id: int, data: dict, version: int 
     before = declaration_data(declaration)
     data = {**data, "district_code": district}
     principal_id = parties.authorised_principal(
-        data, declaring_enterprise_id=_declaring_enterprise_id(actor, declaration)
+        data,
+        declaring_enterprise_id=_declaring_enterprise_id(actor, declaration),
+        declarer_code=_declarer_code(actor, declaration),
     )
     declaration.district_code = district
     fill_declaration(declaration, data)
@@ -246,6 +244,11 @@ def _declaring_enterprise_id(actor: Actor, declaration: Declaration) -> int:
     return declaration.enterprise_id
 
 
+def _declarer_code(actor: Actor, declaration: Declaration) -> str | None:
+    """The declaring enterprise's customs code when it is the actor's own (known from the token)."""
+    return actor.enterprise_customs_code if actor.enterprise_id == declaration.enterprise_id else None
+
+
 def _ensure_editable(declaration: Declaration) -> None:
     if declaration.status not in EDITABLE:
         raise DomainError("declaration.not_editable", status=declaration.status)
@@ -277,7 +280,9 @@ def submit_in_transaction(declaration: Declaration, *, actor: Actor, version: in
         _ensure_version(declaration, version)
     findings = _findings(declaration)
     principal_id = parties.authorised_principal(
-        declaration_data(declaration), declaring_enterprise_id=_declaring_enterprise_id(actor, declaration)
+        declaration_data(declaration),
+        declaring_enterprise_id=_declaring_enterprise_id(actor, declaration),
+        declarer_code=_declarer_code(actor, declaration),
     )
     if validation.has_errors(findings):
         errors: dict[str, list[str]] = {}

@@ -18,7 +18,7 @@ from backend.extensions import db
 from backend.identity import scope
 from backend.identity.models import AuthToken, Enterprise, User
 
-# Built once: the token, its user and the district of the user's enterprise, in one query.
+# Built once: the token, its user and the district and customs code of the user's enterprise, in one query.
 _TOKEN_QUERY = (
     sa.select(
         AuthToken.revoked_at,
@@ -32,6 +32,7 @@ _TOKEN_QUERY = (
         User.enterprise_id,
         User.district_code,
         Enterprise.district_code,
+        Enterprise.customs_code,
     )
     .join(User, User.id == AuthToken.user_id)
     .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
@@ -45,7 +46,7 @@ def resolve_token(token: str, *, kind: str = "access") -> Actor:
     if row is None:
         raise _invalid_token()
     revoked_at, expires_at, assurance, session_id, user_id, username, role, active, enterprise_id, \
-        district_code, enterprise_district_code = row
+        district_code, enterprise_district_code, enterprise_customs_code = row
     if revoked_at is not None or expires_at <= utcnow() or not active:
         raise _invalid_token()
     return Actor(
@@ -57,6 +58,7 @@ def resolve_token(token: str, *, kind: str = "access") -> Actor:
         district_code=district_code,
         session_id=session_id,
         enterprise_district_code=enterprise_district_code if enterprise_id is not None else None,
+        enterprise_customs_code=enterprise_customs_code if enterprise_id is not None else None,
     )
 
 
