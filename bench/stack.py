@@ -143,6 +143,7 @@ class Stack:
                     f"api{i + 1}",
                     [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "backend.wsgi:app"],
                     PORT=str(port),
+                    REALTIME_EMIT_ONLY="1",  # as the README runs them: the sockets are the Socket.IO process's
                 )
             self._start(
                 "sockets",
