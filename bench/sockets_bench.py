@@ -260,7 +260,7 @@ def figures(quick: bool, clients: int | None = None) -> list[Figure]:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
     label = "PostgreSQL" if os.environ.get("BENCH_PG_URL") else "SQLite"
     with tempfile.TemporaryDirectory() as tmp, scratch_database(label, tmp) as database:
-        return measure(database, label, tmp, count, rounds=10 if quick else 20, samples=200 if quick else 400)
+        return measure(database, label, tmp, count, rounds=10 if quick else 20, samples=100 if quick else 400)
 
 
 def main(argv: list[str] | None = None) -> None:
