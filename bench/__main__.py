@@ -15,7 +15,7 @@ import sys
 import time
 
 from bench import shared
-from bench.summary import Figure, table
+from bench.summary import Figure, drop_later, drop_now, table
 
 # Each module has figures(quick: bool) -> list[Figure]; one not converted yet only prints (main()).
 # The field day in Chromium (bench.field_bench: minutes of a shaped link) runs on its own.
@@ -30,6 +30,7 @@ def main(argv: list[str]) -> int:
     collected: list[Figure] = []
     took: list[str] = []
     started = time.perf_counter()
+    drop_later()  # the scratch databases, dropped together at the end
     try:
         for name in BENCHMARKS:
             module = __import__(f"bench.{name}", fromlist=["figures"])
@@ -41,7 +42,10 @@ def main(argv: list[str]) -> int:
                 module.main(["--quick"] if quick and name != "lookups_bench" else [])
             took.append(f"{name} {time.perf_counter() - began:.0f} s")
     finally:
-        shared.release()  # the databases, servers and apps several benches shared
+        try:
+            shared.release()  # the databases, servers and apps several benches shared
+        finally:
+            drop_now()
     load = os.getloadavg()
     print("\n== summary ==")
     print(table(collected))

@@ -209,11 +209,13 @@ def measure(database: str, label: str, tmp: str, count: int, rounds: int, sample
         "SECRET_KEY": stack.env["SECRET_KEY"],
         "ACCESS_TOKEN_TTL": 7200,
         "REALTIME_TOKEN_CHECK_SECONDS": 24 * 3600,
+        "REALTIME_EMIT_ONLY": True,  # this process commits the changes, as an API process does: it only emits
     }
     with seeded_app(database, **settings) as app:
         tokens, room = prepare(app, count)
         db.session.remove()
-        with stack:
+        stack.start()
+        try:
             floor_healthz = healthz_p95(stack.port, samples)
             clients = Clients(stack.url, tokens, f"bench.changed.{uuid.uuid4().hex[:8]}")
             try:
@@ -229,6 +231,8 @@ def measure(database: str, label: str, tmp: str, count: int, rounds: int, sample
             finally:
                 clients.close()
             load = os.getloadavg()
+        finally:
+            stack.stop(at_once=True)  # measured: no need to wait for a graceful shutdown
     connected = count - failed
     print(
         f"{label}: {connected}/{count} connected in {connect_s:.1f} s; /healthz p95 {busy_healthz:.1f} ms "
