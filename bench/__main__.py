@@ -42,10 +42,12 @@ def main(argv: list[str]) -> int:
                 module.main(["--quick"] if quick and name != "lookups_bench" else [])
             took.append(f"{name} {time.perf_counter() - began:.0f} s")
     finally:
+        began = time.perf_counter()
         try:
             shared.release()  # the databases, servers and apps several benches shared
         finally:
             drop_now()
+        took.append(f"clean-up {time.perf_counter() - began:.0f} s")
     load = os.getloadavg()
     print("\n== summary ==")
     print(table(collected))
