@@ -204,12 +204,32 @@ def _register_cli(app: Flask) -> None:
 
 
 def _init_realtime(app: Flask) -> None:
+    import socketio as socketio_server
+
     from backend import realtime
 
+    url, channel = app.config["REDIS_URL"], app.config["SOCKETIO_CHANNEL"]
+    if app.config["REALTIME_EMIT_ONLY"]:
+        # An API process beside Socket.IO processes: it only publishes to Redis (a write-only manager,
+        # no listener thread), and its WSGI app is not wrapped by the Socket.IO middleware, so
+        # /socket.io/ is an ordinary 404 here and no connection handler is registered.
+        if not url:
+            raise RuntimeError(
+                "REALTIME_EMIT_ONLY needs REDIS_URL: the Socket.IO processes hear the API through it"
+            )
+        socketio.init_app(
+            None,
+            client_manager=socketio_server.RedisManager(url, channel=channel, write_only=True),
+            async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+            json=None,
+        )
+        app.extensions["socketio"] = socketio
+        return
     socketio.init_app(
         app,
-        message_queue=app.config["REDIS_URL"],
-        channel=app.config["SOCKETIO_CHANNEL"],
+        # Built here, not from `message_queue`: an earlier app of this process (the tests make many)
+        # may have left its emit-only manager in the extension's options.
+        client_manager=socketio_server.RedisManager(url, channel=channel) if url else None,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         # The handshake's Origin (when a browser sends one) must be the app's own address.
         cors_allowed_origins=realtime.allowed_origins(app.config),

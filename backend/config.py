@@ -73,6 +73,11 @@ class Config:
     # How the process serves sockets: "threading" (`make run`, the API processes: a thread per socket)
     # or "gevent" (the Socket.IO processes, backend.socket_wsgi: thousands of sockets per process).
     SOCKETIO_ASYNC_MODE = "threading"
+    # Set (1) on the API processes of the production layout, where Socket.IO processes
+    # (backend.socket_wsgi) hold the sockets: this process then only emits, through Redis (REDIS_URL
+    # required), registers no connection handler and refuses /socket.io/ (404). Unset (`make run`,
+    # the default): sockets are served in-process.
+    REALTIME_EMIT_ONLY = os.environ.get("REALTIME_EMIT_ONLY", "0").strip().lower() in ("1", "true", "yes")
 
     WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
     WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Chajian 查检")

@@ -14,6 +14,7 @@ from backend.core.secrets import require_production_secret
 
 class SocketConfig(Config):
     SOCKETIO_ASYNC_MODE = "gevent"
+    REALTIME_EMIT_ONLY = False  # these hold the sockets, whatever the API processes' environment says
 
 
 require_production_secret(Config.SECRET_KEY)

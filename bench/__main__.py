@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
-from bench.summary import Figure, table
+from bench import shared
+from bench.summary import Figure, drop_later, drop_now, table
 
 # Each module has figures(quick: bool) -> list[Figure]; one not converted yet only prints (main()).
 # The field day in Chromium (bench.field_bench: minutes of a shaped link) runs on its own.
@@ -26,15 +28,31 @@ BENCHMARKS = [
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv or os.environ.get("QUICK") not in (None, "", "0")
     collected: list[Figure] = []
-    for name in BENCHMARKS:
-        module = __import__(f"bench.{name}", fromlist=["figures"])
-        print(f"\n== {name} ({'quick' if quick else 'full'}) ==", flush=True)
-        if hasattr(module, "figures"):
-            collected.extend(module.figures(quick=quick))
-        else:
-            module.main(["--quick"] if quick and name != "lookups_bench" else [])
+    took: list[str] = []
+    started = time.perf_counter()
+    drop_later()  # the scratch databases, dropped together at the end
+    try:
+        for name in BENCHMARKS:
+            module = __import__(f"bench.{name}", fromlist=["figures"])
+            print(f"\n== {name} ({'quick' if quick else 'full'}) ==", flush=True)
+            began = time.perf_counter()
+            if hasattr(module, "figures"):
+                collected.extend(module.figures(quick=quick))
+            else:
+                module.main(["--quick"] if quick and name != "lookups_bench" else [])
+            took.append(f"{name} {time.perf_counter() - began:.0f} s")
+    finally:
+        began = time.perf_counter()
+        try:
+            shared.release()  # the databases, servers and apps several benches shared
+        finally:
+            drop_now()
+        took.append(f"clean-up {time.perf_counter() - began:.0f} s")
+    load = os.getloadavg()
     print("\n== summary ==")
     print(table(collected))
+    print(f"\n{'quick' if quick else 'full'} run: {time.perf_counter() - started:.0f} s ({', '.join(took)}); "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return 0
 
 

@@ -37,6 +37,7 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 HOT = "BENCH00001"
+PROJECT_APP = "backend:create_app()"
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -119,8 +120,9 @@ def prepare_actor(db_url: str) -> tuple[str, dict]:
     from backend.extensions import db
     from backend.identity.models import Enterprise, Qualification, User
     from backend.identity.tokens import issue_token_pair
+    from bench import shared
 
-    app = bench_app(db_url)
+    app = shared.app(db_url)
     with app.app_context():
         ent = db.session.execute(db.select(Enterprise).where(Enterprise.customs_code == HOT)).scalar_one()
         user = db.session.execute(db.select(User).where(User.username == "bench-hot")).scalar_one_or_none()
@@ -176,7 +178,16 @@ def start_server(
     db_url: str, app_spec: str = "backend:create_app()", *, threads: int = 8, env_extra: dict | None = None
 ) -> tuple[subprocess.Popen, int]:
     """`app_spec` under gunicorn the way the project is served: gthread, one worker, `threads` threads;
-    `env_extra` adds settings (REDIS_URL, …)."""
+    `env_extra` adds settings (REDIS_URL, …). Returns once it answers."""
+    process, port = launch_server(db_url, app_spec, threads=threads, env_extra=env_extra)
+    wait_ready(process, port)
+    return process, port
+
+
+def launch_server(
+    db_url: str, app_spec: str = "backend:create_app()", *, threads: int = 8, env_extra: dict | None = None
+) -> tuple[subprocess.Popen, int]:
+    """start_server() without the wait: several can start at the same time (wait_ready() each)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -201,14 +212,19 @@ def start_server(
         "warning",
         app_spec,
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    return subprocess.Popen(command, cwd=ROOT, env=env), port
+
+
+def wait_ready(process: subprocess.Popen, port: int) -> None:
     for _ in range(600):  # until the worker has loaded the app and answers (not just the port open)
         try:
             probe = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             probe.request("GET", "/healthz")
             if probe.getresponse().status == 200:
-                return process, port
+                return
         except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"server exited with {process.returncode}") from None
             time.sleep(0.1)
     process.kill()
     raise SystemExit("server did not start")
@@ -474,19 +490,6 @@ if __name__ == "__main__":
 
 # ---- figures(quick): what `make bench` collects ----------------------------------------------------
 
-def _load(db_url: str, count: int) -> None:
-    from bench import declarations_generate
-
-    url = sa.make_url(db_url)
-    declarations_generate.prepare_schema(db_url, reset=True)
-    loader = (
-        declarations_generate.load_postgresql
-        if url.get_backend_name() == "postgresql"
-        else declarations_generate.load_sqlite
-    )
-    loader(url, count)
-
-
 def _lookup_paths(raw: Raw, count: int) -> list[str]:
     """Lookups of the hot enterprise's applications, by inspection number and e-record number in turn."""
     ent_id = raw.q("SELECT id FROM enterprise WHERE customs_code = %s", (HOT,))[0][0]
@@ -554,40 +557,41 @@ def measure(db_url: str, *, lookups: int, per_client: int, submissions: int) -> 
     """Every figure of this bench on one database already filled, project and floor in the same run."""
     raw = Raw(sa.make_url(db_url))
     token, body = prepare_actor(db_url)
+    from bench import shared
+
     paths = _lookup_paths(raw, lookups)
     found: dict[str, float] = {}
-    for label, spec in (("bare", "bench.bare_lookup:app"), ("project", "backend:create_app()")):
-        process, port = start_server(db_url, spec)
-        try:
-            found[f"{label}_p50"] = percentile(_one_client(port, token, paths), 0.5) * 1000
-            found[f"{label}_p99_8"] = percentile(_eight_clients(port, token, paths, per_client), 0.99) * 1000
-            if label == "project":
-                found["submissions"], template = _submission_rate(port, token, body, submissions)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+    # Both started at once; the project's server is the one the other benches on this database reuse.
+    specs = (("bare", "bench.bare_lookup:app"), ("project", PROJECT_APP))
+    ports = shared.servers(db_url, [(spec, 8, None) for _, spec in specs])
+    for (label, _), port in zip(specs, ports, strict=True):
+        found[f"{label}_p50"] = percentile(_one_client(port, token, paths), 0.5) * 1000
+        found[f"{label}_p99_8"] = percentile(_eight_clients(port, token, paths, per_client), 0.99) * 1000
+        if label == "project":
+            found["submissions"], template = _submission_rate(port, token, body, submissions)
     found["raw_submissions"] = _raw_submissions(raw, template, submissions)
     return found
 
 
-def figures(quick: bool) -> list:
-    import tempfile
+def rows_for(label: str, quick: bool) -> int:
+    """Applications in the database of a run: 10,000 quick; 100,000 on SQLite, 1,000,000 on PostgreSQL."""
+    return 10_000 if quick else (100_000 if label == "SQLite" else 1_000_000)
 
-    from bench.summary import Figure, databases, scratch_database
+
+def figures(quick: bool) -> list:
+    from bench import shared
+    from bench.summary import Figure, databases
 
     out = []
     for label in databases():
-        rows = 10_000 if quick else (100_000 if label == "SQLite" else 1_000_000)
-        with tempfile.TemporaryDirectory(prefix="chajian-bench-") as tmp, scratch_database(label, tmp) as url:
-            started = time.perf_counter()
-            _load(url, rows)
-            print(f"{label}: generated {rows:,} applications in {time.perf_counter() - started:.0f} s", flush=True)
-            m = measure(
-                url,
-                lookups=100 if quick else 500,
-                per_client=25 if quick else 150,
-                submissions=48 if quick else 400,
-            )
+        rows = rows_for(label, quick)
+        url = shared.applications(label, rows)  # generated once, read by monitoring_bench too
+        m = measure(
+            url,
+            lookups=100 if quick else 500,
+            per_client=25 if quick else 150,
+            submissions=48 if quick else 400,
+        )
         print(f"{label}: {m}", flush=True)
         out += [
             Figure.time_within(f"lookup by number p50, 1 client ({label}, {rows:,})", m["project_p50"],

@@ -1,7 +1,7 @@
 """互联互通: receipt messages pushed to the local receiver, beside a bare HTTP POST loop to it.
 
     .venv/bin/python -m bench.interchange_bench            # 10,000 messages (SQLite; PostgreSQL too
-    .venv/bin/python -m bench.interchange_bench --quick    #   with BENCH_PG_URL); 1,000 when quick
+    .venv/bin/python -m bench.interchange_bench --quick    #   with BENCH_PG_URL); 500 when quick
 
 Seeds N outbox messages (N/5 Single Window applications of 5 receipts each) straight into a scratch
 database, starts the test receiver (tests/interchange/receiver.py: a real HTTP server process that
@@ -149,7 +149,7 @@ def _floor(count: int, receiver_url: str) -> float:
 
 
 def figures(quick: bool) -> list[Figure]:
-    count = 1_000 if quick else 10_000
+    count = 500 if quick else 10_000
     collected = []
     for label in databases():
         with tempfile.TemporaryDirectory(prefix="chajian-interchange-bench-") as tmp, \

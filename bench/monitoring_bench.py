@@ -38,9 +38,19 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.declarations_bench import Client, Raw, bench_app, percentile, start_server, timed
+from bench import shared
+from bench.declarations_bench import (
+    PROJECT_APP,
+    Client,
+    Raw,
+    launch_server,
+    percentile,
+    rows_for,
+    timed,
+    wait_ready,
+)
 from bench.declarations_generate import load_postgresql, load_sqlite, prepare_schema
-from bench.summary import Figure, databases, scratch_database, table
+from bench.summary import Figure, databases, table
 
 YEAR = {"date_from": "2026-01-01", "date_to": "2026-12-31"}
 DISTRICTS_5300 = ("5300", "5301", "5302", "5320")
@@ -111,7 +121,7 @@ def prepare_supervisor(db_url: str) -> str:
     from backend.identity.models import User
     from backend.identity.tokens import issue_token_pair
 
-    with bench_app(db_url).app_context():
+    with shared.app(db_url).app_context():
         user = db.session.execute(sa.select(User).where(User.username == "bench-5300")).scalar_one_or_none()
         if user is None:
             user = User(
@@ -133,7 +143,7 @@ def roll_up(db_url: str) -> int:
     from backend.extensions import db
     from backend.statistics.rollup import roll_up as run
 
-    with bench_app(db_url).app_context():
+    with shared.app(db_url).app_context():
         days = run()
         db.engine.dispose()
     return days
@@ -217,7 +227,7 @@ def measure(db_url: str, repeat: int, label: str, *, printed: bool = True) -> li
     url = sa.make_url(db_url)
     raw = Raw(url)
     token = prepare_supervisor(db_url)
-    process, port = start_server(db_url)
+    (port,) = shared.servers(db_url, [(PROJECT_APP, 8, None)])  # declarations_bench's, when it ran first
     client = Client(port, token)
     postgres = url.get_backend_name() == "postgresql"
     bounds = ("2025-12-31 16:00:00", "2026-12-31 16:00:00")
@@ -248,46 +258,42 @@ def measure(db_url: str, repeat: int, label: str, *, printed: bool = True) -> li
         now = datetime.now(UTC)
         return (_stamp(postgres, now), _stamp(postgres, now), _stamp(postgres, now + timedelta(days=7)))
 
-    try:
-        page("/api/v1/monitoring/board")(0)  # warm the connection pool and the caches
-        page(f"/api/v1/statistics/overview?{query}")(0)
-        counts = raw.q(RAW_RECEIPTS, bounds)
-        print(f"  one year, districts {', '.join(DISTRICTS_5300)}: {sum(c for *_, c in counts):,} receipts")
-        figure(
-            "board counts (5300 and subordinates)",
-            timed(page("/api/v1/monitoring/board"), repeat),
-            timed(raw_statement(RAW_BOARD, board_params), repeat),
-        )
-        if printed:
-            _line(
-                "overview before the roll-up (from receipts)",
-                timed(page(f"/api/v1/statistics/overview?{query}"), max(3, repeat // 4)),
-                timed(raw_statement(RAW_RECEIPTS), max(3, repeat // 4)),
-            )
-        started = time.perf_counter()
-        days = roll_up(db_url)
-        print(f"  roll-up: {days} closed days in {time.perf_counter() - started:.1f} s", flush=True)
-        figure(
-            "statistics overview, one year",
-            timed(page(f"/api/v1/statistics/overview?{query}"), repeat),
-            timed(raw_statement(RAW_RECEIPTS), repeat),
-        )
-        figure(
-            "timeliness, one year",
-            timed(page(f"/api/v1/statistics/timeliness?{query}"), repeat),
-            timed(raw_statement(RAW_DURATIONS, ()), repeat),
-        )
-        trend_sql = RAW_TREND_PG if postgres else RAW_TREND_SQLITE
-        if not printed:
-            return figures
+    page("/api/v1/monitoring/board")(0)  # warm the connection pool and the caches
+    page(f"/api/v1/statistics/overview?{query}")(0)
+    counts = raw.q(RAW_RECEIPTS, bounds)
+    print(f"  one year, districts {', '.join(DISTRICTS_5300)}: {sum(c for *_, c in counts):,} receipts")
+    figure(
+        "board counts (5300 and subordinates)",
+        timed(page("/api/v1/monitoring/board"), repeat),
+        timed(raw_statement(RAW_BOARD, board_params), repeat),
+    )
+    if printed:
         _line(
-            "trend by month (printed only)",
-            timed(page(f"/api/v1/statistics/trend?granularity=month&{query}"), max(3, repeat // 4)),
-            timed(raw_statement(trend_sql), max(3, repeat // 4)),
+            "overview before the roll-up (from receipts)",
+            timed(page(f"/api/v1/statistics/overview?{query}"), max(3, repeat // 4)),
+            timed(raw_statement(RAW_RECEIPTS), max(3, repeat // 4)),
         )
-    finally:
-        process.terminate()
-        process.wait()
+    started = time.perf_counter()
+    days = roll_up(db_url)
+    print(f"  roll-up: {days} closed days in {time.perf_counter() - started:.1f} s", flush=True)
+    figure(
+        "statistics overview, one year",
+        timed(page(f"/api/v1/statistics/overview?{query}"), repeat),
+        timed(raw_statement(RAW_RECEIPTS), repeat),
+    )
+    figure(
+        "timeliness, one year",
+        timed(page(f"/api/v1/statistics/timeliness?{query}"), repeat),
+        timed(raw_statement(RAW_DURATIONS, ()), repeat),
+    )
+    trend_sql = RAW_TREND_PG if postgres else RAW_TREND_SQLITE
+    if not printed:
+        return figures
+    _line(
+        "trend by month (printed only)",
+        timed(page(f"/api/v1/statistics/trend?granularity=month&{query}"), max(3, repeat // 4)),
+        timed(raw_statement(trend_sql), max(3, repeat // 4)),
+    )
     return figures
 
 
@@ -302,7 +308,7 @@ def prepare_fanout(db_url: str) -> dict:
     from backend.identity.tokens import issue_token_pair
     from backend.instructions.models import Instruction
 
-    with bench_app(db_url).app_context():
+    with shared.app(db_url).app_context():
         instruction = db.session.execute(
             sa.select(Instruction)
             .where(Instruction.district_code == "5301", Instruction.status.in_(("pending", "assigned")))
@@ -407,8 +413,10 @@ def fanout(db_url: str, clients: int, rounds: int, label: str) -> list[Figure]:
     made = prepare_fanout(db_url)
     board_token = prepare_supervisor(db_url)
     settings = {"REDIS_URL": redis_url, "CELERY_BROKER_URL": "", "REALTIME_TOKEN_CHECK_SECONDS": "3600"}
-    servers = [start_server(db_url, threads=clients // 2 + 16, env_extra=settings) for _ in range(2)]
+    servers = [launch_server(db_url, threads=clients // 2 + 16, env_extra=settings) for _ in range(2)]
     try:
+        for process, port in servers:  # started together: a start is mostly waiting for imports
+            wait_ready(process, port)
         through_api, bare = asyncio.run(
             _fanout([port for _, port in servers], board_token, made, clients, rounds, redis_url)
         )
@@ -440,15 +448,16 @@ def figures(quick: bool) -> list[Figure]:
     on SQLite and 1,000,000 on PostgreSQL; the socket fan-out once, on the first database."""
     collected: list[Figure] = []
     repeat = 10 if quick else REPEAT
-    with tempfile.TemporaryDirectory(prefix="chajian-monitoring-") as tmp:
-        for index, label in enumerate(databases()):
-            count = 10_000 if quick else (1_000_000 if label == "PostgreSQL" else 100_000)
-            print(f"monitoring bench: {count:,} applications on {label}", flush=True)
-            with scratch_database(label, tmp) as db_url:
-                generate(db_url, count)
-                collected += measure(db_url, repeat, label, printed=not quick)
-                if index == 0:
-                    collected += fanout(db_url, BOARD_CLIENTS, 5 if quick else 20, label)
+    for index, label in enumerate(databases()):
+        count = rows_for(label, quick)
+        print(f"monitoring bench: {count:,} applications on {label}", flush=True)
+        # The applications declarations_bench generated (when it ran first), with this bench's rows added.
+        db_url = shared.applications(label, count)
+        shared.once(db_url, "instructions, inspections, certificates",
+                    lambda url=db_url: add_instructions_inspections_certificates(Raw(sa.make_url(url))))
+        collected += measure(db_url, repeat, label, printed=not quick)
+        if index == 0:
+            collected += fanout(db_url, BOARD_CLIENTS, 5 if quick else 20, label)
     return collected
 
 

@@ -29,8 +29,18 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_made: dict[int, list[bytes]] = {}
+
+
 def make_photos(count: int) -> list[bytes]:
-    """12 MP JPEGs (~3 MB each): a gradient with sensor-like noise, each one different."""
+    """12 MP JPEGs (~3 MB each): a gradient with sensor-like noise, each one different; made once per
+    process (the run on each database uploads the same ones)."""
+    if count not in _made:
+        _made[count] = _make_photos(count)
+    return _made[count]
+
+
+def _make_photos(count: int) -> list[bytes]:
     width, height = 4000, 3000
     gradient = Image.linear_gradient("L").resize((width, height))
     photos = []

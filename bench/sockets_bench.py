@@ -209,11 +209,13 @@ def measure(database: str, label: str, tmp: str, count: int, rounds: int, sample
         "SECRET_KEY": stack.env["SECRET_KEY"],
         "ACCESS_TOKEN_TTL": 7200,
         "REALTIME_TOKEN_CHECK_SECONDS": 24 * 3600,
+        "REALTIME_EMIT_ONLY": True,  # this process commits the changes, as an API process does: it only emits
     }
     with seeded_app(database, **settings) as app:
         tokens, room = prepare(app, count)
         db.session.remove()
-        with stack:
+        stack.start()
+        try:
             floor_healthz = healthz_p95(stack.port, samples)
             clients = Clients(stack.url, tokens, f"bench.changed.{uuid.uuid4().hex[:8]}")
             try:
@@ -229,6 +231,8 @@ def measure(database: str, label: str, tmp: str, count: int, rounds: int, sample
             finally:
                 clients.close()
             load = os.getloadavg()
+        finally:
+            stack.stop(at_once=True)  # measured: no need to wait for a graceful shutdown
     connected = count - failed
     print(
         f"{label}: {connected}/{count} connected in {connect_s:.1f} s; /healthz p95 {busy_healthz:.1f} ms "
@@ -260,7 +264,7 @@ def figures(quick: bool, clients: int | None = None) -> list[Figure]:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
     label = "PostgreSQL" if os.environ.get("BENCH_PG_URL") else "SQLite"
     with tempfile.TemporaryDirectory() as tmp, scratch_database(label, tmp) as database:
-        return measure(database, label, tmp, count, rounds=10 if quick else 20, samples=200 if quick else 400)
+        return measure(database, label, tmp, count, rounds=10 if quick else 20, samples=100 if quick else 400)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,10 +75,40 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+_dropped_later: list[str] | None = None
+
+
+def drop_later() -> None:
+    """From now on the PostgreSQL scratch databases are dropped together by drop_now() (`python -m
+    bench`: at the end of the run), not each as its bench ends: a DROP DATABASE waits for a checkpoint
+    (seconds on a busy machine), and drops waiting together wait for one."""
+    global _dropped_later
+    if _dropped_later is None:
+        _dropped_later = []
+
+
+def drop_now() -> None:
+    """Drop the databases drop_later() kept, all at once."""
+    global _dropped_later
+    names, _dropped_later = _dropped_later or [], None
+    if not names:
+        return
+    admin = sa.create_engine(sa.make_url(os.environ["BENCH_PG_URL"]), isolation_level="AUTOCOMMIT")
+
+    def drop(name: str) -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        list(pool.map(drop, names))
+    admin.dispose()
+
+
 @contextmanager
 def scratch_database(label: str, tmp_dir: str):
     """A fresh, empty database for one benchmark: SQLite in `tmp_dir`, or (label "PostgreSQL") a new
-    database on the server named by BENCH_PG_URL, dropped afterwards. Yields its SQLAlchemy URL."""
+    database on the server named by BENCH_PG_URL, dropped afterwards (or by drop_now(), after
+    drop_later()). Yields its SQLAlchemy URL."""
     if label == "SQLite":
         yield f"sqlite:///{Path(tmp_dir) / 'bench.db'}"
         return
@@ -89,8 +120,11 @@ def scratch_database(label: str, tmp_dir: str):
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if _dropped_later is not None:
+            _dropped_later.append(name)
+        else:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
 
 
