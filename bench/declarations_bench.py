@@ -102,16 +102,10 @@ def timed(fn, repeat: int) -> list[float]:
 
 
 def bench_app(db_url: str):
-    """The app on the bench's database, its tokens valid for four hours, no request log."""
-    from backend import create_app
-    from backend.config import Config
+    """The app on the bench's database in this process (bench.seeded), its tokens valid for four hours."""
+    from bench.seeded import in_process_app
 
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = db_url
-        ACCESS_TOKEN_TTL = 4 * 3600
-        LOG_REQUESTS = False
-
-    return create_app(BenchConfig)
+    return in_process_app(db_url, ACCESS_TOKEN_TTL=4 * 3600)
 
 
 def prepare_actor(db_url: str) -> tuple[str, dict]:

@@ -58,14 +58,9 @@ PORTS = ["JPTYO", "USLAX", "DEHAM", "KRPUS", "SGSIN", "AUSYD", "GBFXT", "NLRTM"]
 
 def prepare_schema(url: str, reset: bool) -> None:
     """Tables and catalogs through the app; --reset drops every table first."""
-    from backend import create_app
-    from backend.config import Config
     from backend.extensions import db
     from backend.seeds import seed_all_catalogs
-
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        LOG_REQUESTS = False
+    from bench.seeded import in_process_app
 
     parsed = sa.make_url(url)
     if reset and parsed.get_backend_name() == "sqlite":
@@ -73,7 +68,7 @@ def prepare_schema(url: str, reset: bool) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(parsed.database + suffix).unlink(missing_ok=True)
         reset = False
-    app = create_app(BenchConfig)
+    app = in_process_app(url)
     with app.app_context():
         if reset:
             db.drop_all()

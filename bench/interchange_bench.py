@@ -60,19 +60,14 @@ def _start_receiver(folder: Path) -> tuple[subprocess.Popen, str]:
 
 
 def _app(url: str, receiver_url: str):
-    from backend import create_app
-    from backend.config import Config
+    from bench.seeded import in_process_app
 
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        SECRET_KEY = "bench-secret-" + "x" * 32
-        REDIS_URL = None
-        CELERY_BROKER_URL = None
-        LOG_REQUESTS = False
-        SINGLE_WINDOW_RECEIPTS_URL = receiver_url
-        INTERCHANGE_TIMEOUT_SECONDS = 10.0
-
-    return create_app(BenchConfig)
+    return in_process_app(
+        url,
+        SECRET_KEY="bench-secret-" + "x" * 32,
+        SINGLE_WINDOW_RECEIPTS_URL=receiver_url,
+        INTERCHANGE_TIMEOUT_SECONDS=10.0,
+    )
 
 
 def _seed(count: int) -> list[int]:

@@ -62,20 +62,14 @@ def free_port() -> int:
 def prepare_database(env: dict, database_url: str) -> str:
     """Create the schema (create_all, as the other benches: quicker than the migrations), seed
     catalogs, create an inspector; returns an access token."""
-    from backend import create_app
-    from backend.config import Config
     from backend.core.enums import Assurance
     from backend.extensions import db
     from backend.identity.models import User
     from backend.identity.tokens import issue_token_pair
     from backend.seeds import seed_all_catalogs
+    from bench.seeded import in_process_app
 
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = database_url
-        REDIS_URL = None
-        LOG_REQUESTS = False
-
-    app = create_app(BenchConfig)
+    app = in_process_app(database_url)
     with app.app_context():
         db.create_all()
         seed_all_catalogs()

@@ -34,11 +34,10 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from backend import create_app
-from backend.config import Config
 from backend.core.enums import Assurance, Role
 from backend.extensions import db
 from backend.seeds import seed_all_catalogs
+from bench.seeded import in_process_app
 from bench.summary import Figure, databases, scratch_database
 
 OPEN_INSTRUCTIONS = 200
@@ -364,14 +363,7 @@ PULL_GOAL_MS = 100
 
 
 def _app(url: str):
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        LOG_REQUESTS = False
-        REDIS_URL = None
-        SECRET_KEY = "bench"
-        STORAGE_DIR = tempfile.mkdtemp(prefix="chajian-bench-storage-")
-
-    return create_app(BenchConfig)
+    return in_process_app(url, SECRET_KEY="bench", STORAGE_DIR=tempfile.mkdtemp(prefix="chajian-bench-storage-"))
 
 
 def run(url: str, *, count: int, ops: int) -> tuple[tuple[float, float], tuple[float, float, float]]:
