@@ -263,7 +263,7 @@ def bench(db_url: str, repeat: int, submissions: int) -> None:
         raw_rec = timed(lambda i: _raw_detail(raw, "e.e_record_no = %s", sample_rec[i]), len(sample_rec))
         print(f"{'lookup by e_record_no':<44}{summary(http_rec):<38}{summary(raw_rec)}")
         _pages(raw, client, ent_id, repeat)
-        _submissions(raw, client, port, token, body, submissions)
+        _submissions(raw, port, token, body, submissions)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
@@ -341,23 +341,9 @@ def _raw_page(raw: Raw, sql: str, params) -> None:
     raw.q(f"SELECT * FROM e_record WHERE declaration_id IN ({marks})", ids)
 
 
-def _submissions(raw: Raw, client: Client, port: int, token: str, body: dict, count: int) -> None:
-    drafts = [_ok(client.call("POST", "/api/v1/declarations", body))["id"] for _ in range(count)]
-    chunks = [drafts[i::8] for i in range(8)]
-
-    def worker(ids):
-        own = Client(port, token)
-        for declaration_id in ids:
-            _ok(own.call("POST", f"/api/v1/declarations/{declaration_id}/submit", {}))
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(chunk,)) for chunk in chunks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    http_rate = count / (time.perf_counter() - started)
-    raw_rate = _raw_submissions(raw, drafts[0], count)
+def _submissions(raw: Raw, port: int, token: str, body: dict, count: int) -> None:
+    http_rate, template = _submission_rate(port, token, body, count)
+    raw_rate = _raw_submissions(raw, template, count)
     print(f"{'submissions/s, 8 concurrent clients':<44}{http_rate:<38.1f}{raw_rate:.1f}")
     print("  raw driver: lock counter, number + status update, 2 receipts, 2 audit rows per transaction")
 
@@ -478,9 +464,6 @@ def main() -> None:
     bench(args.db, args.repeat, args.submissions)
 
 
-if __name__ == "__main__":
-    main()
-
 
 # ---- figures(quick): what `make bench` collects ----------------------------------------------------
 
@@ -596,3 +579,7 @@ def figures(quick: bool) -> list:
                                  m["raw_submissions"], 0.5, "/s"),
         ]
     return out
+
+
+if __name__ == "__main__":
+    main()
