@@ -53,6 +53,10 @@ class Config:
     # Largest request body; photos travel in chunks well below this.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 30 * 1024 * 1024)
 
+    # Argon2id cost, one of argon2-cffi's profiles: RFC_9106_LOW_MEMORY (3 passes over 64 MiB, RFC 9106's
+    # second recommendation) or RFC_9106_HIGH_MEMORY (1 pass over 2 GiB). The test suite sets CHEAPEST,
+    # which is for tests only. Stored hashes carry their own cost, so a change applies to new hashes.
+    PASSWORD_HASH_PROFILE = os.environ.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
     ACCESS_TOKEN_TTL = _env_int("ACCESS_TOKEN_TTL", 15 * 60)
     REFRESH_TOKEN_TTL = _env_int("REFRESH_TOKEN_TTL", 30 * 24 * 3600)
     # Absolute lifetime of a login session (seconds from the login, refreshes do not extend it).
