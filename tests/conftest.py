@@ -164,14 +164,40 @@ def _tables_with_rows(tables) -> list:
 
 
 def _delete_rows(tables) -> None:
+    """DELETE, children first (`tables` is in reverse dependency order), then the emptied tables' id
+    sequences restart at 1. On PostgreSQL, TRUNCATE of the ~20 small tables a test fills cost ~90 ms
+    (new files for each table and index) against ~4 ms for DELETE and setval."""
     if not tables:
         return
+    for table in tables:
+        db.session.execute(table.delete())
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
+        sequences = [seq for t in tables for seq in _id_sequences().get(t.name, ())]
+        if sequences:
+            restarts = ", ".join(f"setval('{seq}', 1, false)" for seq in sequences)
+            db.session.execute(sa.text(f"SELECT {restarts}"))
+
+
+_sequences: dict[str, tuple[str, ...]] | None = None
+
+
+def _id_sequences() -> dict[str, tuple[str, ...]]:
+    """PostgreSQL: each table's sequences (serial and identity columns), read once."""
+    global _sequences
+    if _sequences is None:
+        rows = db.session.execute(
+            sa.text(
+                "SELECT c.table_name, pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) "
+                "FROM information_schema.columns c WHERE c.table_schema = current_schema() "
+                "AND (c.column_default LIKE 'nextval(%' OR c.is_identity = 'YES')"
+            )
+        ).all()
+        found: dict[str, list[str]] = {}
+        for table, sequence in rows:
+            if sequence:
+                found.setdefault(table, []).append(sequence)
+        _sequences = {table: tuple(seqs) for table, seqs in found.items()}
+    return _sequences
 
 
 def _reset_database() -> None:

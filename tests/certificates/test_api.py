@@ -178,7 +178,9 @@ def test_pdf_download_is_scoped_and_originals_are_for_certificate_officers(clien
     missing = "/api/v1/certificates/530026189999999/pdf"
     assert client.get(missing, headers=factories.headers(officer, "key")).status_code == 404
     printed = db.session.execute(
-        db.select(AuditEvent.action, AuditEvent.actor_username).where(AuditEvent.action.like("%printed%"))
+        db.select(AuditEvent.action, AuditEvent.actor_username)
+        .where(AuditEvent.action.like("%printed%"))
+        .order_by(AuditEvent.id)
     ).all()
     assert [tuple(row) for row in printed] == [
         ("certificate.printed_original", officer.username),
