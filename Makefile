@@ -40,8 +40,14 @@ pwa-deps:
 	  if [ ! -d pwa/node_modules ] || [ pwa/package-lock.json -nt pwa/node_modules/.package-lock.json ]; then \
 	    npm --prefix pwa ci --no-audit --no-fund --loglevel=error; fi; fi
 
-pwa: pwa-deps
-	@if [ -f pwa/package.json ]; then npm --prefix pwa run --silent build; fi
+# Built again only when a source of the build changed (`make test` runs twice in CI).
+PWA_SOURCES := $(shell find pwa/src pwa/public pwa/vite-plugins -type f 2>/dev/null) \
+	$(wildcard pwa/index.html pwa/vite.config.js pwa/package.json pwa/package-lock.json)
+pwa/dist/.built: $(PWA_SOURCES) | pwa-deps
+	npm --prefix pwa run --silent build
+	@touch $@
+
+pwa: pwa-deps $(if $(wildcard pwa/package.json),pwa/dist/.built)
 
 migrate: install
 	$(FLASK) db upgrade
