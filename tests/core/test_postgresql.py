@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from backend.extensions import db
 
+
 @pytest.fixture(autouse=True)
 def _postgresql_only(app):
     if db.engine.dialect.name != "postgresql":
