@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask
 
 from backend.config import Config
@@ -101,9 +102,12 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # An embedded file has no connection to lose: a ping per checkout would be one statement more
-        # per request for nothing. A server database keeps it (connections dropped by a restart).
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    sqlite, psycopg = url.get_backend_name() == "sqlite", url.get_driver_name() == "psycopg"
+    if sqlite or psycopg:
+        # An embedded file has no connection to lose, and psycopg's connections are checked at checkout
+        # without a round trip (backend/core/postgresql.py): a ping per checkout would be one statement
+        # more per request for nothing. Another server driver keeps it (connections dropped by a restart).
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.pop("pool_pre_ping", None)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
@@ -115,11 +119,16 @@ def _init_extensions(app: Flask) -> None:
     api.init_app(app)
     import backend.models  # noqa: F401  (every model registered before anything maps)
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    if sqlite:
         from backend.core.sqlite import configure_sqlite
 
         with app.app_context():
             configure_sqlite(db.engine)
+    elif psycopg:
+        from backend.core.postgresql import configure_postgresql
+
+        with app.app_context():
+            configure_postgresql(db.engine)
 
 
 def _init_jobs(app: Flask) -> None:

@@ -21,7 +21,8 @@ class Config:
     # a random secret is generated once and kept in instance/secret_key (see backend/core/secrets.py).
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///chajian.db")
-    # pool_pre_ping applies to server databases only (create_app drops it for SQLite).
+    # pool_pre_ping applies to server drivers other than psycopg: create_app drops it for SQLite and for
+    # PostgreSQL on psycopg, whose pooled connections are checked without a round trip (core/postgresql.py).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # The job engine's broker (backend/core/jobs.py): REDIS_URL unless set; set empty (or no Redis at
@@ -61,9 +62,10 @@ class Config:
     REFRESH_TOKEN_TTL = _env_int("REFRESH_TOKEN_TTL", 30 * 24 * 3600)
     # Absolute lifetime of a login session (seconds from the login, refreshes do not extend it).
     SESSION_MAX_AGE = _env_int("SESSION_MAX_AGE", 30 * 24 * 3600)
-    # Throttles (Flask-Limiter notation). Failed password logins per client address and user name
-    # together: an attacker elsewhere cannot lock a victim out. Failed logins per address over all
-    # names. Requests to the key endpoints (WebAuthn options/verify, client-key challenge/login).
+    # Throttles (`limits` notation; backend.extensions.Throttles). Failed password logins per client
+    # address and user name together: an attacker elsewhere cannot lock a victim out. Failed logins per
+    # address over all names. Requests to the key endpoints (WebAuthn options/verify, client-key
+    # challenge/login).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per 15 minutes")
     LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "50 per 15 minutes")
     KEY_RATE_LIMIT = os.environ.get("KEY_RATE_LIMIT", "30 per minute")

@@ -103,7 +103,7 @@ def run(count: int, database_url: str) -> dict:
     from backend.identity.tokens import issue_token_pair
     from bench.seeded import seeded_app
 
-    with seeded_app(database_url, RATELIMIT_ENABLED=False) as app:
+    with seeded_app(database_url) as app:
         start = time.perf_counter()
         _, version = import_file(
             actor=None,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import Flask, current_app, g, request
+from flask.sessions import SessionInterface
 
 from backend.core import permissions
 from backend.core.enums import CUSTOMS_ROLES, Assurance, Role
@@ -56,9 +57,22 @@ def hash_token(token: str) -> str:
 TokenResolver = Callable[..., Actor]  # resolver(token, *, kind) -> Actor, or raises auth.invalid_token
 
 
+class NoCookieSession(SessionInterface):
+    """No cookie session: callers are known by their bearer token only. Every request gets Flask's null
+    session (empty, refusing writes) and no cookie is set; opening the signed cookie session built a
+    signing serializer on every request for nothing."""
+
+    def open_session(self, app, request):
+        return None  # Flask then hands out its null session
+
+    def save_session(self, app, session, response) -> None:
+        return None
+
+
 def init_app(app: Flask, *, token_resolver: TokenResolver) -> None:
-    """Hand in the function that turns a bearer token into its Actor (identity's)."""
+    """Hand in the function that turns a bearer token into its Actor (identity's); no cookie session."""
     app.extensions[_RESOLVER] = token_resolver
+    app.session_interface = NoCookieSession()
 
 
 def actor_from_token(token: str, *, kind: str = "access") -> Actor:

@@ -1,4 +1,4 @@
-"""Throttles for logins and key endpoints (Flask-Limiter's counters: Redis when configured, else memory).
+"""Throttles for logins and key endpoints (backend.extensions.Throttles: Redis when configured, else memory).
 
 Password failures count per client address *and* user name, so failures from one address never lock
 the name for someone logging in from another; a second counter per address caps guessing over many
