@@ -1,6 +1,7 @@
 """Base schemas: strict, unknown fields refused, text cleaned and values bounded once, the error shape
 documented once."""
 
+import math
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -56,8 +57,12 @@ def _clean_mapping(data: dict):
             if type(original) is str and len(_KEY_RULES) < 4096:  # keys repeat: an envelope's, a body's
                 _KEY_RULES[original] = rules
         key, code, secret = rules
-        if type(value) is str and value.isascii() and "\x00" not in value:  # clean_text's first steps
+        kind = type(value)
+        if kind is str and value.isascii() and "\x00" not in value:  # clean_text's first steps
             cleaned[key] = value.strip() if code else value
+            continue
+        if kind in _SCALARS:  # no text in it
+            cleaned[key] = value
             continue
         value, problem = _clean_value(value, code=code, secret=secret)
         if problem:
@@ -66,6 +71,7 @@ def _clean_mapping(data: dict):
     return cleaned, errors or None
 
 
+_SCALARS = frozenset({int, float, bool, type(None)})
 # A text key as it is cleaned, whether it names a code field, whether a secret: (key, code, secret).
 _KEY_RULES: dict[str, tuple] = {}
 
@@ -243,8 +249,9 @@ def _plan(schema: Schema):
 
 
 # Field classes whose deserialisation returns a value of exactly this type unchanged (a str for String;
-# an int, not a bool, for Integer): the loader takes it as it is, then runs the validators.
-_UNCHANGED = {fields.String: str, fields.Integer: int}
+# an int, not a bool, for Integer; a finite float for Float): the loader takes it as it is, then runs
+# the validators. A subclass that only refuses more types says so with `loads_unchanged = <type>`.
+_UNCHANGED = {fields.String: str, fields.Integer: int, fields.Float: float}
 
 
 def _loader(field_obj: fields.Field):
@@ -266,10 +273,11 @@ def _loader(field_obj: fields.Field):
     else:
         deserialize, validators = field_obj._deserialize, tuple(field_obj.validators)
         required, allow_none, default = field_obj.required, field_obj.allow_none, field_obj.load_default
-        unchanged = _UNCHANGED.get(kind)
+        unchanged = _UNCHANGED.get(kind) or kind.__dict__.get("loads_unchanged")
+        finite = unchanged is float and not field_obj.allow_nan  # Float refuses NaN and infinities
 
         def loader(value, attr, data):
-            if type(value) is unchanged:
+            if type(value) is unchanged and (not finite or math.isfinite(value)):
                 for validator in validators:
                     validator(value)
                 return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -188,9 +189,9 @@ def push(*, actor: Actor, device_id: str, operations: list[dict]) -> dict:
                         outcomes[index] = _process(actor, device_id, ops[index], blocked, chunk)
         db.session.commit()
         results.extend(outcomes[index] for index in range(len(ops)))
-    for result in results:  # counted once committed (replays of a lost answer apart)
-        outcome = "replayed" if result.get("replayed") else result["status"]
-        metrics.SYNC_OPERATIONS.labels(outcome=outcome).inc()
+    counted = Counter("replayed" if result.get("replayed") else result["status"] for result in results)
+    for outcome, count in counted.items():  # counted once committed (replays of a lost answer apart)
+        metrics.SYNC_OPERATIONS.labels(outcome=outcome).inc(count)
     lang = preferred_language()
     return {"results": [_with_message(result, lang) for result in results]}
 
