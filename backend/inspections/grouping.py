@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import operator
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -166,15 +167,18 @@ def insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict]) ->
     connection.exec_driver_sql(statement, params)
 
 
-_INSERTS: dict[tuple, tuple[str, tuple[str, ...], list]] = {}
+# Per dialect (an engine's: its JSON serialiser is part of its processors), by table and columns.
+_INSERTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _insert_of(dialect, table: sa.Table, keys: tuple[str, ...]) -> tuple[str, tuple[str, ...], list]:
     """The INSERT of these columns as the dialect compiles it, with positional placeholders, the
     columns in their order there, and each one's bind processor (None where a value goes to the
     driver as it is)."""
-    cache_key = (dialect.name, dialect.driver, table.name, keys)
-    found = _INSERTS.get(cache_key)
+    inserts = _INSERTS.get(dialect)
+    if inserts is None:
+        inserts = _INSERTS[dialect] = {}
+    found = inserts.get((table, keys))
     if found is not None:
         return found
     compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(keys))
@@ -187,7 +191,7 @@ def _insert_of(dialect, table: sa.Table, keys: tuple[str, ...]) -> tuple[str, tu
     if sorted(order) != sorted(keys):
         raise RuntimeError(f"unexpected INSERT parameters for {table.name}: {order}")
     processors = [table.c[key].type._cached_bind_processor(dialect) for key in order]
-    found = _INSERTS[cache_key] = (text, tuple(order), processors)
+    found = inserts[(table, keys)] = (text, tuple(order), processors)
     return found
 
 

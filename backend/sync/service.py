@@ -297,13 +297,15 @@ class _Chunk:
 
 
 def _stored_many(actor: Actor, op_ids: list[str]) -> dict[str, sa.Row]:
-    """The operations of this batch chunk the user already pushed (a Core read: only body_sha256,
-    status and result are read back).
+    """The operations of this chunk the user already pushed, as plain rows (a replay reads only their
+    body_sha256, status and result).
 
-    On PostgreSQL, one probe of the unique (user_id, op_id) index per id (a LATERAL over the ids): an
-    `op_id IN (…)` list is costed per row, so a table without planner statistics (new, or grown since
-    its last ANALYZE) was read by user_id alone, every stored operation of the user compared with every
-    id of the chunk (a quarter of a 10,000-operation push).
+    On PostgreSQL, one probe of the unique (user_id, op_id) index per id: a LATERAL subquery over the
+    ids (its LIMIT keeps the planner from turning it into a join over a scan). With `op_id IN (…)`, a
+    table without planner statistics (new, or grown since its last ANALYZE) was read by user_id alone:
+    200 ids at the default selectivity seem to match every row, so each stored operation of the user
+    was compared with the whole list, unhashed once the statement was prepared (a quarter of a
+    10,000-operation push).
     """
     table = SyncOperation.__table__
     if db.session.get_bind().dialect.name != "postgresql":
