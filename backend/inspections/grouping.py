@@ -181,7 +181,7 @@ def _insert_of(dialect, table: sa.Table, keys: tuple[str, ...]) -> tuple[str, tu
     found = inserts.get((table, keys))
     if found is not None:
         return found
-    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(keys))
+    compiled = sa.insert(table).inline().compile(dialect=dialect, column_keys=list(keys))  # no RETURNING
     text = compiled.string
     if compiled.positional:
         order = list(compiled.positiontup)
