@@ -63,17 +63,20 @@ def read_ahead(instruction_ids) -> Reads:
         reads.item_results[inspection.id] = {}
     if not reads.heads:
         return reads
-    records = EvidenceRecord.__table__
-    last = (
-        sa.select(records.c.inspection_id, sa.func.max(records.c.seq).label("seq"))
-        .where(records.c.inspection_id.in_(list(reads.heads)))
-        .group_by(records.c.inspection_id)
-        .subquery()
-    )
+    # Each chain's head by the unique (inspection_id, seq) index: the largest seq of one inspection is
+    # one index probe (a max() per inspection, correlated), where a max() grouped over all of them read
+    # every record of those inspections, a whole chain per sync chunk.
+    records, inspections = EvidenceRecord.__table__, Inspection.__table__
+    chained = records.alias("chained")
+    last_seq = sa.select(sa.func.max(chained.c.seq)).where(chained.c.inspection_id == inspections.c.id)
     for inspection_id, seq, sha in db.session.execute(
-        sa.select(records.c.inspection_id, records.c.seq, records.c.record_sha256).join(
-            last, (records.c.inspection_id == last.c.inspection_id) & (records.c.seq == last.c.seq)
+        sa.select(records.c.inspection_id, records.c.seq, records.c.record_sha256)
+        .select_from(inspections)
+        .join(
+            records,
+            (records.c.inspection_id == inspections.c.id) & (records.c.seq == last_seq.scalar_subquery()),
         )
+        .where(inspections.c.id.in_(list(reads.heads)))
     ):
         reads.heads[inspection_id] = (seq, sha)
     for row in db.session.execute(
