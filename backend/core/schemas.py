@@ -1,6 +1,7 @@
 """Base schemas: strict, unknown fields refused, text cleaned and values bounded once, the error shape
 documented once."""
 
+import math
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -42,20 +43,37 @@ def _clean_value(value, *, code: bool, secret: bool = False):
 def _clean_mapping(data: dict):
     cleaned, errors = {}, {}
     for key, value in data.items():
-        if isinstance(key, str):
-            try:
-                key = clean_text(key)
-            except TextRefused as exc:
-                errors[printable_key(key)] = [str(exc)]
-                continue
-        named = isinstance(key, str)
-        value, problem = _clean_value(
-            value, code=named and is_code_field(key), secret=named and is_secret_field(key)
-        )
+        rules = _KEY_RULES.get(key) if type(key) is str else None
+        if rules is None:
+            original = key
+            if isinstance(key, str):
+                try:
+                    key = clean_text(key)
+                except TextRefused as exc:
+                    errors[printable_key(key)] = [str(exc)]
+                    continue
+            named = isinstance(key, str)
+            rules = (key, named and is_code_field(key), named and is_secret_field(key))
+            if type(original) is str and len(_KEY_RULES) < 4096:  # keys repeat: an envelope's, a body's
+                _KEY_RULES[original] = rules
+        key, code, secret = rules
+        kind = type(value)
+        if kind is str and value.isascii() and "\x00" not in value:  # clean_text's first steps
+            cleaned[key] = value.strip() if code else value
+            continue
+        if kind in _SCALARS:  # no text in it
+            cleaned[key] = value
+            continue
+        value, problem = _clean_value(value, code=code, secret=secret)
         if problem:
             errors[printable_key(key) if isinstance(key, str) else key] = problem
         cleaned[key] = value
     return cleaned, errors or None
+
+
+_SCALARS = frozenset({int, float, bool, type(None)})
+# A text key as it is cleaned, whether it names a code field, whether a secret: (key, code, secret).
+_KEY_RULES: dict[str, tuple] = {}
 
 
 def _out_of_range() -> ValidationError:
@@ -184,30 +202,56 @@ def load_cleaned(schema: Schema, data: CleanedText | dict) -> dict:
     without the schema's error messages: the caller then loads with `schema.load()`, whose verdict and
     messages are the answer. What it returns equals what `schema.load()` returns.
     """
-    if not _plain_loadable(schema) or not isinstance(data, dict):
+    plan = schema.__dict__.get("_chajian_plan") or _plan(schema)
+    if plan is _NOT_PLAIN or not isinstance(data, dict):
         raise ValidationError("not plainly loadable")
-    fields_ = schema.load_fields
-    if not data.keys() <= fields_.keys():
+    names, steps = plan
+    if not data.keys() <= names:
         raise ValidationError("unknown field")
     out = {}
-    for name, field_obj in fields_.items():
+    for name, nested, loader in steps:
         value = data.get(name, missing)
-        if (
-            type(field_obj) is fields.Nested
-            and isinstance(value, dict)
-            and not field_obj.many
-            and not field_obj.validators
-            and field_obj.unknown is None
-            and not field_obj.only
-            and not field_obj.exclude
-            and _plain_loadable(field_obj.schema)
-        ):
-            value = load_cleaned(field_obj.schema, value)
+        if nested is not None and isinstance(value, dict):
+            value = load_cleaned(nested, value)
         else:
-            value = _loader(field_obj)(value, name, data)
+            value = loader(value, name, data)
         if value is not missing:
             out[name] = value
     return out
+
+
+_NOT_PLAIN = ("not plainly loadable",)
+
+
+def _plan(schema: Schema):
+    """How load_cleaned() loads with this schema, worked out once per schema instance: the field
+    names, and per field its name, its nested plain schema (walked when given an object) and its loader."""
+    if not _plain_loadable(schema):
+        plan = _NOT_PLAIN
+    else:
+        steps = []
+        for name, field_obj in schema.load_fields.items():
+            nested = None
+            if (
+                type(field_obj) is fields.Nested
+                and not field_obj.many
+                and not field_obj.validators
+                and field_obj.unknown is None
+                and not field_obj.only
+                and not field_obj.exclude
+                and _plain_loadable(field_obj.schema)
+            ):
+                nested = field_obj.schema
+            steps.append((name, nested, _loader(field_obj)))
+        plan = (frozenset(schema.load_fields), tuple(steps))
+    schema._chajian_plan = plan
+    return plan
+
+
+# Field classes whose deserialisation returns a value of exactly this type unchanged (a str for String;
+# an int, not a bool, for Integer; a finite float for Float): the loader takes it as it is, then runs
+# the validators. A subclass that only refuses more types says so with `loads_unchanged = <type>`.
+_UNCHANGED = {fields.String: str, fields.Integer: int, fields.Float: float}
 
 
 def _loader(field_obj: fields.Field):
@@ -229,8 +273,14 @@ def _loader(field_obj: fields.Field):
     else:
         deserialize, validators = field_obj._deserialize, tuple(field_obj.validators)
         required, allow_none, default = field_obj.required, field_obj.allow_none, field_obj.load_default
+        unchanged = _UNCHANGED.get(kind) or kind.__dict__.get("loads_unchanged")
+        finite = unchanged is float and not field_obj.allow_nan  # Float refuses NaN and infinities
 
         def loader(value, attr, data):
+            if type(value) is unchanged and (not finite or math.isfinite(value)):
+                for validator in validators:
+                    validator(value)
+                return value
             if value is missing:
                 if required:
                     raise ValidationError("required")

@@ -49,11 +49,13 @@ def _plain(value):
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
+# One encoder for every call (json.dumps with these options makes a new one each time).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+
+
 def canonical_json(value) -> bytes:
     """The bytes that are hashed: sorted keys, no spaces, UTF-8, decimals and times as strings."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
-    ).encode()
+    return _CANONICAL.encode(value).encode()
 
 
 def sha256_hex(data: bytes) -> str:

@@ -10,6 +10,9 @@ failure, so every error is still reported by the operation that caused it.
 
 from __future__ import annotations
 
+import operator
+import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -60,17 +63,20 @@ def read_ahead(instruction_ids) -> Reads:
         reads.item_results[inspection.id] = {}
     if not reads.heads:
         return reads
-    records = EvidenceRecord.__table__
-    last = (
-        sa.select(records.c.inspection_id, sa.func.max(records.c.seq).label("seq"))
-        .where(records.c.inspection_id.in_(list(reads.heads)))
-        .group_by(records.c.inspection_id)
-        .subquery()
-    )
+    # Each chain's head by the unique (inspection_id, seq) index: the largest seq of one inspection is
+    # one index probe (a max() per inspection, correlated), where a max() grouped over all of them read
+    # every record of those inspections, a whole chain per sync chunk.
+    records, inspections = EvidenceRecord.__table__, Inspection.__table__
+    chained = records.alias("chained")
+    last_seq = sa.select(sa.func.max(chained.c.seq)).where(chained.c.inspection_id == inspections.c.id)
     for inspection_id, seq, sha in db.session.execute(
-        sa.select(records.c.inspection_id, records.c.seq, records.c.record_sha256).join(
-            last, (records.c.inspection_id == last.c.inspection_id) & (records.c.seq == last.c.seq)
+        sa.select(records.c.inspection_id, records.c.seq, records.c.record_sha256)
+        .select_from(inspections)
+        .join(
+            records,
+            (records.c.inspection_id == inspections.c.id) & (records.c.seq == last_seq.scalar_subquery()),
         )
+        .where(inspections.c.id.in_(list(reads.heads)))
     ):
         reads.heads[inspection_id] = (seq, sha)
     for row in db.session.execute(
@@ -105,9 +111,11 @@ class WriteGroup:
     def flush(self) -> None:
         """The session's changes, then the rows kept aside: one INSERT (executemany) per table."""
         db.session.flush()
-        for model, rows in self.pending.items():
-            db.session.execute(sa.insert(model.__table__), _with_defaults(model.__table__, rows))
-        self.pending.clear()
+        if self.pending:
+            connection = db.session.connection()
+            for model, rows in self.pending.items():
+                insert_many(connection, model.__table__, _with_defaults(model.__table__, rows))
+            self.pending.clear()
 
     def item_result(self, inspection: Inspection, item_id: int) -> InspectionItemResult | None:
         rows = self.item_results.get(inspection.id)
@@ -140,6 +148,57 @@ def _with_defaults(table: sa.Table, rows: list[dict]) -> list[dict]:
                     column.default.arg(None) if column.default.is_callable else column.default.arg
                 )
     return rows
+
+
+def insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    """`connection.execute(sa.insert(table), rows)` for rows with the same keys, without the Core's
+    per-row work (a parameter dictionary built per row, then read back by name): each row becomes a
+    tuple through the columns' own bind processors, sent with the driver's executemany."""
+    first = rows[0].keys()
+    if any(row.keys() != first for row in rows):
+        connection.execute(sa.insert(table), rows)
+        return
+    statement, order, processors = _insert_of(connection.dialect, table, tuple(first))
+    values_of = operator.itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
+    processed = [(index, process) for index, process in enumerate(processors) if process is not None]
+    params = []
+    for row in rows:
+        values = list(values_of(row))
+        for index, process in processed:  # None too, as the Core does (JSON's None is 'null')
+            values[index] = process(values[index])
+        params.append(tuple(values))
+    connection.exec_driver_sql(statement, params)
+
+
+# Per dialect (an engine's: its JSON serialiser is part of its processors), by table and columns.
+_INSERTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _insert_of(dialect, table: sa.Table, keys: tuple[str, ...]) -> tuple[str, tuple[str, ...], list]:
+    """The INSERT of these columns as the dialect compiles it, with positional placeholders, the
+    columns in their order there, and each one's bind processor (None where a value goes to the
+    driver as it is)."""
+    inserts = _INSERTS.get(dialect)
+    if inserts is None:
+        inserts = _INSERTS[dialect] = {}
+    found = inserts.get((table, keys))
+    if found is not None:
+        return found
+    compiled = sa.insert(table).inline().compile(dialect=dialect, column_keys=list(keys))  # no RETURNING
+    text = compiled.string
+    if compiled.positional:
+        order = list(compiled.positiontup)
+    else:  # named (psycopg's %(name)s, maybe with a cast after it): turned into the driver's %s
+        order = _NAMED.findall(text)
+        text = _NAMED.sub("%s", text)
+    if sorted(order) != sorted(keys):
+        raise RuntimeError(f"unexpected INSERT parameters for {table.name}: {order}")
+    processors = [table.c[key].type._cached_bind_processor(dialect) for key in order]
+    found = inserts[(table, keys)] = (text, tuple(order), processors)
+    return found
+
+
+_NAMED = re.compile(r"%\((\w+)\)s")
 
 
 def current() -> WriteGroup | None:

@@ -81,6 +81,8 @@ class BodySchema(StrictSchema):
 class JsonNumber(fields.Float):
     """A JSON number: text such as "24" is refused, as a JSON Schema `number` refuses it."""
 
+    loads_unchanged = float  # a float is deserialised as Float does (backend/core/schemas.py)
+
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.make_error("invalid")

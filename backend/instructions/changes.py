@@ -26,13 +26,14 @@ def _upsert(model, values: dict, keys: list[str], updates: dict):
     return insert(model.__table__).values(**values).on_conflict_do_update(index_elements=keys, set_=updates)
 
 
-def next_seq(inspector_id: int) -> int:
-    """Take the next change number of this inspector (locks the counter row until commit)."""
+def next_seq(inspector_id: int, count: int = 1) -> int:
+    """Take the next `count` change numbers of this inspector, the last of which is returned (locks
+    the counter row until commit)."""
     statement = _upsert(
         SyncCounter,
-        {"inspector_id": inspector_id, "last_seq": 1},
+        {"inspector_id": inspector_id, "last_seq": count},
         ["inspector_id"],
-        {"last_seq": SyncCounter.__table__.c.last_seq + 1},
+        {"last_seq": SyncCounter.__table__.c.last_seq + count},
     ).returning(SyncCounter.__table__.c.last_seq)
     return db.session.execute(statement).scalar_one()
 
@@ -95,5 +96,26 @@ def deferred_changes() -> Iterator[None]:
         yield
     finally:
         pending = _deferred.take(db.session)
+    by_inspector: dict[int, list[int]] = {}
     for inspector_id, instruction_id in sorted(set(pending)):
-        record_change(inspector_id=inspector_id, instruction_id=instruction_id)
+        by_inspector.setdefault(inspector_id, []).append(instruction_id)
+    for inspector_id, instruction_ids in by_inspector.items():
+        _record_changes(inspector_id, instruction_ids)
+
+
+def _record_changes(inspector_id: int, instruction_ids: list[int]) -> None:
+    """record_change() for each of these instructions, in their order, in two statements: the numbers
+    the counter would have given one by one are taken at once (a sync chunk touches a few instructions)."""
+    last = next_seq(inspector_id, len(instruction_ids))
+    first = last - len(instruction_ids) + 1
+    rows = [
+        {"inspector_id": inspector_id, "instruction_id": instruction_id, "seq": first + n}
+        for n, instruction_id in enumerate(instruction_ids)
+    ]
+    dialect = db.session.get_bind().dialect.name
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(SyncChange.__table__).values(rows)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["inspector_id", "instruction_id"], set_={"seq": statement.excluded.seq}
+        )
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from backend.core import metrics
@@ -187,9 +189,9 @@ def push(*, actor: Actor, device_id: str, operations: list[dict]) -> dict:
                         outcomes[index] = _process(actor, device_id, ops[index], blocked, chunk)
         db.session.commit()
         results.extend(outcomes[index] for index in range(len(ops)))
-    for result in results:  # counted once committed (replays of a lost answer apart)
-        outcome = "replayed" if result.get("replayed") else result["status"]
-        metrics.SYNC_OPERATIONS.labels(outcome=outcome).inc()
+    counted = Counter("replayed" if result.get("replayed") else result["status"] for result in results)
+    for outcome, count in counted.items():  # counted once committed (replays of a lost answer apart)
+        metrics.SYNC_OPERATIONS.labels(outcome=outcome).inc(count)
     lang = preferred_language()
     return {"results": [_with_message(result, lang) for result in results]}
 
@@ -288,19 +290,40 @@ class _Chunk:
     """What one chunk's transaction already holds: stored operations, locked instructions, renewed leases,
     and what its groups read of the inspections (grouping.Reads)."""
 
-    stored: dict[str, SyncOperation | SimpleNamespace]
+    stored: dict[str, SyncOperation | SimpleNamespace | sa.Row]
     locked: dict[int, Instruction] = field(default_factory=dict)
     leased: set[int] = field(default_factory=set)
     reads: grouping.Reads = field(default_factory=grouping.Reads)
 
 
-def _stored_many(actor: Actor, op_ids: list[str]) -> dict[str, SyncOperation]:
-    rows = db.session.execute(
-        sa.select(SyncOperation).where(
-            SyncOperation.user_id == actor.user_id, SyncOperation.op_id.in_(op_ids)
+def _stored_many(actor: Actor, op_ids: list[str]) -> dict[str, sa.Row]:
+    """The operations of this chunk the user already pushed, as plain rows (a replay reads only their
+    body_sha256, status and result).
+
+    On PostgreSQL, one probe of the unique (user_id, op_id) index per id: a LATERAL subquery over the
+    ids (its LIMIT keeps the planner from turning it into a join over a scan). With `op_id IN (…)`, a
+    table without planner statistics (new, or grown since its last ANALYZE) was read by user_id alone:
+    200 ids at the default selectivity seem to match every row, so each stored operation of the user
+    was compared with the whole list, unhashed once the statement was prepared (a quarter of a
+    10,000-operation push).
+    """
+    table = SyncOperation.__table__
+    if db.session.get_bind().dialect.name != "postgresql":
+        statement = sa.select(table).where(table.c.user_id == actor.user_id, table.c.op_id.in_(op_ids))
+    else:
+        keys = (
+            sa.func.unnest(sa.bindparam("op_ids", op_ids, type_=postgresql.ARRAY(sa.String)))
+            .table_valued("op_id")
+            .render_derived()
         )
-    ).scalars()
-    return {row.op_id: row for row in rows}
+        found = (
+            sa.select(table)
+            .where(table.c.user_id == actor.user_id, table.c.op_id == keys.c.op_id)
+            .limit(1)
+            .lateral()
+        )
+        statement = sa.select(found).select_from(keys).join(found, sa.true())
+    return {row.op_id: row for row in db.session.execute(statement)}
 
 
 def _with_message(result: dict, lang: str) -> dict:
@@ -329,7 +352,11 @@ def _stored(actor: Actor, op_id: str) -> SyncOperation | None:
 
 
 def _replay(
-    stored: SyncOperation | SimpleNamespace, op_hash: str, op_id: str, instruction_id: int, blocked: dict
+    stored: SyncOperation | SimpleNamespace | sa.Row,
+    op_hash: str,
+    op_id: str,
+    instruction_id: int,
+    blocked: dict,
 ) -> dict:
     if stored.body_sha256 != op_hash:
         blocked.setdefault(instruction_id, op_id)
