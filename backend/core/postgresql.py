@@ -69,6 +69,16 @@ def configure_postgresql(engine: Engine) -> None:
         elif info.pop(_READ_MODE, False):
             dbapi_connection.autocommit = False
 
+    @event.listens_for(engine, "before_cursor_execute")
+    def _writes_in_a_transaction(conn, _cursor, _statement, _parameters, _context, _executemany):
+        # A transaction begun by a read request but still open when a writing request uses the same
+        # session (the test client shares one app context between requests) goes back to a transaction
+        # block before its next statement: nothing is open in autocommit, so the switch is allowed.
+        info = conn.connection.info
+        if info.get(_READ_MODE) and not reads_only():
+            del info[_READ_MODE]
+            conn.connection.dbapi_connection.autocommit = False
+
     @event.listens_for(engine, "checkin")
     def _back_to_transactions(dbapi_connection, record):
         if record.info.pop(_READ_MODE, False) and dbapi_connection is not None:

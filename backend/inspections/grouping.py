@@ -193,7 +193,7 @@ def _insert_of(dialect, table: sa.Table, keys: tuple[str, ...]) -> tuple[str, tu
         text = _NAMED.sub("%s", text)
     if sorted(order) != sorted(keys):
         raise RuntimeError(f"unexpected INSERT parameters for {table.name}: {order}")
-    processors = [table.c[key].type._cached_bind_processor(dialect) for key in order]
+    processors = [table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in order]
     found = inserts[(table, keys)] = (text, tuple(order), processors)
     return found
 

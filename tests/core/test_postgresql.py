@@ -86,3 +86,20 @@ def test_a_get_view_that_writes_keeps_its_transaction(app):
     with app.test_request_context("/api/v1/sync/pull", method="GET"):
         assert db.session.connection().connection.dbapi_connection.autocommit is False
         db.session.remove()
+
+
+def test_a_writing_request_on_a_session_a_read_request_began_writes_in_a_transaction(app):
+    """The test client shares one session between requests: a POST after a GET, before the session ends,
+    must not run in the GET's autocommit (a savepoint there fails, writes would commit one by one)."""
+    db.session.remove()
+    with app.test_request_context("/api/v1/declarations/lookup", method="GET"):
+        connection = db.session.connection()
+        assert connection.connection.dbapi_connection.autocommit is True
+        with app.test_request_context("/api/v1/sync/push", method="POST"):
+            with db.session.begin_nested():  # a SAVEPOINT, as a sync group makes
+                db.session.execute(sa.text("SELECT 1"))
+            assert connection.connection.dbapi_connection.autocommit is False
+            assert connection.connection.dbapi_connection.info.transaction_status == (
+                psycopg.pq.TransactionStatus.INTRANS
+            )
+        db.session.remove()
