@@ -1,6 +1,6 @@
 """PostgreSQL without needless round trips (backend/core/postgresql.py): pooled connections are checked
 without a ping, a dead one is replaced without failing the request, and read-only requests run
-without a transaction block."""
+without a transaction block. Collected in the PostgreSQL run only (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,9 @@ import select
 import time
 
 import psycopg
-import pytest
 import sqlalchemy as sa
 
 from backend.extensions import db
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only")
 
 
 def _backend_pid() -> int:
