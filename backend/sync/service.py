@@ -33,7 +33,10 @@ from backend.sync.documents import (
 from backend.sync.models import SyncOperation
 from backend.sync.schemas import OPERATION_BODIES, EmptyBody
 
-CHUNK = 200  # operations per commit in a large batch
+# Operations per commit in a large batch (a phone sends up to 200 at a time: one chunk). 400, not 200:
+# a 10,000-op batch on SQLite went from ~4,460 to ~5,090 ops/s, half the commits (each an fsync of the
+# WAL) and half the chunk's set-based reads; the write lock is held ~80 ms per chunk at that rate.
+CHUNK = 400
 
 # Operations on an open inspection's findings: they touch their own instruction only (lifecycle steps
 # also move the declaration, which instructions may share).

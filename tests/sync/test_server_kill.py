@@ -18,11 +18,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from backend.core.enums import Role
+from backend.sync.service import CHUNK
 from tests.core.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-OPERATIONS = 1200  # six chunks: the kill lands after the first commit, well before the last
-CHUNK = 200
+OPERATIONS = 3 * CHUNK  # the kill lands after the first commit, well before the last
 
 
 def _environment(database_url: str) -> dict:
