@@ -306,7 +306,8 @@ def bench_push(app, ops: int) -> tuple[float, float]:
     raw = _raw_push(ops, instructions[0].id, inspector.id)
     print(
         f"  push of {ops:,} operations: {ops / elapsed:,.0f} ops/s ({elapsed:.1f} s; this process's CPU "
-        f"{cpu:.1f} s, {ops / cpu:,.0f} ops per CPU-second, what a quiet core would give on SQLite); "
+        f"{cpu:.1f} s, {ops / cpu:,.0f} ops per CPU-second of this process, the database server's own work not "
+        f"counted); "
         f"raw driver bulk insert of the same rows: {ops / raw:,.0f} ops/s ({raw:.2f} s)",
         flush=True,
     )
