@@ -225,7 +225,20 @@ def _reset_database() -> None:
     if catalogs_dirty or not _catalog_tables:
         seed_all_catalogs()
     db.session.commit()
+    _vacuum(doomed)
     _written.clear()
+
+
+def _vacuum(tables) -> None:
+    """PostgreSQL: VACUUM the emptied tables (after the commit: it cannot run in a transaction), so the
+    next test's rows are stored, and read back without ORDER BY, in the order they are inserted, as after
+    TRUNCATE. Dead rows left in a page made a later INSERT take an earlier slot, now and then, and a test
+    comparing a list of audit actions saw them swapped. ~12 ms for 20 small tables (TRUNCATE: ~90 ms)."""
+    if not tables or db.engine.dialect.name != "postgresql":
+        return
+    names = ", ".join(f'"{t.name}"' for t in tables)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f"VACUUM {names}")
 
 
 def _learn_catalog_tables() -> frozenset[str]:
