@@ -18,23 +18,23 @@ from backend.extensions import db
 from backend.instructions.models import SyncChange, SyncCounter
 
 
-def _upsert(model, values: dict, keys: list[str], updates: dict):
-    # On the table, not the mapped class: a Core statement skips the ORM's bulk-insert machinery,
-    # which a sync push would otherwise pay for every chunk and instruction.
+def _insert(model):
+    """INSERT … ON CONFLICT of the session's dialect, on the table, not the mapped class: a Core statement
+    skips the ORM's bulk-insert machinery, which a sync push would otherwise pay for every chunk."""
     dialect = db.session.get_bind().dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert
-    return insert(model.__table__).values(**values).on_conflict_do_update(index_elements=keys, set_=updates)
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model.__table__)
 
 
 def next_seq(inspector_id: int, count: int = 1) -> int:
     """Take the next `count` change numbers of this inspector, the last of which is returned (locks
     the counter row until commit)."""
-    statement = _upsert(
-        SyncCounter,
-        {"inspector_id": inspector_id, "last_seq": count},
-        ["inspector_id"],
-        {"last_seq": SyncCounter.__table__.c.last_seq + count},
-    ).returning(SyncCounter.__table__.c.last_seq)
+    counter = SyncCounter.__table__
+    statement = (
+        _insert(SyncCounter)
+        .values(inspector_id=inspector_id, last_seq=count)
+        .on_conflict_do_update(index_elements=["inspector_id"], set_={"last_seq": counter.c.last_seq + count})
+        .returning(counter.c.last_seq)
+    )
     return db.session.execute(statement).scalar_one()
 
 
@@ -46,15 +46,7 @@ def record_change(*, inspector_id: int | None, instruction_id: int) -> None:
     if deferred is not None:
         deferred.append((inspector_id, instruction_id))
         return
-    seq = next_seq(inspector_id)
-    db.session.execute(
-        _upsert(
-            SyncChange,
-            {"inspector_id": inspector_id, "instruction_id": instruction_id, "seq": seq},
-            ["inspector_id", "instruction_id"],
-            {"seq": seq},
-        )
-    )
+    _record_changes(inspector_id, [instruction_id])
 
 
 def changes_after(*, inspector_id: int, cursor: int, limit: int) -> list[tuple[int, int]]:
@@ -72,11 +64,10 @@ def lock_inspectors(inspector_ids) -> None:
     """Take the counter rows of these inspectors first (sorted), so every writer locks in one order."""
     for inspector_id in sorted({i for i in inspector_ids if i is not None}):
         db.session.execute(
-            _upsert(
-                SyncCounter,
-                {"inspector_id": inspector_id, "last_seq": 0},
-                ["inspector_id"],
-                {"last_seq": SyncCounter.__table__.c.last_seq},
+            _insert(SyncCounter)
+            .values(inspector_id=inspector_id, last_seq=0)
+            .on_conflict_do_update(
+                index_elements=["inspector_id"], set_={"last_seq": SyncCounter.__table__.c.last_seq}
             )
         )
 
@@ -104,7 +95,7 @@ def deferred_changes() -> Iterator[None]:
 
 
 def _record_changes(inspector_id: int, instruction_ids: list[int]) -> None:
-    """record_change() for each of these instructions, in their order, in two statements: the numbers
+    """Mark these instructions changed for the inspector, in their order, in two statements: the numbers
     the counter would have given one by one are taken at once (a sync chunk touches a few instructions)."""
     last = next_seq(inspector_id, len(instruction_ids))
     first = last - len(instruction_ids) + 1
@@ -112,8 +103,7 @@ def _record_changes(inspector_id: int, instruction_ids: list[int]) -> None:
         {"inspector_id": inspector_id, "instruction_id": instruction_id, "seq": first + n}
         for n, instruction_id in enumerate(instruction_ids)
     ]
-    dialect = db.session.get_bind().dialect.name
-    statement = (postgresql if dialect == "postgresql" else sqlite).insert(SyncChange.__table__).values(rows)
+    statement = _insert(SyncChange).values(rows)
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["inspector_id", "instruction_id"], set_={"seq": statement.excluded.seq}

@@ -55,21 +55,28 @@ def test_the_liveness_check_reads_the_socket_only(app):
         assert readable == []  # an idle, healthy connection has nothing to read
 
 
+def _transaction_mode(app, path: str, method: str) -> tuple[bool, psycopg.pq.TransactionStatus]:
+    """The connection's autocommit in a request, and its transaction status after one statement."""
+    with app.test_request_context(path, method=method):
+        dbapi_connection = db.session.connection().connection.dbapi_connection
+        autocommit = dbapi_connection.autocommit
+        db.session.execute(sa.text("SELECT 1"))
+        status = dbapi_connection.info.transaction_status
+        db.session.remove()
+    return autocommit, status
+
+
 def test_a_read_request_runs_without_a_transaction_block(app):
     db.session.remove()
-    with app.test_request_context("/api/v1/declarations/lookup", method="GET"):
-        dbapi_connection = db.session.connection().connection.dbapi_connection
-        assert dbapi_connection.autocommit is True
-        db.session.execute(sa.text("SELECT 1"))
-        assert dbapi_connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-        db.session.remove()
+    assert _transaction_mode(app, "/api/v1/declarations/lookup", "GET") == (
+        True,
+        psycopg.pq.TransactionStatus.IDLE,
+    )
     # Back in the pool in the usual mode: a write (or anything outside a request) runs in a transaction.
-    with app.test_request_context("/api/v1/declarations", method="POST"):
-        dbapi_connection = db.session.connection().connection.dbapi_connection
-        assert dbapi_connection.autocommit is False
-        db.session.execute(sa.text("SELECT 1"))
-        assert dbapi_connection.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
-        db.session.remove()
+    assert _transaction_mode(app, "/api/v1/declarations", "POST") == (
+        False,
+        psycopg.pq.TransactionStatus.INTRANS,
+    )
     assert db.session.connection().connection.dbapi_connection.autocommit is False
     db.session.remove()
 
