@@ -1,12 +1,16 @@
-"""The floor for a lookup by number over HTTP: a bare Flask route running the same queries on the raw driver.
+"""The floors over HTTP: bare Flask routes running the project's statements on the raw driver.
 
-    DATABASE_URL=sqlite:////tmp/bench.db gunicorn -k gthread -w 1 --threads 8 bench.bare_lookup:app
+    DATABASE_URL=sqlite:////tmp/bench.db gunicorn -k gthread -w 1 --threads 8 bench.bare_routes:app
 
 Served exactly like the project (bench.declarations_bench starts both with the same gunicorn settings),
-it does what the project's lookup does, minus the framework: the bearer token with its user (one query),
-the declaration with its e-records, certificates and qualifications (one query), its goods and its
-containers (one query each), then JSON. No ORM, no schema, no permission layer: what is left of the
-project's time above this route is the cost of those.
+they do what the project does, minus the framework:
+- the lookup by number: the bearer token with its user (one query), the declaration with its e-records,
+  certificates and qualifications (one query), its goods and its containers (one query each), then JSON;
+- the submission: the token, then the raw driver's submission of the bench's floor (the counter bumped,
+  number and status written, 2 receipts and 2 audit rows, COMMIT: declarations_bench._raw_submit), then
+  the declaration read back as the lookup reads it. No validation.
+No ORM, no schema, no permission layer: what is left of the project's time above these routes is the cost
+of those; what separates these routes from the raw driver is the cost of HTTP and Flask alone.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Flask, jsonify, request
+
+from bench.declarations_bench import Raw, _raw_submit
 
 app = Flask(__name__)
 _URL = sa.make_url(os.environ.get("DATABASE_URL", "sqlite:////tmp/bench.db"))
@@ -69,24 +75,48 @@ def _plain(value):
     return value if value is None or isinstance(value, (str, int, float)) else str(value)
 
 
-@app.get("/api/v1/declarations/lookup")
-def lookup():
+def _user() -> dict | None:
+    """The bearer token's user row, or None when the token is unknown, revoked or expired."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     found = _rows(TOKEN_SQL, (hashlib.sha256(token.encode()).hexdigest(),)) if scheme == "Bearer" else []
     if not found or found[0]["revoked_at"] is not None or not found[0]["active"]:
-        return jsonify(error="auth.invalid_token"), 401
+        return None
     expires = found[0]["expires_at"]
     if isinstance(expires, str):
         expires = datetime.fromisoformat(expires)
     if (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) <= datetime.now(UTC):
+        return None
+    return found[0]
+
+
+@app.get("/api/v1/declarations/lookup")
+def lookup():
+    user = _user()
+    if user is None:
         return jsonify(error="auth.invalid_token"), 401
     if "inspection_no" in request.args:
         where, value = "d.inspection_no = %s", request.args["inspection_no"]
     else:
         where = "d.id = (SELECT declaration_id FROM e_record WHERE e_record_no = %s)"
         value = request.args.get("e_record_no", "")
+    return _detail(where, value, user)
+
+
+@app.post("/api/v1/declarations/<int:declaration_id>/submit")
+def submit(declaration_id: int):
+    user = _user()
+    if user is None:
+        return jsonify(error="auth.invalid_token"), 401
+    raw = getattr(_local, "raw", None)
+    if raw is None:
+        raw = _local.raw = Raw(_URL)
+    _raw_submit(raw, declaration_id)
+    return _detail("d.id = %s", declaration_id, user)
+
+
+def _detail(where: str, value, user: dict):
     rows = _rows(DECLARATION_SQL.format(where=where), (value,))
-    if not rows or rows[0]["enterprise_id"] != found[0]["enterprise_id"]:
+    if not rows or rows[0]["enterprise_id"] != user["enterprise_id"]:
         return jsonify(error="resource.not_found"), 404
     head = rows[0]
     body = {k: _plain(v) for k, v in head.items() if k not in ("cert_code", "originals", "copies")}
