@@ -20,3 +20,10 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """The app is loaded: set its objects aside from the garbage collector (backend.core.heap)."""
+    from backend.core.heap import freeze_loaded
+
+    freeze_loaded()

@@ -19,3 +19,10 @@ _wanted = worker_connections + 256
 if _soft != resource.RLIM_INFINITY and _soft < _wanted:
     _soft = _wanted if _hard == resource.RLIM_INFINITY else min(_wanted, _hard)
     resource.setrlimit(resource.RLIMIT_NOFILE, (_soft, _hard))
+
+
+def post_worker_init(worker):
+    """The app is loaded: set its objects aside from the garbage collector (backend.core.heap)."""
+    from backend.core.heap import freeze_loaded
+
+    freeze_loaded()

@@ -9,6 +9,7 @@ import argparse
 import os
 
 from backend import create_app
+from backend.core.heap import freeze_loaded
 from backend.extensions import socketio
 
 
@@ -18,6 +19,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 5000)))
     args = parser.parse_args()
     app = create_app()
+    freeze_loaded()
     print(f"Chajian 查检 on http://localhost:{args.port}  (API docs: /api/docs)", flush=True)
     socketio.run(
         app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False

@@ -193,6 +193,8 @@ def launch_server(
         sys.executable,
         "-m",
         "gunicorn",
+        "-c",  # the project's server settings and hooks; the lines below override its size and address
+        "gunicorn.conf.py",
         "-k",
         "gthread",
         "-w",
