@@ -14,7 +14,9 @@ measure the HTTP figure and the same query through the raw driver (sqlite3 / psy
   the same queries on the raw driver, served by the same gunicorn settings); goal ≤ 2×;
 - the same p99 under 8 concurrent clients beside the bare route under 8 clients; goal ≤ 3×;
 - submissions/s from 8 clients beside the same rows written by the raw driver (counter, status and
-  number, 2 receipts, 2 audit rows, then COMMIT) from 8 threads; goal ≥ 0.5×.
+  number, 2 receipts, 2 audit rows, then COMMIT) from 8 threads; goal ≥ 0.5×. Beside it, the same
+  8 clients on the bare route (bench.bare_routes: the raw driver's statements and the read-back in a
+  bare Flask view, same gunicorn settings) against the same raw rate: what HTTP and Flask alone leave.
 """
 
 from __future__ import annotations
