@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.audit.service import record_event
 from backend.core.auth import Actor
+from backend.core.china_time import china_date
+from backend.core.models import utcnow
 from backend.core.pagination import keyset_page
 from backend.errors import DomainError
 from backend.extensions import db
@@ -115,7 +117,7 @@ def update_enterprise(*, actor: Actor, enterprise_id: int, **changes) -> Enterpr
 def expiring_qualifications(*, actor: Actor, days: int = 60, today: date | None = None) -> list[dict]:
     """Qualifications of the district's enterprises that expire within `days` (or have expired), soonest
     first, each with its enterprise and the days left (negative once expired)."""
-    today = today or date.today()
+    today = today or china_date(utcnow())  # the district's day, whatever the server's time zone
     rows = db.session.execute(
         db.select(Qualification, Enterprise)
         .join(Enterprise, Enterprise.id == Qualification.enterprise_id)

@@ -2,8 +2,9 @@
 the application does not ask for, two identical goods lines, and an e-record that would expire before
 the declared shipping date. Each with a stable rule and messages in Chinese and English."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from backend.declarations.service import china_today
 from tests.declarations import test_validation
 from tests.declarations.bodies import GOODS, registered_body
 
@@ -62,15 +63,15 @@ def test_an_e_record_that_would_expire_before_shipping_is_warned(client, ent, fa
     enterprise, headers = ent
     # Bamboo chopsticks are plant products: an e-record issued today is valid 21 days.
     late = registered_body(
-        factories, enterprise, shipping_date=(date.today() + timedelta(days=30)).isoformat()
+        factories, enterprise, shipping_date=(china_today() + timedelta(days=30)).isoformat()
     )
     report = check(client, headers, late)
     assert report["valid"] is True
     [found] = warnings(report, "shipping_date.after_e_record_validity")
     assert found["path"] == "shipping_date"
-    until = (date.today() + timedelta(days=21)).isoformat()
+    until = (china_today() + timedelta(days=21)).isoformat()
     assert "21" in found["message_zh"] and until in found["message_zh"] and until in found["message_en"]
     soon = registered_body(
-        factories, enterprise, shipping_date=(date.today() + timedelta(days=20)).isoformat()
+        factories, enterprise, shipping_date=(china_today() + timedelta(days=20)).isoformat()
     )
     assert warnings(check(client, headers, soon), "shipping_date.after_e_record_validity") == []

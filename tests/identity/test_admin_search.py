@@ -1,13 +1,27 @@
 """系统管理 look-ups: users and enterprises searched by text, qualifications expiring within 60 days."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from backend.core.china_time import china_date
+from backend.core.models import utcnow
 from backend.extensions import db
+from backend.identity import admin_service
 from backend.identity.models import Qualification, QualificationType
+
+EXPIRING = "/api/v1/admin/qualifications/expiring"
 
 
 def _admin(factories, district_code="5300"):
     return factories.headers(factories.user("administrator", district_code=district_code))
+
+
+def _bamboo_qualification_type() -> str:
+    if db.session.get(QualificationType, "bamboo_wood_grass_producer") is None:
+        db.session.add(
+            QualificationType(code="bamboo_wood_grass_producer", name_zh="竹木草", name_en="Bamboo")
+        )
+        db.session.flush()
+    return "bamboo_wood_grass_producer"
 
 
 def test_users_and_enterprises_are_searched_within_the_district(client, factories):
@@ -39,13 +53,10 @@ def test_users_and_enterprises_are_searched_within_the_district(client, factorie
 
 def test_expiring_qualifications_are_the_district_s_soonest_first(client, factories):
     headers = _admin(factories)
-    if db.session.get(QualificationType, "bamboo_wood_grass_producer") is None:
-        db.session.add(
-            QualificationType(code="bamboo_wood_grass_producer", name_zh="竹木草", name_en="Bamboo")
-        )
+    type_code = _bamboo_qualification_type()
     home = factories.enterprise()
     away = factories.enterprise(district_code="5100")
-    today = date.today()
+    today = china_date(utcnow())  # the day the server counts from: China's
     for enterprise, number, days in (
         (home, "SOON", 30),
         (home, "EXPIRED", -2),
@@ -56,27 +67,27 @@ def test_expiring_qualifications_are_the_district_s_soonest_first(client, factor
         db.session.add(
             Qualification(
                 enterprise_id=enterprise.id,
-                type_code="bamboo_wood_grass_producer",
+                type_code=type_code,
                 number=number,
                 valid_until=today + timedelta(days=days),
             )
         )
     db.session.add(
-        Qualification(enterprise_id=home.id, type_code="bamboo_wood_grass_producer", number="OPEN")
+        Qualification(enterprise_id=home.id, type_code=type_code, number="OPEN")
     )
     db.session.commit()
 
-    rows = client.get("/api/v1/admin/qualifications/expiring", headers=headers).get_json()
+    rows = client.get(EXPIRING, headers=headers).get_json()
     assert [(r["qualification"]["number"], r["days_left"]) for r in rows] == [
         ("EXPIRED", -2),
         ("SOON", 30),
         ("EDGE", 60),
     ]
     assert rows[0]["customs_code"] == home.customs_code and rows[0]["enterprise_id"] == home.id
-    week = client.get("/api/v1/admin/qualifications/expiring?days=7", headers=headers).get_json()
+    week = client.get(f"{EXPIRING}?days=7", headers=headers).get_json()
     assert [r["qualification"]["number"] for r in week] == ["EXPIRED"]
     reviewer = factories.headers(factories.user("reviewer"))
-    assert client.get("/api/v1/admin/qualifications/expiring", headers=reviewer).status_code == 403
+    assert client.get(EXPIRING, headers=reviewer).status_code == 403
 
 
 def test_users_and_enterprises_export_with_the_list_filters(client, factories):
@@ -111,3 +122,19 @@ def test_users_and_enterprises_export_with_the_list_filters(client, factories):
     reviewer = factories.headers(factories.user("reviewer"))
     assert client.get("/api/v1/admin/users.csv", headers=reviewer).status_code == 403
     assert client.get("/api/v1/admin/users.csv?limit=3", headers=headers).status_code == 422
+
+
+def test_days_left_count_from_the_day_in_china(client, factories, monkeypatch):
+    headers = _admin(factories)
+    home = factories.enterprise()
+    db.session.add(
+        Qualification(
+            enterprise_id=home.id, type_code=_bamboo_qualification_type(), number="LAST-DAY",
+            valid_until=date(2026, 12, 7),
+        )
+    )
+    db.session.commit()
+    # 17:00 on 6 December in UTC is 01:00 on 7 December in China: its last day has begun, not tomorrow.
+    monkeypatch.setattr(admin_service, "utcnow", lambda: datetime(2026, 12, 6, 17, 0, tzinfo=UTC))
+    rows = client.get(EXPIRING, headers=headers).get_json()
+    assert [(r["qualification"]["number"], r["days_left"]) for r in rows] == [("LAST-DAY", 0)]
