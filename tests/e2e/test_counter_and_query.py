@@ -8,7 +8,8 @@ first certificate on the proposed serial (the PDF opens; the server consumed exa
 registers the next serial spoiled with a reason; the balance, the worklist and the server agree. In
 综合查询 the officer narrows the certificates to that consignee and downloads the XLSX: openpyxl reads
 the rows on screen. The clerk (password login) finds an e-record in the enterprise's query lists,
-downloads the CSV with the same filter, and prints the e-record list (print media hides the form).
+downloads the CSV with the same filter, and prints the e-record list (print media hides the form). On a
+server that writes every export as a job, the same CSV comes after the progress bar, from the job's file.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import COUNTER_CLERK, COUNTER_OFFICER
+from tests.core.live_server import free_port
+from tests.e2e.conftest import COUNTER_CLERK, COUNTER_OFFICER, ServerProcess
 from tests.e2e.enterprise_steps import (
     BAMBOO,
     DESKTOP,
@@ -236,5 +238,63 @@ def test_enterprise_query_lists_export_and_the_printable_e_record_list(
         expect(table).to_be_visible()
         shoot(page, screenshot_dir, "e-records-print")
         page.emulate_media(media="screen")
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def export_jobs_server(server_setup, live_server):
+    """A second server on the same database and storage that writes every counted export as a job
+    (EXPORT_JOB_ROWS=-1), the way exports above 5,000 rows are written. Without a broker, the job runs
+    inside the request that asked: the answer is 202 with the job already done."""
+    server = ServerProcess(
+        {**server_setup["env"], "EXPORT_JOB_ROWS": "-1"}, free_port(), server_setup["tmp"] / "export-jobs.log"
+    )
+    server.start()
+    try:
+        yield server.base_url
+    finally:
+        server.stop()
+
+
+def test_a_large_export_shows_its_progress_and_downloads_the_jobs_file(
+    browser: Browser, export_jobs_server, counter_scene
+):
+    e_record_no = counter_scene["e_records"][0]
+    context = browser.new_context(base_url=export_jobs_server, locale="zh-CN", viewport=PHONE)
+    page = context.new_page()
+    answers: list[tuple[str, int]] = []
+    page.on("response", lambda response: answers.append((response.url, response.status)))
+    try:
+        login(page, COUNTER_CLERK)
+        page.goto("/enterprise/query")
+        page.get_by_test_id("query-view-lists").click()
+        page.get_by_test_id("query-kind-e_records").click()
+        page.get_by_test_id("query-filters").get_by_label("电子底账数据号").fill(e_record_no)
+        page.get_by_test_id("query-filters").get_by_role("button", name="查询").click()
+        expect(page.get_by_test_id("query-table-row")).to_have_count(1)
+        # The bar may show for a moment only: every state it showed is recorded as it shows.
+        page.evaluate(
+            """() => {
+              window.__exportProgress = []
+              new MutationObserver(() => {
+                const bar = document.querySelector('[data-testid="query-export-progress"]')
+                if (bar) window.__exportProgress.push(bar.textContent.replace(/\\s+/g, ' ').trim())
+              }).observe(document.body, { childList: true, subtree: true, characterData: true })
+            }"""
+        )
+        with page.expect_download() as download:
+            page.get_by_test_id("query-export-csv").click()
+        text = download.value.path().read_bytes().decode("utf-8-sig")
+        _note, header, *lines = list(csv.reader(io.StringIO(text)))
+        assert header[9] == "电子底账数据号 E-record No." and [line[9] for line in lines] == [e_record_no]
+        shown = page.evaluate("window.__exportProgress")
+        assert shown and all("正在后台生成导出文件" in state for state in shown), shown
+        assert any(state.endswith("100%") for state in shown), shown
+        expect(page.get_by_test_id("query-export-progress")).to_have_count(0)  # gone once downloaded
+        # The export was answered as a job (202), and the file came from the job's own address.
+        assert len([url for url, status in answers if status == 202]) == 1, answers
+        files = [url for url, status in answers if status == 200 and "/api/v1/exports/" in url]
+        assert any(url.endswith("/file") for url in files), answers
     finally:
         context.close()
