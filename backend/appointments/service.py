@@ -21,6 +21,7 @@ from backend.appointments.workflow import (
 )
 from backend.audit.service import record_event
 from backend.core.auth import Actor
+from backend.core.china_time import china_date
 from backend.core.enums import Role
 from backend.core.models import utcnow
 from backend.core.pagination import keyset_page
@@ -38,7 +39,7 @@ BOOKABLE = ("accepted", "inspection_notice")
 
 
 def _not_past(day: date, field: str) -> None:
-    if day < utcnow().date():
+    if day < china_date(utcnow()):  # China's day: from 00:00 to 08:00 there, UTC still says yesterday
         raise DomainError("appointment.date_in_past", errors={field: ["in the past"]})
 
 

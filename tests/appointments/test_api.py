@@ -1,10 +1,11 @@
 """Appointments (预约查检): every path, who may take it, realtime notes, and the double-booking race."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from backend.appointments import service
 from backend.audit.models import AuditEvent
 from backend.core.models import utcnow
 from backend.extensions import db
@@ -260,3 +261,12 @@ def test_two_concurrent_confirmations_of_one_inspector_slot(app, client, scene, 
     for thread in threads:
         thread.join()
     assert sorted(results, key=lambda r: r[0]) == [(200, None), (409, "appointment.inspector_busy")], results
+
+
+def test_the_past_ends_at_midnight_in_china(client, scene, monkeypatch):
+    # 17:00 on 6 December in UTC is 01:00 on 7 December in China: the 6th is over there.
+    monkeypatch.setattr(service, "utcnow", lambda: datetime(2026, 12, 6, 17, 0, tzinfo=UTC))
+    yesterday = _book(client, scene, date=date(2026, 12, 6).isoformat())
+    assert yesterday.status_code == 422 and yesterday.get_json()["error"] == "appointment.date_in_past"
+    today = _book(client, scene, date=date(2026, 12, 7).isoformat())
+    assert today.status_code == 201, today.get_json()
