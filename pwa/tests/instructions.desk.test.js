@@ -4,7 +4,6 @@ import {
   byWorkload,
   canReinspect,
   cancelRequest,
-  chinaToday,
   confirmRequest,
   declineRequest,
   issueRequest,
@@ -57,8 +56,5 @@ describe('answering a booking', () => {
     })
     expect(declineRequest(booking, ' ')).toEqual({ error: 'reason' })
     expect(declineRequest(booking, '当日无人手')).toEqual({ body: { expected_version: 2, reason: '当日无人手' } })
-  })
-  it('counts days in China time', () => {
-    expect(chinaToday(Date.parse('2026-12-05T16:30:00Z'))).toBe('2026-12-06')
   })
 })

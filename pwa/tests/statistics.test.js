@@ -1,6 +1,6 @@
 // The statistics screens' filters and chart options (no DOM, no server).
 import { describe, expect, it, vi } from 'vitest'
-import { chinaDay, compactFilters, filtersFromQuery } from '../src/views/statistics/filters.js'
+import { compactFilters, filtersFromQuery } from '../src/views/statistics/filters.js'
 import { queryOf, tablesByName } from '../src/views/statistics/api.js'
 import { barOption, funnelOption, lineOption } from '../src/views/statistics/charts.js'
 
@@ -9,11 +9,6 @@ vi.mock('../src/app/tokens.js', () => ({ tokenStore: {} }))
 vi.mock('../src/i18n/index.js', () => ({ currentLocale: () => 'zh-CN' }))
 
 describe('statistics filters', () => {
-  it('counts days in China Standard Time', () => {
-    expect(chinaDay(new Date('2026-03-01T23:30:00Z'))).toBe('2026-03-02')
-    expect(chinaDay(new Date('2026-03-02T15:59:00Z'))).toBe('2026-03-02')
-  })
-
   it('defaults to the last 30 days and keeps what the address asks for', () => {
     const now = new Date('2026-03-31T04:00:00Z')
     expect(filtersFromQuery({}, now)).toMatchObject({ date_from: '2026-03-02', date_to: '2026-03-31', district: '' })

@@ -118,9 +118,6 @@ export function declineRequest(booking, reason) {
   return { body: { expected_version: booking.version, reason: checked.reason } }
 }
 
-/** Today in China (UTC+8), as YYYY-MM-DD: what the server compares booking dates with. */
-export const chinaToday = (now = Date.now()) => new Date(now + 8 * 3600 * 1000).toISOString().slice(0, 10)
-
 /**
  * A supervisor may order a re-inspection once the inspection ended with a treatment (熏蒸/消毒) and
  * no follow-up exists yet (the server also checks that the application is failed).

@@ -1,11 +1,8 @@
 // The filters of the statistics screens: kept in the address (so a view can be shared and reloaded),
 // defaulting to the last 30 days in China Standard Time.
-const KEYS = ['date_from', 'date_to', 'district', 'enterprise_id', 'hs_chapter', 'destination_country', 'certificate_type', 'channel']
+import { chinaDay } from '../../components/chinaDay.js'
 
-/** 'YYYY-MM-DD' of a Date in UTC+8 (what the server means by a day). */
-export function chinaDay(date) {
-  return new Date(date.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10)
-}
+const KEYS = ['date_from', 'date_to', 'district', 'enterprise_id', 'hs_chapter', 'destination_country', 'certificate_type', 'channel']
 
 /** The filters a route query asks for, with the default period where none is given. */
 export function filtersFromQuery(query, now = new Date()) {
