@@ -32,15 +32,16 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from backend.core.china_time import CHINA_TIME
+
 ROOT = Path(__file__).resolve().parent.parent
 HOT = "BENCH00001"
 PROJECT_APP = "backend:create_app()"
-CHINA_TIME = timezone(timedelta(hours=8))
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -407,7 +408,7 @@ def _raw_submit(raw: Raw, declaration_id: int) -> None:
         "SELECT district_code FROM declaration WHERE id = %s" + (" FOR UPDATE" if raw.postgres else ""),
         (declaration_id,),
     ).fetchone()[0]
-    year = datetime.now(CHINA_TIME).year  # the counter's year is China's (backend.declarations.numbers)
+    year = datetime.now(CHINA_TIME).year  # the counter's year is China's, as the project's
     serial = q(
         "UPDATE inspection_no_counter SET last_serial = last_serial + 1 WHERE district_code = %s AND "
         "year = %s RETURNING last_serial",
