@@ -93,6 +93,19 @@ def signing_key_for(district_code: str) -> SigningKey:
         return keys[0]
 
 
+def current_signing_key(district_code: str) -> SigningKey:
+    """The district's active key for a signature that need not wait for a rotation, read without a lock:
+    a key retired meanwhile stays published, so what it signed still verifies. Receipt messages are
+    signed this way; certificates, whose seal names the key in force, use signing_key_for(). Created
+    on first use like there."""
+    key = db.session.execute(
+        db.select(SigningKey)
+        .where(SigningKey.district_code == district_code, SigningKey.status == "active")
+        .limit(1)
+    ).scalar_one_or_none()
+    return key if key is not None else signing_key_for(district_code)
+
+
 def public_key_entry(key: SigningKey) -> dict:
     """What the world may know about a key: ids, district, raw and JWK public key, status, validity."""
     district = db.session.get(District, key.district_code)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from lxml import etree
 
-from backend.certificates.keys import signing_key_for
+from backend.certificates.keys import current_signing_key
 from backend.certificates.sealing import b64url, canonical_json, unwrap_private_key
 from backend.declarations.models import Declaration, IntakeMessage, Receipt
 from backend.extensions import db
@@ -89,14 +89,15 @@ def signed_statement(twin: dict) -> bytes:
 def render(message: OutboxMessage) -> RenderedMessage:
     """The signed JSON twin and XML of one outbox message (in the caller's transaction)."""
     twin = unsigned_twin(message)
-    key = signing_key_for(message.district_code)
+    # Unlocked: every delivery of the district would otherwise queue on the key's row until it commits.
+    key = current_signing_key(message.district_code)
     signature = b64url(_private_key(key).sign(signed_statement(twin)))
     twin["signature"] = {"key_id": key.key_id, "algorithm": ALGORITHM, "value": signature}
     return RenderedMessage(twin=twin, xml=to_xml(twin))
 
 
 # Unwrapped private keys of this process, by key id and wrapping secret: unwrapping (HKDF, AES-GCM)
-# once per key, not once per message. signing_key_for() returns only an active key.
+# once per key, not once per message. current_signing_key() returns only an active key.
 _PRIVATE_KEYS: dict[tuple[str, str], object] = {}
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from lxml import etree
 
+from backend.certificates.keys import rotate_signing_key
 from backend.certificates.models import SigningKey
 from backend.certificates.sealing import signature_holds
 from backend.core.enums import Role
@@ -84,6 +85,42 @@ def test_the_message_validates_against_the_xsd_and_its_signature_holds(intake):
     assert documents.render(message).xml == rendered.xml
     broken = etree.fromstring(rendered.xml.replace(b"<Sequence>2</Sequence>", b"<Sequence>two</Sequence>"))
     assert not XSD.validate(broken)
+
+
+def test_signing_reads_the_key_unlocked_and_a_rotation_applies_to_the_next_message(intake):
+    intake(1)
+    first_message, second_message = outbox()[:2]
+    before = documents.render(first_message)  # the district's key is made on first use
+    db.session.commit()
+    db.session.expire_all()
+    seen: list[str] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()).lower())
+
+    sa.event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        documents.render(second_message)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", capture)
+    db.session.commit()
+    # One read of the key, without FOR UPDATE (deliveries of a district no longer queue on its row),
+    # and no read of the district besides.
+    on_keys = [s for s in seen if "from signing_key" in s]
+    assert len(on_keys) == 1 and "for update" not in on_keys[0], seen
+    assert not any("from district" in s for s in seen), seen
+    rotated = rotate_signing_key(actor=None, district_code=first_message.district_code)
+    after = documents.render(second_message)
+    assert after.twin["signature"]["key_id"] == rotated.key_id != before.twin["signature"]["key_id"]
+    # What the retired key signed still verifies: it stays published.
+    retired = db.session.execute(
+        db.select(SigningKey).where(SigningKey.key_id == before.twin["signature"]["key_id"])
+    ).scalar_one()
+    assert retired.status == "retired"
+    assert signature_holds(
+        documents.signed_statement(before.twin), signature=before.twin["signature"]["value"],
+        public_key=retired.public_key,
+    )
 
 
 def test_pushed_after_the_commit_in_order_and_once(pushing, intake):
