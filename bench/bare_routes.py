@@ -7,7 +7,7 @@ they do what the project does, minus the framework:
 - the lookup by number: the bearer token with its user (one query), the declaration with its e-records,
   certificates and qualifications (one query), its goods and its containers (one query each), then JSON;
 - the submission: the token, then the raw driver's submission of the bench's floor (the counter bumped,
-  number and status written, 2 receipts and 2 audit rows, COMMIT: declarations_bench._raw_submit), then
+  number and status written, 2 receipts and 2 audit rows, COMMIT: declarations_bench.raw_submit), then
   the declaration read back as the lookup reads it. No validation.
 No ORM, no schema, no permission layer: what is left of the project's time above these routes is the cost
 of those; what separates these routes from the raw driver is the cost of HTTP and Flask alone.
@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import Flask, jsonify, request
 
-from bench.declarations_bench import Raw, _raw_submit
+from bench.declarations_bench import Raw, raw_submit
 
 app = Flask(__name__)
 _URL = sa.make_url(os.environ.get("DATABASE_URL", "sqlite:////tmp/bench.db"))
@@ -110,7 +110,7 @@ def submit(declaration_id: int):
     raw = getattr(_local, "raw", None)
     if raw is None:
         raw = _local.raw = Raw(_URL)
-    _raw_submit(raw, declaration_id)
+    raw_submit(raw, declaration_id)
     return _detail("d.id = %s", declaration_id, user)
 
 

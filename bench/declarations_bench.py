@@ -381,7 +381,7 @@ def _raw_submissions(raw: Raw, template_id: int, count: int) -> float:
 
     def worker(n: int) -> None:
         for declaration_id in chunks[n]:
-            _raw_submit(connections[n], declaration_id)
+            raw_submit(connections[n], declaration_id)
 
     started = time.perf_counter()
     _in_threads(worker, range(8))
@@ -391,7 +391,7 @@ def _raw_submissions(raw: Raw, template_id: int, count: int) -> float:
     return rate
 
 
-def _raw_submit(raw: Raw, declaration_id: int) -> None:
+def raw_submit(raw: Raw, declaration_id: int) -> None:
     now = "now()" if raw.postgres else "datetime('now')"
     if raw.postgres:
         raw.conn.autocommit = False

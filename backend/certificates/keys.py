@@ -40,13 +40,15 @@ def _check_district(district_code: str) -> None:
         raise DomainError("certificate.unknown_district", errors={"district_code": ["unknown"]})
 
 
-def _locked_active_keys(district_code: str) -> list[SigningKey]:
-    query = (
-        db.select(SigningKey)
-        .where(SigningKey.district_code == district_code, SigningKey.status == "active")
-        .with_for_update()
+def _active_keys(district_code: str):
+    """The district's active keys (one, but for a rotation's instant), as a query."""
+    return db.select(SigningKey).where(
+        SigningKey.district_code == district_code, SigningKey.status == "active"
     )
-    return list(db.session.execute(query).scalars())
+
+
+def _locked_active_keys(district_code: str) -> list[SigningKey]:
+    return list(db.session.execute(_active_keys(district_code).with_for_update()).scalars())
 
 
 def rotate_signing_key(*, actor: Actor | None, district_code: str) -> SigningKey:
@@ -98,11 +100,7 @@ def current_signing_key(district_code: str) -> SigningKey:
     a key retired meanwhile stays published, so what it signed still verifies. Receipt messages are
     signed this way; certificates, whose seal names the key in force, use signing_key_for(). Created
     on first use like there."""
-    key = db.session.execute(
-        db.select(SigningKey)
-        .where(SigningKey.district_code == district_code, SigningKey.status == "active")
-        .limit(1)
-    ).scalar_one_or_none()
+    key = db.session.execute(_active_keys(district_code).limit(1)).scalar_one_or_none()
     return key if key is not None else signing_key_for(district_code)
 
 
