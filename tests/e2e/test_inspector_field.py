@@ -87,8 +87,23 @@ def conclude(page: Page) -> None:
 
 
 def wait_until_outbox_empty(page: Page, timeout: float = 30_000) -> None:
-    page.get_by_role("tab", name="待发送").click()
+    open_outbox(page)
     expect(page.get_by_test_id("empty-state")).to_be_visible(timeout=timeout)
+
+
+def open_outbox(page: Page) -> None:
+    """The 待发送 tab. Right after a corrected operation is resent, a tap on it was sometimes lost (the
+    task screen stayed, /inspector/tasks/N; 1 run in 3 or 4 of the refused-operation test, not yet
+    understood): tap again until the outbox shows, at most three times."""
+    for _ in range(2):
+        page.get_by_role("tab", name="待发送").click()
+        try:
+            expect(page).to_have_url(re.compile(r"/outbox$"), timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    page.get_by_role("tab", name="待发送").click()
+    expect(page).to_have_url(re.compile(r"/outbox$"))
 
 
 def test_inspector_records_offline_and_it_syncs_exactly_once(browser, field_api, live_server, screenshot_dir):
